@@ -1,0 +1,60 @@
+import { Command, CommanderError, Option } from "commander";
+import { runHashTerm } from "./hash-term-command.js";
+import type { CliIo } from "./io.js";
+import { EXIT_CANNOT_SCAN, runScan, type ScanOptions } from "./scan-command.js";
+import { VERSION } from "./version.js";
+
+/** Parses the command line and runs one command; resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = new Command("patchwright")
+    .description("An open-source coding agent for GitHub, and the leak guard that checks what it sends.")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command("scan")
+    .description("Scan files, commits, staged changes, an npm package or a text for secrets and other leaks.")
+    .argument("[path...]", "files and folders to scan, honouring .gitignore (default: .)")
+    .option("--git <range>", "scan every commit in a range, e.g. origin/main..HEAD")
+    .option("--staged", "scan what `git commit` would record now")
+    .option("--pack [dir]", "scan the files `npm pack` would publish from dir (default: .)")
+    .option("--text <stdin>", "scan a text read from standard input (pass -)")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
+    )
+    .option(
+      "--config <file>",
+      "guard settings (YAML or JSON; default: the guard section of .github/patchwright.yml)",
+    )
+    .option("--baseline <file>", "accept the findings listed in this earlier JSON report")
+    .option("--no-color", "no colours in text output")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 nothing found, 1 findings, 2 could not scan (bad usage, unreadable input, bad config).",
+    )
+    .action(async (paths: string[], opts: ScanOptions) => {
+      code = await runScan(paths, opts, io);
+    });
+
+  program
+    .command("hash-term")
+    .description("Print a salted SHA-256 of each term, to list forbidden terms in a public config")
+    .argument("<term...>", "the terms (codenames, hostnames, product names)")
+    .option("--salt <salt>", "letters and digits; reuse one salt for a list so scans hash each word once")
+    .action((terms: string[], opts: { salt?: string }) => {
+      code = runHashTerm(terms, opts, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every other parse error is bad usage.
+      return err.exitCode === 0 ? 0 : EXIT_CANNOT_SCAN;
+    }
+    throw err;
+  }
+}

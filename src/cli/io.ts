@@ -1,0 +1,8 @@
+/** What the CLI touches of the outside world, injected so tests run it in-process. */
+export interface CliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+  stdin: AsyncIterable<Buffer | string>;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { runCli } from "./cli.js";
+
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // A bug, not a finding: say so plainly, and never exit 0 (which would read as "clean").
+    process.stderr.write(
+      `patchwright: internal error: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

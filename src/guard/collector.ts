@@ -1,0 +1,20 @@
+import type { Finding, ScanReport } from "./finding.js";
+
+/** Gathers findings and counts over one scan, whatever the sources. */
+export class Collector {
+  readonly findings: Finding[] = [];
+  files = 0;
+  bytes = 0;
+  private readonly started = performance.now();
+
+  add(findings: readonly Finding[]): void {
+    for (const f of findings) this.findings.push(f);
+  }
+
+  report(): ScanReport {
+    return {
+      findings: this.findings,
+      stats: { files: this.files, bytes: this.bytes, ms: Math.round(performance.now() - this.started) },
+    };
+  }
+}

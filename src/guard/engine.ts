@@ -1,0 +1,198 @@
+import picomatch from "picomatch";
+import { LineIndex, type Block } from "./block.js";
+import type { GuardConfig } from "./config.js";
+import { shannonEntropy } from "./entropy.js";
+import type { Finding, Where } from "./finding.js";
+import { fingerprint } from "./fingerprint.js";
+import { isPlaceholder } from "./placeholder.js";
+import { redact } from "./redact.js";
+import { KEY_CONTAINER_GLOBS } from "./rules/packaging.js";
+import type { RegexRule } from "./rules/rule.js";
+import { TermMatcher } from "./terms.js";
+
+const INLINE_ALLOW = /patchwright:allow|gitleaks:allow/;
+const GLOB = { dot: true } as const;
+
+interface CompiledRule {
+  rule: RegexRule;
+  onPath: (path: string) => boolean;
+}
+
+interface Hit {
+  ruleId: string;
+  message: string;
+  index: number;
+  value: string;
+  generic: boolean;
+}
+
+/**
+ * Scans blocks of outbound text with the active rules, the forbidden terms, the allowlists and the
+ * baseline. It holds no per-scan state, so one instance serves a whole scan and any number of blocks.
+ */
+export class Guard {
+  private readonly byKeyword = new Map<string, CompiledRule[]>();
+  private readonly byPathOnly: CompiledRule[] = [];
+  private readonly keyContainer = picomatch(KEY_CONTAINER_GLOBS, GLOB);
+  private readonly prefilter: RegExp;
+  private readonly terms: TermMatcher;
+  private readonly allowedValues: RegExp[];
+  private readonly allowedPath: (path: string) => boolean;
+  private readonly off: ReadonlySet<string>;
+
+  constructor(
+    rules: readonly RegexRule[],
+    config: GuardConfig,
+    private readonly baseline: ReadonlySet<string> = new Set(),
+  ) {
+    const off = (this.off = new Set(config.allow.rules));
+    const keywords = new Set<string>();
+    for (const rule of rules) {
+      if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
+      const compiled = { rule, onPath: pathFilter(rule) };
+      if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
+      for (const k of rule.keywords) {
+        keywords.add(k);
+        const list = this.byKeyword.get(k) ?? [];
+        list.push(compiled);
+        this.byKeyword.set(k, list);
+      }
+    }
+    // One case-insensitive pass over a block finds which keywords occur: far cheaper than one pass per rule.
+    const alternatives = [...keywords].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.prefilter = new RegExp(alternatives.length ? alternatives.join("|") : "(?!)", "gi");
+    this.terms = off.has("forbidden-term")
+      ? new TermMatcher([], [])
+      : new TermMatcher(config.forbiddenTerms, config.forbiddenTermHashes);
+    this.allowedValues = config.allow.values.map((v) => new RegExp(v));
+    this.allowedPath = config.allow.paths.length ? picomatch(config.allow.paths, GLOB) : () => false;
+  }
+
+  /** True when the config says never to scan this path. */
+  isPathAllowed(path: string): boolean {
+    return path !== "" && this.allowedPath(path);
+  }
+
+  /**
+   * What a file's name alone leaks: a binary key store, or a forbidden term in the path. Runs for every
+   * file, binary ones included.
+   */
+  scanPath(path: string, where: Where, commit?: string): Finding[] {
+    const block: Block = {
+      text: path,
+      path,
+      where,
+      firstLine: 1,
+      firstColumn: 1,
+      ...(commit ? { commit } : {}),
+    };
+    const hits = this.termHits(path).map((h) => ({ ...h, message: `${h.message} in a file path` }));
+    if (this.keyContainer(path) && !this.off.has("key-store-file")) {
+      hits.push({
+        ruleId: "key-store-file",
+        message: "Key store file (private keys)",
+        index: 0,
+        value: path,
+        generic: false,
+      });
+    }
+    return this.toFindings(block, hits, true);
+  }
+
+  scanBlock(block: Block): Finding[] {
+    return this.toFindings(block, [...this.ruleHits(block), ...this.termHits(block.text)], false);
+  }
+
+  private toFindings(block: Block, hits: Hit[], wholePath: boolean): Finding[] {
+    if (hits.length === 0 || this.isPathAllowed(block.path)) return [];
+    if (hits.length === 0) return [];
+    const index = new LineIndex(block);
+    const findings: Finding[] = [];
+    for (const hit of dropShadowed(hits)) {
+      if (this.allowedValues.some((re) => re.test(hit.value))) continue;
+      const { line, column, lineText } = wholePath
+        ? { line: 1, column: 1, lineText: "" }
+        : index.locate(hit.index);
+      if (INLINE_ALLOW.test(lineText)) continue;
+      const fp = fingerprint(hit.ruleId, block.path, hit.value);
+      if (this.baseline.has(fp)) continue;
+      findings.push({
+        ruleId: hit.ruleId,
+        message: hit.message,
+        path: block.path,
+        line,
+        column,
+        ...(block.commit ? { commit: block.commit } : {}),
+        where: block.where,
+        redacted: redact(hit.value),
+        fingerprint: fp,
+      });
+    }
+    return findings;
+  }
+
+  private activeRules(block: Block): Set<CompiledRule> {
+    const active = new Set<CompiledRule>(this.byPathOnly.filter((c) => c.onPath(block.path)));
+    const seen = new Set<string>();
+    this.prefilter.lastIndex = 0;
+    for (let m = this.prefilter.exec(block.text); m; m = this.prefilter.exec(block.text)) {
+      const k = m[0].toLowerCase();
+      if (seen.has(k)) continue;
+      seen.add(k);
+      for (const c of this.byKeyword.get(k) ?? []) if (c.onPath(block.path)) active.add(c);
+      if (seen.size === this.byKeyword.size) break;
+    }
+    return active;
+  }
+
+  private *ruleHits(block: Block): Generator<Hit> {
+    for (const { rule } of this.activeRules(block)) {
+      const re = new RegExp(rule.pattern.source, rule.pattern.flags);
+      for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
+        if (m[0].length === 0) re.lastIndex++;
+        const value = m.groups?.["secret"] ?? m[0];
+        if (!value) continue;
+        if (rule.skipPlaceholders !== false && isPlaceholder(value)) continue;
+        if (rule.minEntropy !== undefined && shannonEntropy(value) < rule.minEntropy) continue;
+        if (rule.validate && !rule.validate(value)) continue;
+        const offset = m.index + (m.groups?.["secret"] !== undefined ? m[0].indexOf(value) : 0);
+        yield { ruleId: rule.id, message: rule.description, index: offset, value, generic: !!rule.generic };
+      }
+    }
+  }
+
+  private termHits(text: string): Hit[] {
+    return this.terms.find(text).map((t) => ({
+      ruleId: "forbidden-term",
+      message: t.hashed ? "Forbidden internal term (from a hashed list)" : "Forbidden internal term",
+      index: t.index,
+      value: t.value,
+      generic: false,
+    }));
+  }
+}
+
+/** Two rules matching the same value give one finding: the specific rule's. */
+function dropShadowed(hits: Hit[]): Hit[] {
+  const sorted = hits.sort((a, b) => a.index - b.index || Number(a.generic) - Number(b.generic));
+  const kept: Hit[] = [];
+  for (const hit of sorted) {
+    const overlapping = kept.find(
+      (k) => hit.index < k.index + k.value.length && k.index < hit.index + hit.value.length,
+    );
+    if (!overlapping) kept.push(hit);
+    else if (overlapping.generic && !hit.generic) kept[kept.indexOf(overlapping)] = hit;
+    else if (overlapping.ruleId !== hit.ruleId && !hit.generic && !overlapping.generic) kept.push(hit);
+  }
+  return kept;
+}
+
+function pathFilter(rule: RegexRule): (path: string) => boolean {
+  const only = rule.paths?.length ? picomatch([...rule.paths], GLOB) : undefined;
+  const never = rule.notPaths?.length ? picomatch([...rule.notPaths], GLOB) : undefined;
+  return (path) => (only ? path !== "" && only(path) : true) && !(never && path !== "" && never(path));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

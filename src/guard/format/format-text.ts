@@ -1,0 +1,52 @@
+import type { Finding, ScanReport } from "../finding.js";
+
+export interface TextStyle {
+  color: boolean;
+}
+
+/** For people: where, which rule, the redacted value, and how to allow a false positive. */
+export function formatText(report: ScanReport, style: TextStyle): string {
+  const paint = (code: number, s: string): string => (style.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const { findings, stats } = report;
+  const seconds = (stats.ms / 1000).toFixed(2);
+  const scanned = `${stats.files} ${stats.files === 1 ? "file" : "files"}, ${formatBytes(stats.bytes)} in ${seconds}s`;
+  if (findings.length === 0) return `${paint(32, "No leaks found")} (${scanned}).\n`;
+
+  const lines = findings.map((f) => {
+    const commit = f.commit ? ` ${paint(2, `(commit ${f.commit.slice(0, 12)})`)}` : "";
+    return `${paint(1, location(f))}  ${paint(31, f.ruleId)}  ${f.message}: ${paint(33, f.redacted)}${commit}`;
+  });
+  const count = `${findings.length} ${findings.length === 1 ? "finding" : "findings"}`;
+  return [
+    ...lines,
+    "",
+    `${paint(31, count)} (${scanned}). Nothing should leave until each is removed or allowed.`,
+    "A real secret: remove it and rotate it (it may already be in history).",
+    "A false positive: add `patchwright:allow` in a comment on the line, list the path or rule under",
+    "guard.allow in .github/patchwright.yml, or accept the current findings with",
+    "`patchwright scan --format json > .patchwright-baseline.json` and `--baseline .patchwright-baseline.json`.",
+    "",
+  ].join("\n");
+}
+
+function location(f: Finding): string {
+  switch (f.where) {
+    case "file":
+    case "package":
+      return `${f.path}:${f.line}:${f.column}`;
+    case "message":
+      return `commit message:${f.line}:${f.column}`;
+    case "author":
+      return f.line === 1 ? "commit author" : "commit committer";
+    case "branch":
+      return "branch name";
+    case "text":
+      return `text:${f.line}:${f.column}`;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,97 @@
+import { readFile } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { parse } from "yaml";
+import type { z } from "zod";
+import { GuardConfig } from "./config.js";
+import { RULE_CATALOG } from "./rules/index.js";
+import { ScanError } from "./scan-error.js";
+
+export const REPO_CONFIG = ".github/patchwright.yml";
+export const TERMS_ENV = "PATCHWRIGHT_FORBIDDEN_TERMS";
+export const TERM_HASHES_ENV = "PATCHWRIGHT_FORBIDDEN_TERM_HASHES";
+
+export interface LoadedConfig {
+  config: GuardConfig;
+  /** Things a person should know, e.g. that plain forbidden terms sit in a public file. */
+  warnings: string[];
+}
+
+/**
+ * The guard's settings, from (in order): the file given with --config, else the repository's
+ * `.github/patchwright.yml` when it has a `guard` section; then forbidden terms from the environment
+ * (PATCHWRIGHT_FORBIDDEN_TERMS, PATCHWRIGHT_FORBIDDEN_TERM_HASHES: comma or newline separated), which is
+ * where secret lists belong, since a list in a public file would itself leak the terms.
+ */
+export async function loadGuardConfig(opts: {
+  file?: string;
+  repoRoot: string;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}): Promise<LoadedConfig> {
+  const warnings: string[] = [];
+  const path = opts.file ? resolve(opts.cwd, opts.file) : join(opts.repoRoot, REPO_CONFIG);
+  const shown = opts.file ?? REPO_CONFIG;
+  const raw = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
+    if (!opts.file && err.code === "ENOENT") return undefined;
+    throw new ScanError(`cannot read the config ${shown}: ${err.code ?? err.message}`);
+  });
+
+  let config = GuardConfig.parse({});
+  if (raw !== undefined) {
+    let doc: unknown;
+    try {
+      doc = parse(raw) ?? {};
+    } catch (err) {
+      throw new ScanError(`the config ${shown} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
+    }
+    // A repository config holds more than the guard's section; a file of its own may be the section alone.
+    const isRepoConfig = typeof doc === "object" && doc !== null && "guard" in doc;
+    if (isRepoConfig || !opts.file) {
+      const section = (doc as { guard?: unknown }).guard ?? {};
+      config = parseConfig(section, shown, "guard.");
+    } else {
+      config = parseConfig(doc, shown, "");
+    }
+    const inRepo =
+      !relative(opts.repoRoot, path).startsWith("..") && !relative(opts.repoRoot, path).startsWith(sep);
+    if (inRepo && config.forbiddenTerms.length > 0) {
+      warnings.push(
+        `${shown} lists forbidden terms in plain text inside the repository, which leaks them; ` +
+          `list them as hashes (patchwright hash-term) or pass them in ${TERMS_ENV}`,
+      );
+    }
+  }
+
+  config.forbiddenTerms.push(...splitList(opts.env[TERMS_ENV]));
+  for (const h of splitList(opts.env[TERM_HASHES_ENV])) {
+    config.forbiddenTermHashes.push(
+      parseConfig({ forbiddenTermHashes: [h] }, TERM_HASHES_ENV, "").forbiddenTermHashes[0]!,
+    );
+  }
+  return { config, warnings };
+}
+
+function parseConfig(value: unknown, source: string, prefix: string): GuardConfig {
+  const result = GuardConfig.safeParse(value);
+  if (!result.success) throw new ScanError(`${source}: ${describe(result.error, prefix)}`);
+  const known = new Set(RULE_CATALOG.map((r) => r.id));
+  const unknown = result.data.allow.rules.find((id) => !known.has(id));
+  if (unknown) throw new ScanError(`${source}: ${prefix}allow.rules: no rule is called "${unknown}"`);
+  return result.data;
+}
+
+function describe(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0]!;
+  const field = issue.path.join(".");
+  if (issue.code === "unrecognized_keys") {
+    return `${prefix}${field ? `${field}.` : ""}${issue.keys[0]}: unknown setting`;
+  }
+  return `${prefix}${field}: ${issue.message}`;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

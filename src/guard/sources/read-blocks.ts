@@ -1,0 +1,70 @@
+import { createReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import type { Block } from "../block.js";
+import type { Where } from "../finding.js";
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+// A line longer than a chunk is cut; the cut keeps this much overlap so a value across it is still whole.
+const OVERLAP_CHARS = 4096;
+const BINARY_SNIFF_BYTES = 8000;
+
+export interface BlocksRead {
+  binary: boolean;
+  bytes: number;
+}
+
+/**
+ * Cuts a byte stream into text blocks at line ends and hands each to `onBlock` as it comes, so memory
+ * stays flat whatever the input's size. With `sniffBinary`, a NUL byte near the start marks binary
+ * content (git's own test), which is not scanned. `overlapped` tells the caller a line was cut with an
+ * overlap, so the same value may be seen twice.
+ */
+export async function readBlocks(
+  input: AsyncIterable<Buffer | string>,
+  path: string,
+  where: Where,
+  onBlock: (block: Block, overlapped: boolean) => void,
+  sniffBinary = true,
+): Promise<BlocksRead> {
+  const decoder = new StringDecoder("utf8");
+  let carry = "";
+  let firstLine = 1;
+  let firstColumn = 1;
+  let bytes = 0;
+  let overlapped = false;
+  for await (const raw of input) {
+    const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+    if (sniffBinary && bytes === 0 && chunk.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+      return { binary: true, bytes: chunk.length };
+    }
+    bytes += chunk.length;
+    const text = carry + decoder.write(chunk);
+    const cut = text.lastIndexOf("\n");
+    if (cut !== -1) {
+      onBlock({ text: text.slice(0, cut), path, where, firstLine, firstColumn }, overlapped);
+      firstLine += countNewlines(text, cut) + 1;
+      firstColumn = 1;
+      carry = text.slice(cut + 1);
+    } else if (text.length > CHUNK_BYTES) {
+      overlapped = true;
+      onBlock({ text, path, where, firstLine, firstColumn }, overlapped);
+      firstColumn += text.length - OVERLAP_CHARS;
+      carry = text.slice(-OVERLAP_CHARS);
+    } else {
+      carry = text;
+    }
+  }
+  const rest = carry + decoder.end();
+  if (rest) onBlock({ text: rest, path, where, firstLine, firstColumn }, overlapped);
+  return { binary: false, bytes };
+}
+
+export function fileChunks(absPath: string): AsyncIterable<Buffer> {
+  return createReadStream(absPath, { highWaterMark: CHUNK_BYTES });
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < end; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,95 @@
+import { textBlock } from "../block.js";
+import type { Collector } from "../collector.js";
+import type { Guard } from "../engine.js";
+import { ScanError } from "../scan-error.js";
+import { DiffBlocks } from "./diff-blocks.js";
+import { gitLines, gitOutput } from "./git-process.js";
+
+const RS = "\x1e";
+const US = "\x1f";
+const DIFF_OPTIONS = ["--unified=0", "--no-ext-diff", "--no-textconv", "--no-color"];
+
+/**
+ * Scans every commit in a range as it would be pushed: the added lines, the commit message, the author
+ * and committer, and the names of the branches whose tips are in the range.
+ */
+export async function scanGitRange(guard: Guard, repo: string, range: string, out: Collector): Promise<void> {
+  if (range.startsWith("-")) throw new ScanError(`"${range}" is not a revision range`);
+  const commits = new Set<string>();
+  const diff = newDiff(guard, out);
+  let header: string[] | undefined;
+
+  const onHeader = (raw: string): void => {
+    const [sha = "", an, ae, cn, ce, ...message] = raw.split(US);
+    commits.add(sha);
+    diff.startCommit(sha);
+    out.add(guard.scanBlock(textBlock(message.join(US).replace(/\n+$/, ""), "message", "", sha)));
+    out.add(guard.scanBlock(textBlock(`${an} <${ae}>\n${cn} <${ce}>`, "author", "", sha)));
+  };
+
+  await gitLines(
+    repo,
+    [
+      "log",
+      "-p",
+      ...DIFF_OPTIONS,
+      `--format=${RS}%H${US}%an${US}%ae${US}%cn${US}%ce${US}%B${RS}`,
+      range,
+      "--",
+    ],
+    (line) => {
+      if (header === undefined && line.startsWith(RS)) header = [];
+      if (header === undefined) return diff.line(line);
+      header.push(line);
+      if (line.endsWith(RS) && (header.length > 1 || line.length > 1)) {
+        onHeader(header.join("\n").slice(1, -1));
+        header = undefined;
+      }
+    },
+  );
+  diff.flush();
+
+  const refs = await gitOutput(repo, [
+    "for-each-ref",
+    "--format=%(objectname)%09%(refname:short)",
+    "refs/heads",
+  ]);
+  for (const ref of refs.split("\n")) {
+    const [sha, name] = ref.split("\t");
+    if (sha && name && commits.has(sha)) out.add(guard.scanBlock(textBlock(name, "branch", "", sha)));
+  }
+}
+
+/** Scans what `git commit` would record now: the staged additions, the author, the branch. */
+export async function scanStaged(guard: Guard, repo: string, out: Collector): Promise<void> {
+  const diff = newDiff(guard, out);
+  await gitLines(repo, ["diff", "--cached", ...DIFF_OPTIONS], (line) => diff.line(line));
+  diff.flush();
+  // No identity configured (a fresh CI runner) is not a reason to refuse the scan: there is nothing to leak.
+  const ident = (name: string): Promise<string> =>
+    gitOutput(repo, ["var", name]).then(
+      (id) => id.replace(/ \d+ [+-]\d{4}$/, ""),
+      () => "",
+    );
+  out.add(
+    guard.scanBlock(
+      textBlock(`${await ident("GIT_AUTHOR_IDENT")}\n${await ident("GIT_COMMITTER_IDENT")}`, "author"),
+    ),
+  );
+  const branch = await gitOutput(repo, ["symbolic-ref", "--short", "-q", "HEAD"]).catch(() => "");
+  if (branch) out.add(guard.scanBlock(textBlock(branch, "branch")));
+}
+
+function newDiff(guard: Guard, out: Collector): DiffBlocks {
+  return new DiffBlocks(
+    "file",
+    (block) => {
+      out.bytes += block.text.length;
+      out.add(guard.scanBlock(block));
+    },
+    (path, commit) => {
+      out.files++;
+      out.add(guard.scanPath(path, "file", commit));
+    },
+  );
+}

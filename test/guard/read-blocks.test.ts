@@ -1,0 +1,53 @@
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import type { Block } from "../../src/guard/block.js";
+import { readBlocks } from "../../src/guard/sources/read-blocks.js";
+
+async function blocks(
+  chunks: (string | Buffer)[],
+): Promise<{ blocks: Block[]; binary: boolean; bytes: number }> {
+  const out: Block[] = [];
+  const r = await readBlocks(
+    Readable.from(chunks, { objectMode: true }),
+    "f.txt",
+    "file",
+    (b) => out.push(b),
+  );
+  return { blocks: out, ...r };
+}
+
+describe("readBlocks", () => {
+  it("cuts at line ends and keeps line numbers across chunks", async () => {
+    const { blocks: b, bytes } = await blocks(["one\ntw", "o\nthree\nfo", "ur"]);
+    expect(b.map((x) => [x.text, x.firstLine])).toEqual([
+      ["one", 1],
+      ["two\nthree", 2],
+      ["four", 4],
+    ]);
+    expect(bytes).toBe(18);
+  });
+
+  it("keeps multi-byte characters whole across chunk boundaries", async () => {
+    const euro = Buffer.from("€\n");
+    const { blocks: b } = await blocks([euro.subarray(0, 1), euro.subarray(1)]);
+    expect(b.map((x) => x.text)).toEqual(["€"]);
+  });
+
+  it("recognises binary content by a NUL byte", async () => {
+    const r = await blocks([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])]);
+    expect(r.binary).toBe(true);
+    expect(r.blocks).toEqual([]);
+  });
+
+  it("cuts a line longer than a chunk with an overlap and a running column", async () => {
+    const long = "a".repeat(5 * 1024 * 1024);
+    const { blocks: b } = await blocks([
+      long.slice(0, 4 * 1024 * 1024 + 10),
+      long.slice(4 * 1024 * 1024 + 10),
+    ]);
+    expect(b).toHaveLength(2);
+    expect(b[1]!.firstLine).toBe(1);
+    expect(b[1]!.firstColumn).toBe(4 * 1024 * 1024 + 10 - 4096 + 1);
+    expect(b[0]!.text.length + b[1]!.text.length - 4096).toBe(long.length);
+  });
+});

@@ -1,0 +1,74 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { GuardConfig } from "../../src/guard/config.js";
+import { scan } from "../../src/guard/scan.js";
+import { ScanError } from "../../src/guard/scan-error.js";
+import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+import { githubToken, npmToken, prng } from "../helpers/tokens.js";
+
+const rand = prng(5);
+const config = GuardConfig.parse({});
+
+describe("scan PATH", () => {
+  it("walks folders honouring nested .gitignore files, and reports paths relative to the working folder", async () => {
+    const dir = tempDir();
+    const t = () => `const t = "${githubToken(rand)}";\n`;
+    writeFiles(dir, {
+      ".gitignore": "dist/\n*.log\n!keep.log\n",
+      "src/a.ts": t(),
+      "src/.gitignore": "generated.ts\n",
+      "src/generated.ts": t(),
+      "dist/out.js": t(),
+      "debug.log": t(),
+      "keep.log": t(),
+      ".git/config": t(),
+    });
+    const report = await scan({ mode: "paths", paths: ["."] }, { cwd: dir, config });
+    expect(report.findings.map((f) => f.path).sort()).toEqual(["keep.log", "src/a.ts"]);
+    const sub = await scan({ mode: "paths", paths: ["src"] }, { cwd: dir, config });
+    expect(sub.findings.map((f) => f.path)).toEqual(["src/a.ts"]);
+  });
+
+  it("scans a file named explicitly even when ignored", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { ".gitignore": "*.log\n", "debug.log": `x = "${npmToken(rand)}"\n` });
+    const report = await scan({ mode: "paths", paths: ["debug.log"] }, { cwd: dir, config });
+    expect(report.findings.map((f) => f.path)).toEqual(["debug.log"]);
+  });
+
+  it("skips binary files by content but still checks their names", async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      "img.png": Buffer.concat([Buffer.from([0x89, 0x50, 0, 0]), Buffer.from(githubToken(rand))]),
+      "prod.pfx": Buffer.from([0x30, 0x82, 0, 1]),
+    });
+    const report = await scan({ mode: "paths", paths: ["."] }, { cwd: dir, config });
+    expect(report.findings.map((f) => f.ruleId)).toEqual(["key-store-file"]);
+  });
+
+  it("finds a value on a very long line, once, at the right column", async () => {
+    const dir = tempDir();
+    const token = githubToken(rand);
+    const pad = "x=1;".repeat(1_050_000); // a single 4.2 MB line: cut into chunks with an overlap
+    writeFileSync(join(dir, "bundle.min.js"), `${pad}"${token}";${pad}`);
+    const report = await scan({ mode: "paths", paths: ["."] }, { cwd: dir, config });
+    expect(report.findings.map((f) => [f.line, f.column])).toEqual([[1, pad.length + 2]]);
+  });
+
+  it("fails on a path that does not exist", async () => {
+    await expect(scan({ mode: "paths", paths: ["missing"] }, { cwd: tempDir(), config })).rejects.toThrow(
+      ScanError,
+    );
+  });
+});
+
+describe("scan --text", () => {
+  it("scans a text from a stream", async () => {
+    const token = githubToken(rand);
+    const input = Readable.from([Buffer.from(`Fixed it.\n\nUse ${token} to call the API.`)]);
+    const report = await scan({ mode: "text" }, { cwd: tempDir(), config, input });
+    expect(report.findings).toMatchObject([{ where: "text", path: "", line: 3, column: 5 }]);
+  });
+});
