@@ -15,6 +15,8 @@ const GLOB = { dot: true } as const;
 
 interface CompiledRule {
   rule: RegexRule;
+  /** The engine's own copy of the pattern: its lastIndex is state, so a shared rule object stays untouched. */
+  pattern: RegExp;
   onPath: (path: string) => boolean;
 }
 
@@ -33,6 +35,7 @@ interface Hit {
 export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
+  private readonly rulesImpliedBy = new Map<string, CompiledRule[]>();
   private readonly keyContainer = picomatch(KEY_CONTAINER_GLOBS, GLOB);
   private readonly prefilter: RegExp;
   private readonly terms: TermMatcher;
@@ -49,7 +52,7 @@ export class Guard {
     const keywords = new Set<string>();
     for (const rule of rules) {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
-      const compiled = { rule, onPath: pathFilter(rule) };
+      const compiled = { rule, pattern: new RegExp(rule.pattern), onPath: pathFilter(rule) };
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
@@ -57,6 +60,13 @@ export class Guard {
         list.push(compiled);
         this.byKeyword.set(k, list);
       }
+    }
+    // A keyword's occurrence implies every keyword inside it ("secret_" implies "secret").
+    for (const k of keywords) {
+      const implied = [...keywords]
+        .filter((other) => k.includes(other))
+        .flatMap((other) => this.byKeyword.get(other)!);
+      this.rulesImpliedBy.set(k, [...new Set(implied)]);
     }
     // One case-insensitive pass over a block finds which keywords occur: far cheaper than one pass per rule.
     const alternatives = [...keywords].sort((a, b) => b.length - a.length).map(escapeRegExp);
@@ -134,20 +144,23 @@ export class Guard {
   private activeRules(block: Block): Set<CompiledRule> {
     const active = new Set<CompiledRule>(this.byPathOnly.filter((c) => c.onPath(block.path)));
     const seen = new Set<string>();
-    this.prefilter.lastIndex = 0;
-    for (let m = this.prefilter.exec(block.text); m; m = this.prefilter.exec(block.text)) {
+    const re = this.prefilter;
+    re.lastIndex = 0;
+    for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
+      // The alternation yields the longest keyword at a position; step one character, not past it, so a
+      // keyword starting inside it is found too. The shorter keywords inside it are implied by it.
+      re.lastIndex = m.index + 1;
       const k = m[0].toLowerCase();
       if (seen.has(k)) continue;
       seen.add(k);
-      for (const c of this.byKeyword.get(k) ?? []) if (c.onPath(block.path)) active.add(c);
-      if (seen.size === this.byKeyword.size) break;
+      for (const c of this.rulesImpliedBy.get(k) ?? []) if (c.onPath(block.path)) active.add(c);
     }
     return active;
   }
 
   private *ruleHits(block: Block): Generator<Hit> {
-    for (const { rule } of this.activeRules(block)) {
-      const re = new RegExp(rule.pattern.source, rule.pattern.flags);
+    for (const { rule, pattern: re } of this.activeRules(block)) {
+      re.lastIndex = 0;
       for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
         if (m[0].length === 0) re.lastIndex++;
         const value = m.groups?.["secret"] ?? m[0];

@@ -48,6 +48,23 @@ describe("Guard", () => {
     expect(new Guard([upper], config()).scanBlock(textBlock(`DMO_${value}`, "text"))).toHaveLength(1);
   });
 
+  it("runs every rule whose keyword occurs, also inside or across another keyword", () => {
+    const on = (id: string, keyword: string, prefix: string) =>
+      defineRule({
+        id,
+        description: id,
+        category: "secret",
+        keywords: [keyword],
+        pattern: new RegExp(`${prefix}(?<secret>\\d{6})`, "g"),
+      });
+    // "secret_" contains "secret"; "t_key" starts inside "secret_".
+    const rules = [on("short", "secret", "aa"), on("long", "secret_", "bb"), on("overlap", "t_key", "cc")];
+    const found = new Guard(rules, config()).scanBlock(
+      textBlock("SECRET_KEY = aa123456 bb234567 cc345678", "text"),
+    );
+    expect(found.map((f) => f.ruleId)).toEqual(["short", "long", "overlap"]);
+  });
+
   it("drops placeholders and low-entropy values", () => {
     expect(scan(`dmo_xxxxxxxxxxxxxxxxxxxx`)).toEqual([]);
     expect(scan(`dmo_aaaaaaaaaabbbbbbbbbb`)).toEqual([]);

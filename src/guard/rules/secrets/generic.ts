@@ -1,0 +1,183 @@
+import { shannonEntropy } from "../../entropy.js";
+import { LOCKFILES, type RegexRule } from "../rule.js";
+import { secretRule } from "./build.js";
+
+/** Names whose value is a secret. `secret` also covers client_secret, secret_key; `token` access_token... */
+const SECRET_NAME =
+  "(?:pass(?:word|wd|phrase)|secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?(?:key|token)|" +
+  "private[_.-]?key|(?:signing|encryption|master)[_.-]?key)";
+
+/** `next_page_token`, `csrf_token`, `hashed_password`, `sha256_token`: named like secrets, but not secrets. */
+const NOT_SECRET_PREFIX =
+  "(?<!(?:page|next|continuation|cursor|sync|csrf|xsrf|request|cancel(?:lation)?|lock|idempotency|" +
+  "sha(?:1|256|512)?|hash(?:ed)?|digest|checksum|commit|integrity|etag)[_.-]?)";
+
+/**
+ * What follows the name when it names something about the secret rather than the secret itself
+ * (`token_url`, `password_min_length`, `secret_name`, `api_key_id`, `password_hash`, `token_type`).
+ */
+const NOT_SECRET_SUFFIX =
+  "(?![A-Za-z0-9_.-]{0,24}?(?:url|uri|endpoint|path|file|name|type|length|len\\b|count|size|expir|ttl|timeout|" +
+  "header|prefix|suffix|hint|policy|regex|pattern|format|hash|digest|sha|checksum|integrity|etag|commit|version|" +
+  "field|label|placeholder|_?ids?\\b|kind|mode|index|limit|enabled|required|rotation|validator|schema|" +
+  "strategy|provider|manager|store|source|location|dir|usage|scope|audience|issuer|param|ref\\b|arn\\b))";
+
+/** After the name: a closing quote or bracket, a type annotation (`apiKey: string = `), the operator. */
+const OPERATOR =
+  "[A-Za-z0-9_.-]{0,24}[\"'`]{0,2}\\]?(?:[ \\t]{0,2}:[ \\t]{0,2}[A-Za-z][A-Za-z0-9_<>|.?]{0,40})?" +
+  "[ \\t]{0,4}(?::=|=>|=(?![=~])|:(?!:))[ \\t]{0,4}";
+
+/**
+ * A value: printable ASCII without spaces, quotes, backslashes, brackets, parentheses or separators. Quoted,
+ * it may hold `&` and be followed by `,`, `)`, `]`... A bare value must end the line or the command (a bare
+ * value followed by `,`, `)` or `(` is code: an argument, a call) and stops at `&` (a query string).
+ */
+const QUOTED_CHAR = "[A-Za-z0-9!#$%&*+./:=?@^_|~-]";
+const BARE_CHAR = "[A-Za-z0-9!#$%*+./:=?@^_|~-]";
+const VALUE =
+  `(?<q>["'\`]?)(?<secret>(?<=["'\`])${QUOTED_CHAR}{12,256}|(?<!["'\`])${BARE_CHAR}{12,256})\\k<q>` +
+  `(?:(?<=["'\`])(?![^\\s,;)}\\]"'\`])|(?<!["'\`])(?![^\\s;"'\`&]))`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INTEGRITY = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
+const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^(?:www\.|localhost[:/])/i;
+const CHECKSUMMED = /^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$/;
+/** Not plaintext: a password hash, an Ansible Vault blob, a SOPS or Maven encrypted value. */
+const NOT_PLAINTEXT =
+  /^(?:\$(?:2[abxy]?|5|6|argon2(?:id|i|d)|pbkdf2[-_a-z0-9]*|scrypt|y)\$|\$ANSIBLE_VAULT|ENC\[|\{[A-Za-z0-9+/=]+\}$)/;
+
+/** A file path: starts like one or is made of plain segments, none of which looks random. */
+function isPath(value: string): boolean {
+  const startsLikePath = /^(?:~|\.{1,2})?[\\/]|^[A-Za-z]:[\\/]/.test(value);
+  const segments = value.split(/[\\/]/).filter(Boolean);
+  if (!startsLikePath && (segments.length < 2 || !/\.[A-Za-z0-9]{1,6}$/.test(value))) return false;
+  // A base64 secret has '/' in it too: its segments mix cases and digits.
+  return segments.every((s) => !(/[a-z]/.test(s) && /[A-Z]/.test(s) && /[0-9]/.test(s)));
+}
+
+const TWO_LETTER_WORDS = new Set(
+  "is in to of on by id at or if as up no do go be my we it an ok db io ui os vm js ts".split(" "),
+);
+
+/**
+ * A word of an identifier: lowercase, UPPERCASE, or camel humps (`ClosingParen`, `lastTokEnd`, `getUserId`,
+ * `HTTPServer`, `fromTokenIsInRange`): at most one acronym, and at most one hump of 1 or 2 letters after
+ * the first that is not a word. At most 3 digits, at its end (`tokenV2`, a bundler's `Token$1`). Random
+ * letters switch case every letter or two, and random alphanumerics have digits all through them.
+ */
+function isWord(part: string): boolean {
+  if (/^[0-9]{1,3}$/.test(part)) return true;
+  const letters = part.replace(/[0-9]{1,3}$/, "");
+  if (!/^[A-Za-z]+$/.test(letters)) return false;
+  if (letters.length <= 4 || /^(?:[a-z]+|[A-Z]+)$/.test(letters)) return true;
+  const humps = letters.match(/[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[A-Z]/g) ?? [];
+  const acronyms = humps.filter((h) => /^[A-Z]{2,}$/.test(h)).length;
+  const short = humps.slice(1).filter((h) => h.length <= 2 && !TWO_LETTER_WORDS.has(h.toLowerCase())).length;
+  return acronyms <= 1 && short <= 1;
+}
+
+/**
+ * Names, not values: an identifier (`my-app-tls-secret`, `settings.API_KEY`) or code made of identifiers
+ * (`credentials?.password`, `!!node.exclamationToken`, `r.tokenizeForms||!1`, `this.lastTokEnd=this.pos`).
+ */
+function isIdentifierOrCode(value: string): boolean {
+  return (
+    /^[A-Za-z0-9_$.:!?=|&-]+$/.test(value) && value.split(/[^A-Za-z0-9]+/).every((p) => p === "" || isWord(p))
+  );
+}
+
+/** `0123456789abcdef`, `abcdefghijkl`: a run of the alphabet, typed as a stand-in. */
+function isSequential(value: string): boolean {
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) - value.charCodeAt(i - 1) === 1) steps++;
+  return steps >= (value.length - 1) / 2;
+}
+
+/**
+ * Whether a value assigned to a secret-looking name is worth reporting: not a UUID, an integrity hash, a URL,
+ * a path, an identifier or code, a number, a password hash or a run of the alphabet, and random enough. Hex
+ * gets a lower entropy threshold: 16 symbols cannot reach the entropy of base62.
+ */
+export function looksLikeSecretValue(value: string): boolean {
+  if (UUID.test(value) || INTEGRITY.test(value) || URL_LIKE.test(value) || CHECKSUMMED.test(value))
+    return false;
+  if (NOT_PLAINTEXT.test(value) || isIdentifierOrCode(value) || isPath(value)) return false;
+  if (/^[0-9.:_-]+$/.test(value)) return false; // numbers, versions, dates, times
+  const entropy = shannonEntropy(value);
+  if (isSequential(value)) return false;
+  if (/^[0-9a-f]+$/i.test(value)) return entropy >= 3 && /[0-9]/.test(value) && /[a-f]/i.test(value);
+  // A random 16-character value over 62 symbols has about 3.7 bits per character; words stay below 3.3.
+  return entropy >= (value.length >= 16 ? 3.3 : 3.5);
+}
+
+export const GENERIC_RULES: readonly RegexRule[] = [
+  secretRule({
+    id: "generic-secret-assignment",
+    description: "Hard-coded secret assigned to a password, secret, token or API key name",
+    keywords: [
+      "password",
+      "passwd",
+      "passphrase",
+      "secret",
+      "token",
+      "api_key",
+      "apikey",
+      "api-key",
+      "api.key",
+      "access_key",
+      "accesskey",
+      "access-key",
+      "auth_key",
+      "authkey",
+      "private_key",
+      "privatekey",
+      "signing",
+      "encryption",
+      "master_key",
+      "masterkey",
+    ],
+    pattern: `${NOT_SECRET_PREFIX}${SECRET_NAME}${NOT_SECRET_SUFFIX}${OPERATOR}${VALUE}`,
+    flags: "i",
+    minEntropy: 3,
+    validate: looksLikeSecretValue,
+    generic: true,
+    notPaths: LOCKFILES,
+  }),
+  secretRule({
+    id: "authorization-header",
+    description: "Credentials in an HTTP Authorization header (Bearer, Basic, token)",
+    keywords: ["authorization"],
+    pattern:
+      "authorization[\"']?\\s{0,3}(?:=>|[:=])\\s{0,3}[\"'`]?(?:bearer|basic|token)\\s{1,3}" +
+      "(?<secret>[A-Za-z0-9._~+/-]{16,4096}={0,2})(?![A-Za-z0-9._~+/=-])",
+    flags: "i",
+    minEntropy: 3.5,
+    validate: looksLikeSecretValue,
+    generic: true,
+    notPaths: LOCKFILES,
+  }),
+  secretRule({
+    id: "xml-secret-element",
+    description: "Hard-coded secret in an XML element (<password>, <token>, <apiKey>...)",
+    keywords: [
+      "<password>",
+      "<passwd>",
+      "<secret>",
+      "<token>",
+      "<apikey>",
+      "<api_key>",
+      "<accesstoken>",
+      "<access_token>",
+      "<clientsecret>",
+      "<client_secret>",
+    ],
+    pattern:
+      "<(password|passwd|secret|token|apiKey|api_key|accessToken|access_token|clientSecret|client_secret)>" +
+      "(?<secret>[^<\\s]{8,256})</\\1>",
+    flags: "i",
+    minEntropy: 3,
+    validate: looksLikeSecretValue,
+    generic: true,
+    notPaths: LOCKFILES,
+  }),
+];

@@ -1,0 +1,63 @@
+import { hasValidCrc32Suffix } from "../../checksum.js";
+import type { RegexRule } from "../rule.js";
+import { prefixedToken } from "./build.js";
+
+/** GitHub's 2021 token format: prefix, 30 random base62 characters, 6 characters of CRC32. */
+function githubToken(id: string, prefix: string, description: string): RegexRule {
+  return prefixedToken(id, description, [prefix], `${prefix}[A-Za-z0-9]{36}`, {
+    validate: hasValidCrc32Suffix,
+  });
+}
+
+/** GitLab tokens: legacy 20 characters, or the longer routable form with a `.vv.ccccccccc` tail. */
+function gitlabToken(id: string, prefix: string, description: string, min = 20): RegexRule {
+  return prefixedToken(
+    id,
+    description,
+    [prefix],
+    `${prefix.replace(/\./g, "\\.")}[A-Za-z0-9_-]{${min},300}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{7,10})?`,
+    { minEntropy: 3 },
+  );
+}
+
+export const SOURCE_CONTROL_RULES: readonly RegexRule[] = [
+  githubToken("github-pat-classic", "ghp_", "GitHub personal access token (classic)"),
+  githubToken("github-oauth-token", "gho_", "GitHub OAuth access token"),
+  githubToken("github-user-to-server-token", "ghu_", "GitHub App user-to-server token"),
+  githubToken("github-app-installation-token", "ghs_", "GitHub App installation (server-to-server) token"),
+  githubToken("github-refresh-token", "ghr_", "GitHub App refresh token"),
+  prefixedToken(
+    "github-fine-grained-pat",
+    "GitHub fine-grained personal access token",
+    ["github_pat_"],
+    "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+  ),
+  gitlabToken("gitlab-pat", "glpat-", "GitLab personal, project or group access token"),
+  prefixedToken(
+    "gitlab-pipeline-trigger-token",
+    "GitLab pipeline trigger token",
+    ["glptt-"],
+    "glptt-[0-9a-f]{40}",
+  ),
+  prefixedToken(
+    "gitlab-runner-registration-token",
+    "GitLab runner registration token",
+    ["gr1348941"],
+    "GR1348941[A-Za-z0-9_-]{20}",
+    { minEntropy: 3 },
+  ),
+  gitlabToken("gitlab-runner-token", "glrt-", "GitLab runner authentication token"),
+  gitlabToken("gitlab-deploy-token", "gldt-", "GitLab deploy token"),
+  gitlabToken("gitlab-feed-token", "glft-", "GitLab feed token"),
+  prefixedToken(
+    "gitlab-oauth-app-secret",
+    "GitLab OAuth application secret",
+    ["gloas-"],
+    "gloas-[A-Za-z0-9_-]{64}",
+  ),
+  gitlabToken("gitlab-agent-token", "glagent-", "GitLab agent for Kubernetes token", 50),
+  gitlabToken("gitlab-scim-token", "glsoat-", "GitLab SCIM OAuth access token"),
+  prefixedToken("bitbucket-app-password", "Bitbucket app password", ["atbb"], "ATBB[A-Za-z0-9]{28,36}", {
+    minEntropy: 3.5,
+  }),
+];
