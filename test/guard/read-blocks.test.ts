@@ -7,11 +7,8 @@ async function blocks(
   chunks: (string | Buffer)[],
 ): Promise<{ blocks: Block[]; binary: boolean; bytes: number }> {
   const out: Block[] = [];
-  const r = await readBlocks(
-    Readable.from(chunks, { objectMode: true }),
-    "f.txt",
-    "file",
-    (b) => out.push(b),
+  const r = await readBlocks(Readable.from(chunks, { objectMode: true }), "f.txt", "file", (b) =>
+    out.push(b),
   );
   return { blocks: out, ...r };
 }

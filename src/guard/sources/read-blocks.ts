@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import type { Block } from "../block.js";
 import type { Where } from "../finding.js";
@@ -59,8 +60,14 @@ export async function readBlocks(
   return { binary: false, bytes };
 }
 
-export function fileChunks(absPath: string): AsyncIterable<Buffer> {
-  return createReadStream(absPath, { highWaterMark: CHUNK_BYTES });
+/**
+ * A file's bytes: in one read when it fits a chunk (most source files; a stream would allocate a whole
+ * chunk-sized buffer for each), else streamed chunk by chunk.
+ */
+export async function* fileChunks(absPath: string): AsyncGenerator<Buffer> {
+  const { size } = await stat(absPath);
+  if (size <= CHUNK_BYTES) yield await readFile(absPath);
+  else yield* createReadStream(absPath, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
 }
 
 function countNewlines(text: string, end: number): number {
