@@ -1,0 +1,129 @@
+// `npm run bench:guard`: builds (or reuses) the seeded corpus, runs patchwright and secretlint side by side
+// for N rounds in alternating order, scores both against truth.json, scans the adversarial lines with
+// patchwright, prints Markdown to stdout (progress goes to stderr) and writes .corpus/result.json.
+//   node bench/guard/run.mjs [--mb 40] [--seed 1] [--rounds 3] [--tools patchwright,secretlint] [--no-adversarial]
+import console from "node:console";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath, URL } from "node:url";
+import { parseArgs } from "node:util";
+import { runAdversarial } from "./adversarial.mjs";
+import { checksumSource } from "./checksum.mjs";
+import { ensureCorpus } from "./corpus.mjs";
+import { markdown } from "./report.mjs";
+import { PATCHWRIGHT_CLI, TOOLS } from "./run-tool.mjs";
+import { score } from "./score.mjs";
+import { readTruth } from "./truth.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    mb: { type: "string", default: "40" },
+    seed: { type: "string", default: "1" },
+    rounds: { type: "string", default: "3" },
+    tools: { type: "string", default: "patchwright,secretlint" },
+    "no-adversarial": { type: "boolean", default: false },
+  },
+});
+const log = (...a) => console.error(...a);
+const DIR = fileURLToPath(new URL("./.corpus/", import.meta.url));
+const mb = Number(args.mb);
+const rounds = Math.max(1, Number.parseInt(args.rounds, 10));
+if (!(mb > 0) || !Number.isFinite(rounds)) throw new Error("--mb and --rounds must be positive numbers");
+
+const corpus = ensureCorpus({ dir: DIR, mb, seed: args.seed, log });
+if (!corpus.regenerated)
+  log(`reusing corpus (seed ${args.seed}, ${mb} MB, digest ${corpus.manifest.digest.slice(0, 12)})`);
+log(`ghp_/npm_ checksums from ${checksumSource}`);
+const truth = readTruth(corpus.truth);
+
+let tools = args.tools
+  .split(",")
+  .map((t) => t.trim())
+  .filter(Boolean);
+for (const t of tools) if (!TOOLS[t]) throw new Error(`unknown tool ${t}`);
+if (tools.includes("patchwright") && !existsSync(PATCHWRIGHT_CLI)) {
+  log("dist/cli/main.js is missing (run `npm run build`): benchmarking without patchwright");
+  tools = tools.filter((t) => t !== "patchwright");
+}
+if (tools.length === 0) throw new Error("no tool to run");
+
+// Read every file once so the first timed run does not pay for a cold page cache.
+(function warm(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) warm(p);
+    else readFileSync(p);
+  }
+})(corpus.tree);
+
+const runs = Object.fromEntries(tools.map((t) => [t, []]));
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? tools : [...tools].reverse();
+  for (const t of order) {
+    const run = await TOOLS[t](corpus.tree);
+    if (run.timedOut) throw new Error(`${t} timed out`);
+    log(
+      `round ${r + 1}/${rounds} ${t.padEnd(11)} ${run.seconds.toFixed(2)} s, ${(run.rssKiB / 1024).toFixed(0)} MiB, ${run.findings.length} findings`,
+    );
+    runs[t].push(run);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const result = {
+  node: process.version,
+  rounds,
+  corpus: corpus.manifest,
+  kinds: truth.kinds,
+  tools: {},
+};
+for (const t of tools) {
+  const list = runs[t];
+  const counts = new Set(list.map((r) => r.findings.length));
+  if (counts.size > 1)
+    log(`warning: ${t} reported different finding counts across rounds: ${[...counts].join(", ")}`);
+  const medianSeconds = median(list.map((r) => r.seconds));
+  result.tools[t] = {
+    seconds: list.map((r) => Number(r.seconds.toFixed(3))),
+    medianSeconds,
+    mbPerSecond: corpus.manifest.bytes / 1e6 / medianSeconds,
+    peakRssMiB: Math.max(...list.map((r) => r.rssKiB)) / 1024,
+    stats: list[0].stats,
+    score: score(list[0].findings, truth),
+  };
+}
+if (tools.includes("patchwright") && !args["no-adversarial"]) {
+  log("adversarial lines (patchwright alone)...");
+  result.adversarial = await runAdversarial(join(DIR, "adversarial"));
+}
+
+const md = markdown(result);
+console.log(md);
+for (const t of tools) {
+  const s = result.tools[t].score;
+  const missed = Object.entries(s.perKind).filter(([, k]) => k.missed.length);
+  if (missed.length)
+    console.log(
+      `\n${t} missed:\n` +
+        missed
+          .map(([kind, k]) => `- ${kind} (${k.missed.length}): ${k.missed.slice(0, 4).join(", ")}`)
+          .join("\n"),
+    );
+  const fps = Object.entries(s.falsePositives);
+  if (fps.length)
+    console.log(
+      `\n${t} false positives:\n` +
+        fps
+          .map(
+            ([kind, k]) =>
+              `- ${kind} (${k.count}) rules ${JSON.stringify(k.rules)}: ${k.examples.slice(0, 3).join("; ")}`,
+          )
+          .join("\n"),
+    );
+}
+writeFileSync(join(DIR, "result.json"), JSON.stringify({ ...result, markdown: md }, null, 2) + "\n");
+log(`\nwrote ${join(DIR, "result.json")}`);
