@@ -1,0 +1,53 @@
+import { readFile } from "node:fs/promises";
+import type { ScanReport } from "../guard/finding.js";
+import { loadGuardConfig, TERM_HASHES_ENV, TERMS_ENV } from "../guard/load-config.js";
+import { scan } from "../guard/scan.js";
+import { ScanError } from "../guard/scan-error.js";
+import { guardTarget, type GuardScope } from "./guard-target.js";
+
+export interface GuardCheckInputs {
+  scope: GuardScope;
+  /** From the workflow (ideally a secret): never from a file in the repository. */
+  forbiddenTerms: string;
+  forbiddenTermHashes: string;
+  config?: string;
+}
+
+export interface GuardCheckContext {
+  workspace: string;
+  eventName: string;
+  eventPath?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export type GuardCheckResult =
+  { ok: true; report: ScanReport; warnings: string[] } | { ok: false; error: string };
+
+/** The Action's leak-guard check: scan what the triggering event brings in, as `patchwright scan` would. */
+export async function runGuardCheck(
+  inputs: GuardCheckInputs,
+  ctx: GuardCheckContext,
+): Promise<GuardCheckResult> {
+  try {
+    const payload: unknown = ctx.eventPath ? JSON.parse(await readFile(ctx.eventPath, "utf8")) : {};
+    const target = guardTarget(inputs.scope, ctx.eventName, payload);
+    const env = {
+      ...ctx.env,
+      [TERMS_ENV]: inputs.forbiddenTerms,
+      [TERM_HASHES_ENV]: inputs.forbiddenTermHashes,
+    };
+    const { config, warnings } = await loadGuardConfig({
+      file: inputs.config,
+      repoRoot: ctx.workspace,
+      env,
+      cwd: ctx.workspace,
+    });
+    const report = await scan(target, { cwd: ctx.workspace, config });
+    return { ok: true, report, warnings };
+  } catch (err) {
+    if (!(err instanceof ScanError)) throw err;
+    const shallow = /bad revision|unknown revision|Invalid revision range/i.test(err.message);
+    const hint = shallow ? " The checkout may be shallow: give actions/checkout `fetch-depth: 0`." : "";
+    return { ok: false, error: `The leak guard could not scan: ${err.message}.${hint}` };
+  }
+}
