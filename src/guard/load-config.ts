@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
 import type { z } from "zod";
 import { GuardConfig } from "./config.js";
@@ -52,8 +52,8 @@ export async function loadGuardConfig(opts: {
     } else {
       config = parseConfig(doc, shown, "");
     }
-    const inRepo =
-      !relative(opts.repoRoot, path).startsWith("..") && !relative(opts.repoRoot, path).startsWith(sep);
+    const fromRoot = relative(opts.repoRoot, path);
+    const inRepo = !fromRoot.startsWith("..") && !isAbsolute(fromRoot);
     if (inRepo && config.forbiddenTerms.length > 0) {
       warnings.push(
         `${shown} lists forbidden terms in plain text inside the repository, which leaks them; ` +

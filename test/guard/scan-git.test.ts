@@ -110,3 +110,25 @@ describe("scan --staged", () => {
     expect(report.findings.map((f) => f.where)).toEqual(["branch"]);
   });
 });
+
+describe("git settings that change diff output", () => {
+  it.each([
+    ["diff.noprefix", "true"],
+    ["diff.mnemonicPrefix", "true"],
+    ["diff.external", "false"],
+    ["core.quotePath", "true"],
+    ["log.showSignature", "true"],
+  ])("do not change what is scanned (%s=%s)", async (key, value) => {
+    const repo = tempRepo();
+    git(repo, ["config", key, value]);
+    // A folder named "b" would lose its name to a careless "b/" prefix strip.
+    writeFiles(repo, { "b/é.ts": `const t = "${githubToken(rand)}";\n` });
+    git(repo, ["add", "-A"]);
+    const staged = await scan({ mode: "staged" }, { cwd: repo, config: config() });
+    expect(staged.findings.map((f) => f.path)).toEqual(["b/é.ts"]);
+    const base = git(repo, ["rev-parse", "HEAD"]).trim();
+    git(repo, ["commit", "-q", "-m", "add"]);
+    const range = await scan({ mode: "git", range: `${base}..HEAD` }, { cwd: repo, config: config() });
+    expect(range.findings.map((f) => f.path)).toEqual(["b/é.ts"]);
+  });
+});

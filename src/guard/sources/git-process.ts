@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { ScanError } from "../scan-error.js";
 
 // Settings that make git's output stable to parse whatever the user's config says.
-const STABLE = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=false"];
+const STABLE = ["-c", "core.quotePath=false", "-c", "color.ui=false", "-c", "log.showSignature=false"];
 
 /** Runs git and streams its standard output line by line; a non-zero exit becomes a ScanError. */
 export async function gitLines(

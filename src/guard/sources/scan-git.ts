@@ -7,7 +7,15 @@ import { gitLines, gitOutput } from "./git-process.js";
 
 const RS = "\x1e";
 const US = "\x1f";
-const DIFF_OPTIONS = ["--unified=0", "--no-ext-diff", "--no-textconv", "--no-color"];
+// Fixed prefixes: diff.noprefix or diff.mnemonicPrefix in a user's config would change "b/path".
+const DIFF_OPTIONS = [
+  "--unified=0",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--no-color",
+  "--src-prefix=a/",
+  "--dst-prefix=b/",
+];
 
 /**
  * Scans every commit in a range as it would be pushed: the added lines, the commit message, the author
