@@ -6,9 +6,9 @@ import type { Finding, Where } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
 import { isPlaceholder } from "./placeholder.js";
 import { redact } from "./redact.js";
-import { KEY_CONTAINER_GLOBS } from "./rules/packaging.js";
+import { KEY_STORE_FILE } from "./rules/packaging.js";
 import type { RegexRule } from "./rules/rule.js";
-import { TermMatcher } from "./terms.js";
+import { FORBIDDEN_TERM, TermMatcher } from "./terms.js";
 
 const INLINE_ALLOW = /patchwright:allow|gitleaks:allow/;
 const GLOB = { dot: true } as const;
@@ -36,7 +36,7 @@ export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
   private readonly rulesImpliedBy = new Map<string, CompiledRule[]>();
-  private readonly keyContainer = picomatch(KEY_CONTAINER_GLOBS, GLOB);
+  private readonly keyStore = picomatch([...KEY_STORE_FILE.globs], GLOB);
   private readonly prefilter: RegExp;
   private readonly terms: TermMatcher;
   private readonly allowedValues: RegExp[];
@@ -71,7 +71,7 @@ export class Guard {
     // One case-insensitive pass over a block finds which keywords occur: far cheaper than one pass per rule.
     const alternatives = [...keywords].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.prefilter = new RegExp(alternatives.length ? alternatives.join("|") : "(?!)", "gi");
-    this.terms = off.has("forbidden-term")
+    this.terms = off.has(FORBIDDEN_TERM.id)
       ? new TermMatcher([], [])
       : new TermMatcher(config.forbiddenTerms, config.forbiddenTermHashes);
     this.allowedValues = config.allow.values.map((v) => new RegExp(v));
@@ -97,10 +97,10 @@ export class Guard {
       ...(commit ? { commit } : {}),
     };
     const hits = this.termHits(path).map((h) => ({ ...h, message: `${h.message} in a file path` }));
-    if (this.keyContainer(path) && !this.off.has("key-store-file")) {
+    if (this.keyStore(path) && !this.off.has(KEY_STORE_FILE.id)) {
       hits.push({
-        ruleId: "key-store-file",
-        message: "Key store file (private keys)",
+        ruleId: KEY_STORE_FILE.id,
+        message: KEY_STORE_FILE.description,
         index: 0,
         value: path,
         generic: false,
@@ -115,7 +115,6 @@ export class Guard {
 
   private toFindings(block: Block, hits: Hit[], wholePath: boolean): Finding[] {
     if (hits.length === 0 || this.isPathAllowed(block.path)) return [];
-    if (hits.length === 0) return [];
     const index = new LineIndex(block);
     const findings: Finding[] = [];
     for (const hit of dropShadowed(hits)) {
@@ -176,8 +175,8 @@ export class Guard {
 
   private termHits(text: string): Hit[] {
     return this.terms.find(text).map((t) => ({
-      ruleId: "forbidden-term",
-      message: t.hashed ? "Forbidden internal term (from a hashed list)" : "Forbidden internal term",
+      ruleId: FORBIDDEN_TERM.id,
+      message: t.hashed ? `${FORBIDDEN_TERM.description}, from a hashed list` : FORBIDDEN_TERM.description,
       index: t.index,
       value: t.value,
       generic: false,

@@ -12,6 +12,11 @@ const SUBWORD = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+\p{N}*|\p{Lu}+\p{N}*|[\p{
 // What may stand between two sub-words of one term: nothing (a camelCase join), or a short separator.
 const JOIN = /^[ \t_.-]{0,3}$/;
 const HASHED_MAX_WORDS = 3;
+
+export const FORBIDDEN_TERM = {
+  id: "forbidden-term",
+  description: "Forbidden internal term (codename, hostname, product)",
+} as const;
 const CACHE_LIMIT = 200_000;
 
 export function normaliseTerm(term: string): string {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
 import { scan } from "../../src/guard/scan.js";
 import { ScanError } from "../../src/guard/scan-error.js";
-import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+import { tempDir, tempRepo, writeFiles } from "../helpers/temp-repo.js";
 import { githubToken, npmToken, prng } from "../helpers/tokens.js";
 
 const rand = prng(5);
@@ -29,6 +29,17 @@ describe("scan PATH", () => {
     expect(report.findings.map((f) => f.path).sort()).toEqual(["keep.log", "src/a.ts"]);
     const sub = await scan({ mode: "paths", paths: ["src"] }, { cwd: dir, config });
     expect(sub.findings.map((f) => f.path)).toEqual(["src/a.ts"]);
+  });
+
+  it("applies the ignore files above a scanned subfolder, up to the repository's top", async () => {
+    const repo = tempRepo({ ".gitignore": "*.log\n" });
+    const t = () => `const t = "${githubToken(rand)}";\n`;
+    writeFiles(repo, { "src/debug.log": t(), "src/local.ts": t(), "src/a.ts": t() });
+    writeFiles(repo, { ".git/info/exclude": "local.ts\n" });
+    const report = await scan({ mode: "paths", paths: ["src"] }, { cwd: repo, config });
+    expect(report.findings.map((f) => f.path)).toEqual(["src/a.ts"]);
+    const fromInside = await scan({ mode: "paths", paths: ["."] }, { cwd: join(repo, "src"), config });
+    expect(fromInside.findings.map((f) => f.path)).toEqual(["a.ts"]);
   });
 
   it("scans a file named explicitly even when ignored", async () => {

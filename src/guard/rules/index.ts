@@ -1,5 +1,6 @@
 import { ATTRIBUTION_RULES } from "./attribution.js";
-import { PACKAGING_RULES } from "./packaging.js";
+import { FORBIDDEN_TERM } from "../terms.js";
+import { KEY_STORE_FILE, PACKAGING_RULES } from "./packaging.js";
 import type { RegexRule } from "./rule.js";
 import { SECRET_RULES } from "./secrets/index.js";
 
@@ -14,10 +15,6 @@ export interface RuleInfo {
 /** Every rule id the guard can report, for SARIF rule metadata and for checking `allow.rules`. */
 export const RULE_CATALOG: readonly RuleInfo[] = [
   ...ALL_RULES.map(({ id, description, category }) => ({ id, description, category })),
-  {
-    id: "forbidden-term",
-    description: "Forbidden internal term (codename, hostname, product)",
-    category: "internal-name",
-  },
-  { id: "key-store-file", description: "Key store file (private keys)", category: "packaging" },
+  { ...FORBIDDEN_TERM, category: "internal-name" },
+  { id: KEY_STORE_FILE.id, description: KEY_STORE_FILE.description, category: "packaging" },
 ];

@@ -40,4 +40,8 @@ export const PACKAGING_RULES: readonly RegexRule[] = [
 ];
 
 /** Binary key stores are caught by name: their contents cannot be read as text. */
-export const KEY_CONTAINER_GLOBS = ["**/*.p12", "**/*.pfx", "**/*.jks", "**/*.keystore", "**/*.bcfks"];
+export const KEY_STORE_FILE = {
+  id: "key-store-file",
+  description: "Key store file (private keys)",
+  globs: ["**/*.p12", "**/*.pfx", "**/*.jks", "**/*.keystore", "**/*.bcfks"],
+} as const;

@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import type { Collector } from "../collector.js";
 import type { Guard } from "../engine.js";
 import type { Finding, Where } from "../finding.js";
@@ -27,8 +27,8 @@ export async function scanPaths(
       for await (const path of walkFiles(root, abs))
         await scanFile(guard, join(root, path), path, "file", out);
     } else {
-      const path = inside ? relative(cwd, abs).split(sep).join("/") : abs;
-      await scanFile(guard, abs, isAbsolute(path) ? path.split(sep).pop()! : path, "file", out);
+      const path = inside ? relative(cwd, abs).split(sep).join("/") : basename(abs);
+      await scanFile(guard, abs, path, "file", out);
     }
   }
 }

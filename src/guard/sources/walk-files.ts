@@ -1,50 +1,71 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 
 interface Rules {
+  /** The folder the patterns are relative to. */
   base: string;
   ig: Ignore;
 }
 
 /**
- * Yields the files under `dir` (paths relative to `root`, "/"-separated, sorted), honouring every
- * `.gitignore` on the way down as git does. Symbolic links are not followed: they could lead outside.
+ * Yields the files under `dir` as paths relative to `root` ("/"-separated, sorted), honouring the
+ * ignore files git would: every `.gitignore` from the repository's top down to each folder, and
+ * `.git/info/exclude`. `.git` itself is skipped, and symbolic links are not followed: they could lead
+ * outside.
  */
-export async function* walkFiles(root: string, dir: string, inherited: Rules[] = []): AsyncGenerator<string> {
-  const rel = relative(root, dir);
-  const rules = [...inherited];
-  const gitignore = await readFile(join(dir, ".gitignore"), "utf8").catch(() => undefined);
-  if (gitignore !== undefined) rules.push({ base: rel, ig: ignore().add(gitignore) });
+export async function* walkFiles(root: string, dir: string): AsyncGenerator<string> {
+  yield* walk(root, dir, await ancestorRules(dir));
+}
 
+async function* walk(root: string, dir: string, inherited: Rules[]): AsyncGenerator<string> {
+  const own = await rulesIn(dir, ".gitignore");
+  const rules = own ? [...inherited, own] : inherited;
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
     if (entry.name === ".git") continue;
-    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    const abs = join(dir, entry.name);
     const isDir = entry.isDirectory();
-    if (!isDir && !entry.isFile()) continue;
-    if (ignored(rules, path, isDir)) continue;
-    if (isDir) yield* walkFiles(root, join(dir, entry.name), rules);
-    else yield path;
+    if ((!isDir && !entry.isFile()) || ignored(rules, abs, isDir)) continue;
+    if (isDir) yield* walk(root, abs, rules);
+    else yield toPosix(relative(root, abs));
   }
 }
 
-function ignored(rules: Rules[], path: string, isDir: boolean): boolean {
+/** The ignore rules that apply to `dir` from above it, up to the top of its git repository (if any). */
+async function ancestorRules(dir: string): Promise<Rules[]> {
+  const above: string[] = [];
+  let top = existsSync(join(dir, ".git")) ? dir : undefined;
+  for (let d = dir; !top && dirname(d) !== d;) {
+    d = dirname(d);
+    above.unshift(d);
+    if (existsSync(join(d, ".git"))) top = d;
+  }
+  if (!top) return [];
+  const found = [
+    await rulesIn(top, join(".git", "info", "exclude")),
+    ...(await Promise.all(above.map((d) => rulesIn(d, ".gitignore")))),
+  ];
+  return found.filter((r): r is Rules => r !== undefined);
+}
+
+async function rulesIn(base: string, file: string): Promise<Rules | undefined> {
+  const text = await readFile(join(base, file), "utf8").catch(() => undefined);
+  return text === undefined ? undefined : { base, ig: ignore().add(text) };
+}
+
+function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
   let result = false;
   for (const { base, ig } of rules) {
-    const sub = base ? path.slice(base.length + 1) : path;
-    const { ignored: yes, unignored } = ig.test(isDir ? `${sub}/` : sub);
+    const rel = toPosix(relative(base, abs));
+    const { ignored: yes, unignored } = ig.test(isDir ? `${rel}/` : rel);
     if (yes) result = true;
     else if (unignored) result = false;
   }
   return result;
 }
 
-function relative(root: string, dir: string): string {
-  return dir === root
-    ? ""
-    : dir
-        .slice(root.length + 1)
-        .split("\\")
-        .join("/");
+function toPosix(path: string): string {
+  return sep === "/" ? path : path.split(sep).join("/");
 }
