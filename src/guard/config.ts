@@ -11,17 +11,17 @@ export const TermHash = z
 export const GuardConfig = z
   .object({
     /** Internal names that must never leave. Keep them out of public files: use forbiddenTermHashes there. */
-    forbiddenTerms: z.array(z.string().trim().min(2)).default([]),
+    forbiddenTerms: z.array(z.string().trim().min(2)).default(() => []),
     /** Salted SHA-256 hashes of normalised terms, safe to commit. */
-    forbiddenTermHashes: z.array(TermHash).default([]),
+    forbiddenTermHashes: z.array(TermHash).default(() => []),
     /** Flag AI attribution: Co-Authored-By trailers naming an AI, "Generated with ..." footers. */
     aiAttribution: z.boolean().default(false),
     allow: z
       .object({
         /** Globs (relative to the scanned root) never scanned. */
-        paths: z.array(z.string().min(1)).default([]),
+        paths: z.array(z.string().min(1)).default(() => []),
         /** Rule ids switched off. */
-        rules: z.array(z.string().min(1)).default([]),
+        rules: z.array(z.string().min(1)).default(() => []),
         /** Regular expressions: a matched value that matches one is accepted. */
         values: z
           .array(
@@ -34,10 +34,10 @@ export const GuardConfig = z
               }
             }, "not a valid regular expression"),
           )
-          .default([]),
+          .default(() => []),
       })
       .strict()
-      .default({ paths: [], rules: [], values: [] }),
+      .default(() => ({ paths: [], rules: [], values: [] })),
   })
   .strict();
 export type GuardConfig = z.infer<typeof GuardConfig>;

@@ -62,13 +62,19 @@ export async function loadGuardConfig(opts: {
     }
   }
 
-  config.forbiddenTerms.push(...splitList(opts.env[TERMS_ENV]));
-  for (const h of splitList(opts.env[TERM_HASHES_ENV])) {
-    config.forbiddenTermHashes.push(
-      parseConfig({ forbiddenTermHashes: [h] }, TERM_HASHES_ENV, "").forbiddenTermHashes[0]!,
-    );
-  }
-  return { config, warnings };
+  const envHashes = parseConfig(
+    { forbiddenTermHashes: splitList(opts.env[TERM_HASHES_ENV]) },
+    TERM_HASHES_ENV,
+    "",
+  );
+  return {
+    config: {
+      ...config,
+      forbiddenTerms: [...config.forbiddenTerms, ...splitList(opts.env[TERMS_ENV])],
+      forbiddenTermHashes: [...config.forbiddenTermHashes, ...envHashes.forbiddenTermHashes],
+    },
+    warnings,
+  };
 }
 
 function parseConfig(value: unknown, source: string, prefix: string): GuardConfig {

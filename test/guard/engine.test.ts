@@ -135,3 +135,14 @@ describe("Guard", () => {
     expect(guard.scanPath("docs/launch.md", "file")).toEqual([]);
   });
 });
+
+describe("GuardConfig defaults", () => {
+  it("are fresh for every parse, so adding terms to one config cannot leak into another", () => {
+    const a = GuardConfig.parse({});
+    a.forbiddenTerms.push("leaked");
+    a.allow.paths.push("leaked/**");
+    const b = GuardConfig.parse({});
+    expect(b.forbiddenTerms).toEqual([]);
+    expect(b.allow.paths).toEqual([]);
+  });
+});
