@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { runConfigCheck } from "./config-command.js";
 import { runHashTerm } from "./hash-term-command.js";
 import type { CliIo } from "./io.js";
 import { EXIT_CANNOT_SCAN, runScan, type ScanOptions } from "./scan-command.js";
@@ -45,6 +46,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--salt <salt>", "letters and digits; reuse one salt for a list so scans hash each word once")
     .action((terms: string[], opts: { salt?: string }) => {
       code = runHashTerm(terms, opts, io);
+    });
+
+  program
+    .command("config")
+    .description("Work with the repository configuration, .github/patchwright.yml")
+    .command("check")
+    .description("Check a repository configuration and say what is wrong, in one sentence")
+    .argument("[file]", "the file to check (default: .github/patchwright.yml)")
+    .addHelpText("after", "\nExit codes: 0 valid, 1 not valid, 2 could not read the file.")
+    .action(async (file: string | undefined) => {
+      code = await runConfigCheck(file, io);
     });
 
   try {

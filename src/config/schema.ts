@@ -1,0 +1,283 @@
+import { z } from "zod";
+import { GuardConfig } from "../guard/config.js";
+
+/**
+ * The repository configuration, `.github/patchwright.yml`. This schema is the single source of truth: the
+ * TypeScript type, the defaults, the published JSON Schema, the validation messages and the field list of
+ * docs/configuration.md all come from it (tests fail when the committed JSON Schema or the docs drift).
+ *
+ * Conventions: every field has a default, so `RepoConfig.parse({})` is the full default config; every field
+ * has a one-sentence description; unknown keys are errors at every level; custom messages start with "must"
+ * because the formatter prints them as "`field` must ..., not <value>.".
+ */
+
+/** Commands patchwright understands itself; a repository's own commands cannot shadow them. */
+export const BUILTIN_COMMANDS = [
+  "review",
+  "plan",
+  "approve",
+  "stop",
+  "help",
+  "buddy",
+  "pause",
+  "resume",
+] as const;
+
+/** Who may trigger runs, as GitHub's repository roles from least to most access. */
+export const PERMISSION_LEVELS = ["read", "triage", "write", "maintain", "admin"] as const;
+
+const glob = z.string().min(1);
+
+const Trigger = z
+  .object({
+    phrase: z
+      .string()
+      .max(40)
+      .regex(
+        /^@[A-Za-z0-9](?:-?[A-Za-z0-9])*$/,
+        'must be an @-mention of a GitHub login or app, like "@patchwright"',
+      )
+      .default("@patchwright")
+      .describe("The mention that starts a run in an issue, pull request or review comment."),
+    label: z
+      .string()
+      .min(1)
+      .max(50)
+      .default("patchwright")
+      .describe("Adding this label to an issue or pull request starts a run, like a mention does."),
+  })
+  .strict();
+
+const Permissions = z
+  .object({
+    minimum: z
+      .enum(PERMISSION_LEVELS)
+      .default("write")
+      .describe("The lowest repository role that may trigger runs; everyone below it is ignored."),
+    replyToUnauthorized: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Post a polite reply to people without the permission to trigger runs, instead of ignoring them.",
+      ),
+    allowedBots: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\[bot\]$/, 'must be a bot login like "dependabot[bot]"'),
+      )
+      .default([])
+      .describe("Bot accounts whose mentions may trigger runs; every other bot is ignored."),
+  })
+  .strict();
+
+const PathInstruction = z
+  .object({
+    path: glob.describe("A glob of the files these instructions apply to, e.g. `src/db/**`."),
+    instructions: z.string().min(1).describe("What to look for in those files."),
+  })
+  .strict();
+
+const Review = z
+  .object({
+    auto: z
+      .boolean()
+      .default(false)
+      .describe("Review every pull request when it is opened, updated or marked ready for review."),
+    drafts: z.boolean().default(false).describe("Also review draft pull requests automatically."),
+    paths: z
+      .object({
+        include: z
+          .array(glob)
+          .default(["**"])
+          .describe(
+            "Globs of the changed files to review; lockfiles, generated, vendored and minified " +
+              "files are always left out by the review pipeline itself.",
+          ),
+        exclude: z
+          .array(glob)
+          .default([])
+          .describe("Globs of changed files never to review, on top of the files left out by default."),
+      })
+      .strict()
+      .prefault({})
+      .describe("Which changed files the review reads."),
+    profile: z
+      .enum(["chill", "assertive"])
+      .default("chill")
+      .describe("How much to comment: `chill` flags real problems only, `assertive` also raises nitpicks."),
+    maxComments: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(10)
+      .describe("The most inline comments one review posts; the most important findings come first."),
+    requestChanges: z
+      .boolean()
+      .default(false)
+      .describe("Submit reviews with blocking findings as `REQUEST_CHANGES` instead of `COMMENT`."),
+    instructions: z.string().default("").describe("Extra instructions for every review of this repository."),
+    pathInstructions: z
+      .array(PathInstruction)
+      .default([])
+      .describe("Extra review instructions for the files that match a glob."),
+  })
+  .strict();
+
+const Limits = z
+  .object({
+    maxTurns: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(60)
+      .describe("The most model turns one run may take before it stops and says so."),
+    maxCostUsd: z
+      .number()
+      .gt(0)
+      .max(1000)
+      .default(5)
+      .describe("The most one run may spend on the model, in US dollars, before it stops and says so."),
+    timeoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(360)
+      .default(30)
+      .describe(
+        "The longest one run may take, in minutes (360 is the longest a GitHub Actions job may run).",
+      ),
+  })
+  .strict();
+
+const builtinPattern = new RegExp(`^(?!(?:${BUILTIN_COMMANDS.join("|")})$)`);
+
+const CommandName = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]{0,31}$/,
+    "must be 1 to 32 lower-case letters, digits or dashes, starting with a letter",
+  )
+  .regex(builtinPattern, `must not be one of the built-in commands (${BUILTIN_COMMANDS.join(", ")})`);
+
+const Command = z
+  .object({
+    description: z.string().describe("One line shown by `@patchwright help`."),
+    prompt: z
+      .string()
+      .min(1)
+      .describe("The instructions the agent follows; the rest of the comment is added."),
+    kind: z
+      .enum(["implement", "answer", "plan", "review"])
+      .default("answer")
+      .describe("What the run may do: `implement` edits and pushes, the others only read and comment."),
+  })
+  .strict();
+
+/**
+ * GuardConfig comes from the leak guard, which also reads it on its own; here it only gains descriptions
+ * (extend keeps its checks, strictness and any field added there later) and fresh default arrays.
+ */
+const guardAllow = GuardConfig.shape.allow.unwrap();
+const Guard = GuardConfig.extend({
+  forbiddenTerms: GuardConfig.shape.forbiddenTerms.describe(
+    "Internal names that must never leave; a public file leaks them, so list them as hashes or in the " +
+      "PATCHWRIGHT_FORBIDDEN_TERMS secret instead.",
+  ),
+  forbiddenTermHashes: GuardConfig.shape.forbiddenTermHashes.describe(
+    "Salted SHA-256 hashes of internal names (from `patchwright hash-term`), safe to commit.",
+  ),
+  aiAttribution: GuardConfig.shape.aiAttribution.describe(
+    'Block AI attribution such as "Co-Authored-By" trailers naming an AI and "Generated with" footers.',
+  ),
+  allow: guardAllow
+    .extend({
+      paths: guardAllow.shape.paths.describe("Globs of files the guard never scans."),
+      rules: guardAllow.shape.rules.describe("Ids of guard rules to switch off (see docs/leak-guard.md)."),
+      values: guardAllow.shape.values.describe(
+        "Regular expressions; a flagged value that matches one of them is accepted.",
+      ),
+    })
+    .prefault({})
+    .describe("Exceptions to the leak guard."),
+});
+
+const Workflows = z
+  .object({
+    allowChanges: z
+      .boolean()
+      .default(false)
+      .describe("Let the agent change files under `.github/workflows/`; otherwise it refuses to."),
+  })
+  .strict();
+
+const Features = z
+  .object({
+    buddy: z
+      .boolean()
+      .default(false)
+      .describe("`@patchwright buddy`: a small companion that grows with the repo."),
+    frustrationSignals: z
+      .boolean()
+      .default(true)
+      .describe("Notice frustration in a thread, locally, and change course: acknowledge, plan first, ask."),
+    modelRouter: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Route free-text mentions to implement, answer, plan or review with a model instead of rules.",
+      ),
+    memory: z
+      .boolean()
+      .default(false)
+      .describe("Keep long-term memory notes about the repository on the `patchwright/memory` branch."),
+    subAgents: z
+      .boolean()
+      .default(false)
+      .describe("Let a run hand parts of its work to sub-agents that run alongside it."),
+  })
+  .strict();
+
+export const RepoConfig = z
+  .object({
+    trigger: Trigger.prefault({}).describe("How people start a run."),
+    permissions: Permissions.prefault({}).describe("Who may start runs."),
+    review: Review.prefault({}).describe("Automatic pull request reviews."),
+    limits: Limits.prefault({}).describe("Limits every run stops at, cleanly and saying why."),
+    branchPrefix: z
+      .string()
+      .max(100)
+      .regex(/^[^/-]/, "must not start with / or -")
+      .regex(/\/$/, "must end with /")
+      .regex(
+        // git refuses control characters in ref names, so the prefix must not hold any.
+        // eslint-disable-next-line no-control-regex
+        /^[^\s~^:?*[\\\x00-\x1f\x7f]*$/,
+        "must not contain spaces, control characters or any of ~^:?*[\\",
+      )
+      .regex(
+        /^(?!.*(?:\.\.|\/\/|@\{|\/\.|\.lock\/))/,
+        "must not contain .., //, @{, a part starting with . or a part ending in .lock",
+      )
+      .regex(/^[^.]/, "must not start with .")
+      .default("patchwright/")
+      .describe("The start of the name of every branch the agent creates."),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The model id every run uses instead of the default, e.g. one your gateway serves."),
+    commands: z
+      .record(CommandName, Command)
+      .default({})
+      .describe("Custom commands: `@patchwright /<name> ...` runs the command's prompt."),
+    guard: Guard.prefault({}).describe(
+      "The leak guard that checks every push, pull request, review and comment before it leaves.",
+    ),
+    workflows: Workflows.prefault({}).describe("Changes to GitHub Actions workflows."),
+    features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag."),
+  })
+  .strict();
+export type RepoConfig = z.infer<typeof RepoConfig>;
