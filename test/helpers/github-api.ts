@@ -1,0 +1,271 @@
+// Every GitHub request a test makes goes through `githubFetch`, which checks it against GitHub's OpenAPI
+// description (see openapi-description.ts) before nock sees it. A request GitHub would not accept fails
+// with an error, and is recorded: importing this module registers an `afterEach` that fails the test
+// if anything was recorded, so catching the error does not hide the bad request.
+//
+// Use:
+//   import { githubApi, testOctokit, expectAllNockDone } from "../helpers/github-api.js";
+//   githubApi().post("/repos/o/r/issues/1/comments").reply(201, { id: 1 });
+//   await testOctokit().rest.issues.createComment({ owner: "o", repo: "r", issue_number: 1, body: "hi" });
+//   expectAllNockDone();
+//
+// Import it at the top of the test file (not lazily inside a test), so the hooks attach to the file.
+
+import { generateKeyPairSync } from "node:crypto";
+import type { ErrorObject } from "ajv";
+import nock from "nock";
+import { Probot, ProbotOctokit, type ApplicationFunction, type Options as ProbotOptions } from "probot";
+import { afterAll, afterEach } from "vitest";
+import { githubDescription, type LoadStats, type RequestCheck } from "./openapi-description.js";
+
+export type { LoadStats } from "./openapi-description.js";
+
+/** The installation token the helpers authenticate with. A plain word: the leak guard scans tests. */
+export const TEST_INSTALLATION_TOKEN = "test-installation-token";
+
+export interface Violation {
+  method: string;
+  url: string;
+  /** The operation the request was matched to, e.g. `POST /repos/{owner}/{repo}/issues`. */
+  operation: string | undefined;
+  /** What is wrong, one line each. */
+  problems: string[];
+  /** The ajv errors behind the problems (empty for problems ajv did not find). */
+  errors: ErrorObject[];
+}
+
+export interface CheckedRequest {
+  method: string;
+  url: string;
+  operation: string | undefined;
+  ok: boolean;
+}
+
+export class GitHubApiViolationError extends Error {
+  constructor(readonly violation: Violation) {
+    super(`GitHub API request does not match GitHub's OpenAPI description: ${formatViolation(violation)}`);
+    this.name = "GitHubApiViolationError";
+  }
+}
+
+const violations: Violation[] = [];
+const checked: CheckedRequest[] = [];
+
+/** The violations recorded since the last reset (the `afterEach` resets after every test). */
+export function githubViolations(): readonly Violation[] {
+  return [...violations];
+}
+
+export function resetGitHubViolations(): void {
+  violations.length = 0;
+  checked.length = 0;
+}
+
+/** The GitHub requests `githubFetch` checked since the last reset, good and bad. */
+export function checkedGitHubRequests(): readonly CheckedRequest[] {
+  return [...checked];
+}
+
+/**
+ * Throws if any violation was recorded, listing them; resets either way. This is what the `afterEach`
+ * (and an `afterAll`, for requests made by `afterAll` hooks or after the last test) registered below call.
+ */
+export function assertNoGitHubViolations(): void {
+  const found = violations.splice(0);
+  checked.length = 0;
+  if (found.length === 0) return;
+  throw new Error(
+    `${found.length} GitHub API request(s) did not match GitHub's OpenAPI description ` +
+      `(each also failed with an error, which may have been caught):\n` +
+      found.map((v) => `  - ${formatViolation(v)}`).join("\n"),
+  );
+}
+
+afterEach(assertNoGitHubViolations);
+afterAll(assertNoGitHubViolations);
+
+function formatViolation(v: Violation): string {
+  const op = v.operation ? ` (${v.operation})` : "";
+  return `${v.method} ${v.url}${op}: ${v.problems.join("; ")}`;
+}
+
+/** How long loading GitHub's OpenAPI description took, loading it now if no request has yet. */
+export function githubDescriptionLoadStats(): LoadStats {
+  return githubDescription().stats;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The path below the API base if the URL is GitHub's REST API: https://api.github.com/..., or a GitHub
+ * Enterprise Server base ending in /api/v3. Anything else (uploads, GHES GraphQL at /api/graphql, other
+ * hosts) is not checked.
+ */
+export function githubApiPath(url: URL): string | undefined {
+  if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+  if (url.hostname === "api.github.com") return url.pathname || "/";
+  const ghes = /^(?:.*?)\/api\/v3(?=\/|$)/.exec(url.pathname);
+  return ghes ? url.pathname.slice(ghes[0].length) || "/" : undefined;
+}
+
+export const githubFetch: typeof fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : input);
+  const path = githubApiPath(url);
+  if (path !== undefined) {
+    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    const contentType = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() || undefined;
+    const body = await readBody(input, init);
+    const result: RequestCheck =
+      url.hostname === "api.github.com" && path === "/graphql"
+        ? checkGraphql(method, body)
+        : githubDescription().check({ method, path, query: url.searchParams, contentType, body });
+    checked.push({ method, url: url.href, operation: result.operation, ok: result.problems.length === 0 });
+    if (result.problems.length > 0) {
+      const violation: Violation = {
+        method,
+        url: url.href,
+        operation: result.operation,
+        problems: result.problems.map((p) => p.message),
+        errors: result.problems.flatMap((p) => p.errors),
+      };
+      violations.push(violation);
+      throw new GitHubApiViolationError(violation);
+    }
+  }
+  if (globalThis.fetch === githubFetch)
+    throw new Error("githubFetch wraps the global fetch; do not install it as one");
+  return globalThis.fetch(input, init);
+};
+
+/** The body as text, when it can be read without consuming what `fetch` will send. */
+async function readBody(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): Promise<string | undefined> {
+  const body = init?.body;
+  if (body === undefined || body === null) {
+    if (input instanceof Request && input.body) return input.clone().text();
+    return undefined;
+  }
+  if (typeof body === "string") return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  if (body instanceof Blob) return body.text();
+  if (body instanceof ArrayBuffer) return new TextDecoder().decode(body);
+  if (ArrayBuffer.isView(body)) return new TextDecoder().decode(body);
+  return undefined; // a stream, FormData, an async iterable: not inspected
+}
+
+/** GraphQL is not in the REST description; check the envelope only. */
+function checkGraphql(method: string, body: string | undefined): RequestCheck {
+  const problems: RequestCheck["problems"] = [];
+  const add = (message: string) => problems.push({ message, errors: [] });
+  if (method !== "POST") add(`${method} is not defined for /graphql (only POST)`);
+  let data: unknown;
+  try {
+    data = JSON.parse(body ?? "");
+  } catch {
+    add("the GraphQL request body is not JSON");
+  }
+  if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+    const envelope = data as Record<string, unknown>;
+    if (typeof envelope.query !== "string") add('the GraphQL request body has no "query" string');
+    for (const key of Object.keys(envelope)) {
+      if (!["query", "variables", "operationName"].includes(key))
+        add(`unknown GraphQL request property "${key}"`);
+    }
+  } else if (data !== undefined) {
+    add("the GraphQL request body is not an object");
+  }
+  return { operation: "POST /graphql", problems };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** `nock("https://api.github.com")`. */
+export function githubApi(): nock.Scope {
+  return nock("https://api.github.com");
+}
+
+/**
+ * Throws, naming them, if any nock interceptor was not used; clears all interceptors either way so the
+ * next test starts clean. Call it at the end of a test (it is not automatic: some tests keep
+ * interceptors on purpose).
+ */
+export function expectAllNockDone(): void {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  if (pending.length > 0) throw new Error(`nock interceptors not used:\n  ${pending.join("\n  ")}`);
+}
+
+export type TestOctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
+
+/**
+ * An Octokit built on Probot's class, authenticated with `TEST_INSTALLATION_TOKEN`, sending through
+ * `githubFetch`, without retries or throttling. Options are merged in (e.g. `baseUrl` for GHES).
+ */
+export function testOctokit(options: TestOctokitOptions = {}): ProbotOctokit {
+  return new ProbotOctokit({
+    // ProbotOctokit's auth strategy takes an options object: `{ token }` means a token, no app auth.
+    auth: { token: TEST_INSTALLATION_TOKEN },
+    ...options,
+    request: { retries: 0, ...(options.request as object | undefined), fetch: githubFetch },
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  });
+}
+
+let testPrivateKey: string | undefined;
+
+/** A PKCS#8 PEM RSA key made on first use (never stored: the leak guard scans tests). */
+export function testAppPrivateKey(): string {
+  return (testPrivateKey ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  }).privateKey);
+}
+
+/**
+ * A Probot app (app id 1) with `appFn` loaded, whose requests (the installation token request included:
+ * Probot passes its `request.fetch` to the app authentication) go through `githubFetch`. Handle events
+ * with `await probot.receive({ id: "1", name: "issues", payload })`; for a payload with an
+ * `installation`, call `mockInstallationToken()` first.
+ */
+export async function testProbot(appFn: ApplicationFunction, options: ProbotOptions = {}): Promise<Probot> {
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testAppPrivateKey(),
+    // A function, not an object: Probot's own defaults (applied before these) always set `throttle`
+    // (rate-limit handlers, no `enabled`), which would replace an object's `throttle: { enabled: false }`
+    // and leave Bottleneck spacing writes a second apart.
+    Octokit: ProbotOctokit.defaults((instance: TestOctokitOptions) => ({
+      ...instance,
+      request: { ...(instance.request as object | undefined), fetch: githubFetch, retries: 0 },
+      retry: { enabled: false },
+      throttle: { ...(instance.throttle as object | undefined), enabled: false },
+    })),
+    logLevel: "fatal",
+    ...options,
+    request: { ...options.request, fetch: githubFetch },
+  });
+  await probot.load(appFn);
+  return probot;
+}
+
+/**
+ * Intercepts `POST /app/installations/{installation_id}/access_tokens` (any id unless given) once,
+ * answering with `TEST_INSTALLATION_TOKEN`, valid for an hour.
+ */
+export function mockInstallationToken(scope: nock.Scope = githubApi(), installationId?: number): nock.Scope {
+  const path =
+    installationId === undefined
+      ? /^\/app\/installations\/\d+\/access_tokens$/
+      : `/app/installations/${installationId}/access_tokens`;
+  return scope.post(path).reply(201, {
+    token: TEST_INSTALLATION_TOKEN,
+    expires_at: new Date(Date.now() + 3600_000).toISOString(),
+    permissions: {},
+    repository_selection: "all",
+  });
+}

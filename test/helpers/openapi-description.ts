@@ -1,0 +1,578 @@
+// GitHub's OpenAPI description of api.github.com (from @octokit/openapi), indexed for checking the
+// requests that tests send. Loaded lazily, once per process, and kept small: only the parts a request
+// check needs (operations' parameters and request bodies, and the shared schemas) outlive the load.
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Ajv, type ErrorObject, type Format, type ValidateFunction } from "ajv";
+
+type SchemaObject = Record<string, unknown>;
+
+interface RawParameter {
+  $ref?: string;
+  name: string;
+  in: "query" | "path" | "header" | "cookie";
+  required?: boolean;
+  schema?: SchemaObject;
+}
+
+interface RawRequestBody {
+  required?: boolean;
+  content?: Record<string, { schema?: SchemaObject }>;
+}
+
+interface RawOperation {
+  operationId?: string;
+  parameters?: RawParameter[];
+  requestBody?: RawRequestBody;
+}
+
+interface RawDescription {
+  openapi: string;
+  info: { version: string };
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, SchemaObject>; parameters: Record<string, RawParameter> };
+}
+
+export interface Operation {
+  method: string;
+  template: string;
+  operationId: string | undefined;
+  pathParameters: RawParameter[];
+  queryParameters: RawParameter[];
+  requestBody: RawRequestBody | undefined;
+}
+
+export interface LoadStats {
+  file: string;
+  bytes: number;
+  readMs: number;
+  parseMs: number;
+  indexMs: number;
+  /** Heap growth over the whole load, after the raw document was dropped (without a forced GC: rough). */
+  heapDeltaMB: number;
+  operations: number;
+  openapi: string;
+  version: string;
+}
+
+/** One problem with a request, in words, with the ajv errors behind it if there were any. */
+export interface RequestProblem {
+  message: string;
+  errors: ErrorObject[];
+}
+
+export interface RequestCheck {
+  /** `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`, when the path and method were found. */
+  operation: string | undefined;
+  problems: RequestProblem[];
+}
+
+export interface RequestToCheck {
+  method: string;
+  /** The path below the API base, still percent-encoded, e.g. `/repos/o/r/issues/1/comments`. */
+  path: string;
+  query: URLSearchParams;
+  /** The media type of the body, lower case, without parameters. */
+  contentType: string | undefined;
+  /** The body as text; undefined when there is none or it could not be read without consuming it. */
+  body: string | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Path templates: a trie of segments. Literal segments win over patterns, patterns over whole-segment
+// parameters; within that order, every matching template is returned so the method can pick among them.
+
+interface TrieNode {
+  literal: Map<string, TrieNode>;
+  patterns: { regex: RegExp; node: TrieNode }[];
+  param: TrieNode | undefined;
+  templates: string[];
+}
+
+const newNode = (): TrieNode => ({ literal: new Map(), patterns: [], param: undefined, templates: [] });
+
+const WHOLE_PARAM = /^\{[^{}]+\}$/;
+
+function segmentRegex(segment: string): RegExp {
+  // `{base}...{head}`: each parameter matches at least one character, lazily.
+  const source = segment
+    .split(/(\{[^{}]+\})/)
+    .map((part) => (WHOLE_PARAM.test(part) ? "(.+?)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`);
+}
+
+function insertTemplate(root: TrieNode, template: string): void {
+  let node = root;
+  for (const segment of template.split("/").slice(1)) {
+    if (WHOLE_PARAM.test(segment)) {
+      node = node.param ??= newNode();
+    } else if (segment.includes("{")) {
+      const regex = segmentRegex(segment);
+      let entry = node.patterns.find((p) => p.regex.source === regex.source);
+      if (!entry) node.patterns.push((entry = { regex, node: newNode() }));
+      node = entry.node;
+    } else {
+      let next = node.literal.get(segment);
+      if (!next) node.literal.set(segment, (next = newNode()));
+      node = next;
+    }
+  }
+  node.templates.push(template);
+}
+
+function matchTemplates(node: TrieNode, segments: string[], index: number, out: string[]): void {
+  if (index === segments.length) {
+    out.push(...node.templates);
+    return;
+  }
+  const segment = segments[index]!;
+  const literal = node.literal.get(segment);
+  if (literal) matchTemplates(literal, segments, index + 1, out);
+  for (const pattern of node.patterns) {
+    if (pattern.regex.test(segment)) matchTemplates(pattern.node, segments, index + 1, out);
+  }
+  if (node.param && segment !== "") matchTemplates(node.param, segments, index + 1, out);
+}
+
+/** The values of a template's path parameters in a concrete path (percent-decoded). */
+function pathValues(template: string, segments: string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  template
+    .split("/")
+    .slice(1)
+    .forEach((part, i) => {
+      if (!part.includes("{")) return;
+      const names = [...part.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
+      const found = WHOLE_PARAM.test(part)
+        ? [segments[i]!]
+        : (segmentRegex(part).exec(segments[i]!) ?? []).slice(1);
+      names.forEach((name, j) => (values[name] = safeDecode(found[j] ?? "")));
+    });
+  return values;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Schemas: OpenAPI 3.0 → JSON Schema for ajv. `nullable: true` becomes a union with null; references to
+// shared schemas point into one registered document; documentation-only keys are dropped.
+
+const COMPONENTS_ID = "https://api.github.com/patchwright-test/components.json";
+
+const DROPPED_KEYS = new Set([
+  "description",
+  "title",
+  "example",
+  "examples",
+  "externalDocs",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "discriminator",
+  "xml",
+]);
+
+interface ConvertContext {
+  formats: Set<string>;
+  /** Set `additionalProperties: false` on plain inline object schemas (request bodies only). */
+  close: boolean;
+}
+
+function convertSchema(schema: unknown, ctx: ConvertContext, closable: boolean): unknown {
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return schema;
+  const src = schema as SchemaObject;
+  const out: SchemaObject = {};
+  for (const [key, value] of Object.entries(src)) {
+    if (DROPPED_KEYS.has(key) || key.startsWith("x-") || key === "nullable") continue;
+    if (key === "$ref" && typeof value === "string") {
+      out.$ref = value.startsWith("#/") ? COMPONENTS_ID + value : value;
+    } else if ((key === "properties" || key === "patternProperties") && isRecord(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [
+          name,
+          convertSchema(sub, ctx, closable && key === "properties"),
+        ]),
+      );
+    } else if (key === "items") {
+      out.items = Array.isArray(value)
+        ? value.map((sub) => convertSchema(sub, ctx, false))
+        : convertSchema(value, ctx, closable);
+    } else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
+      out[key] = value.map((sub) => convertSchema(sub, ctx, false));
+    } else if (key === "not" || key === "additionalProperties") {
+      out[key] = convertSchema(value, ctx, false);
+    } else {
+      if (key === "format" && typeof value === "string") ctx.formats.add(value);
+      out[key] = value;
+    }
+  }
+  if (
+    ctx.close &&
+    closable &&
+    isRecord(out.properties) &&
+    !("additionalProperties" in out) &&
+    !("patternProperties" in out) &&
+    !("allOf" in out || "anyOf" in out || "oneOf" in out || "$ref" in out)
+  ) {
+    out.additionalProperties = false;
+  }
+  if (src.nullable !== true) return out;
+  if (typeof out.type === "string") {
+    out.type = [out.type, "null"];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
+    return out;
+  }
+  return { anyOf: [out, { type: "null" }] };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const RFC3339_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/;
+
+// The formats the description uses; the ones that say something checkable are checked, the others
+// (uri-template, int64, binary, repo.nwo, ...) accept anything of the right JSON type.
+const KNOWN_FORMATS: Record<string, Format> = {
+  "date-time": (s: string) => RFC3339_DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)),
+  date: /^\d{4}-\d{2}-\d{2}$/,
+  email: /^[^\s@]+@[^\s@]+$/,
+  uri: (s: string) => URL.canParse(s),
+};
+
+function newAjv(coerce: boolean): Ajv {
+  return new Ajv({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+    allowUnionTypes: true,
+    coerceTypes: coerce,
+    // Formats are registered as the schemas that use them are compiled (see `registerFormats`).
+    formats: {},
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The loaded description.
+
+export class GitHubDescription {
+  readonly stats: LoadStats;
+  private readonly root = newNode();
+  private readonly operations = new Map<string, Map<string, Operation>>();
+  private readonly componentSchemas: Record<string, SchemaObject>;
+  private convertedComponents: SchemaObject | undefined;
+  private bodyAjv: Ajv | undefined;
+  private paramAjv: Ajv | undefined;
+  private readonly formats = new Set<string>();
+  private readonly bodyValidators = new Map<string, ValidateFunction | null>();
+  private readonly paramValidators = new Map<string, ValidateFunction>();
+
+  constructor(file: string) {
+    const heapBefore = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const text = readFileSync(file, "utf8");
+    const t1 = performance.now();
+    const raw = JSON.parse(text) as RawDescription;
+    const t2 = performance.now();
+    const sharedParameters = raw.components.parameters;
+    const resolveParameter = (p: RawParameter): RawParameter =>
+      p.$ref ? (sharedParameters[p.$ref.slice("#/components/parameters/".length)] ?? p) : p;
+    let count = 0;
+    for (const [template, item] of Object.entries(raw.paths)) {
+      const pathLevel = Array.isArray(item.parameters) ? (item.parameters as RawParameter[]) : [];
+      const byMethod = new Map<string, Operation>();
+      for (const [method, value] of Object.entries(item)) {
+        if (!["get", "put", "post", "delete", "options", "head", "patch", "trace"].includes(method)) continue;
+        const op = value as RawOperation;
+        const parameters = [...pathLevel, ...(op.parameters ?? [])].map(resolveParameter);
+        byMethod.set(method.toUpperCase(), {
+          method: method.toUpperCase(),
+          template,
+          operationId: op.operationId,
+          pathParameters: parameters.filter((p) => p.in === "path"),
+          queryParameters: parameters.filter((p) => p.in === "query"),
+          requestBody: op.requestBody,
+        });
+        count++;
+      }
+      this.operations.set(template, byMethod);
+      insertTemplate(this.root, template);
+    }
+    this.componentSchemas = raw.components.schemas;
+    const t3 = performance.now();
+    this.stats = {
+      file,
+      bytes: Buffer.byteLength(text),
+      readMs: t1 - t0,
+      parseMs: t2 - t1,
+      indexMs: t3 - t2,
+      heapDeltaMB: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20,
+      operations: count,
+      openapi: raw.openapi,
+      version: raw.info.version,
+    };
+  }
+
+  /** Operations whose template matches the path, best match first, with the methods each defines. */
+  match(path: string): { template: string; methods: Map<string, Operation> }[] {
+    const segments = (path === "" ? "/" : path).split("/").slice(1);
+    const templates: string[] = [];
+    matchTemplates(this.root, segments, 0, templates);
+    return templates.map((template) => ({ template, methods: this.operations.get(template)! }));
+  }
+
+  check(request: RequestToCheck): RequestCheck {
+    const problems: RequestProblem[] = [];
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    const path = request.path.length > 1 ? request.path.replace(/\/+$/, "") : request.path || "/";
+    const matches = this.match(path);
+    if (matches.length === 0) {
+      return {
+        operation: undefined,
+        problems: [{ message: `no operation's path template matches ${path}`, errors: [] }],
+      };
+    }
+    const found = matches.find((m) => m.methods.has(method));
+    if (!found) {
+      const best = matches[0]!;
+      const allowed = [...best.methods.keys()].join(", ");
+      return {
+        operation: undefined,
+        problems: [
+          { message: `${method} is not defined for ${best.template} (only ${allowed})`, errors: [] },
+        ],
+      };
+    }
+    const op = found.methods.get(method)!;
+    const segments = path.split("/").slice(1);
+    this.checkParameters(op, pathValues(op.template, segments), request.query, problems);
+    this.checkBody(op, request, problems);
+    return { operation: `${op.method} ${op.template}`, problems };
+  }
+
+  private checkParameters(
+    op: Operation,
+    pathParams: Record<string, string>,
+    query: URLSearchParams,
+    problems: RequestProblem[],
+  ): void {
+    const known = new Map(op.queryParameters.map((p) => [p.name, p]));
+    const data: Record<string, unknown> = { ...pathParams };
+    for (const key of new Set(query.keys())) {
+      const name = key.endsWith("[]") && known.has(key.slice(0, -2)) ? key.slice(0, -2) : key;
+      if (!known.has(name)) problems.push({ message: `unknown query parameter "${key}"`, errors: [] });
+    }
+    for (const p of op.queryParameters) {
+      const values = [...query.getAll(p.name), ...query.getAll(`${p.name}[]`)];
+      if (values.length === 0) {
+        if (p.required)
+          problems.push({ message: `required query parameter "${p.name}" is missing`, errors: [] });
+        continue;
+      }
+      data[p.name] = this.isArraySchema(p.schema)
+        ? values.flatMap((v) => v.split(","))
+        : values.length === 1
+          ? values[0]
+          : values;
+    }
+    const validate = this.paramValidator(op);
+    if (!validate(data)) {
+      const errors = validate.errors ?? [];
+      for (const e of errors) {
+        const name = e.instancePath.split("/")[1] ?? "";
+        const where = op.pathParameters.some((p) => p.name === name) ? "path" : "query";
+        problems.push({ message: `${where} parameter ${name} ${describeError(e)}`, errors: [e] });
+      }
+    }
+  }
+
+  private checkBody(op: Operation, request: RequestToCheck, problems: RequestProblem[]): void {
+    const { body, contentType } = request;
+    const hasBody = body !== undefined && body !== "";
+    const declared = op.requestBody;
+    if (!declared) {
+      if (hasBody && !isEmptyJsonObject(body)) {
+        problems.push({
+          message: `${op.method} ${op.template} takes no request body, got ${preview(body)}`,
+          errors: [],
+        });
+      }
+      return;
+    }
+    const mediaTypes = Object.keys(declared.content ?? {});
+    const jsonType = mediaTypes.find(isJsonMediaType);
+    const sentType = contentType ?? (hasBody ? "application/json" : undefined);
+    if (hasBody && sentType && !mediaTypes.includes(sentType) && !(jsonType && isJsonMediaType(sentType))) {
+      problems.push({
+        message: `content type ${sentType} is not accepted (the operation takes ${mediaTypes.join(", ")})`,
+        errors: [],
+      });
+      return;
+    }
+    if (!jsonType || (hasBody && sentType && !isJsonMediaType(sentType))) return;
+    let data: unknown;
+    if (hasBody) {
+      try {
+        data = JSON.parse(body);
+      } catch {
+        problems.push({ message: `request body is not JSON: ${preview(body)}`, errors: [] });
+        return;
+      }
+    } else {
+      // No body: GitHub reads it as an empty object. That is fine unless the schema requires something.
+      const schema = declared.content?.[jsonType]?.schema;
+      if (schema?.type !== "object") {
+        if (declared.required) problems.push({ message: "the request body is required", errors: [] });
+        return;
+      }
+      data = {};
+    }
+    const validate = this.bodyValidator(op, jsonType);
+    if (validate && !validate(data)) {
+      for (const e of validate.errors ?? []) {
+        problems.push({
+          message: `request body${e.instancePath ? ` at ${e.instancePath}` : ""} ${describeError(e)}`,
+          errors: [e],
+        });
+      }
+    }
+  }
+
+  private isArraySchema(schema: SchemaObject | undefined): boolean {
+    if (!schema) return false;
+    if (typeof schema.$ref === "string") {
+      return this.componentSchemas[schema.$ref.split("/").pop()!]?.type === "array";
+    }
+    return schema.type === "array";
+  }
+
+  private components(): SchemaObject {
+    if (!this.convertedComponents) {
+      const ctx: ConvertContext = { formats: this.formats, close: false };
+      const schemas = Object.fromEntries(
+        Object.entries(this.componentSchemas).map(([name, s]) => [name, convertSchema(s, ctx, false)]),
+      );
+      this.convertedComponents = { $id: COMPONENTS_ID, components: { schemas } };
+    }
+    return this.convertedComponents;
+  }
+
+  private ajvFor(kind: "body" | "param"): Ajv {
+    let ajv = kind === "body" ? this.bodyAjv : this.paramAjv;
+    if (!ajv) {
+      ajv = newAjv(kind === "param");
+      ajv.addSchema(this.components());
+      if (kind === "body") this.bodyAjv = ajv;
+      else this.paramAjv = ajv;
+    }
+    this.registerFormats(ajv);
+    return ajv;
+  }
+
+  private registerFormats(ajv: Ajv): void {
+    for (const format of this.formats) {
+      if (!ajv.formats[format]) ajv.addFormat(format, KNOWN_FORMATS[format] ?? true);
+    }
+  }
+
+  private bodyValidator(op: Operation, mediaType: string): ValidateFunction | null {
+    const key = `${op.method} ${op.template}`;
+    let validate = this.bodyValidators.get(key);
+    if (validate === undefined) {
+      const schema = op.requestBody?.content?.[mediaType]?.schema;
+      if (!schema) {
+        validate = null;
+      } else {
+        const ajv = this.ajvFor("body");
+        const converted = convertSchema(schema, { formats: this.formats, close: true }, true) as SchemaObject;
+        this.registerFormats(ajv);
+        validate = ajv.compile(converted);
+      }
+      this.bodyValidators.set(key, validate);
+    }
+    return validate;
+  }
+
+  private paramValidator(op: Operation): ValidateFunction {
+    const key = `${op.method} ${op.template}`;
+    let validate = this.paramValidators.get(key);
+    if (!validate) {
+      const ajv = this.ajvFor("param");
+      const ctx: ConvertContext = { formats: this.formats, close: false };
+      const properties = Object.fromEntries(
+        [...op.pathParameters, ...op.queryParameters]
+          .filter((p) => p.schema)
+          .map((p) => [p.name, convertSchema(p.schema, ctx, false)]),
+      );
+      this.registerFormats(ajv);
+      validate = ajv.compile({ type: "object", properties });
+      this.paramValidators.set(key, validate);
+    }
+    return validate;
+  }
+
+  /** Compile every JSON request body schema (a self-check of the conversion; slow-ish). */
+  compileAllBodies(): number {
+    let n = 0;
+    for (const byMethod of this.operations.values()) {
+      for (const op of byMethod.values()) {
+        const jsonType = Object.keys(op.requestBody?.content ?? {}).find(isJsonMediaType);
+        if (jsonType && this.bodyValidator(op, jsonType)) n++;
+        this.paramValidator(op);
+      }
+    }
+    return n;
+  }
+}
+
+function isJsonMediaType(type: string): boolean {
+  return type === "application/json" || /^application\/[^;]*\+json$/.test(type);
+}
+
+function isEmptyJsonObject(body: string): boolean {
+  try {
+    const value: unknown = JSON.parse(body);
+    return isRecord(value) && Object.keys(value).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+function preview(body: string): string {
+  return body.length > 120 ? `${body.slice(0, 117)}...` : body;
+}
+
+function describeError(e: ErrorObject): string {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === "additionalProperties")
+    return `has an unknown property "${String(params.additionalProperty)}"`;
+  if (e.keyword === "enum" && Array.isArray(params.allowedValues)) {
+    return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  return e.message ?? "is invalid";
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const require = createRequire(import.meta.url);
+const CACHE_KEY = Symbol.for("patchwright.test.github-openapi-description");
+type CacheHolder = { [CACHE_KEY]?: GitHubDescription };
+
+/**
+ * The description of api.github.com, loaded on first use. Cached on `globalThis`, so a worker process
+ * that runs several test files (each with its own module registry) parses it only once.
+ */
+export function githubDescription(): GitHubDescription {
+  const holder = globalThis as CacheHolder;
+  return (holder[CACHE_KEY] ??= new GitHubDescription(
+    require.resolve("@octokit/openapi/generated/api.github.com.json"),
+  ));
+}
