@@ -1,22 +1,87 @@
 import * as core from "@actions/core";
+import { Octokit } from "@octokit/core";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { randomUUID } from "node:crypto";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
+import type { OctokitLike } from "../github/octokit-like.js";
+import { runAgentAction, type AgentInputs } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
 import { GuardScope } from "./guard-target.js";
 
-// The Action's entry: the only file that knows @actions/core. Today it runs the leak guard as a check.
+// The Action's entry: the only file that knows @actions/core. Inputs come as INPUT_* variables.
+const NUMERIC_INPUTS = ["max_turns", "max_cost_usd", "timeout_minutes"] as const;
+
 async function main(): Promise<void> {
-  const terms = core.getInput("forbidden-terms");
+  const terms = core.getInput("forbidden_terms");
   // Registered as secrets, the terms are masked wherever they would appear in the job's log.
   for (const term of terms.split(/[,\n]/).map((t) => t.trim())) if (term) core.setSecret(term);
+  const mode = core.getInput("mode") || "agent";
+  if (mode === "guard") return guardMode(terms);
+  if (mode !== "agent") return core.setFailed(`The input "mode" must be agent or guard, not "${mode}".`);
+
+  for (const name of NUMERIC_INPUTS) {
+    const value = core.getInput(name);
+    if (value && !(Number(value) > 0))
+      return core.setFailed(`The input "${name}" must be a positive number, not "${value}".`);
+  }
+  const token = core.getInput("github_token") || process.env["GITHUB_TOKEN"];
+  if (!token)
+    return core.setFailed(
+      'The input "github_token" is empty: pass ${{ secrets.GITHUB_TOKEN }} or an App token.',
+    );
+  const inputs: AgentInputs = {
+    triggerPhrase: core.getInput("trigger_phrase"),
+    prompt: core.getInput("prompt"),
+    model: core.getInput("model"),
+    maxTurns: core.getInput("max_turns"),
+    maxCostUsd: core.getInput("max_cost_usd"),
+    timeoutMinutes: core.getInput("timeout_minutes"),
+    forbiddenTerms: terms,
+  };
+  const result = await runAgentAction(inputs, {
+    eventName: process.env["GITHUB_EVENT_NAME"] ?? "",
+    eventPath: process.env["GITHUB_EVENT_PATH"],
+    env: process.env,
+    octokit: createOctokit(token),
+    botLogin: core.getInput("bot_login") || "github-actions[bot]",
+    newRunId: randomUUID,
+    now: () => new Date(),
+    log: { info: (m) => core.info(m), warn: (m) => core.warning(m) },
+  });
+  core.notice(result.notice);
+  core.setOutput("conclusion", result.conclusion);
+  core.setOutput("run_kind", result.runKind);
+  for (const name of ["branch", "pr_number", "pr_url"]) core.setOutput(name, "");
+  core.setOutput("cost_usd", "0");
+  if (process.env["GITHUB_STEP_SUMMARY"])
+    await core.summary.addRaw(`### patchwright\n\n${result.notice}\n`).write();
+}
+
+function createOctokit(token: string): OctokitLike {
+  const GitHub = Octokit.plugin(retry, throttling);
+  return new GitHub({
+    auth: token,
+    // GitHub Enterprise Server: the runner says where the API is.
+    baseUrl: process.env["GITHUB_API_URL"] ?? "https://api.github.com",
+    throttle: {
+      onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        retryCount < 2,
+      onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        retryCount < 2,
+    },
+  });
+}
+
+async function guardMode(terms: string): Promise<void> {
   const scope = GuardScope.safeParse(core.getInput("scan") || "auto");
   if (!scope.success) return core.setFailed(`The input "scan" must be auto, tree or pack.`);
-
   const result = await runGuardCheck(
     {
       scope: scope.data,
       forbiddenTerms: terms,
-      forbiddenTermHashes: core.getInput("forbidden-term-hashes"),
-      config: core.getInput("config") || undefined,
+      forbiddenTermHashes: core.getInput("forbidden_term_hashes"),
+      config: core.getInput("config_path") || undefined,
     },
     {
       workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
@@ -26,7 +91,6 @@ async function main(): Promise<void> {
     },
   );
   if (!result.ok) return core.setFailed(result.error);
-
   const { report, warnings } = result;
   for (const w of warnings) core.warning(w);
   for (const f of report.findings) {
@@ -40,6 +104,7 @@ async function main(): Promise<void> {
     });
   }
   core.setOutput("findings", report.findings.length);
+  core.setOutput("conclusion", report.findings.length > 0 ? "leaks_found" : "clean");
   if (process.env["GITHUB_STEP_SUMMARY"]) await core.summary.addRaw(formatMarkdown(report)).write();
   if (report.findings.length > 0) {
     core.setFailed(
@@ -49,5 +114,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  core.setFailed(`patchwright failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
+  core.setFailed(`patchwright failed: ${err instanceof Error ? err.message : String(err)}`);
 });

@@ -15,7 +15,7 @@ interface PullRequestRefs {
   base: { sha: string };
   head: { sha: string };
 }
-const ACTION = join(import.meta.dirname, "../../dist/action/main.js");
+const ACTION = join(import.meta.dirname, "../../bundle/action.js");
 
 /** A repository with a base commit and a pull request head that adds a token, and the PR's event file. */
 function pullRequestFixture(): { repo: string; eventPath: string; token: string; head: string } {
@@ -106,10 +106,11 @@ describe("the Action, run as GitHub runs it", () => {
       GITHUB_EVENT_PATH: eventPath,
       GITHUB_STEP_SUMMARY: summary,
       GITHUB_OUTPUT: output,
+      INPUT_MODE: "guard",
       INPUT_SCAN: "auto",
-      "INPUT_FORBIDDEN-TERMS": "nimbus",
-      "INPUT_FORBIDDEN-TERM-HASHES": "",
-      INPUT_CONFIG: "",
+      INPUT_FORBIDDEN_TERMS: "nimbus",
+      INPUT_FORBIDDEN_TERM_HASHES: "",
+      INPUT_CONFIG_PATH: "",
     };
     const failed = await run(process.execPath, [ACTION], { cwd: repo, env }).catch(
       (e: { code: number; stdout: string }) => e,

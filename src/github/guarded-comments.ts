@@ -1,0 +1,74 @@
+import { z } from "zod";
+import type { GuardConfig } from "../guard/config.js";
+import { scanText } from "../guard/scan.js";
+import type { OctokitLike, RepoRef } from "./octokit-like.js";
+
+const Comment = z.object({
+  id: z.number(),
+  html_url: z.string(),
+  body: z.string().nullable().optional(),
+  user: z.object({ login: z.string() }).nullable().optional(),
+});
+export type PostedComment = z.infer<typeof Comment>;
+
+/**
+ * Every text patchwright posts passes the leak guard first. A text with findings is not posted: a notice
+ * naming the rules (never the values) goes out instead, so nothing leaks and the person still learns why.
+ */
+export function guardOutbound(body: string, guard: GuardConfig): string {
+  let findings;
+  try {
+    findings = scanText(body, guard);
+  } catch {
+    // Fail closed: if the text cannot be scanned, it does not leave.
+    return "patchwright withheld this message: the leak guard could not scan it.";
+  }
+  if (findings.length === 0) return body;
+  const rules = [...new Set(findings.map((f) => `\`${f.ruleId}\``))].join(", ");
+  return `patchwright withheld this message: the leak guard found ${findings.length} possible leak(s) (${rules}). The full text stays in the run's log, redacted.`;
+}
+
+export async function createComment(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  issueNumber: number,
+  body: string,
+  guard: GuardConfig,
+): Promise<PostedComment> {
+  const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...repo,
+    issue_number: issueNumber,
+    body: guardOutbound(body, guard),
+  });
+  return Comment.parse(data);
+}
+
+export async function updateComment(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  commentId: number,
+  body: string,
+  guard: GuardConfig,
+): Promise<void> {
+  await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    ...repo,
+    comment_id: commentId,
+    body: guardOutbound(body, guard),
+  });
+}
+
+/** Comments on a thread created at or after `since`, oldest first (for finding our own markers). */
+export async function listCommentsSince(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  issueNumber: number,
+  since: string,
+): Promise<PostedComment[]> {
+  const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...repo,
+    issue_number: issueNumber,
+    since,
+    per_page: 100,
+  });
+  return z.array(Comment).parse(data);
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+// The parts of webhook payloads the front door reads, validated at the boundary. Unknown fields pass.
+export const Account = z.object({ login: z.string(), type: z.string().optional() });
+export type Account = z.infer<typeof Account>;
+
+export const Repository = z.object({
+  name: z.string(),
+  full_name: z.string(),
+  owner: z.object({ login: z.string() }),
+  default_branch: z.string().optional(),
+  private: z.boolean().optional(),
+});
+export type Repository = z.infer<typeof Repository>;
+
+const Base = z.object({
+  action: z.string().optional(),
+  repository: Repository,
+  sender: Account,
+  installation: z.object({ id: z.number() }).optional(),
+});
+
+const Comment = z.object({
+  id: z.number(),
+  body: z.string().nullable().default(""),
+  user: Account,
+  created_at: z.string(),
+});
+
+const Issue = z.object({
+  number: z.number(),
+  title: z.string(),
+  body: z.string().nullable().default(""),
+  user: Account,
+  created_at: z.string(),
+  pull_request: z.object({}).passthrough().optional(),
+});
+
+export const PullRequest = z.object({
+  number: z.number(),
+  title: z.string(),
+  body: z.string().nullable().default(""),
+  draft: z.boolean().optional().default(false),
+  user: Account,
+  head: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+  base: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }) }),
+});
+export type PullRequest = z.infer<typeof PullRequest>;
+
+export const IssueCommentEvent = Base.extend({ issue: Issue, comment: Comment });
+export const ReviewCommentEvent = Base.extend({ comment: Comment, pull_request: PullRequest });
+export const ReviewEvent = Base.extend({
+  review: z.object({
+    id: z.number(),
+    body: z.string().nullable().default(""),
+    user: Account,
+    submitted_at: z.string().nullable(),
+  }),
+  pull_request: PullRequest,
+});
+export const IssuesEvent = Base.extend({
+  issue: Issue,
+  assignee: Account.nullable().optional(),
+  label: z.object({ name: z.string() }).optional(),
+});
+export const PullRequestEvent = Base.extend({ pull_request: PullRequest });
+// In Actions a schedule event carries no repository; the surface fills it in from GITHUB_REPOSITORY.
+export const DispatchEvent = z.object({
+  repository: Repository.optional(),
+  sender: Account.optional(),
+  inputs: z.record(z.string(), z.unknown()).nullable().optional(),
+  client_payload: z.record(z.string(), z.unknown()).nullable().optional(),
+  action: z.string().optional(),
+});

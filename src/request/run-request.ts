@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { RepoConfig } from "../config/schema.js";
+
+export const RunKind = z.enum(["implement", "answer", "plan", "review", "maintenance", "prompt"]);
+export type RunKind = z.infer<typeof RunKind>;
+
+/** The one typed request every surface produces and every run consumes. */
+export const RunRequest = z.object({
+  id: z.string().min(1),
+  kind: RunKind,
+  repository: z.object({
+    owner: z.string(),
+    name: z.string(),
+    defaultBranch: z.string(),
+    private: z.boolean(),
+  }),
+  installationId: z.number().optional(),
+  /** The issue or pull request the run belongs to; absent for schedule and dispatch runs. */
+  thread: z.object({ number: z.number(), isPullRequest: z.boolean() }).optional(),
+  trigger: z.object({
+    event: z.string(),
+    deliveryId: z.string(),
+    /** Stable across redeliveries of the same trigger: the idempotency key. */
+    key: z.string(),
+    commentId: z.number().optional(),
+    commentKind: z.enum(["issue_comment", "review_comment", "review", "issue_body"]).optional(),
+    author: z.string(),
+  }),
+  /** What was asked, sanitised; only the triggering text counts as instructions. */
+  instruction: z.string(),
+  /** A command that shaped the request (`approve`, `plan`, or a custom `/name`). */
+  command: z.string().optional(),
+  refs: z.object({
+    base: z.string(),
+    head: z.string().optional(),
+    headSha: z.string().optional(),
+    fromFork: z.boolean(),
+  }),
+  trackingCommentId: z.number().optional(),
+  config: RepoConfig,
+  requestedAt: z.string(),
+});
+export type RunRequest = z.infer<typeof RunRequest>;

@@ -1,0 +1,393 @@
+import { formatConfigError } from "../config/parse-repo-config.js";
+import { loadRepoConfig } from "../config/load-repo-config.js";
+import { RepoConfig } from "../config/schema.js";
+import { createComment, listCommentsSince } from "../github/guarded-comments.js";
+import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
+import { getPullRequest, isFromFork } from "../github/pulls.js";
+import { reactEyes } from "../github/reactions.js";
+import { classifyEvent, type Candidate, type Classified } from "../request/classify-event.js";
+import { findMention } from "../request/find-mention.js";
+import { parseIntent } from "../request/parse-intent.js";
+import { Repository, type PullRequest } from "../request/payloads.js";
+import { atLeast, getPermission, isBot, sameLogin } from "../request/permissions.js";
+import type { IntentRouter } from "../request/route-intent.js";
+import type { RunKind, RunRequest } from "../request/run-request.js";
+import { sanitizeUserText } from "../request/sanitize-text.js";
+import { readMarker, type RunMarker } from "./marker.js";
+import { helpBody, trackingBody } from "./messages.js";
+import { threadKey, type RunQueue } from "./run-queue.js";
+
+export interface WebhookEvent {
+  /** The delivery id (X-GitHub-Delivery), or the Actions run id. */
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+export interface FrontDoorLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface FrontDoorDeps {
+  octokit: OctokitLike;
+  queue: RunQueue;
+  /** The login the App or the Action's token acts as: its own events are never triggers. */
+  botLogin: string;
+  router: IntentRouter;
+  newRunId: () => string;
+  now: () => Date;
+  log: FrontDoorLog;
+  /** Where a run can be followed (the Actions job); none for the App yet. */
+  followUrl?: string;
+  /** Filled in when the payload has no repository (a scheduled workflow). */
+  fallbackRepository?: { owner: string; name: string; defaultBranch: string };
+  /** Triggers already handled by this process: a cheap first check before asking GitHub. */
+  seen?: Set<string>;
+  /** The Action's `prompt` input: run it on whatever event started the workflow, no mention needed. */
+  prompt?: string;
+  /** Settings given by the surface (the Action's inputs) on top of the repository's config. */
+  adjustConfig?: (config: RepoConfig) => RepoConfig;
+}
+
+export type Outcome =
+  | { status: "ignored"; reason: string }
+  | { status: "replied"; reason: string }
+  | { status: "duplicate"; key: string }
+  | { status: "queued"; request: RunRequest };
+
+const DEFAULTS = RepoConfig.parse({});
+const BUILT_IN_KIND: Partial<Record<string, RunKind>> = {
+  review: "review",
+  plan: "plan",
+  approve: "implement",
+};
+
+/**
+ * From "GitHub sent an event" to "a run is requested": classify, load the config from the default branch,
+ * find the mention, check who asked, acknowledge once, and queue one typed RunRequest.
+ */
+export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Promise<Outcome> {
+  const classified = classifyEvent(event.name, event.payload);
+  const c: Classified = deps.prompt ? asPromptRun(event, classified, deps.prompt) : classified;
+  if (c.type === "ignored") return { status: "ignored", reason: c.reason };
+  const repoInfo = c.repository
+    ? {
+        owner: c.repository.owner.login,
+        name: c.repository.name,
+        defaultBranch: c.repository.default_branch ?? "main",
+        private: c.repository.private ?? false,
+      }
+    : deps.fallbackRepository && { ...deps.fallbackRepository, private: true };
+  if (!repoInfo) return { status: "ignored", reason: "the event names no repository" };
+  const repo: RepoRef = { owner: repoInfo.owner, repo: repoInfo.name };
+
+  // Never react to ourselves, and drop comments that cannot mention anyone before any API call.
+  if (c.sender && sameLogin(c.sender.login, deps.botLogin))
+    return { status: "ignored", reason: "our own event" };
+  if (c.type !== "dispatch" && sameLogin(c.author.login, deps.botLogin)) {
+    return { status: "ignored", reason: "our own comment" };
+  }
+  if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
+
+  // The config comes from the default branch: a pull request's head is written by whoever opened it.
+  const loaded = await loadRepoConfig(deps.octokit, { ...repo, ref: repoInfo.defaultBranch });
+  if (!loaded.ok) {
+    const sentence = formatConfigError(loaded.error);
+    deps.log.warn("invalid repository config", { error: sentence });
+    // With no readable config, only the default trigger phrase is known to be meant for us.
+    if (c.type === "mention" && findMention(c.body, DEFAULTS.trigger.phrase).mentioned) {
+      await createComment(deps.octokit, repo, c.thread.number, configErrorBody(sentence), DEFAULTS.guard);
+      return { status: "replied", reason: "invalid config" };
+    }
+    return { status: "ignored", reason: "invalid config" };
+  }
+  const config = deps.adjustConfig ? deps.adjustConfig(loaded.config) : loaded.config;
+
+  if (c.type !== "dispatch" && isBot(c.author)) {
+    const allowed = config.permissions.allowedBots.some((b) => sameLogin(b, c.author.login));
+    if (!allowed)
+      return { status: "ignored", reason: `bot ${c.author.login} is not in permissions.allowedBots` };
+  }
+
+  const request = await toRequest(c, config, deps, repo, event.id);
+  if (request.status !== "request") return request;
+  const { kind, instruction, command, thread, pr, key, author } = request;
+
+  // Runs that push need a branch we may push to: never into a fork (a later decision).
+  if (thread?.isPullRequest && pr && isFromFork(pr) && kind === "implement") {
+    await createComment(
+      deps.octokit,
+      repo,
+      thread.number,
+      `@${author} patchwright cannot push to a pull request from a fork, so it will not make changes here. ` +
+        `Ask for a review (\`${config.trigger.phrase} /review\`) or a plan instead, or open the change from a branch of this repository.`,
+      config.guard,
+    );
+    return { status: "replied", reason: "fork" };
+  }
+
+  // One trigger, one run: the same delivery or the same comment delivered again finds the first run's marker.
+  if (deps.seen?.has(key)) return { status: "duplicate", key };
+  deps.seen?.add(key);
+  // Requests from a person are acknowledged on their thread; automatic reviews speak through their review.
+  const acknowledge = thread && (c.type === "mention" || c.type === "assigned" || c.type === "labeled");
+  const since =
+    c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
+  if (acknowledge && thread && (await hasTrackingComment(deps, repo, thread.number, key, since))) {
+    return { status: "duplicate", key };
+  }
+
+  const runId = deps.newRunId();
+  const marker: RunMarker = { run: runId, trigger: key };
+  let trackingCommentId: number | undefined;
+  if (acknowledge && thread) {
+    if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
+    const posted = await createComment(
+      deps.octokit,
+      repo,
+      thread.number,
+      trackingBody(marker, deps.followUrl),
+      config.guard,
+    );
+    trackingCommentId = posted.id;
+  }
+
+  const runRequest: RunRequest = {
+    id: runId,
+    kind,
+    repository: repoInfo,
+    ...(c.installationId !== undefined ? { installationId: c.installationId } : {}),
+    ...(thread ? { thread } : {}),
+    trigger: {
+      event: event.name,
+      deliveryId: event.id,
+      key,
+      ...(c.type === "mention" ? { commentId: c.comment.id, commentKind: c.comment.kind } : {}),
+      author,
+    },
+    instruction,
+    ...(command ? { command } : {}),
+    refs: {
+      base: pr?.base.ref ?? repoInfo.defaultBranch,
+      ...(pr ? { head: pr.head.ref, headSha: pr.head.sha } : {}),
+      fromFork: pr ? isFromFork(pr) : false,
+    },
+    ...(trackingCommentId !== undefined ? { trackingCommentId } : {}),
+    config,
+    requestedAt: deps.now().toISOString(),
+  };
+  deps.queue.add(runRequest);
+  deps.log.info("run queued", { run: runId, kind, trigger: key });
+  return { status: "queued", request: runRequest };
+}
+
+type Resolved =
+  | {
+      status: "request";
+      kind: RunKind;
+      instruction: string;
+      command?: string;
+      thread?: { number: number; isPullRequest: boolean };
+      pr?: PullRequest;
+      key: string;
+      author: string;
+    }
+  | Exclude<Outcome, { status: "queued" }>;
+
+/** Decides what the candidate asks for, replying where the answer is a sentence, not a run. */
+async function toRequest(
+  c: Candidate,
+  config: RepoConfig,
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+  deliveryId: string,
+): Promise<Resolved> {
+  switch (c.type) {
+    case "dispatch":
+      return {
+        status: "request",
+        kind: c.prompt ? "prompt" : "maintenance",
+        instruction: sanitizeUserText(c.prompt),
+        key: `${c.event}:${deps.now().toISOString()}`,
+        author: c.sender?.login ?? "schedule",
+      };
+    case "review": {
+      if (!config.review.auto) return { status: "ignored", reason: "review.auto is off" };
+      if (c.pullRequest.draft && !config.review.drafts)
+        return { status: "ignored", reason: "draft pull request" };
+      // Automatic review is read-only and switched on by the maintainers' config, so it reviews every author.
+      const { number, head } = c.pullRequest;
+      return {
+        status: "request",
+        kind: "review",
+        instruction: "",
+        thread: { number, isPullRequest: true },
+        pr: c.pullRequest,
+        key: `review:${number}:${head.sha}`,
+        author: c.author.login,
+      };
+    }
+    case "assigned":
+    case "labeled": {
+      const wanted =
+        c.type === "assigned"
+          ? sameLogin(c.assignee, deps.botLogin)
+          : c.label.toLowerCase() === config.trigger.label.toLowerCase();
+      if (!wanted) return { status: "ignored", reason: `${c.type} something else` };
+      if (!(await authorized(deps, repo, c.author.login, config)))
+        return deny(deps, repo, c.thread.number, c.author.login, config);
+      return {
+        status: "request",
+        kind: "implement",
+        instruction: "",
+        thread: c.thread,
+        key: `${c.type}:${c.thread.number}:${deliveryId}`,
+        author: c.author.login,
+      };
+    }
+    case "mention":
+      return mentionRequest(c, config, deps, repo);
+  }
+}
+
+async function mentionRequest(
+  c: Extract<Candidate, { type: "mention" }>,
+  config: RepoConfig,
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+): Promise<Resolved> {
+  const { mentioned, instruction } = findMention(c.body, config.trigger.phrase);
+  if (!mentioned) return { status: "ignored", reason: "no mention" };
+  const author = c.author.login;
+  if (!isBot(c.author) && !(await authorized(deps, repo, author, config))) {
+    return deny(deps, repo, c.thread.number, author, config);
+  }
+  const reply = async (text: string, reason: string): Promise<Resolved> => {
+    await createComment(deps.octokit, repo, c.thread.number, text, config.guard);
+    return { status: "replied", reason };
+  };
+  const intent = parseIntent(instruction, Object.keys(config.commands));
+  let kind: RunKind;
+  let command: string | undefined;
+  let text = instruction;
+  if (intent.kind === "command") {
+    switch (intent.command) {
+      case "help":
+        return reply(helpBody(config), "help");
+      case "stop": {
+        const stopped = deps.queue.cancel(
+          threadKey({ repository: { owner: repo.owner, name: repo.repo }, thread: c.thread }),
+        );
+        return reply(
+          stopped ? "Stopped the run on this thread." : "Nothing is running on this thread.",
+          "stop",
+        );
+      }
+      case "pause":
+      case "resume":
+        return reply(
+          `\`${intent.command}\` for automatic review is not available in this version yet.`,
+          intent.command,
+        );
+      case "buddy":
+        return reply(
+          config.features.buddy
+            ? "`buddy` is switched on in the config, but it is not available in this version yet."
+            : "`buddy` is off: set `features.buddy: true` in `.github/patchwright.yml` to meet it.",
+          "buddy",
+        );
+      default:
+        kind = BUILT_IN_KIND[intent.command]!;
+        command = intent.command;
+        text = intent.args;
+    }
+    if (kind === "review" && !c.thread.isPullRequest)
+      return reply("`/review` works on pull requests.", "review on issue");
+  } else if (intent.kind === "custom") {
+    const custom = config.commands[intent.name]!;
+    kind = custom.kind;
+    command = `/${intent.name}`;
+    text = [custom.prompt, intent.args].filter(Boolean).join("\n\n");
+  } else {
+    kind = await deps.router.route(intent.text);
+  }
+  const pr =
+    c.pullRequest ??
+    (c.thread.isPullRequest ? await getPullRequest(deps.octokit, repo, c.thread.number) : undefined);
+  return {
+    status: "request",
+    kind,
+    instruction: text,
+    ...(command ? { command } : {}),
+    thread: c.thread,
+    ...(pr ? { pr } : {}),
+    key: `${c.comment.kind}:${c.comment.id}`,
+    author,
+  };
+}
+
+async function authorized(
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+  login: string,
+  config: RepoConfig,
+): Promise<boolean> {
+  const level = await getPermission(deps.octokit, repo, login);
+  const ok = atLeast(level, config.permissions.minimum);
+  if (!ok) deps.log.info("not authorised", { login, level, minimum: config.permissions.minimum });
+  return ok;
+}
+
+async function deny(
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+  number: number,
+  login: string,
+  config: RepoConfig,
+): Promise<Resolved> {
+  if (!config.permissions.replyToUnauthorized)
+    return { status: "ignored", reason: `${login} may not trigger runs` };
+  await createComment(
+    deps.octokit,
+    repo,
+    number,
+    `Thanks @${login} — patchwright runs only for people with ${config.permissions.minimum} access to this repository. A maintainer can ask it instead.`,
+    config.guard,
+  );
+  return { status: "replied", reason: "not authorised" };
+}
+
+async function hasTrackingComment(
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+  number: number,
+  key: string,
+  since: string,
+): Promise<boolean> {
+  const comments = await listCommentsSince(deps.octokit, repo, number, since);
+  // Only our own comments count: anyone can paste a marker into a comment of theirs.
+  return comments.some(
+    (cm) => cm.user && sameLogin(cm.user.login, deps.botLogin) && readMarker(cm.body)?.trigger === key,
+  );
+}
+
+/** A workflow with a `prompt` runs it whatever the event; the event still names the repository. */
+function asPromptRun(event: WebhookEvent, classified: Classified, prompt: string): Classified {
+  const repository = classified.type === "ignored" ? undefined : classified.repository;
+  const sender = classified.type === "ignored" ? undefined : classified.sender;
+  const fromPayload = (event.payload as { repository?: unknown } | null)?.repository;
+  const parsedRepository = repository ?? Repository.safeParse(fromPayload).data;
+  return {
+    type: "dispatch",
+    event: "workflow_dispatch",
+    prompt,
+    repository: parsedRepository,
+    installationId: undefined,
+    sender,
+  };
+}
+
+function configErrorBody(sentence: string): string {
+  return `patchwright cannot run: ${sentence} Fix the file on the default branch and mention it again.`;
+}

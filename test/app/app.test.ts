@@ -1,0 +1,331 @@
+import nock from "nock";
+import type { Probot } from "probot";
+import { afterEach, describe, expect, it } from "vitest";
+import { createPatchwrightApp } from "../../src/app/app.js";
+import type { Outcome, WebhookEvent } from "../../src/runs/front-door.js";
+import { readMarker } from "../../src/runs/marker.js";
+import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { webhookExample } from "../helpers/webhook-examples.js";
+
+const REPO = "/repos/Codertocat/Hello-World";
+
+interface Harness {
+  probot: Probot;
+  outcomes: Outcome[];
+  errors: unknown[];
+  receive(name: string, payload: Record<string, unknown>, id?: string): Promise<void>;
+}
+
+let runIds = 0;
+
+async function harness(): Promise<Harness> {
+  const outcomes: Outcome[] = [];
+  const errors: unknown[] = [];
+  const app = createPatchwrightApp({
+    newRunId: () => `run-${++runIds}`,
+    now: () => new Date("2026-11-21T10:00:00Z"),
+    onOutcome: (_e: WebhookEvent, o) => outcomes.push(o),
+    onError: (_e, err) => errors.push(err),
+  });
+  const probot = await testProbot(app.appFn);
+  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  return {
+    probot,
+    outcomes,
+    errors,
+    async receive(name, payload, id = `delivery-${Math.random()}`) {
+      await probot.receive({ id, name, payload } as Parameters<Probot["receive"]>[0]);
+      await app.idle();
+    },
+  };
+}
+
+/** The repository's side: its config (none = defaults) and the commenter's permission. */
+function repository(opts: { config?: string; permission?: string; roleName?: string } = {}): void {
+  const scope = githubApi();
+  if (opts.config === undefined) {
+    scope
+      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+      .times(2)
+      .reply(404, { message: "Not Found" });
+  } else {
+    scope
+      .get(/\/contents\/\.github%2Fpatchwright\.yml/)
+      .query({ ref: "master" })
+      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(opts.config).toString("base64") });
+  }
+  if (opts.permission) {
+    scope
+      .get(/\/collaborators\/[^/]+\/permission$/)
+      .reply(200, { permission: opts.permission, role_name: opts.roleName ?? opts.permission, user: null });
+  }
+}
+
+function withInstallation(payload: Record<string, unknown>): Record<string, unknown> {
+  return { ...payload, installation: { id: 42, node_id: "x" } };
+}
+
+function commentEvent(body: string): Record<string, unknown> {
+  const payload = withInstallation(webhookExample("issue_comment", (p) => p["action"] === "created"));
+  (payload["comment"] as { body: string }).body = body;
+  (payload["issue"] as { pull_request?: unknown }).pull_request = undefined;
+  return payload;
+}
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe("the App, on a mention", () => {
+  it("reacts, posts one tracking comment with a marker, queues the run and reports plainly", async () => {
+    const h = await harness();
+    mockInstallationToken();
+    repository({ permission: "write" });
+    let tracking = "";
+    let finalBody = "";
+    githubApi()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(/\/issues\/comments\/\d+\/reactions$/, { content: "eyes" })
+      .reply(201, { id: 1, content: "eyes" })
+      .post(`${REPO}/issues/1/comments`, (body: { body: string }) => ((tracking = body.body), true))
+      .reply(201, {
+        id: 900,
+        html_url: "https://github.com/Codertocat/Hello-World/issues/1#issuecomment-900",
+      })
+      .patch(`${REPO}/issues/comments/900`, (body: { body: string }) => ((finalBody = body.body), true))
+      .reply(200, { id: 900 });
+
+    await h.receive("issue_comment", commentEvent("@patchwright fix the off-by-one in pagination"));
+
+    expect(h.errors).toEqual([]);
+    expect(h.outcomes).toMatchObject([
+      { status: "queued", request: { kind: "implement", instruction: "fix the off-by-one in pagination" } },
+    ]);
+    expect(readMarker(tracking)).toEqual({
+      run: "run-1",
+      trigger: expect.stringMatching(/^issue_comment:\d+$/),
+    });
+    expect(finalBody).toContain("cannot carry it out yet");
+    expect(finalBody).toContain("> fix the off-by-one in pagination");
+    expectAllNockDone();
+  });
+
+  it("runs once for one comment, however often it is delivered", async () => {
+    const h = await harness();
+    mockInstallationToken();
+    repository({ permission: "write" });
+    githubApi()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(/\/reactions$/)
+      .reply(201, {})
+      .post(`${REPO}/issues/1/comments`)
+      .reply(201, { id: 901, html_url: "u" })
+      .patch(`${REPO}/issues/comments/901`)
+      .reply(200, {});
+    const payload = commentEvent("@patchwright add retries to the uploader");
+    await h.receive("issue_comment", payload, "same-delivery");
+    repository({ permission: "write" });
+    await h.receive("issue_comment", payload, "same-delivery");
+    repository({ permission: "write" });
+    await h.receive("issue_comment", payload, "another-delivery-same-comment");
+    expect(h.outcomes.map((o) => o.status)).toEqual(["queued", "duplicate", "duplicate"]);
+    expect(h.errors).toEqual([]);
+  });
+
+  it("finds the first run's marker on GitHub after a restart, and trusts only its own comments", async () => {
+    const payload = commentEvent("@patchwright add retries to the uploader");
+    const key = `issue_comment:${(payload["comment"] as { id: number }).id}`;
+    const marker = `<!-- patchwright:run {"run":"old","trigger":"${key}"} -->`;
+    const h = await harness();
+    mockInstallationToken();
+    repository({ permission: "write" });
+    githubApi()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [{ id: 5, html_url: "u", body: marker, user: { login: "patchwright[bot]" } }]);
+    await h.receive("issue_comment", payload);
+    expect(h.outcomes.map((o) => o.status)).toEqual(["duplicate"]);
+
+    const forged = await harness();
+    mockInstallationToken();
+    repository({ permission: "write" });
+    githubApi()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [{ id: 6, html_url: "u", body: marker, user: { login: "mallory" } }])
+      .post(/\/reactions$/)
+      .reply(201, {})
+      .post(`${REPO}/issues/1/comments`)
+      .reply(201, { id: 902, html_url: "u" })
+      .patch(`${REPO}/issues/comments/902`)
+      .reply(200, {});
+    await forged.receive("issue_comment", payload);
+    expect(forged.outcomes.map((o) => o.status)).toEqual(["queued"]);
+  });
+
+  it("ignores people without the minimum permission, or answers them politely when configured", async () => {
+    const quiet = await harness();
+    mockInstallationToken();
+    repository({ permission: "read" });
+    await quiet.receive("issue_comment", commentEvent("@patchwright delete everything"));
+    expect(quiet.outcomes).toMatchObject([
+      { status: "ignored", reason: expect.stringMatching(/may not trigger/) },
+    ]);
+    expectAllNockDone();
+
+    const polite = await harness();
+    mockInstallationToken();
+    repository({
+      permission: "triage",
+      roleName: "triage",
+      config: "permissions:\n  replyToUnauthorized: true\n",
+    });
+    let reply = "";
+    githubApi()
+      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
+      .reply(201, { id: 1, html_url: "u" });
+    await polite.receive("issue_comment", commentEvent("@patchwright delete everything"));
+    expect(reply).toMatch(/only for people with write access/);
+    expectAllNockDone();
+  });
+
+  it("uses the finer role: maintain passes a maintain minimum that write does not", async () => {
+    const h = await harness();
+    mockInstallationToken();
+    repository({ permission: "write", roleName: "write", config: "permissions:\n  minimum: maintain\n" });
+    await h.receive("issue_comment", commentEvent("@patchwright fix it"));
+    expect(h.outcomes).toMatchObject([{ status: "ignored" }]);
+  });
+
+  it("ignores its own comments and bots that are not listed, without asking GitHub anything", async () => {
+    const h = await harness();
+    const own = commentEvent("@patchwright fix it");
+    (own["comment"] as { user: object }).user = { login: "patchwright[bot]", type: "Bot" };
+    (own["sender"] as { login: string }).login = "patchwright[bot]";
+    await h.receive("issue_comment", own);
+    expect(h.outcomes).toMatchObject([{ status: "ignored", reason: "our own event" }]);
+
+    mockInstallationToken();
+    repository();
+    const bot = commentEvent("@patchwright fix it");
+    (bot["comment"] as { user: object }).user = { login: "renovate[bot]", type: "Bot" };
+    await h.receive("issue_comment", bot);
+    expect(h.outcomes[1]).toMatchObject({ status: "ignored", reason: expect.stringMatching(/allowedBots/) });
+    expectAllNockDone();
+  });
+
+  it("answers help with the commands, and a bad config with the file and field", async () => {
+    const h = await harness();
+    mockInstallationToken();
+    repository({ permission: "admin" });
+    let help = "";
+    githubApi()
+      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((help = b.body), true))
+      .reply(201, { id: 1, html_url: "u" });
+    await h.receive("issue_comment", commentEvent("@patchwright help"));
+    expect(help).toContain("/plan");
+    expect(help).toContain("approve");
+
+    repository({ config: "review:\n  auto: yes please\n" });
+    let complaint = "";
+    githubApi()
+      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((complaint = b.body), true))
+      .reply(201, { id: 2, html_url: "u" });
+    await h.receive("issue_comment", commentEvent("@patchwright fix it"));
+    expect(complaint).toMatch(/\.github\/patchwright\.yml: `review\.auto`/);
+    expect(h.outcomes.map((o) => o.status)).toEqual(["replied", "replied"]);
+    expectAllNockDone();
+  });
+
+  it("withholds a reply that would leak, naming only the rule", async () => {
+    const h = await harness();
+    mockInstallationToken();
+    // The help text names the trigger label; with the label forbidden, the guard must stop the reply.
+    repository({
+      permission: "write",
+      config: "guard:\n  forbiddenTerms: [falcon]\ntrigger:\n  label: falcon\n",
+    });
+    let help = "";
+    githubApi()
+      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((help = b.body), true))
+      .reply(201, { id: 1, html_url: "u" });
+    await h.receive("issue_comment", commentEvent("@patchwright help"));
+    expect(help).toMatch(/withheld this message.*forbidden-term/);
+    expect(help).not.toContain("falcon");
+    expectAllNockDone();
+  });
+});
+
+describe("the App, on pull requests", () => {
+  let pushes = 0;
+  function prEvent(action: string, fork = false, draft = false): Record<string, unknown> {
+    const payload = withInstallation(webhookExample("pull_request", (p) => p["action"] === action));
+    const pr = payload["pull_request"] as {
+      draft: boolean;
+      head: { sha: string; repo: { full_name: string } };
+    };
+    pr.draft = draft;
+    pr.head.sha = String(++pushes).padStart(40, "a");
+    if (fork) pr.head.repo = { ...pr.head.repo, full_name: "stranger/Hello-World" };
+    return payload;
+  }
+
+  it("requests a review when review.auto is on, skipping drafts unless configured", async () => {
+    const h = await harness();
+    for (const [action, draft, config, expected] of [
+      ["opened", false, "review:\n  auto: true\n", "queued"],
+      ["synchronize", false, "review:\n  auto: true\n", "queued"],
+      ["opened", true, "review:\n  auto: true\n", "ignored"],
+      ["opened", true, "review:\n  auto: true\n  drafts: true\n", "queued"],
+      ["opened", false, "", "ignored"],
+    ] as const) {
+      mockInstallationToken();
+      repository({ config });
+      await h.receive("pull_request", prEvent(action, false, draft));
+      expect(h.outcomes.at(-1)?.status, `${action} draft=${draft} ${config}`).toBe(expected);
+    }
+    expect(h.errors).toEqual([]);
+  });
+
+  it("refuses to push to a fork but reviews it", async () => {
+    const h = await harness();
+    const comment = withInstallation(
+      webhookExample("pull_request_review_comment", (p) => p["action"] === "created"),
+    );
+    const pr = comment["pull_request"] as { number: number; head: { repo: { full_name: string } } };
+    pr.head.repo = { ...pr.head.repo, full_name: "stranger/Hello-World" };
+    (comment["comment"] as { body: string }).body = "@patchwright rename this variable";
+    mockInstallationToken();
+    repository({ permission: "write" });
+    let refusal = "";
+    githubApi()
+      .post(`${REPO}/issues/${pr.number}/comments`, (b: { body: string }) => ((refusal = b.body), true))
+      .reply(201, { id: 1, html_url: "u" });
+    await h.receive("pull_request_review_comment", comment);
+    expect(refusal).toMatch(/cannot push to a pull request from a fork/);
+
+    (comment["comment"] as { body: string; id: number }).body = "@patchwright /review";
+    (comment["comment"] as { id: number }).id += 1;
+    repository({ permission: "write" });
+    githubApi()
+      .get(`${REPO}/issues/${pr.number}/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(/\/pulls\/comments\/\d+\/reactions$/)
+      .reply(201, {})
+      .post(`${REPO}/issues/${pr.number}/comments`)
+      .reply(201, { id: 7, html_url: "u" })
+      .patch(`${REPO}/issues/comments/7`)
+      .reply(200, {});
+    await h.receive("pull_request_review_comment", comment);
+    expect(h.outcomes.at(-1)).toMatchObject({
+      status: "queued",
+      request: { kind: "review", refs: { fromFork: true } },
+    });
+    expect(h.errors).toEqual([]);
+  });
+});
