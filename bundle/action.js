@@ -54427,8 +54427,8 @@ var FileContent = external_exports.object({
   content: external_exports.string().optional()
 });
 var FolderListing = external_exports.array(external_exports.unknown());
-async function loadRepoConfig(octokit, where2) {
-  for (const path of REPO_CONFIG_PATHS) {
+async function loadRepoConfig(octokit, where2, paths = REPO_CONFIG_PATHS) {
+  for (const path of paths) {
     let data;
     try {
       ({ data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { ...where2, path }));
@@ -55580,7 +55580,11 @@ async function handleEvent(event, deps) {
     return { status: "ignored", reason: "our own comment" };
   }
   if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
-  const loaded = await loadRepoConfig(deps.octokit, { ...repo, ref: repoInfo.defaultBranch });
+  const loaded = await loadRepoConfig(
+    deps.octokit,
+    { ...repo, ref: repoInfo.defaultBranch },
+    deps.configPath ? [deps.configPath] : void 0
+  );
   if (!loaded.ok) {
     const sentence = formatConfigError(loaded.error);
     deps.log.warn("invalid repository config", { error: sentence });
@@ -55855,8 +55859,10 @@ async function runAgentAction(inputs, ctx) {
       now: ctx.now,
       log: ctx.log,
       ...runId ? { followUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {},
-      ...owner && name ? { fallbackRepository: { owner, name, defaultBranch: "main" } } : {},
+      // A scheduled workflow runs on the default branch and its payload names no repository.
+      ...owner && name ? { fallbackRepository: { owner, name, defaultBranch: ctx.env["GITHUB_REF_NAME"] ?? "main" } } : {},
       ...inputs.prompt.trim() ? { prompt: inputs.prompt } : {},
+      ...inputs.configPath.trim() ? { configPath: inputs.configPath.trim() } : {},
       adjustConfig: (config2) => withInputs(config2, inputs)
     }
   );
@@ -56051,7 +56057,8 @@ async function main() {
     maxTurns: getInput("max_turns"),
     maxCostUsd: getInput("max_cost_usd"),
     timeoutMinutes: getInput("timeout_minutes"),
-    forbiddenTerms: terms
+    forbiddenTerms: terms,
+    configPath: getInput("config_path")
   };
   const result = await runAgentAction(inputs, {
     eventName: process.env["GITHUB_EVENT_NAME"] ?? "",

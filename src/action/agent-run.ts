@@ -15,6 +15,7 @@ export interface AgentInputs {
   maxCostUsd: string;
   timeoutMinutes: string;
   forbiddenTerms: string;
+  configPath: string;
 }
 
 export interface AgentContext {
@@ -60,8 +61,12 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
       now: ctx.now,
       log: ctx.log,
       ...(runId ? { followUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {}),
-      ...(owner && name ? { fallbackRepository: { owner, name, defaultBranch: "main" } } : {}),
+      // A scheduled workflow runs on the default branch and its payload names no repository.
+      ...(owner && name
+        ? { fallbackRepository: { owner, name, defaultBranch: ctx.env["GITHUB_REF_NAME"] ?? "main" } }
+        : {}),
       ...(inputs.prompt.trim() ? { prompt: inputs.prompt } : {}),
+      ...(inputs.configPath.trim() ? { configPath: inputs.configPath.trim() } : {}),
       adjustConfig: (config) => withInputs(config, inputs),
     },
   );

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     maxCostUsd: core.getInput("max_cost_usd"),
     timeoutMinutes: core.getInput("timeout_minutes"),
     forbiddenTerms: terms,
+    configPath: core.getInput("config_path"),
   };
   const result = await runAgentAction(inputs, {
     eventName: process.env["GITHUB_EVENT_NAME"] ?? "",

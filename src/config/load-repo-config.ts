@@ -33,8 +33,9 @@ const FolderListing = z.array(z.unknown());
 export async function loadRepoConfig(
   octokit: ContentsClient,
   where: { owner: string; repo: string; ref: string },
+  paths: readonly string[] = REPO_CONFIG_PATHS,
 ): Promise<LoadResult> {
-  for (const path of REPO_CONFIG_PATHS) {
+  for (const path of paths) {
     let data: unknown;
     try {
       ({ data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { ...where, path }));

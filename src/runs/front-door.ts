@@ -46,6 +46,8 @@ export interface FrontDoorDeps {
   seen?: Set<string>;
   /** The Action's `prompt` input: run it on whatever event started the workflow, no mention needed. */
   prompt?: string;
+  /** Where the repository's config lives, when not `.github/patchwright.yml` (the Action's config_path). */
+  configPath?: string;
   /** Settings given by the surface (the Action's inputs) on top of the repository's config. */
   adjustConfig?: (config: RepoConfig) => RepoConfig;
 }
@@ -91,7 +93,11 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
 
   // The config comes from the default branch: a pull request's head is written by whoever opened it.
-  const loaded = await loadRepoConfig(deps.octokit, { ...repo, ref: repoInfo.defaultBranch });
+  const loaded = await loadRepoConfig(
+    deps.octokit,
+    { ...repo, ref: repoInfo.defaultBranch },
+    deps.configPath ? [deps.configPath] : undefined,
+  );
   if (!loaded.ok) {
     const sentence = formatConfigError(loaded.error);
     deps.log.warn("invalid repository config", { error: sentence });

@@ -21,6 +21,7 @@ const NO_INPUTS: AgentInputs = {
   maxCostUsd: "",
   timeoutMinutes: "",
   forbiddenTerms: "",
+  configPath: "",
 };
 
 function eventFile(payload: unknown): string {
