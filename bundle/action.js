@@ -54045,6 +54045,48 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/request/parse-intent.ts
+var BUILT_IN_COMMANDS = [
+  "review",
+  "plan",
+  "approve",
+  "stop",
+  "help",
+  "buddy",
+  "pause",
+  "resume"
+];
+var BuiltInCommand = external_exports.enum(BUILT_IN_COMMANDS);
+var BARE_COMMANDS = /* @__PURE__ */ new Set(["approve", "stop", "help", "buddy", "pause", "resume"]);
+var Intent = external_exports.discriminatedUnion("kind", [
+  external_exports.object({ kind: external_exports.literal("command"), command: BuiltInCommand, args: external_exports.string() }),
+  /** `/<name>` where name is one of the repository config's commands. */
+  external_exports.object({ kind: external_exports.literal("custom"), name: external_exports.string().min(1), args: external_exports.string() }),
+  /** Anything else, to be routed (implement / answer / plan). */
+  external_exports.object({ kind: external_exports.literal("free"), text: external_exports.string() })
+]);
+var FIRST_WORD = /^(\S+?)[.!?,:;]*(?:\s+([\s\S]*))?$/;
+var SLASH_NAME = /^\/([A-Za-z][A-Za-z0-9_-]*)$/;
+function parseIntent(instruction, customCommands) {
+  const text = instruction.trim();
+  if (text === "") return { kind: "command", command: "help", args: "" };
+  const first = FIRST_WORD.exec(text);
+  const word = first?.[1] ?? "";
+  const args = (first?.[2] ?? "").trim();
+  const slash = SLASH_NAME.exec(word);
+  const name = (slash ? slash[1] : word).toLowerCase();
+  const builtIn = BuiltInCommand.safeParse(name);
+  const bareWithArgs = name === "approve" || name === "stop";
+  if (builtIn.success && (slash || BARE_COMMANDS.has(name) && (args === "" || bareWithArgs))) {
+    return { kind: "command", command: builtIn.data, args };
+  }
+  if (slash) {
+    const custom2 = customCommands.find((c) => c.replace(/^\//, "").toLowerCase() === name);
+    if (custom2 !== void 0) return { kind: "custom", name: custom2.replace(/^\//, ""), args };
+  }
+  return { kind: "free", text };
+}
+
 // src/guard/config.ts
 var TermHash = external_exports.string().regex(
   /^sha256:[A-Za-z0-9]{1,64}:[0-9a-f]{64}$/,
@@ -54077,16 +54119,6 @@ var GuardConfig = external_exports.object({
 }).strict();
 
 // src/config/schema.ts
-var BUILTIN_COMMANDS = [
-  "review",
-  "plan",
-  "approve",
-  "stop",
-  "help",
-  "buddy",
-  "pause",
-  "resume"
-];
 var PERMISSION_LEVELS = ["read", "triage", "write", "maintain", "admin"];
 var glob = external_exports.string().min(1);
 var Trigger = external_exports.object({
@@ -54131,11 +54163,11 @@ var Limits = external_exports.object({
     "The longest one run may take, in minutes (360 is the longest a GitHub Actions job may run)."
   )
 }).strict();
-var builtinPattern = new RegExp(`^(?!(?:${BUILTIN_COMMANDS.join("|")})$)`);
+var builtinPattern = new RegExp(`^(?!(?:${BUILT_IN_COMMANDS.join("|")})$)`);
 var CommandName = external_exports.string().regex(
   /^[a-z][a-z0-9-]{0,31}$/,
   "must be 1 to 32 lower-case letters, digits or dashes, starting with a letter"
-).regex(builtinPattern, `must not be one of the built-in commands (${BUILTIN_COMMANDS.join(", ")})`);
+).regex(builtinPattern, `must not be one of the built-in commands (${BUILT_IN_COMMANDS.join(", ")})`);
 var Command2 = external_exports.object({
   description: external_exports.string().describe("One line shown by `@patchwright help`."),
   prompt: external_exports.string().min(1).describe("The instructions the agent follows; the rest of the comment is added."),
@@ -55409,50 +55441,8 @@ function malformed(key) {
   return { type: "ignored", reason: `${key} payload is not in the expected shape` };
 }
 
-// src/request/parse-intent.ts
-var BUILT_IN_COMMANDS = [
-  "review",
-  "plan",
-  "approve",
-  "stop",
-  "help",
-  "buddy",
-  "pause",
-  "resume"
-];
-var BuiltInCommand = external_exports.enum(BUILT_IN_COMMANDS);
-var BARE_COMMANDS = /* @__PURE__ */ new Set(["approve", "stop", "help", "buddy", "pause", "resume"]);
-var Intent = external_exports.discriminatedUnion("kind", [
-  external_exports.object({ kind: external_exports.literal("command"), command: BuiltInCommand, args: external_exports.string() }),
-  /** `/<name>` where name is one of the repository config's commands. */
-  external_exports.object({ kind: external_exports.literal("custom"), name: external_exports.string().min(1), args: external_exports.string() }),
-  /** Anything else, to be routed (implement / answer / plan). */
-  external_exports.object({ kind: external_exports.literal("free"), text: external_exports.string() })
-]);
-var FIRST_WORD = /^(\S+?)[.!?,:;]*(?:\s+([\s\S]*))?$/;
-var SLASH_NAME = /^\/([A-Za-z][A-Za-z0-9_-]*)$/;
-function parseIntent(instruction, customCommands) {
-  const text = instruction.trim();
-  if (text === "") return { kind: "command", command: "help", args: "" };
-  const first = FIRST_WORD.exec(text);
-  const word = first?.[1] ?? "";
-  const args = (first?.[2] ?? "").trim();
-  const slash = SLASH_NAME.exec(word);
-  const name = (slash ? slash[1] : word).toLowerCase();
-  const builtIn = BuiltInCommand.safeParse(name);
-  const bareWithArgs = name === "approve" || name === "stop";
-  if (builtIn.success && (slash || BARE_COMMANDS.has(name) && (args === "" || bareWithArgs))) {
-    return { kind: "command", command: builtIn.data, args };
-  }
-  if (slash) {
-    const custom2 = customCommands.find((c) => c.replace(/^\//, "").toLowerCase() === name);
-    if (custom2 !== void 0) return { kind: "custom", name: custom2.replace(/^\//, ""), args };
-  }
-  return { kind: "free", text };
-}
-
 // src/request/permissions.ts
-var PermissionLevel = external_exports.enum(["none", "read", "triage", "write", "maintain", "admin"]);
+var PermissionLevel = external_exports.enum(["none", ...PERMISSION_LEVELS]);
 var RANK = {
   none: 0,
   read: 1,

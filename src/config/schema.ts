@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BUILT_IN_COMMANDS } from "../request/parse-intent.js";
 import { GuardConfig } from "../guard/config.js";
 
 /**
@@ -10,18 +11,6 @@ import { GuardConfig } from "../guard/config.js";
  * has a one-sentence description; unknown keys are errors at every level; custom messages start with "must"
  * because the formatter prints them as "`field` must ..., not <value>.".
  */
-
-/** Commands patchwright understands itself; a repository's own commands cannot shadow them. */
-export const BUILTIN_COMMANDS = [
-  "review",
-  "plan",
-  "approve",
-  "stop",
-  "help",
-  "buddy",
-  "pause",
-  "resume",
-] as const;
 
 /** Who may trigger runs, as GitHub's repository roles from least to most access. */
 export const PERMISSION_LEVELS = ["read", "triage", "write", "maintain", "admin"] as const;
@@ -152,7 +141,7 @@ const Limits = z
   })
   .strict();
 
-const builtinPattern = new RegExp(`^(?!(?:${BUILTIN_COMMANDS.join("|")})$)`);
+const builtinPattern = new RegExp(`^(?!(?:${BUILT_IN_COMMANDS.join("|")})$)`);
 
 const CommandName = z
   .string()
@@ -160,7 +149,7 @@ const CommandName = z
     /^[a-z][a-z0-9-]{0,31}$/,
     "must be 1 to 32 lower-case letters, digits or dashes, starting with a letter",
   )
-  .regex(builtinPattern, `must not be one of the built-in commands (${BUILTIN_COMMANDS.join(", ")})`);
+  .regex(builtinPattern, `must not be one of the built-in commands (${BUILT_IN_COMMANDS.join(", ")})`);
 
 const Command = z
   .object({

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { PERMISSION_LEVELS } from "../config/schema.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 
-export const PermissionLevel = z.enum(["none", "read", "triage", "write", "maintain", "admin"]);
+export const PermissionLevel = z.enum(["none", ...PERMISSION_LEVELS]);
 export type PermissionLevel = z.infer<typeof PermissionLevel>;
 
 const RANK: Record<PermissionLevel, number> = {

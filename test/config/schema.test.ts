@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
 import { schemaNodeAt, settingPaths } from "../../src/config/json-schema.js";
-import { BUILTIN_COMMANDS, RepoConfig } from "../../src/config/schema.js";
+import { RepoConfig } from "../../src/config/schema.js";
+import { BUILT_IN_COMMANDS } from "../../src/request/parse-intent.js";
 
 describe("RepoConfig", () => {
   it("parses {} to the full default config", () => {
@@ -74,7 +75,7 @@ describe("RepoConfig", () => {
     const command = { description: "d", prompt: "p" };
     const ok = RepoConfig.parse({ commands: { changelog: command, "fix-2": command } });
     expect(ok.commands.changelog).toEqual({ ...command, kind: "answer" });
-    for (const name of [...BUILTIN_COMMANDS, "Fix", "2fix", "a_b", "", "x".repeat(33)]) {
+    for (const name of [...BUILT_IN_COMMANDS, "Fix", "2fix", "a_b", "", "x".repeat(33)]) {
       expect(RepoConfig.safeParse({ commands: { [name]: command } }).success, name).toBe(false);
     }
   });
