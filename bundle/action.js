@@ -55552,10 +55552,16 @@ var BUILT_IN_KIND = {
   plan: "plan",
   approve: "implement"
 };
+function screen(c) {
+  if (c.type === "ignored") return { status: "ignored", reason: c.reason };
+  if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
+  return void 0;
+}
 async function handleEvent(event, deps) {
   const classified = classifyEvent(event.name, event.payload);
   const c = deps.prompt ? asPromptRun(event, classified, deps.prompt) : classified;
-  if (c.type === "ignored") return { status: "ignored", reason: c.reason };
+  const screened = screen(c);
+  if (screened || c.type === "ignored") return screened ?? { status: "ignored", reason: "not for us" };
   const repoInfo = c.repository ? {
     owner: c.repository.owner.login,
     name: c.repository.name,
@@ -55569,7 +55575,6 @@ async function handleEvent(event, deps) {
   if (c.type !== "dispatch" && sameLogin(c.author.login, deps.botLogin)) {
     return { status: "ignored", reason: "our own comment" };
   }
-  if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
   const loaded = await loadRepoConfig(
     deps.octokit,
     { ...repo, ref: repoInfo.defaultBranch },

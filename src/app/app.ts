@@ -3,7 +3,13 @@ import PQueue from "p-queue";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { rulesRouter } from "../request/route-intent.js";
-import { handleEvent, type FrontDoorLog, type Outcome, type WebhookEvent } from "../runs/front-door.js";
+import {
+  handleEvent,
+  screenEvent,
+  type FrontDoorLog,
+  type Outcome,
+  type WebhookEvent,
+} from "../runs/front-door.js";
 import { notBuiltExecutor } from "../runs/not-built-executor.js";
 import { InProcessRunQueue, type RunQueue } from "../runs/run-queue.js";
 
@@ -23,6 +29,10 @@ export interface AppOptions {
 // Triggers this process has handled, so a redelivery costs no API call; bounded, the marker on the
 // tracking comment is what makes it hold across restarts.
 const SEEN_LIMIT = 10_000;
+// Events waiting for the intake. GitHub's write limits (about one comment every few seconds per process)
+// bound how fast mentions are acknowledged; past this many waiting, new ones are refused loudly rather
+// than growing memory without end.
+const INTAKE_LIMIT = 5_000;
 
 export interface PatchwrightApp {
   appFn: ApplicationFunction;
@@ -64,6 +74,19 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       // Probot hands every handler a Context (with an installation Octokit), though onAny's type omits it.
       const context = emitted as unknown as Context;
       const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
+      const screened = screenEvent(event);
+      if (screened) {
+        options.onOutcome?.(event, screened);
+        return Promise.resolve();
+      }
+      if (intake.size >= INTAKE_LIMIT) {
+        app.log.error(
+          { delivery: event.id },
+          `intake full: dropped ${event.name}; redeliver it from the App's settings`,
+        );
+        options.onError?.(event, new Error("intake full"));
+        return Promise.resolve();
+      }
       if (seen.size >= SEEN_LIMIT) seen.clear();
       void intake
         .add(async () => {

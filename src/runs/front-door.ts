@@ -66,13 +66,28 @@ const BUILT_IN_KIND: Partial<Record<string, RunKind>> = {
 };
 
 /**
+ * What can be told from the payload alone, with no API call: most events request nothing. A surface
+ * calls this before queueing an event, so they never wait behind the ones that do work.
+ */
+export function screenEvent(event: WebhookEvent): Outcome | undefined {
+  return screen(classifyEvent(event.name, event.payload));
+}
+
+function screen(c: Classified): Extract<Outcome, { status: "ignored" }> | undefined {
+  if (c.type === "ignored") return { status: "ignored", reason: c.reason };
+  if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
+  return undefined;
+}
+
+/**
  * From "GitHub sent an event" to "a run is requested": classify, load the config from the default branch,
  * find the mention, check who asked, acknowledge once, and queue one typed RunRequest.
  */
 export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Promise<Outcome> {
   const classified = classifyEvent(event.name, event.payload);
   const c: Classified = deps.prompt ? asPromptRun(event, classified, deps.prompt) : classified;
-  if (c.type === "ignored") return { status: "ignored", reason: c.reason };
+  const screened = screen(c);
+  if (screened || c.type === "ignored") return screened ?? { status: "ignored", reason: "not for us" };
   const repoInfo = c.repository
     ? {
         owner: c.repository.owner.login,
@@ -84,13 +99,12 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   if (!repoInfo) return { status: "ignored", reason: "the event names no repository" };
   const repo: RepoRef = { owner: repoInfo.owner, repo: repoInfo.name };
 
-  // Never react to ourselves, and drop comments that cannot mention anyone before any API call.
+  // Never react to ourselves, before any API call.
   if (c.sender && sameLogin(c.sender.login, deps.botLogin))
     return { status: "ignored", reason: "our own event" };
   if (c.type !== "dispatch" && sameLogin(c.author.login, deps.botLogin)) {
     return { status: "ignored", reason: "our own comment" };
   }
-  if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
 
   // The config comes from the default branch: a pull request's head is written by whoever opened it.
   const loaded = await loadRepoConfig(

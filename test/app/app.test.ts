@@ -11,6 +11,7 @@ const REPO = "/repos/Codertocat/Hello-World";
 
 interface Harness {
   probot: Probot;
+  idle(): Promise<void>;
   outcomes: Outcome[];
   errors: unknown[];
   receive(name: string, payload: Record<string, unknown>, id?: string): Promise<void>;
@@ -18,10 +19,11 @@ interface Harness {
 
 let runIds = 0;
 
-async function harness(): Promise<Harness> {
+async function harness(intakeConcurrency?: number): Promise<Harness> {
   const outcomes: Outcome[] = [];
   const errors: unknown[] = [];
   const app = createPatchwrightApp({
+    ...(intakeConcurrency ? { intakeConcurrency } : {}),
     newRunId: () => `run-${++runIds}`,
     now: () => new Date("2026-11-21T10:00:00Z"),
     onOutcome: (_e: WebhookEvent, o) => outcomes.push(o),
@@ -31,6 +33,7 @@ async function harness(): Promise<Harness> {
   githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
   return {
     probot,
+    idle: () => app.idle(),
     outcomes,
     errors,
     async receive(name, payload, id = `delivery-${Math.random()}`) {
@@ -257,6 +260,35 @@ describe("the App, on a mention", () => {
     expect(help).toMatch(/withheld this message.*forbidden-term/);
     expect(help).not.toContain("falcon");
     expectAllNockDone();
+  });
+});
+
+describe("the App's intake", () => {
+  it("answers GitHub before any slow work, and never queues events that request nothing behind it", async () => {
+    const h = await harness(1); // one slot: a quiet event queued behind the slow one would wait for it
+    mockInstallationToken();
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+      .delay(300)
+      .times(2)
+      .reply(404, {})
+      .get(/\/collaborators\/[^/]+\/permission$/)
+      .reply(200, { permission: "read", role_name: "read" });
+    await h.probot.receive({
+      id: "slow",
+      name: "issue_comment",
+      payload: commentEvent("@patchwright fix it"),
+    } as Parameters<Probot["receive"]>[0]);
+    await h.probot.receive({
+      id: "quiet",
+      name: "issues",
+      payload: withInstallation(webhookExample("issues", (p) => p["action"] === "edited")),
+    } as Parameters<Probot["receive"]>[0]);
+    // Both deliveries were accepted, and the quiet one decided, while the config lookup still waits.
+    expect(h.outcomes).toMatchObject([{ status: "ignored", reason: "issues.edited requests nothing" }]);
+    await h.idle();
+    expect(h.outcomes.map((o) => o.status)).toEqual(["ignored", "ignored"]);
+    expect(h.outcomes[1]).toMatchObject({ reason: expect.stringMatching(/may not trigger/) });
   });
 });
 
