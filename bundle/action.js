@@ -55560,8 +55560,9 @@ function screen(c) {
 async function handleEvent(event, deps) {
   const classified = classifyEvent(event.name, event.payload);
   const c = deps.prompt ? asPromptRun(event, classified, deps.prompt) : classified;
+  if (c.type === "ignored") return { status: "ignored", reason: c.reason };
   const screened = screen(c);
-  if (screened || c.type === "ignored") return screened ?? { status: "ignored", reason: "not for us" };
+  if (screened) return screened;
   const repoInfo = c.repository ? {
     owner: c.repository.owner.login,
     name: c.repository.name,
@@ -55610,24 +55611,29 @@ async function handleEvent(event, deps) {
   }
   if (deps.seen?.has(key)) return { status: "duplicate", key };
   deps.seen?.add(key);
-  const acknowledge = thread && (c.type === "mention" || c.type === "assigned" || c.type === "labeled");
-  const since = c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 36e5).toISOString();
-  if (acknowledge && thread && await hasTrackingComment(deps, repo, thread.number, key, since)) {
-    return { status: "duplicate", key };
-  }
+  let trackingCommentId;
   const runId = deps.newRunId();
   const marker = { run: runId, trigger: key };
-  let trackingCommentId;
-  if (acknowledge && thread) {
-    if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
-    const posted = await createComment(
-      deps.octokit,
-      repo,
-      thread.number,
-      trackingBody(marker, deps.followUrl),
-      config2.guard
-    );
-    trackingCommentId = posted.id;
+  try {
+    const acknowledge = thread && (c.type === "mention" || c.type === "assigned" || c.type === "labeled");
+    const since = c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 36e5).toISOString();
+    if (acknowledge && thread && await hasTrackingComment(deps, repo, thread.number, key, since)) {
+      return { status: "duplicate", key };
+    }
+    if (acknowledge && thread) {
+      if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
+      const posted = await createComment(
+        deps.octokit,
+        repo,
+        thread.number,
+        trackingBody(marker, deps.followUrl),
+        config2.guard
+      );
+      trackingCommentId = posted.id;
+    }
+  } catch (err) {
+    deps.seen?.delete(key);
+    throw err;
   }
   const runRequest = {
     id: runId,

@@ -86,8 +86,9 @@ function screen(c: Classified): Extract<Outcome, { status: "ignored" }> | undefi
 export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Promise<Outcome> {
   const classified = classifyEvent(event.name, event.payload);
   const c: Classified = deps.prompt ? asPromptRun(event, classified, deps.prompt) : classified;
+  if (c.type === "ignored") return { status: "ignored", reason: c.reason };
   const screened = screen(c);
-  if (screened || c.type === "ignored") return screened ?? { status: "ignored", reason: "not for us" };
+  if (screened) return screened;
   const repoInfo = c.repository
     ? {
         owner: c.repository.owner.login,
@@ -150,27 +151,32 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   // One trigger, one run: the same delivery or the same comment delivered again finds the first run's marker.
   if (deps.seen?.has(key)) return { status: "duplicate", key };
   deps.seen?.add(key);
-  // Requests from a person are acknowledged on their thread; automatic reviews speak through their review.
-  const acknowledge = thread && (c.type === "mention" || c.type === "assigned" || c.type === "labeled");
-  const since =
-    c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
-  if (acknowledge && thread && (await hasTrackingComment(deps, repo, thread.number, key, since))) {
-    return { status: "duplicate", key };
-  }
-
+  let trackingCommentId: number | undefined;
   const runId = deps.newRunId();
   const marker: RunMarker = { run: runId, trigger: key };
-  let trackingCommentId: number | undefined;
-  if (acknowledge && thread) {
-    if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
-    const posted = await createComment(
-      deps.octokit,
-      repo,
-      thread.number,
-      trackingBody(marker, deps.followUrl),
-      config.guard,
-    );
-    trackingCommentId = posted.id;
+  try {
+    // Requests from a person are acknowledged on their thread; automatic reviews speak through their review.
+    const acknowledge = thread && (c.type === "mention" || c.type === "assigned" || c.type === "labeled");
+    const since =
+      c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
+    if (acknowledge && thread && (await hasTrackingComment(deps, repo, thread.number, key, since))) {
+      return { status: "duplicate", key };
+    }
+    if (acknowledge && thread) {
+      if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
+      const posted = await createComment(
+        deps.octokit,
+        repo,
+        thread.number,
+        trackingBody(marker, deps.followUrl),
+        config.guard,
+      );
+      trackingCommentId = posted.id;
+    }
+  } catch (err) {
+    // Not acknowledged: a redelivery must be able to try again.
+    deps.seen?.delete(key);
+    throw err;
   }
 
   const runRequest: RunRequest = {

@@ -361,3 +361,37 @@ describe("the App, on pull requests", () => {
     expect(h.errors).toEqual([]);
   });
 });
+
+describe("the App, when GitHub fails", () => {
+  it("lets a redelivery try again when the acknowledgement could not be posted", async () => {
+    const h = await harness();
+    mockInstallationToken();
+    repository({ permission: "write" });
+    githubApi()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(/\/reactions$/)
+      .reply(201, {})
+      .post(`${REPO}/issues/1/comments`)
+      .reply(502, { message: "Server Error" });
+    const payload = commentEvent("@patchwright add retries to the uploader");
+    await h.receive("issue_comment", payload, "first");
+    expect(h.outcomes).toEqual([]);
+    expect(h.errors).toHaveLength(1);
+
+    repository({ permission: "write" });
+    githubApi()
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(/\/reactions$/)
+      .reply(201, {})
+      .post(`${REPO}/issues/1/comments`)
+      .reply(201, { id: 903, html_url: "u" })
+      .patch(`${REPO}/issues/comments/903`)
+      .reply(200, {});
+    await h.receive("issue_comment", payload, "redelivered");
+    expect(h.outcomes.map((o) => o.status)).toEqual(["queued"]);
+  });
+});
