@@ -187,7 +187,8 @@ describe("the installed bin", () => {
       (e: { code: number; stdout: string }) => e,
     );
     expect(failed).toMatchObject({ code: 1 });
-    const version = await run(process.execPath, [BIN, "--version"]);
+    // Run as a program, the way npm's bin link and npx call it: it needs its executable bit and shebang.
+    const version = await run(BIN, ["--version"]);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

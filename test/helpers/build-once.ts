@@ -1,8 +1,7 @@
 import { execFileSync } from "node:child_process";
 
-// The CLI tests run the real `patchwright` bin, so compile the current source once per test run.
+// The CLI tests run the real `patchwright` bin, so build the current source once per test run, exactly
+// as `npm ci` does (the build script also marks the bin executable).
 export default function setup(): void {
-  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
-    stdio: "inherit",
-  });
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
 }
