@@ -98,6 +98,49 @@ describe("the Action's agent mode", () => {
   });
 });
 
+describe("the Action on each kind of event", () => {
+  it("starts an implement run when the trigger label is added", async () => {
+    const payload = webhookExample("issues", (p) => p["action"] === "labeled");
+    (payload["label"] as { name: string }).name = "patchwright";
+    const number = (payload["issue"] as { number: number }).number;
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+      .query(true)
+      .times(2)
+      .reply(404, {})
+      .get(/\/collaborators\/[^/]+\/permission$/)
+      .reply(200, { permission: "write", role_name: "write" })
+      .get(`${REPO}/issues/${number}/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`${REPO}/issues/${number}/comments`)
+      .reply(201, { id: 4, html_url: "u" })
+      .patch(`${REPO}/issues/comments/4`)
+      .reply(200, {});
+    const result = await runAgentAction(NO_INPUTS, context("issues", payload));
+    expect(result).toMatchObject({ conclusion: "not_implemented", runKind: "implement" });
+  });
+
+  it("runs a manual dispatch's prompt, and skips a pull request when review is off", async () => {
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+      .query(true)
+      .times(4)
+      .reply(404, {});
+    const dispatch = webhookExample("workflow_dispatch");
+    dispatch["inputs"] = { prompt: "bump the lockfile" };
+    expect(await runAgentAction(NO_INPUTS, context("workflow_dispatch", dispatch))).toMatchObject({
+      conclusion: "not_implemented",
+      runKind: "prompt",
+    });
+    const pr = webhookExample("pull_request", (p) => p["action"] === "opened");
+    expect(await runAgentAction(NO_INPUTS, context("pull_request", pr))).toMatchObject({
+      conclusion: "skipped",
+      notice: expect.stringMatching(/review.auto is off/),
+    });
+  });
+});
+
 describe("the committed bundle", () => {
   it("is what the sources build to (run `npm run bundle` after changing them)", async () => {
     const out = join(tempDir(), "action.js");
