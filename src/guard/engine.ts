@@ -109,6 +109,26 @@ export class Guard {
     return this.toFindings(block, hits, true);
   }
 
+  /**
+   * The text with every value the guard would report replaced by a marker naming its rule (for logs and
+   * transcripts, which must never hold a secret).
+   */
+  redact(text: string): string {
+    const block: Block = { text, path: "", where: "text", firstLine: 1, firstColumn: 1 };
+    const hits = dropShadowed([...this.ruleHits(block), ...this.termHits(text)]).sort(
+      (a, b) => b.index - a.index,
+    );
+    let out = text;
+    let floor = Infinity;
+    for (const h of hits) {
+      const end = h.index + h.value.length;
+      if (end > floor) continue; // overlaps a span already replaced
+      out = `${out.slice(0, h.index)}[redacted ${h.ruleId}]${out.slice(end)}`;
+      floor = h.index;
+    }
+    return out;
+  }
+
   scanBlock(block: Block): Finding[] {
     return this.toFindings(block, [...this.ruleHits(block), ...this.termHits(block.text)], false);
   }

@@ -55,6 +55,11 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
   return out.report();
 }
 
+/** A text with every value the guard would report replaced by `[redacted rule-id]`. */
+export function redactSecrets(text: string, config: GuardConfig): string {
+  return new Guard(ALL_RULES, config).redact(text);
+}
+
 /** Scans one outbound text (a PR body, a comment) in memory. */
 export function scanText(text: string, config: GuardConfig): Finding[] {
   return new Guard(ALL_RULES, config).scanBlock(textBlock(text, "text"));

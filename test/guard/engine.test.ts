@@ -146,3 +146,13 @@ describe("GuardConfig defaults", () => {
     expect(b.allow.paths).toEqual([]);
   });
 });
+
+describe("Guard.redact", () => {
+  it("replaces every reportable value with a marker naming its rule, and leaves the rest", () => {
+    const guard = new Guard([rule], GuardConfig.parse({ forbiddenTerms: ["falcon"] }));
+    const value = prng(99)(20);
+    const out = guard.redact(`token dmo_${value} for the falcon build\nsecond line`);
+    expect(out).toBe("token dmo_[redacted demo-token] for the [redacted forbidden-term] build\nsecond line");
+    expect(out).not.toContain(value);
+  });
+});
