@@ -1,0 +1,595 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createAnthropicClient, createModelClient } from "../../../src/agent/model/anthropic-client.js";
+import { costUsd } from "../../../src/agent/model/prices.js";
+import { ModelError, type ModelRequest } from "../../../src/agent/model-types.js";
+
+const API = "https://api.anthropic.com";
+const KEY = "test-key-never-to-be-shown-4f9a2c";
+
+type Sse = [event: string, data: unknown][];
+
+function sse(events: Sse): string {
+  return events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join("");
+}
+
+const SSE_HEADERS = { "content-type": "text/event-stream" };
+
+/** A streamed reply: text in pieces, then a tool_use whose JSON input arrives in pieces. */
+function toolTurn(): string {
+  return sse([
+    [
+      "message_start",
+      {
+        type: "message_start",
+        message: {
+          id: "msg_1",
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-6",
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: 100,
+            output_tokens: 1,
+            cache_creation_input_tokens: 20,
+            cache_read_input_tokens: 50,
+          },
+        },
+      },
+    ],
+    ["ping", { type: "ping" }],
+    [
+      "content_block_start",
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+    ],
+    [
+      "content_block_delta",
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hel" } },
+    ],
+    [
+      "content_block_delta",
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "lo" } },
+    ],
+    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    [
+      "content_block_start",
+      {
+        type: "content_block_start",
+        index: 1,
+        content_block: { type: "tool_use", id: "toolu_1", name: "bash", input: {} },
+      },
+    ],
+    [
+      "content_block_delta",
+      { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"comm' } },
+    ],
+    [
+      "content_block_delta",
+      {
+        type: "content_block_delta",
+        index: 1,
+        delta: { type: "input_json_delta", partial_json: 'and": "ls -la"}' },
+      },
+    ],
+    ["content_block_stop", { type: "content_block_stop", index: 1 }],
+    [
+      "message_delta",
+      {
+        type: "message_delta",
+        delta: { stop_reason: "tool_use", stop_sequence: null },
+        usage: { output_tokens: 50 },
+      },
+    ],
+    ["message_stop", { type: "message_stop" }],
+  ]);
+}
+
+function textTurn(text: string): string {
+  return sse([
+    [
+      "message_start",
+      {
+        type: "message_start",
+        message: {
+          id: "msg_2",
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-6",
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 10, output_tokens: 1 },
+        },
+      },
+    ],
+    [
+      "content_block_start",
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+    ],
+    ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } }],
+    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    [
+      "message_delta",
+      {
+        type: "message_delta",
+        delta: { stop_reason: "end_turn", stop_sequence: null },
+        usage: { output_tokens: 3 },
+      },
+    ],
+    ["message_stop", { type: "message_stop" }],
+  ]);
+}
+
+function apiError(type: string, message: string) {
+  return { type: "error", error: { type, message } };
+}
+
+function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
+  return {
+    model: "claude-sonnet-4-6",
+    system: [{ text: "You are patchwright.", cache: true }, { text: "Repository: octo/demo." }],
+    messages: [{ role: "user", content: "Fix the bug." }],
+    tools: [
+      { kind: "anthropic", type: "text_editor_20250728", name: "str_replace_based_edit_tool" },
+      { kind: "anthropic", type: "bash_20250124", name: "bash" },
+      {
+        kind: "custom",
+        name: "finish",
+        description: "Say you are done.",
+        inputSchema: { type: "object", properties: { summary: { type: "string" } }, required: ["summary"] },
+      },
+    ],
+    maxTokens: 4096,
+    ...overrides,
+  };
+}
+
+function client(extra: Parameters<typeof createAnthropicClient>[0] = {}) {
+  return createAnthropicClient({ apiKey: KEY, env: {}, ...extra });
+}
+
+async function failure(promise: Promise<unknown>): Promise<ModelError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ModelError);
+  return error as ModelError;
+}
+
+const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug"] as const;
+let consoleSpies: { mock: { calls: unknown[][] }; mockRestore(): void }[] = [];
+
+beforeEach(() => {
+  consoleSpies = CONSOLE_METHODS.map((method) => vi.spyOn(console, method));
+});
+
+afterEach(() => {
+  // The key never reaches a log line, whatever happened in the test.
+  for (const spy of consoleSpies) {
+    expect(JSON.stringify(spy.mock.calls)).not.toContain(KEY);
+    spy.mockRestore();
+  }
+  nock.cleanAll();
+});
+
+describe("createAnthropicClient: streaming", () => {
+  it("streams text to onText, assembles tool input from deltas, and maps usage and cost", async () => {
+    let headers: Record<string, string | string[]> = {};
+    const scope = nock(API)
+      .post("/v1/messages")
+      .reply(function () {
+        headers = this.req.headers;
+        return [200, toolTurn(), SSE_HEADERS];
+      });
+    const deltas: string[] = [];
+
+    const response = await client().send(request(), (d) => deltas.push(d));
+
+    expect(scope.isDone()).toBe(true);
+    expect(deltas).toEqual(["Hel", "lo"]);
+    expect(response).toEqual({
+      model: "claude-sonnet-4-6",
+      content: [
+        { type: "text", text: "Hello" },
+        { type: "tool_use", id: "toolu_1", name: "bash", input: { command: "ls -la" } },
+      ],
+      stopReason: "tool_use",
+      usage: { inputTokens: 100, outputTokens: 50, cacheCreationInputTokens: 20, cacheReadInputTokens: 50 },
+    });
+    // 100×$3 + 50×$15 + 20×$3.75 + 50×$0.30 per million.
+    expect(costUsd(response.model, response.usage)).toEqual({
+      usd: expect.closeTo(0.00114, 10),
+      known: true,
+    });
+    // The key is sent, in some auth header.
+    expect(`${String(headers.authorization)} ${String(headers["x-api-key"])}`).toContain(KEY);
+  });
+
+  it("ignores thinking blocks", async () => {
+    const body = sse([
+      [
+        "message_start",
+        {
+          type: "message_start",
+          message: {
+            id: "m",
+            type: "message",
+            role: "assistant",
+            model: "claude-sonnet-4-6",
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 1, output_tokens: 1 },
+          },
+        },
+      ],
+      [
+        "content_block_start",
+        {
+          type: "content_block_start",
+          index: 0,
+          content_block: { type: "thinking", thinking: "", signature: "" },
+        },
+      ],
+      [
+        "content_block_delta",
+        { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "hmm" } },
+      ],
+      [
+        "content_block_delta",
+        { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "s" } },
+      ],
+      ["content_block_stop", { type: "content_block_stop", index: 0 }],
+      [
+        "content_block_start",
+        { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
+      ],
+      [
+        "content_block_delta",
+        { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "ok" } },
+      ],
+      ["content_block_stop", { type: "content_block_stop", index: 1 }],
+      [
+        "message_delta",
+        {
+          type: "message_delta",
+          delta: { stop_reason: "end_turn", stop_sequence: null },
+          usage: { output_tokens: 2 },
+        },
+      ],
+      ["message_stop", { type: "message_stop" }],
+    ]);
+    nock(API).post("/v1/messages").reply(200, body, SSE_HEADERS);
+    const response = await client().send(request());
+    expect(response.content).toEqual([{ type: "text", text: "ok" }]);
+    expect(response.stopReason).toBe("end_turn");
+  });
+});
+
+describe("createAnthropicClient: request body", () => {
+  it("maps tools, system and messages, and places cache breakpoints", async () => {
+    let body: Record<string, unknown> = {};
+    nock(API)
+      .post("/v1/messages", (b: Record<string, unknown>) => {
+        body = b;
+        return true;
+      })
+      .reply(200, textTurn("done"), SSE_HEADERS);
+
+    await client().send(
+      request({
+        messages: [
+          { role: "user", content: "Fix the bug." },
+          {
+            role: "assistant",
+            content: [{ type: "tool_use", id: "t1", name: "bash", input: { command: "ls" } }],
+          },
+          {
+            role: "user",
+            content: [{ type: "tool_result", tool_use_id: "t1", content: "a.ts", is_error: false }],
+          },
+        ],
+      }),
+    );
+
+    expect(body).toMatchObject({ model: "claude-sonnet-4-6", max_tokens: 4096, stream: true });
+    expect(body.tools).toEqual([
+      { type: "text_editor_20250728", name: "str_replace_based_edit_tool" },
+      { type: "bash_20250124", name: "bash" },
+      {
+        name: "finish",
+        description: "Say you are done.",
+        input_schema: { type: "object", properties: { summary: { type: "string" } }, required: ["summary"] },
+        cache_control: { type: "ephemeral" },
+      },
+    ]);
+    expect(body.system).toEqual([
+      { type: "text", text: "You are patchwright.", cache_control: { type: "ephemeral" } },
+      { type: "text", text: "Repository: octo/demo." },
+    ]);
+    expect(body.messages).toEqual([
+      { role: "user", content: "Fix the bug." },
+      {
+        role: "assistant",
+        content: [{ type: "tool_use", id: "t1", name: "bash", input: { command: "ls" } }],
+      },
+      {
+        role: "user",
+        content: [
+          {
+            type: "tool_result",
+            tool_use_id: "t1",
+            content: "a.ts",
+            is_error: false,
+            cache_control: { type: "ephemeral" },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("turns a last string message into a block with the rolling breakpoint, without touching the request", async () => {
+    let body: { messages?: unknown } = {};
+    nock(API)
+      .post("/v1/messages", (b: typeof body) => {
+        body = b;
+        return true;
+      })
+      .reply(200, textTurn("ok"), SSE_HEADERS);
+    const req = request();
+    const before = structuredClone(req);
+    await client().send(req);
+    expect(body.messages).toEqual([
+      {
+        role: "user",
+        content: [{ type: "text", text: "Fix the bug.", cache_control: { type: "ephemeral" } }],
+      },
+    ]);
+    expect(req).toEqual(before);
+  });
+
+  it("keeps to four breakpoints: the latest cached system blocks win", async () => {
+    let body: { system?: { cache_control?: unknown }[] } = {};
+    nock(API)
+      .post("/v1/messages", (b: typeof body) => {
+        body = b;
+        return true;
+      })
+      .reply(200, textTurn("ok"), SSE_HEADERS);
+    await client().send(request({ system: ["a", "b", "c", "d"].map((text) => ({ text, cache: true })) }));
+    expect(body.system?.map((b) => b.cache_control !== undefined)).toEqual([false, false, true, true]);
+  });
+
+  it("sends the two client tools as custom tools in custom-tools-only mode", async () => {
+    let body: {
+      tools?: { name: string; type?: string; input_schema?: { type: string; properties: object } }[];
+    } = {};
+    nock(API)
+      .post("/v1/messages", (b: typeof body) => {
+        body = b;
+        return true;
+      })
+      .reply(200, textTurn("ok"), SSE_HEADERS);
+    await client({ customToolsOnly: true }).send(request());
+    const tools = body.tools ?? [];
+    expect(tools.map((t) => t.name)).toEqual(["str_replace_based_edit_tool", "bash", "finish"]);
+    for (const tool of tools) {
+      expect(tool.type).toBeUndefined();
+      expect(tool.input_schema?.type).toBe("object");
+    }
+    expect(Object.keys(tools[0]?.input_schema?.properties ?? {})).toEqual(
+      expect.arrayContaining([
+        "command",
+        "path",
+        "file_text",
+        "old_str",
+        "new_str",
+        "insert_line",
+        "view_range",
+      ]),
+    );
+    expect(Object.keys(tools[1]?.input_schema?.properties ?? {})).toEqual(["command", "restart"]);
+  });
+});
+
+describe("createAnthropicClient: configuration", () => {
+  it("reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL from the injected env", async () => {
+    let auth = "";
+    const scope = nock("https://llm-proxy.example.test")
+      .post("/anthropic/v1/messages")
+      .reply(function () {
+        auth = `${String(this.req.headers.authorization)} ${String(this.req.headers["x-api-key"])}`;
+        return [200, textTurn("via proxy"), SSE_HEADERS];
+      });
+    const model = createAnthropicClient({
+      env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: "https://llm-proxy.example.test/anthropic" },
+    });
+    const response = await model.send(request());
+    expect(scope.isDone()).toBe(true);
+    expect(auth).toContain(KEY);
+    expect(response.content).toEqual([{ type: "text", text: "via proxy" }]);
+  });
+
+  it("fails plainly, before any request, when there is no key", async () => {
+    const scope = nock(API).post("/v1/messages").reply(200, textTurn("no"), SSE_HEADERS);
+    const error = await failure(createAnthropicClient({ env: { ANTHROPIC_API_KEY: " " } }).send(request()));
+    expect(error.kind).toBe("auth");
+    expect(error.message).toMatch(/^ANTHROPIC_API_KEY is not set: add it as a secret/);
+    expect(scope.isDone()).toBe(false);
+  });
+
+  it("createModelClient builds anthropic and refuses bedrock and vertex at run time", () => {
+    expect(typeof createModelClient({ provider: "anthropic", apiKey: KEY, env: {} }).send).toBe("function");
+    for (const provider of ["bedrock", "vertex"] as const) {
+      let error: unknown;
+      try {
+        createModelClient({ provider, env: {} });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ModelError);
+      expect(error).toMatchObject({
+        kind: "bad_request",
+        message: `The ${provider} provider is not built yet: use anthropic, or an Anthropic-compatible endpoint through ANTHROPIC_BASE_URL.`,
+      });
+    }
+  });
+});
+
+describe("createAnthropicClient: retries", () => {
+  it("retries a 429 (retry-after honoured) and then succeeds", async () => {
+    const scope = nock(API)
+      .post("/v1/messages")
+      .reply(429, apiError("rate_limit_error", "slow down"), { "retry-after": "0.001" })
+      .post("/v1/messages")
+      .reply(200, textTurn("second time"), SSE_HEADERS);
+    const response = await client().send(request());
+    expect(scope.isDone()).toBe(true);
+    expect(response.content).toEqual([{ type: "text", text: "second time" }]);
+  });
+
+  it("treats `retry-after: 0` as no advice and backs off by itself (about half a second)", async () => {
+    const scope = nock(API)
+      .post("/v1/messages")
+      .reply(429, apiError("rate_limit_error", "slow down"), { "retry-after": "0" })
+      .post("/v1/messages")
+      .reply(200, textTurn("ok"), SSE_HEADERS);
+    const started = Date.now();
+    await client().send(request());
+    expect(scope.isDone()).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it("retries 529 maxRetries times (4 by default), then says the API is overloaded", async () => {
+    const scope = nock(API)
+      .post("/v1/messages")
+      .times(5)
+      .reply(529, apiError("overloaded_error", "Overloaded"), { "retry-after-ms": "1" });
+    const error = await failure(client().send(request()));
+    expect(scope.isDone()).toBe(true);
+    expect(error.kind).toBe("overloaded");
+    expect(error.message).toBe("Anthropic's API is overloaded; try again later.");
+  });
+
+  it("says so when rate limits outlast the retries", async () => {
+    const scope = nock(API)
+      .post("/v1/messages")
+      .times(2)
+      .reply(
+        429,
+        apiError("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
+        {
+          "retry-after-ms": "1",
+        },
+      );
+    const error = await failure(client({ maxRetries: 1 }).send(request()));
+    expect(scope.isDone()).toBe(true);
+    expect(error.kind).toBe("rate_limit");
+    expect(error.message).toMatch(/^Anthropic's API kept rate-limiting this key \(429\) after 1 retry/);
+  });
+
+  it("retries a 500 and succeeds", async () => {
+    const scope = nock(API)
+      .post("/v1/messages")
+      .reply(500, apiError("api_error", "Internal server error"), { "retry-after-ms": "1" })
+      .post("/v1/messages")
+      .reply(200, textTurn("ok"), SSE_HEADERS);
+    await client().send(request());
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("createAnthropicClient: errors", () => {
+  it("401: rejects the key, without retrying and without showing it", async () => {
+    const scope = nock(API)
+      .post("/v1/messages")
+      .reply(401, apiError("authentication_error", `invalid x-api-key: ${KEY}`));
+    const error = await failure(client().send(request()));
+    expect(scope.isDone()).toBe(true);
+    expect(error.kind).toBe("auth");
+    expect(error.message).toMatch(/^the Anthropic API rejected the key/);
+    expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain(KEY);
+  });
+
+  it("403: permission", async () => {
+    nock(API)
+      .post("/v1/messages")
+      .reply(403, apiError("permission_error", "Your key cannot use this model."));
+    const error = await failure(client().send(request()));
+    expect(error.kind).toBe("auth");
+    expect(error.message).toContain("(403): Your key cannot use this model.");
+  });
+
+  it("404: names the model", async () => {
+    nock(API).post("/v1/messages").reply(404, apiError("not_found_error", "model: claude-nonesuch"));
+    const error = await failure(client().send(request({ model: "claude-nonesuch" })));
+    expect(error.kind).toBe("bad_request");
+    expect(error.message).toMatch(/^the model claude-nonesuch does not exist for this key/);
+  });
+
+  it("400: the API's message, trimmed to one line, with the key scrubbed", async () => {
+    nock(API)
+      .post("/v1/messages")
+      .reply(
+        400,
+        apiError("invalid_request_error", `  messages.0.content:\n  must not be empty (key ${KEY})  `),
+      );
+    const error = await failure(client().send(request()));
+    expect(error.kind).toBe("bad_request");
+    expect(error.message).toBe(
+      "the Anthropic API refused the request (400): messages.0.content: must not be empty (key [redacted])",
+    );
+  });
+
+  it("an error event inside the stream", async () => {
+    const body =
+      sse([
+        [
+          "message_start",
+          {
+            type: "message_start",
+            message: {
+              id: "m",
+              type: "message",
+              role: "assistant",
+              model: "claude-sonnet-4-6",
+              content: [],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: { input_tokens: 1, output_tokens: 1 },
+            },
+          },
+        ],
+      ]) + sse([["error", apiError("overloaded_error", "Overloaded")]]);
+    nock(API).post("/v1/messages").reply(200, body, SSE_HEADERS);
+    const error = await failure(client().send(request()));
+    expect(error.kind).toBe("overloaded");
+  });
+
+  it("a network failure", async () => {
+    nock(API).post("/v1/messages").replyWithError("socket hang up");
+    const error = await failure(client({ maxRetries: 0 }).send(request()));
+    expect(error.kind).toBe("network");
+    expect(error.message).toMatch(/^could not reach the Anthropic API at api\.anthropic\.com/);
+  });
+
+  it("aborts through request.signal", async () => {
+    nock(API).post("/v1/messages").delay(5_000).reply(200, textTurn("late"), SSE_HEADERS);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const started = Date.now();
+    const error = await failure(client().send(request({ signal: controller.signal })));
+    expect(error.kind).toBe("aborted");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("an already-aborted signal makes no request", async () => {
+    const scope = nock(API).post("/v1/messages").reply(200, textTurn("no"), SSE_HEADERS);
+    const error = await failure(client().send(request({ signal: AbortSignal.abort() })));
+    expect(error.kind).toBe("aborted");
+    expect(scope.isDone()).toBe(false);
+  });
+});
