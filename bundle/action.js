@@ -54643,6 +54643,25 @@ var Guard2 = class {
     }
     return this.toFindings(block, hits, true);
   }
+  /**
+   * The text with every value the guard would report replaced by a marker naming its rule (for logs and
+   * transcripts, which must never hold a secret).
+   */
+  redact(text) {
+    const block = { text, path: "", where: "text", firstLine: 1, firstColumn: 1 };
+    const hits = dropShadowed([...this.ruleHits(block), ...this.termHits(text)]).sort(
+      (a, b) => b.index - a.index
+    );
+    let out = text;
+    let floor = Infinity;
+    for (const h of hits) {
+      const end = h.index + h.value.length;
+      if (end > floor) continue;
+      out = `${out.slice(0, h.index)}[redacted ${h.ruleId}]${out.slice(end)}`;
+      floor = h.index;
+    }
+    return out;
+  }
   scanBlock(block) {
     return this.toFindings(block, [...this.ruleHits(block), ...this.termHits(block.text)], false);
   }

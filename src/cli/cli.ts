@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { runConfigCheck } from "./config-command.js";
 import { runHashTerm } from "./hash-term-command.js";
+import { runRunCommand, type RunOptions } from "./run-command.js";
 import type { CliIo } from "./io.js";
 import { EXIT_CANNOT_SCAN, runScan, type ScanOptions } from "./scan-command.js";
 import { VERSION } from "./version.js";
@@ -37,6 +38,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       code = await runScan(paths, opts, io);
+    });
+
+  program
+    .command("run")
+    .description(
+      "Run the agent on a local repository, in a worktree on a new branch (your checkout is untouched)",
+    )
+    .argument("<instruction>", "what to do, in plain words")
+    .option("--repo <dir>", "the repository", ".")
+    .option("--base <ref>", "the commit to start from (default: HEAD)")
+    .option("--mode <mode>", "implement, answer or plan", "implement")
+    .option("--model <model>", "the model (default: the config's, else patchwright's default)")
+    .option("--max-turns <n>", "most turns (default: limits.maxTurns)")
+    .option("--max-cost <usd>", "most USD to spend (default: limits.maxCostUsd)")
+    .option("--timeout <minutes>", "most minutes (default: limits.timeoutMinutes)")
+    .option("--author <identity>", 'commit author, "Name <email>"')
+    .option("--keep", "keep the worktree after the run")
+    .option("--replay <file>", "play a recorded transcript back instead of calling the model")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 finished (and the leak guard passed), 1 the run failed, hit a limit or was blocked, 2 bad usage.",
+    )
+    .action(async (instruction: string, opts: RunOptions) => {
+      code = await runRunCommand(instruction, opts, io);
     });
 
   program

@@ -1,0 +1,253 @@
+import type { AgentEvent, AgentResult, LimitKind, VerificationOutcome } from "./events.js";
+import { LoopDetector } from "./loop-detector.js";
+import {
+  ModelError,
+  type ContentBlock,
+  type Message,
+  type ModelClient,
+  type SystemBlock,
+  type Usage,
+} from "./model-types.js";
+import { addUsage, costUsd, emptyUsage } from "./model/prices.js";
+import { decide, type Rule } from "./permissions.js";
+import { runTool } from "../tools/define-tool.js";
+import type { Tool, ToolContext } from "../tools/tool-types.js";
+
+export interface AgentLimits {
+  maxTurns: number;
+  maxCostUsd: number;
+  timeoutMs: number;
+}
+
+export interface Verification {
+  /** The repository's test command; none means "could not be run", said plainly in the result. */
+  command: string | undefined;
+  /** How many times failures go back to the model before the run ends with them. */
+  maxAttempts: number;
+  run(command: string, signal: AbortSignal): Promise<{ passed: boolean; output: string }>;
+}
+
+export interface AgentOptions {
+  model: ModelClient;
+  modelName: string;
+  system: SystemBlock[];
+  instruction: string;
+  tools: readonly Tool[];
+  rules: readonly Rule[];
+  toolContext: ToolContext;
+  limits: AgentLimits;
+  verification?: Verification;
+  maxTokens?: number;
+  now?: () => number;
+  signal?: AbortSignal;
+}
+
+const VERIFY_OUTPUT_CHARS = 6000;
+
+/**
+ * The harness: ask the model, run the tools it asks for (within the permission rules), hand back the
+ * results, until it is done or a limit is reached. Yields typed events; returns the result. Tool errors
+ * are data for the model; a model failure ends the run with a sentence for a person.
+ */
+export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, AgentResult> {
+  const now = o.now ?? Date.now;
+  const started = now();
+  const messages: Message[] = [{ role: "user", content: o.instruction }];
+  const byName = new Map(o.tools.map((t) => [t.name, t]));
+  const loops = new LoopDetector();
+  let usage: Usage = emptyUsage();
+  let cost = 0;
+  let costKnown = true;
+  let turns = 0;
+  let finalText = "";
+  let verification: VerificationOutcome = o.verification?.command ? "not_run" : "no_command";
+  let verifyAttempts = 0;
+  let sent = 0;
+
+  const result = (outcome: AgentResult["outcome"], reason: string): AgentResult => ({
+    outcome,
+    reason,
+    turns,
+    usage,
+    costUsd: cost,
+    costKnown,
+    verification,
+    finalText,
+  });
+  const limit = (kind: LimitKind, detail: string): [AgentEvent, AgentEvent] => {
+    const r = result("limit", detail);
+    return [
+      { type: "limit_reached", limit: kind, detail },
+      { type: "finished", result: r },
+    ];
+  };
+
+  for (;;) {
+    if (o.signal?.aborted) {
+      const r = result("aborted", "The run was stopped on request.");
+      yield { type: "failed", result: r };
+      return r;
+    }
+    const reached =
+      turns >= o.limits.maxTurns
+        ? limit("turns", `The run reached its limit of ${o.limits.maxTurns} turns.`)
+        : cost >= o.limits.maxCostUsd
+          ? limit("cost", `The run reached its cost limit of $${o.limits.maxCostUsd.toFixed(2)}.`)
+          : now() - started >= o.limits.timeoutMs
+            ? limit(
+                "time",
+                `The run reached its time limit of ${Math.round(o.limits.timeoutMs / 60000)} minutes.`,
+              )
+            : undefined;
+    if (reached) {
+      yield* reached;
+      return (reached[1] as { result: AgentResult }).result;
+    }
+
+    turns++;
+    yield { type: "turn_started", turn: turns };
+    const request = {
+      model: o.modelName,
+      system: o.system,
+      messages,
+      tools: o.tools.map((t) => t.spec),
+      maxTokens: o.maxTokens ?? 8192,
+    };
+    yield {
+      type: "model_request",
+      turn: turns,
+      firstMessage: sent,
+      request: {
+        ...request,
+        system: turns === 1 ? request.system : [],
+        tools: turns === 1 ? request.tools : [],
+        messages: structuredClone(messages.slice(sent)),
+      },
+    };
+    sent = messages.length;
+    let response;
+    try {
+      response = await o.model.send({ ...request, ...(o.signal ? { signal: o.signal } : {}) });
+    } catch (err) {
+      const r = result(
+        o.signal?.aborted ? "aborted" : "failed",
+        err instanceof ModelError
+          ? err.message
+          : `The model call failed: ${String((err as Error)?.message ?? err)}`,
+      );
+      yield { type: "failed", result: r };
+      return r;
+    }
+    usage = addUsage(usage, response.usage);
+    const turnCost = costUsd(response.model || o.modelName, response.usage);
+    cost += turnCost.usd;
+    costKnown &&= turnCost.known;
+    yield { type: "model_response", turn: turns, response, costUsd: cost };
+    const text = response.content
+      .filter((b): b is Extract<ContentBlock, { type: "text" }> => b.type === "text")
+      .map((b) => b.text)
+      .join("\n")
+      .trim();
+    if (text) {
+      finalText = text;
+      yield { type: "model_text", turn: turns, text };
+    }
+    messages.push({ role: "assistant", content: response.content });
+
+    const calls = response.content.filter(
+      (b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use",
+    );
+    if (calls.length === 0) {
+      // The model says it is done: check its work with the repository's tests before believing it.
+      const v = o.verification;
+      if (!v?.command) {
+        const r = result("finished", "The model finished; there is no test command to verify the work.");
+        yield { type: "finished", result: r };
+        return r;
+      }
+      verifyAttempts++;
+      const { passed, output } = await v.run(v.command, o.signal ?? new AbortController().signal);
+      verification = passed ? "passed" : "failed";
+      yield {
+        type: "verification",
+        command: v.command,
+        passed,
+        output: tail(output),
+        attempt: verifyAttempts,
+      };
+      if (passed || verifyAttempts > v.maxAttempts) {
+        const r = result(
+          "finished",
+          passed
+            ? `The model finished and \`${v.command}\` passed.`
+            : `The model finished, but \`${v.command}\` still fails.`,
+        );
+        yield { type: "finished", result: r };
+        return r;
+      }
+      messages.push({
+        role: "user",
+        content: `The tests fail (\`${v.command}\`). Fix the cause, then say you are done.\n\n${tail(output)}`,
+      });
+      continue;
+    }
+
+    const results: ContentBlock[] = [];
+    let stop: string | undefined;
+    for (const call of calls) {
+      yield { type: "tool_requested", turn: turns, id: call.id, name: call.name, input: call.input };
+      const t0 = now();
+      const outcome = await callTool(call, byName, o.rules, o.toolContext);
+      const loop = loops.observe(call.name, call.input);
+      let content = outcome.content;
+      if (loop === "warn") {
+        content +=
+          "\n\nYou have made this exact call several times in a row with the same result. Try another approach.";
+      } else if (loop === "stop") {
+        stop = `The run stopped: the model repeated the same ${call.name} call without making progress.`;
+      }
+      yield {
+        type: "tool_result",
+        turn: turns,
+        id: call.id,
+        name: call.name,
+        isError: outcome.isError,
+        content,
+        ms: now() - t0,
+      };
+      results.push({
+        type: "tool_result",
+        tool_use_id: call.id,
+        content,
+        ...(outcome.isError ? { is_error: true } : {}),
+      });
+    }
+    messages.push({ role: "user", content: results });
+    if (stop) {
+      yield* limit("loop", stop);
+      return result("limit", stop);
+    }
+  }
+}
+
+async function callTool(
+  call: { name: string; input: unknown },
+  byName: Map<string, Tool>,
+  rules: readonly Rule[],
+  ctx: ToolContext,
+): Promise<{ content: string; isError: boolean }> {
+  const tool = byName.get(call.name);
+  if (!tool) return { content: `There is no tool called ${call.name}.`, isError: true };
+  const parsed = tool.input.safeParse(call.input);
+  if (parsed.success) {
+    const verdict = decide(rules, tool.name, tool.subject(parsed.data));
+    if (!verdict.allowed) return { content: verdict.reason, isError: true };
+  }
+  return runTool(tool, call.input, ctx);
+}
+
+function tail(output: string): string {
+  return output.length <= VERIFY_OUTPUT_CHARS
+    ? output
+    : `…(${output.length - VERIFY_OUTPUT_CHARS} characters cut)\n${output.slice(-VERIFY_OUTPUT_CHARS)}`;
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { RepoConfig } from "../config/schema.js";
+import type { Finding } from "../guard/finding.js";
+import { redactSecrets, scan } from "../guard/scan.js";
+import { policyFor } from "./permissions.js";
+import { runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
+import { toolsFor } from "../tools/index.js";
+import { detectTestCommand } from "./detect-test-command.js";
+import type { AgentEvent, AgentResult } from "./events.js";
+import { runAgent, type AgentLimits } from "./loop.js";
+import type { ModelClient } from "./model-types.js";
+import { systemPrompt, type RunMode } from "./system-prompt.js";
+import { Transcript } from "./transcript.js";
+import { git } from "../workspace/git.js";
+import {
+  changedFiles,
+  commitAll,
+  createWorktree,
+  freeBranchName,
+  removeWorktree,
+  type Identity,
+} from "../workspace/worktree.js";
+
+export interface LocalRunOptions {
+  repo: string;
+  instruction: string;
+  mode: RunMode;
+  base?: string;
+  model: ModelClient;
+  modelName: string;
+  limits: AgentLimits;
+  config: RepoConfig;
+  author: Identity;
+  keep: boolean;
+  env: NodeJS.ProcessEnv;
+  commandTimeoutMs?: number;
+  onEvent?: (event: AgentEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface LocalRunResult {
+  runId: string;
+  agent: AgentResult;
+  branch: string | undefined;
+  commit: string | undefined;
+  files: string[];
+  blockedBy: Finding[];
+  transcriptPath: string;
+  worktree: string | undefined;
+}
+
+/**
+ * `patchwright run`: a run on a local repository, in a worktree on a new branch, so the person's
+ * checkout is never touched. Only a finished run is committed, and only when the leak guard passes.
+ */
+export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
+  const repo = (await git(resolve(o.repo), ["rev-parse", "--show-toplevel"])).trim();
+  const gitDir = resolve(repo, (await git(repo, ["rev-parse", "--git-common-dir"])).trim());
+  const runId = randomUUID().slice(0, 8);
+  const branch = await freeBranchName(repo, `${o.config.branchPrefix}${slug(o.instruction)}-${runId}`);
+  const wt = await createWorktree(repo, o.base ?? "HEAD", branch);
+  // Inside .git: never committed, never in the worktree the model can read.
+  const transcript = await Transcript.open(join(gitDir, "patchwright", "runs", `${runId}.jsonl`), (t) =>
+    redactSecrets(t, o.config.guard),
+  );
+  const root = await realpath(wt.path);
+  const ctx = {
+    root,
+    env: scrubbedEnv(o.env, []),
+    scratchDir: await mkdtemp(join(tmpdir(), "patchwright-scratch-")),
+    signal: o.signal ?? new AbortController().signal,
+    commandTimeoutMs: o.commandTimeoutMs ?? 5 * 60_000,
+    allowNetwork: false,
+  };
+  const testCommand = o.mode === "implement" ? await detectTestCommand(root) : undefined;
+  transcript.write({
+    type: "run_started",
+    runId,
+    mode: o.mode,
+    branch,
+    base: wt.baseSha,
+    model: o.modelName,
+  });
+
+  const loop = runAgent({
+    model: o.model,
+    modelName: o.modelName,
+    system: systemPrompt(o.mode),
+    instruction: o.instruction,
+    tools: toolsFor(o.mode === "implement" ? "write" : "read"),
+    rules: policyFor(o.mode, [], { allowWorkflowChanges: o.config.workflows.allowChanges }),
+    toolContext: ctx,
+    limits: o.limits,
+    ...(testCommand
+      ? {
+          verification: {
+            command: testCommand,
+            maxAttempts: 2,
+            run: (command: string, signal: AbortSignal) =>
+              runHarnessCommand(command, { ...ctx, signal, commandTimeoutMs: 10 * 60_000 }),
+          },
+        }
+      : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  let agent: AgentResult;
+  for (;;) {
+    const next = await loop.next();
+    if (next.done) {
+      agent = next.value;
+      break;
+    }
+    transcript.write(next.value);
+    o.onEvent?.(next.value);
+  }
+
+  let commit: string | undefined;
+  let files: string[] = [];
+  let blockedBy: Finding[] = [];
+  if (o.mode === "implement" && agent.outcome === "finished") {
+    commit = await commitAll(wt, commitMessage(o.instruction, agent, runId), o.author);
+    if (commit) {
+      files = await changedFiles(wt);
+      const report = await scan(
+        { mode: "git", range: `${wt.baseSha}..${commit}` },
+        { cwd: root, config: o.config.guard },
+      );
+      blockedBy = report.findings;
+    }
+  }
+  transcript.write({
+    type: "run_finished",
+    runId,
+    outcome: agent.outcome,
+    commit: commit ?? null,
+    blocked: blockedBy.length,
+  });
+  await transcript.close();
+  if (!o.keep) await removeWorktree(wt);
+  for (const dir of [ctx.scratchDir, ctx.env["HOME"]])
+    if (dir) await rm(dir, { recursive: true, force: true });
+  // A run that committed nothing leaves no branch behind.
+  if (!commit) await git(repo, ["branch", "-D", branch]).catch(() => undefined);
+  return {
+    runId,
+    agent,
+    branch: commit ? branch : undefined,
+    commit,
+    files,
+    blockedBy,
+    transcriptPath: transcript.path,
+    worktree: o.keep ? root : undefined,
+  };
+}
+
+function slug(text: string): string {
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .split(" ")
+    .slice(0, 6)
+    .join("-");
+  return words.slice(0, 40).replace(/-+$/, "") || "run";
+}
+
+/** Subject under 72 characters; the body says what was asked, what the model reports, and the figures. */
+export function commitMessage(instruction: string, agent: AgentResult, runId: string): string {
+  const first = instruction.split("\n")[0]!.trim().replace(/\.$/, "");
+  const subject = first.length <= 72 ? first : `${first.slice(0, 71).replace(/\s+\S*$/, "")}…`;
+  const capitalised = subject.charAt(0).toUpperCase() + subject.slice(1);
+  const tokens = agent.usage.inputTokens + agent.usage.outputTokens;
+  return [
+    capitalised,
+    "",
+    `Requested: ${instruction.trim()}`,
+    "",
+    agent.finalText.trim().slice(0, 2000),
+    "",
+    `Run ${runId}: ${agent.turns} turns, ${tokens} tokens, $${agent.costUsd.toFixed(2)}; tests: ${agent.verification.replace("_", " ")}.`,
+  ].join("\n");
+}

@@ -1,0 +1,138 @@
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { runLocal } from "../agent/run-local.js";
+import { DEFAULT_MODEL } from "../agent/model/default-model.js";
+import { createModelClient, MISSING_API_KEY } from "../agent/model/anthropic-client.js";
+import { ReplayModel } from "../agent/model/replay-model.js";
+import type { AgentEvent } from "../agent/events.js";
+import { ModelError } from "../agent/model-types.js";
+import { parseRepoConfig, formatConfigError } from "../config/parse-repo-config.js";
+import { RepoConfig } from "../config/schema.js";
+import type { CliIo } from "./io.js";
+
+export interface RunOptions {
+  repo: string;
+  base?: string;
+  mode: string;
+  model?: string;
+  maxTurns?: string;
+  maxCost?: string;
+  timeout?: string;
+  keep?: boolean;
+  replay?: string;
+  author?: string;
+}
+
+/** `patchwright run --repo DIR "instruction"`: exit 0 done (and clean), 1 run failed or blocked, 2 bad usage. */
+export async function runRunCommand(instruction: string, opts: RunOptions, io: CliIo): Promise<number> {
+  const fail = (message: string): number => {
+    io.stderr.write(`patchwright: ${message}\n`);
+    return 2;
+  };
+  if (!["implement", "answer", "plan"].includes(opts.mode))
+    return fail(`--mode must be implement, answer or plan`);
+  const repo = resolve(io.cwd, opts.repo);
+  const configText = await readFile(join(repo, ".github/patchwright.yml"), "utf8").catch(() => undefined);
+  let config = RepoConfig.parse({});
+  if (configText !== undefined) {
+    const parsed = parseRepoConfig(configText, ".github/patchwright.yml");
+    if (!parsed.ok) return fail(formatConfigError(parsed.error));
+    config = parsed.config;
+  }
+  const number = (value: string | undefined, fallback: number, name: string): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!(n > 0)) throw new Error(`${name} must be a positive number, not "${value}"`);
+    return n;
+  };
+  let limits;
+  try {
+    limits = {
+      maxTurns: number(opts.maxTurns, config.limits.maxTurns, "--max-turns"),
+      maxCostUsd: number(opts.maxCost, config.limits.maxCostUsd, "--max-cost"),
+      timeoutMs: number(opts.timeout, config.limits.timeoutMinutes, "--timeout") * 60_000,
+    };
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const author = parseIdentity(opts.author ?? "patchwright <patchwright@users.noreply.github.com>");
+  if (!author) return fail(`--author must look like "Name <email>"`);
+
+  // Say so before a worktree is made, not after the first turn.
+  if (!opts.replay && !io.env["ANTHROPIC_API_KEY"]?.trim()) return fail(MISSING_API_KEY);
+  let model;
+  try {
+    model = opts.replay
+      ? ReplayModel.fromFile(resolve(io.cwd, opts.replay))
+      : createModelClient({ provider: "anthropic", env: io.env });
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  const modelName = opts.model ?? config.model ?? DEFAULT_MODEL;
+  try {
+    const result = await runLocal({
+      repo,
+      instruction,
+      mode: opts.mode as "implement" | "answer" | "plan",
+      ...(opts.base ? { base: opts.base } : {}),
+      model,
+      modelName,
+      limits,
+      config,
+      author,
+      keep: opts.keep ?? false,
+      env: io.env,
+      onEvent: (e) => io.stderr.write(describeEvent(e)),
+    });
+    const { agent } = result;
+    const tokens = agent.usage.inputTokens + agent.usage.outputTokens;
+    const lines = [
+      "",
+      `outcome:    ${agent.outcome} — ${agent.reason}`,
+      `branch:     ${result.branch ?? "(none: nothing was committed)"}`,
+      `files:      ${result.files.length ? result.files.join(", ") : "(none)"}`,
+      `tests:      ${agent.verification.replace("_", " ")}`,
+      `turns:      ${agent.turns}`,
+      `tokens:     ${tokens} (input ${agent.usage.inputTokens}, output ${agent.usage.outputTokens}, cache read ${agent.usage.cacheReadInputTokens}, cache write ${agent.usage.cacheCreationInputTokens})`,
+      `cost:       $${agent.costUsd.toFixed(4)}${agent.costKnown ? "" : " (estimated)"}`,
+      `transcript: ${result.transcriptPath}`,
+      ...(result.worktree ? [`worktree:   ${result.worktree}`] : []),
+    ];
+    if (result.blockedBy.length) {
+      lines.push(
+        "",
+        `The leak guard blocked the commit on ${result.branch}: nothing may be pushed from it.`,
+        ...result.blockedBy.map((f) => `  ${f.path || f.where}:${f.line} ${f.ruleId} ${f.redacted}`),
+      );
+    }
+    io.stdout.write(`${lines.join("\n")}\n`);
+    return agent.outcome === "finished" && result.blockedBy.length === 0 ? 0 : 1;
+  } catch (err) {
+    if (err instanceof ModelError) return fail(err.message);
+    throw err;
+  }
+}
+
+function parseIdentity(text: string): { name: string; email: string } | undefined {
+  const m = /^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
+  return m ? { name: m[1]!, email: m[2]! } : undefined;
+}
+
+function describeEvent(e: AgentEvent): string {
+  switch (e.type) {
+    case "turn_started":
+      return `· turn ${e.turn}\n`;
+    case "model_text":
+      return `  ${e.text.split("\n").join("\n  ")}\n`;
+    case "tool_requested":
+      return `  → ${e.name} ${JSON.stringify(e.input).slice(0, 160)}\n`;
+    case "tool_result":
+      return e.isError ? `  ✗ ${e.content.split("\n")[0]!.slice(0, 200)}\n` : "";
+    case "verification":
+      return `  tests (${e.command}): ${e.passed ? "passed" : "failed"}\n`;
+    case "limit_reached":
+      return `  limit: ${e.detail}\n`;
+    default:
+      return "";
+  }
+}

@@ -1,0 +1,186 @@
+import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AgentEvent, AgentResult } from "../../src/agent/events.js";
+import { runAgent, type AgentOptions } from "../../src/agent/loop.js";
+import { ModelError, type ModelResponse } from "../../src/agent/model-types.js";
+import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
+import { policyFor } from "../../src/agent/permissions.js";
+import { scrubbedEnv } from "../../src/tools/bash.js";
+import { toolsFor } from "../../src/tools/index.js";
+import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+
+const USAGE = { inputTokens: 1000, outputTokens: 100, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+let ids = 0;
+
+function toolCall(name: string, input: unknown, text = ""): ModelResponse {
+  return {
+    model: "claude-sonnet-4-6",
+    content: [
+      ...(text ? [{ type: "text" as const, text }] : []),
+      { type: "tool_use", id: `t${++ids}`, name, input },
+    ],
+    stopReason: "tool_use",
+    usage: USAGE,
+  };
+}
+
+function options(root: string, model: ScriptedModel, over: Partial<AgentOptions> = {}): AgentOptions {
+  return {
+    model,
+    modelName: "claude-sonnet-4-6",
+    system: [{ text: "test", cache: true }],
+    instruction: "make the greeting friendlier",
+    tools: toolsFor("write"),
+    rules: policyFor("implement"),
+    toolContext: {
+      root: realpathSync(root),
+      env: scrubbedEnv(process.env),
+      scratchDir: mkdtempSync(join(tmpdir(), "pw-scratch-")),
+      signal: new AbortController().signal,
+      commandTimeoutMs: 10_000,
+      allowNetwork: false,
+    },
+    limits: { maxTurns: 20, maxCostUsd: 5, timeoutMs: 60_000 },
+    ...over,
+  };
+}
+
+async function drain(
+  gen: AsyncGenerator<AgentEvent, AgentResult>,
+): Promise<{ events: AgentEvent[]; result: AgentResult }> {
+  const events: AgentEvent[] = [];
+  for (;;) {
+    const next = await gen.next();
+    if (next.done) return { events, result: next.value };
+    events.push(next.value);
+  }
+}
+
+describe("the agent loop", () => {
+  it("edits with the tools, verifies with the tests, and reports turns, tokens and cost", async () => {
+    const root = tempDir();
+    writeFiles(root, {
+      "greet.js": 'export const greeting = "hi";\n',
+      "check.js":
+        'import { greeting } from "./greet.js";\nif (greeting !== "hello there") process.exit(1);\n',
+      "package.json": JSON.stringify({ type: "module", scripts: { test: "node check.js" } }),
+    });
+    const model = new ScriptedModel([
+      toolCall("str_replace_based_edit_tool", { command: "view", path: "greet.js" }, "Let me look."),
+      toolCall("str_replace_based_edit_tool", {
+        command: "str_replace",
+        path: "greet.js",
+        old_str: '"hi"',
+        new_str: '"hello"',
+      }),
+      textResponse("Changed the greeting."),
+      toolCall("str_replace_based_edit_tool", {
+        command: "str_replace",
+        path: "greet.js",
+        old_str: '"hello"',
+        new_str: '"hello there"',
+      }),
+      textResponse("Fixed: the test wanted 'hello there'."),
+    ]);
+    const verification = {
+      command: "node check.js",
+      maxAttempts: 2,
+      run: () => {
+        const ok = readFileSync(join(root, "greet.js"), "utf8").includes("hello there");
+        return Promise.resolve({ passed: ok, output: ok ? "" : "check failed: greeting is wrong" });
+      },
+    };
+    const { events, result } = await drain(runAgent(options(root, model, { verification })));
+    expect(result).toMatchObject({
+      outcome: "finished",
+      verification: "passed",
+      turns: 5,
+      finalText: "Fixed: the test wanted 'hello there'.",
+    });
+    // Three tool calls at 1,000 in / 100 out, two text answers at 10 in / 5 out; Sonnet at $3 / $15.
+    expect(result.usage).toMatchObject({ inputTokens: 3020, outputTokens: 310 });
+    expect(result.costUsd).toBeCloseTo((3020 * 3 + 310 * 15) / 1e6, 9);
+    expect(
+      events.filter((e) => e.type === "verification").map((e) => (e as { passed: boolean }).passed),
+    ).toEqual([false, true]);
+    // The failure went back to the model as a user message.
+    expect(JSON.stringify(model.requests[3]!.messages.at(-1))).toContain("check failed: greeting is wrong");
+    expect(readFileSync(join(root, "greet.js"), "utf8")).toContain("hello there");
+  });
+
+  it("tells the model which rule denied a call, and never runs it", async () => {
+    const root = tempDir();
+    const model = new ScriptedModel([
+      toolCall("bash", { command: "git push origin HEAD" }),
+      textResponse("ok, I will not push"),
+    ]);
+    const { events } = await drain(runAgent(options(root, model)));
+    const denied = events.find((e) => e.type === "tool_result") as { isError: boolean; content: string };
+    expect(denied.isError).toBe(true);
+    expect(denied.content).toMatch(/git push/);
+  });
+
+  it("stops at each limit with the reason", async () => {
+    const endless = (): ScriptedModel => new ScriptedModel(() => toolCall("glob", { pattern: `*.${++ids}` }));
+    const turns = await drain(
+      runAgent(
+        options(tempDir(), endless(), { limits: { maxTurns: 3, maxCostUsd: 100, timeoutMs: 60_000 } }),
+      ),
+    );
+    expect(turns.result).toMatchObject({
+      outcome: "limit",
+      turns: 3,
+      reason: expect.stringMatching(/3 turns/),
+    });
+    const cost = await drain(
+      runAgent(
+        options(tempDir(), endless(), { limits: { maxTurns: 100, maxCostUsd: 0.01, timeoutMs: 60_000 } }),
+      ),
+    );
+    expect(cost.result).toMatchObject({ outcome: "limit", reason: expect.stringMatching(/cost limit/) });
+    let clock = 0;
+    const time = await drain(
+      runAgent(
+        options(tempDir(), endless(), {
+          limits: { maxTurns: 100, maxCostUsd: 100, timeoutMs: 5_000 },
+          now: () => (clock += 2_000),
+        }),
+      ),
+    );
+    expect(time.result).toMatchObject({ outcome: "limit", reason: expect.stringMatching(/time limit/) });
+  });
+
+  it("warns a model that repeats itself once, then stops it", async () => {
+    const model = new ScriptedModel(() => toolCall("glob", { pattern: "*.md" }));
+    const { events, result } = await drain(runAgent(options(tempDir(), model)));
+    expect(result).toMatchObject({
+      outcome: "limit",
+      reason: expect.stringMatching(/repeated the same glob call/),
+    });
+    const warned = events.filter(
+      (e) => e.type === "tool_result" && e.content.includes("several times in a row"),
+    );
+    expect(warned).toHaveLength(1);
+    expect(events.some((e) => e.type === "limit_reached" && e.limit === "loop")).toBe(true);
+  });
+
+  it("ends with a plain sentence when the model fails", async () => {
+    const model = new ScriptedModel(() => {
+      throw new ModelError("overloaded", "Anthropic's API is overloaded; try again later.");
+    });
+    const { result } = await drain(runAgent(options(tempDir(), model)));
+    expect(result).toMatchObject({
+      outcome: "failed",
+      reason: "Anthropic's API is overloaded; try again later.",
+    });
+  });
+
+  it("says plainly when there is no test command to verify with", async () => {
+    const { result } = await drain(
+      runAgent(options(tempDir(), new ScriptedModel([textResponse("Nothing to do.")]))),
+    );
+    expect(result).toMatchObject({ outcome: "finished", verification: "no_command" });
+  });
+});

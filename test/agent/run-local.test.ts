@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { runLocal, type LocalRunOptions } from "../../src/agent/run-local.js";
+import type { ModelResponse } from "../../src/agent/model-types.js";
+import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
+import { RepoConfig } from "../../src/config/schema.js";
+import { cli } from "../helpers/run-cli.js";
+import { git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { githubToken, prng } from "../helpers/tokens.js";
+
+const rand = prng(31);
+let ids = 0;
+const USAGE = { inputTokens: 500, outputTokens: 50, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+
+function edit(path: string, oldStr: string, newStr: string): ModelResponse {
+  return {
+    model: "claude-sonnet-4-6",
+    content: [
+      {
+        type: "tool_use",
+        id: `e${++ids}`,
+        name: "str_replace_based_edit_tool",
+        input: { command: "str_replace", path, old_str: oldStr, new_str: newStr },
+      },
+    ],
+    stopReason: "tool_use",
+    usage: USAGE,
+  };
+}
+
+function repoWithTests(): string {
+  return tempRepo({
+    "greet.js": 'export const greeting = "hi";\n',
+    "check.js": 'import { greeting } from "./greet.js";\nif (greeting !== "hello") process.exit(1);\n',
+    "package.json": JSON.stringify({ type: "module", scripts: { test: "node check.js" } }),
+  });
+}
+
+function options(repo: string, model: ScriptedModel, over: Partial<LocalRunOptions> = {}): LocalRunOptions {
+  return {
+    repo,
+    instruction: "Make the greeting say hello",
+    mode: "implement",
+    model,
+    modelName: "claude-sonnet-4-6",
+    limits: { maxTurns: 10, maxCostUsd: 1, timeoutMs: 60_000 },
+    config: RepoConfig.parse({}),
+    author: { name: "patchwright", email: "patchwright@example.com" },
+    keep: false,
+    env: { PATH: process.env["PATH"] ?? "", GITHUB_TOKEN: "must-not-leak-into-commands" },
+    ...over,
+  };
+}
+
+describe("patchwright run on a local repository", () => {
+  it("works on a new branch in a worktree, verifies, commits as the run's author and leaves the checkout alone", async () => {
+    const repo = repoWithTests();
+    const before = git(repo, ["rev-parse", "HEAD"]).trim();
+    const model = new ScriptedModel([
+      edit("greet.js", '"hi"', '"hello"'),
+      textResponse("Changed the greeting to hello."),
+    ]);
+    const result = await runLocal(options(repo, model));
+
+    expect(result.agent).toMatchObject({ outcome: "finished", verification: "passed" });
+    expect(result.files).toEqual(["greet.js"]);
+    expect(result.blockedBy).toEqual([]);
+    expect(git(repo, ["rev-parse", "HEAD"]).trim()).toBe(before);
+    expect(readFileSync(`${repo}/greet.js`, "utf8")).toContain('"hi"');
+    const log = git(repo, ["log", "-1", "--format=%an <%ae>%n%s%n%b", result.branch!]);
+    expect(log).toMatch(/^patchwright <patchwright@example.com>\nMake the greeting say hello\n/);
+    expect(log).toContain("tests: passed");
+    expect(git(repo, ["worktree", "list"]).trim().split("\n")).toHaveLength(1);
+    const records = readFileSync(result.transcriptPath, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(records[0]!.type).toBe("run_started");
+    expect(records.map((r) => r.type)).toContain("model_response");
+  });
+
+  it("commits nothing and leaves no branch when a limit ends the run", async () => {
+    const repo = repoWithTests();
+    const model = new ScriptedModel(() => edit("greet.js", '"hi"', '"hello"'));
+    const result = await runLocal(
+      options(repo, model, { limits: { maxTurns: 2, maxCostUsd: 1, timeoutMs: 60_000 } }),
+    );
+    expect(result.agent.outcome).toBe("limit");
+    expect(result.branch).toBeUndefined();
+    expect(git(repo, ["branch", "--list", "patchwright/*"]).trim()).toBe("");
+  });
+
+  it("lets the leak guard block a commit that carries a secret, and keeps it out of the transcript", async () => {
+    const repo = repoWithTests();
+    const token = githubToken(rand);
+    const model = new ScriptedModel([
+      edit(
+        "greet.js",
+        'export const greeting = "hi";',
+        `export const greeting = "hello";\nexport const token = "${token}";`,
+      ),
+      textResponse("Done."),
+    ]);
+    const result = await runLocal(options(repo, model));
+    expect(result.blockedBy.map((f) => f.ruleId)).toEqual(["github-pat-classic"]);
+    expect(readFileSync(result.transcriptPath, "utf8")).not.toContain(token);
+  });
+
+  it("replays a recorded transcript through the real loop from the command line", async () => {
+    const repo = repoWithTests();
+    const first = await runLocal(
+      options(repo, new ScriptedModel([edit("greet.js", '"hi"', '"hello"'), textResponse("Changed it.")])),
+    );
+    const replay = await cli(
+      ["run", "--repo", repo, "--replay", first.transcriptPath, "Make the greeting say hello"],
+      {
+        cwd: tempDir(),
+        env: { PATH: process.env["PATH"] ?? "" },
+      },
+    );
+    expect(replay.stderr).toContain("→ str_replace_based_edit_tool");
+    expect(replay.stdout).toMatch(/outcome: +finished/);
+    expect(replay.stdout).toMatch(/tests: +passed/);
+    expect(replay.code).toBe(0);
+  });
+
+  it("refuses to start without an API key, in one sentence", async () => {
+    const r = await cli(["run", "--repo", repoWithTests(), "fix it"], { cwd: tempDir(), env: {} });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ANTHROPIC_API_KEY is not set/);
+  });
+});
