@@ -8622,7 +8622,7 @@ var require_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
-    var Agent = class extends DispatcherBase {
+    var Agent2 = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
@@ -8697,7 +8697,7 @@ var require_agent = __commonJS({
         await Promise.all(destroyPromises);
       }
     };
-    module.exports = Agent;
+    module.exports = Agent2;
   }
 });
 
@@ -8707,7 +8707,7 @@ var require_proxy_agent = __commonJS({
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var { URL: URL2 } = __require("node:url");
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors();
@@ -8822,7 +8822,7 @@ var require_proxy_agent = __commonJS({
           return agentFactory(origin2, options);
         };
         this[kClient] = clientFactory(url2, { connect });
-        this[kAgent] = new Agent({
+        this[kAgent] = new Agent2({
           ...opts,
           factory,
           connect: async (opts2, callback) => {
@@ -8931,7 +8931,7 @@ var require_env_http_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent2 = require_proxy_agent();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var DEFAULT_PORTS = {
       "http:": 80,
       "https:": 443
@@ -8951,7 +8951,7 @@ var require_env_http_proxy_agent = __commonJS({
           });
         }
         const { httpProxy, httpsProxy, noProxy, ...agentOpts } = opts;
-        this[kNoProxyAgent] = new Agent(agentOpts);
+        this[kNoProxyAgent] = new Agent2(agentOpts);
         const HTTP_PROXY = httpProxy ?? process.env.http_proxy ?? process.env.HTTP_PROXY;
         if (HTTP_PROXY) {
           this[kHttpProxyAgent] = new ProxyAgent2({ ...agentOpts, uri: HTTP_PROXY });
@@ -11296,7 +11296,7 @@ var require_mock_agent = __commonJS({
   "node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
     var { kClients } = require_symbols();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var {
       kAgent,
       kMockAgentSet,
@@ -11323,7 +11323,7 @@ var require_mock_agent = __commonJS({
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
-        const agent = opts?.agent ? opts.agent : new Agent(opts);
+        const agent = opts?.agent ? opts.agent : new Agent2(opts);
         this[kAgent] = agent;
         this[kClients] = agent[kClients];
         this[kOptions] = buildMockOptions(opts);
@@ -11427,9 +11427,9 @@ var require_global2 = __commonJS({
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     if (getGlobalDispatcher() === void 0) {
-      setGlobalDispatcher(new Agent());
+      setGlobalDispatcher(new Agent2());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
@@ -19019,7 +19019,7 @@ var require_undici = __commonJS({
     var Dispatcher = require_dispatcher();
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var ProxyAgent2 = require_proxy_agent();
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
@@ -19042,7 +19042,7 @@ var require_undici = __commonJS({
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
-    module.exports.Agent = Agent;
+    module.exports.Agent = Agent2;
     module.exports.ProxyAgent = ProxyAgent2;
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
     module.exports.RetryAgent = RetryAgent;
@@ -54087,6 +54087,15 @@ function parseIntent(instruction, customCommands) {
   return { kind: "free", text };
 }
 
+// src/agent/permissions.ts
+var Rule = external_exports.object({
+  tool: external_exports.string().min(1),
+  pattern: external_exports.string(),
+  decision: external_exports.enum(["allow", "deny"]),
+  /** Said to the model when this rule denies a call. */
+  why: external_exports.string().optional()
+});
+
 // src/guard/config.ts
 var TermHash = external_exports.string().regex(
   /^sha256:[A-Za-z0-9]{1,64}:[0-9a-f]{64}$/,
@@ -54195,6 +54204,28 @@ var Guard = GuardConfig.extend({
 var Workflows = external_exports.object({
   allowChanges: external_exports.boolean().default(false).describe("Let the agent change files under `.github/workflows/`; otherwise it refuses to.")
 }).strict();
+var Agent = external_exports.object({
+  rules: external_exports.array(
+    Rule.extend({
+      tool: external_exports.string().min(1).describe("A tool name (`bash`, `str_replace_based_edit_tool`, `grep`, `glob`) or `*`."),
+      pattern: external_exports.string().describe(
+        "A wildcard matched against the call: the command for bash, `view <path>` or `edit <path>` for the editor."
+      ),
+      decision: external_exports.enum(["allow", "deny"]).describe("allow or deny."),
+      why: external_exports.string().optional().describe("Told to the model when the rule denies a call.")
+    }).strict()
+  ).default(() => []).describe(
+    "Permission rules added after the built-in ones for the run kind; the last matching rule wins. git push, force flags and network tools stay denied whatever these say."
+  ),
+  env: external_exports.array(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name")).default(() => []).describe(
+    "Environment variables passed to the agent's commands besides PATH, LANG, HOME and CI; names that look like secrets are never passed."
+  ),
+  network: external_exports.boolean().default(false).describe("Let the agent's commands reach the network (inside bubblewrap they cannot otherwise)."),
+  commandTimeoutSeconds: external_exports.number().int().min(1).max(3600).default(300).describe("Most seconds one command may run before its whole process group is killed."),
+  testCommand: external_exports.string().default("").describe(
+    "The command that verifies a run; empty: detected from package.json, Makefile, pyproject.toml, go.mod or Cargo.toml."
+  )
+}).strict();
 var Features = external_exports.object({
   buddy: external_exports.boolean().default(false).describe("`@patchwright buddy`: a small companion that grows with the repo."),
   frustrationSignals: external_exports.boolean().default(true).describe("Notice frustration in a thread, locally, and change course: acknowledge, plan first, ask."),
@@ -54224,6 +54255,9 @@ var RepoConfig = external_exports.object({
     "The leak guard that checks every push, pull request, review and comment before it leaves."
   ),
   workflows: Workflows.prefault({}).describe("Changes to GitHub Actions workflows."),
+  agent: Agent.prefault({}).describe(
+    "What the agent's tools may do: permission rules, environment, network, time."
+  ),
   features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag.")
 }).strict();
 

@@ -6,7 +6,7 @@ import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
 import { redactSecrets, scan } from "../guard/scan.js";
 import { policyFor } from "./permissions.js";
-import { runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
+import { isolation, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
 import { toolsFor } from "../tools/index.js";
 import { detectTestCommand } from "./detect-test-command.js";
 import type { AgentEvent, AgentResult } from "./events.js";
@@ -50,6 +50,8 @@ export interface LocalRunResult {
   blockedBy: Finding[];
   transcriptPath: string;
   worktree: string | undefined;
+  /** How the agent's commands were isolated: "bubblewrap", or "none" where it is not available. */
+  isolation: "bubblewrap" | "none";
 }
 
 /**
@@ -69,13 +71,15 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   const root = await realpath(wt.path);
   const ctx = {
     root,
-    env: scrubbedEnv(o.env, []),
+    env: scrubbedEnv(o.env, o.config.agent.env),
     scratchDir: await mkdtemp(join(tmpdir(), "patchwright-scratch-")),
     signal: o.signal ?? new AbortController().signal,
-    commandTimeoutMs: o.commandTimeoutMs ?? 5 * 60_000,
-    allowNetwork: false,
+    commandTimeoutMs: o.commandTimeoutMs ?? o.config.agent.commandTimeoutSeconds * 1000,
+    allowNetwork: o.config.agent.network,
   };
-  const testCommand = o.mode === "implement" ? await detectTestCommand(root) : undefined;
+  const testCommand =
+    o.mode === "implement" ? o.config.agent.testCommand.trim() || (await detectTestCommand(root)) : undefined;
+  const sandbox = isolation();
   transcript.write({
     type: "run_started",
     runId,
@@ -83,6 +87,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     branch,
     base: wt.baseSha,
     model: o.modelName,
+    isolation: sandbox,
   });
 
   const loop = runAgent({
@@ -91,7 +96,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     system: systemPrompt(o.mode),
     instruction: o.instruction,
     tools: toolsFor(o.mode === "implement" ? "write" : "read"),
-    rules: policyFor(o.mode, [], { allowWorkflowChanges: o.config.workflows.allowChanges }),
+    rules: policyFor(o.mode, o.config.agent.rules, { allowWorkflowChanges: o.config.workflows.allowChanges }),
     toolContext: ctx,
     limits: o.limits,
     ...(testCommand
@@ -153,6 +158,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     blockedBy,
     transcriptPath: transcript.path,
     worktree: o.keep ? root : undefined,
+    isolation: sandbox,
   };
 }
 

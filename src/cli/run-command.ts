@@ -95,6 +95,7 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
       `turns:      ${agent.turns}`,
       `tokens:     ${tokens} (input ${agent.usage.inputTokens}, output ${agent.usage.outputTokens}, cache read ${agent.usage.cacheReadInputTokens}, cache write ${agent.usage.cacheCreationInputTokens})`,
       `cost:       $${agent.costUsd.toFixed(4)}${agent.costKnown ? "" : " (estimated)"}`,
+      `sandbox:    ${result.isolation === "bubblewrap" ? "bubblewrap (no network unless agent.network)" : "none (bubblewrap is not available here)"}`,
       `transcript: ${result.transcriptPath}`,
       ...(result.worktree ? [`worktree:   ${result.worktree}`] : []),
     ];

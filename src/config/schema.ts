@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BUILT_IN_COMMANDS } from "../request/parse-intent.js";
+import { Rule } from "../agent/permissions.js";
 import { GuardConfig } from "../guard/config.js";
 
 /**
@@ -202,6 +203,55 @@ const Workflows = z
   })
   .strict();
 
+const Agent = z
+  .object({
+    rules: z
+      .array(
+        Rule.extend({
+          tool: z
+            .string()
+            .min(1)
+            .describe("A tool name (`bash`, `str_replace_based_edit_tool`, `grep`, `glob`) or `*`."),
+          pattern: z
+            .string()
+            .describe(
+              "A wildcard matched against the call: the command for bash, `view <path>` or `edit <path>` for the editor.",
+            ),
+          decision: z.enum(["allow", "deny"]).describe("allow or deny."),
+          why: z.string().optional().describe("Told to the model when the rule denies a call."),
+        }).strict(),
+      )
+      .default(() => [])
+      .describe(
+        "Permission rules added after the built-in ones for the run kind; the last matching rule wins. " +
+          "git push, force flags and network tools stay denied whatever these say.",
+      ),
+    env: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"))
+      .default(() => [])
+      .describe(
+        "Environment variables passed to the agent's commands besides PATH, LANG, HOME and CI; names that look like secrets are never passed.",
+      ),
+    network: z
+      .boolean()
+      .default(false)
+      .describe("Let the agent's commands reach the network (inside bubblewrap they cannot otherwise)."),
+    commandTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(300)
+      .describe("Most seconds one command may run before its whole process group is killed."),
+    testCommand: z
+      .string()
+      .default("")
+      .describe(
+        "The command that verifies a run; empty: detected from package.json, Makefile, pyproject.toml, go.mod or Cargo.toml.",
+      ),
+  })
+  .strict();
+
 const Features = z
   .object({
     buddy: z
@@ -266,6 +316,9 @@ export const RepoConfig = z
       "The leak guard that checks every push, pull request, review and comment before it leaves.",
     ),
     workflows: Workflows.prefault({}).describe("Changes to GitHub Actions workflows."),
+    agent: Agent.prefault({}).describe(
+      "What the agent's tools may do: permission rules, environment, network, time.",
+    ),
     features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag."),
   })
   .strict();

@@ -124,6 +124,32 @@ describe("patchwright run on a local repository", () => {
     expect(replay.code).toBe(0);
   });
 
+  it("applies the config's agent rules and never passes tokens to commands", async () => {
+    const repo = repoWithTests();
+    const config = RepoConfig.parse({
+      agent: {
+        rules: [{ tool: "bash", pattern: "cat *", decision: "deny", why: "read files with the editor" }],
+      },
+    });
+    const call = (command: string): ModelResponse => ({
+      model: "claude-sonnet-4-6",
+      content: [{ type: "tool_use", id: `b${++ids}`, name: "bash", input: { command } }],
+      stopReason: "tool_use",
+      usage: USAGE,
+    });
+    const model = new ScriptedModel([call("cat greet.js"), call("env"), textResponse("Looked around.")]);
+    const results: string[] = [];
+    await runLocal(
+      options(repo, model, {
+        config,
+        onEvent: (e) => void (e.type === "tool_result" && results.push(e.content)),
+      }),
+    );
+    expect(results[0]).toMatch(/read files with the editor/);
+    expect(results[1]).toContain("PATH=");
+    expect(results[1]).not.toContain("must-not-leak-into-commands");
+  });
+
   it("refuses to start without an API key, in one sentence", async () => {
     const r = await cli(["run", "--repo", repoWithTests(), "fix it"], { cwd: tempDir(), env: {} });
     expect(r.code).toBe(2);

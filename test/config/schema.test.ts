@@ -24,6 +24,7 @@ describe("RepoConfig", () => {
       commands: {},
       guard: GuardConfig.parse({}),
       workflows: { allowChanges: false },
+      agent: { rules: [], env: [], network: false, commandTimeoutSeconds: 300, testCommand: "" },
       features: {
         buddy: false,
         frustrationSignals: true,
