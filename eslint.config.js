@@ -2,7 +2,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "bundle/**", "bench/guard/.corpus/**", "bench/ingress/.out/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "coverage/**",
+      "bundle/**",
+      "bench/guard/.corpus/**",
+      "bench/ingress/.out/**",
+      "bench/harness/.out/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
