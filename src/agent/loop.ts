@@ -222,6 +222,15 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
         ...(outcome.isError ? { is_error: true } : {}),
       });
     }
+    const failing = loops.observeTurn(results.every((r) => r.type === "tool_result" && r.is_error === true));
+    if (failing === "warn") {
+      results.push({
+        type: "text",
+        text: "Every tool call of your last turns failed. Stop and reconsider: read the errors, then take another approach.",
+      });
+    } else if (failing === "stop") {
+      stop = "The run stopped: turn after turn, every tool call failed.";
+    }
     messages.push({ role: "user", content: results });
     if (stop) {
       yield* limit("loop", stop);

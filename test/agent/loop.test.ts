@@ -166,6 +166,23 @@ describe("the agent loop", () => {
     expect(events.some((e) => e.type === "limit_reached" && e.limit === "loop")).toBe(true);
   });
 
+  it("warns a model whose every call keeps failing, then stops it", async () => {
+    const model = new ScriptedModel(() =>
+      toolCall("str_replace_based_edit_tool", { command: "view", path: `missing-${++ids}.txt` }),
+    );
+    const { events, result } = await drain(runAgent(options(tempDir(), model)));
+    expect(result).toMatchObject({
+      outcome: "limit",
+      reason: expect.stringMatching(/every tool call failed/),
+    });
+    expect(result.turns).toBe(10);
+    const warnings = model.requests.filter((r) =>
+      JSON.stringify(r.messages.at(-1)).includes("Stop and reconsider"),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(events.some((e) => e.type === "limit_reached" && e.limit === "loop")).toBe(true);
+  });
+
   it("ends with a plain sentence when the model fails", async () => {
     const model = new ScriptedModel(() => {
       throw new ModelError("overloaded", "Anthropic's API is overloaded; try again later.");
