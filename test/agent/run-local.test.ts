@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
+import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { runLocal, type LocalRunOptions } from "../../src/agent/run-local.js";
 import type { ModelResponse } from "../../src/agent/model-types.js";
+import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
 import { RepoConfig } from "../../src/config/schema.js";
+import { SSE_HEADERS, streamedMessage } from "../helpers/anthropic-sse.js";
 import { cli } from "../helpers/run-cli.js";
 import { git, tempDir, tempRepo } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
@@ -154,5 +157,48 @@ describe("patchwright run on a local repository", () => {
     const r = await cli(["run", "--repo", repoWithTests(), "fix it"], { cwd: tempDir(), env: {} });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ANTHROPIC_API_KEY is not set/);
+  });
+});
+
+describe("patchwright run against the Anthropic API (stubbed at HTTP)", () => {
+  it("drives the real client and loop: Anthropic's tools, cache breakpoints, a commit", async () => {
+    const repo = repoWithTests();
+    const bodies: Record<string, unknown>[] = [];
+    nock("https://api.anthropic.com")
+      .post("/v1/messages", (body: Record<string, unknown>) => (bodies.push(body), true))
+      .reply(
+        200,
+        streamedMessage([
+          {
+            type: "tool_use",
+            id: "toolu_1",
+            name: "str_replace_based_edit_tool",
+            input: { command: "str_replace", path: "greet.js", old_str: '"hi"', new_str: '"hello"' },
+          },
+        ]),
+        SSE_HEADERS,
+      )
+      .post("/v1/messages", (body: Record<string, unknown>) => (bodies.push(body), true))
+      .reply(
+        429,
+        { type: "error", error: { type: "rate_limit_error", message: "slow down" } },
+        { "retry-after-ms": "1" },
+      )
+      .post("/v1/messages", (body: Record<string, unknown>) => (bodies.push(body), true))
+      .reply(200, streamedMessage([{ type: "text", text: "Changed the greeting to hello." }]), SSE_HEADERS);
+
+    const model = createAnthropicClient({ apiKey: "test-key", maxRetries: 2 });
+    const result = await runLocal(options(repo, new ScriptedModel([]), { model }));
+
+    expect(result.agent).toMatchObject({ outcome: "finished", verification: "passed", turns: 2 });
+    expect(result.files).toEqual(["greet.js"]);
+    const tools = bodies[0]!["tools"] as { type?: string; name: string }[];
+    expect(tools.map((t) => t.type ?? t.name)).toEqual(
+      expect.arrayContaining(["text_editor_20250728", "bash_20250124"]),
+    );
+    expect(JSON.stringify(bodies[0])).toContain('"cache_control":{"type":"ephemeral"}');
+    // The tool's result went back to the model in the next request.
+    expect(JSON.stringify(bodies[2]!["messages"])).toContain("toolu_1");
+    expect(nock.isDone()).toBe(true);
   });
 });
