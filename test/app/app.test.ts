@@ -64,6 +64,23 @@ function repository(opts: { config?: string; permission?: string; roleName?: str
   }
 }
 
+/**
+ * GitHub's side of an acknowledged run on issue 1: no earlier marker (or `existing` comments), 👀, the
+ * tracking comment (id `trackingId`), and the run's final update.
+ */
+function acknowledgement(trackingId: number, existing: object[] = []): void {
+  githubApi()
+    .get(`${REPO}/issues/1/comments`)
+    .query(true)
+    .reply(200, existing)
+    .post(/\/reactions$/)
+    .reply(201, {})
+    .post(`${REPO}/issues/1/comments`)
+    .reply(201, { id: trackingId, html_url: "u" })
+    .patch(`${REPO}/issues/comments/${trackingId}`)
+    .reply(200, {});
+}
+
 function withInstallation(payload: Record<string, unknown>): Record<string, unknown> {
   return { ...payload, installation: { id: 42, node_id: "x" } };
 }
@@ -119,16 +136,7 @@ describe("the App, on a mention", () => {
     const h = await harness();
     mockInstallationToken();
     repository({ permission: "write" });
-    githubApi()
-      .get(`${REPO}/issues/1/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(/\/reactions$/)
-      .reply(201, {})
-      .post(`${REPO}/issues/1/comments`)
-      .reply(201, { id: 901, html_url: "u" })
-      .patch(`${REPO}/issues/comments/901`)
-      .reply(200, {});
+    acknowledgement(901);
     const payload = commentEvent("@patchwright add retries to the uploader");
     await h.receive("issue_comment", payload, "same-delivery");
     repository({ permission: "write" });
@@ -156,16 +164,7 @@ describe("the App, on a mention", () => {
     const forged = await harness();
     mockInstallationToken();
     repository({ permission: "write" });
-    githubApi()
-      .get(`${REPO}/issues/1/comments`)
-      .query(true)
-      .reply(200, [{ id: 6, html_url: "u", body: marker, user: { login: "mallory" } }])
-      .post(/\/reactions$/)
-      .reply(201, {})
-      .post(`${REPO}/issues/1/comments`)
-      .reply(201, { id: 902, html_url: "u" })
-      .patch(`${REPO}/issues/comments/902`)
-      .reply(200, {});
+    acknowledgement(902, [{ id: 6, html_url: "u", body: marker, user: { login: "mallory" } }]);
     await forged.receive("issue_comment", payload);
     expect(forged.outcomes.map((o) => o.status)).toEqual(["queued"]);
   });
@@ -381,16 +380,7 @@ describe("the App, when GitHub fails", () => {
     expect(h.errors).toHaveLength(1);
 
     repository({ permission: "write" });
-    githubApi()
-      .get(`${REPO}/issues/1/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(/\/reactions$/)
-      .reply(201, {})
-      .post(`${REPO}/issues/1/comments`)
-      .reply(201, { id: 903, html_url: "u" })
-      .patch(`${REPO}/issues/comments/903`)
-      .reply(200, {});
+    acknowledgement(903);
     await h.receive("issue_comment", payload, "redelivered");
     expect(h.outcomes.map((o) => o.status)).toEqual(["queued"]);
   });
