@@ -56,6 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--author <identity>", 'commit author, "Name <email>"')
     .option("--keep", "keep the worktree after the run")
     .option("--replay <file>", "play a recorded transcript back instead of calling the model")
+    .option("--provider <provider>", "anthropic, bedrock or vertex", "anthropic")
     .addHelpText(
       "after",
       "\nExit codes: 0 finished (and the leak guard passed), 1 the run failed, hit a limit or was blocked, 2 bad usage.",

@@ -21,6 +21,7 @@ export interface RunOptions {
   keep?: boolean;
   replay?: string;
   author?: string;
+  provider: string;
 }
 
 /** `patchwright run --repo DIR "instruction"`: exit 0 done (and clean), 1 run failed or blocked, 2 bad usage. */
@@ -58,13 +59,18 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
   const author = parseIdentity(opts.author ?? "patchwright <patchwright@users.noreply.github.com>");
   if (!author) return fail(`--author must look like "Name <email>"`);
 
+  if (!["anthropic", "bedrock", "vertex"].includes(opts.provider)) {
+    return fail(`--provider must be anthropic, bedrock or vertex, not "${opts.provider}"`);
+  }
   // Say so before a worktree is made, not after the first turn.
-  if (!opts.replay && !io.env["ANTHROPIC_API_KEY"]?.trim()) return fail(MISSING_API_KEY);
+  if (!opts.replay && opts.provider === "anthropic" && !io.env["ANTHROPIC_API_KEY"]?.trim()) {
+    return fail(MISSING_API_KEY);
+  }
   let model;
   try {
     model = opts.replay
       ? ReplayModel.fromFile(resolve(io.cwd, opts.replay))
-      : createModelClient({ provider: "anthropic", env: io.env });
+      : createModelClient({ provider: opts.provider as "anthropic" | "bedrock" | "vertex", env: io.env });
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
   }

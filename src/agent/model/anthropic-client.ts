@@ -1,6 +1,8 @@
 /**
  * The Messages API behind our ModelClient: streaming, retries (the SDK's own), and errors turned
- * into one plain sentence each. This directory is the only place that imports @anthropic-ai/sdk.
+ * into one plain sentence each, for Anthropic's API, Amazon Bedrock and Google Vertex AI alike (only the
+ * SDK client differs: bedrock-client.ts, vertex-client.ts). This directory is the only place that
+ * imports @anthropic-ai/sdk and its Bedrock and Vertex packages.
  */
 import Anthropic, {
   APIConnectionError,
@@ -26,6 +28,9 @@ import {
   type ModelResponse,
   type ToolSpec,
 } from "../model-types.js";
+import { bedrockBackend, type BedrockOptions } from "./bedrock-client.js";
+import { nonEmpty, oneLine, type MessagesSdk, type SdkBackend, type ServiceWords } from "./sdk-backend.js";
+import { vertexBackend, type VertexOptions } from "./vertex-client.js";
 
 export const DEFAULT_BASE_URL = "https://api.anthropic.com";
 export const DEFAULT_MAX_RETRIES = 4;
@@ -35,7 +40,11 @@ const MAX_CACHE_BREAKPOINTS = 4;
 export interface AnthropicClientOptions {
   /** Defaults to env.ANTHROPIC_API_KEY. */
   apiKey?: string;
-  /** Defaults to env.ANTHROPIC_BASE_URL, then https://api.anthropic.com. */
+  /**
+   * Defaults to env.ANTHROPIC_BASE_URL, then https://api.anthropic.com. For bedrock and vertex, the
+   * endpoint of that service instead (defaults: ANTHROPIC_BEDROCK_BASE_URL, ANTHROPIC_VERTEX_BASE_URL,
+   * then the region's endpoint).
+   */
   baseURL?: string;
   fetch?: typeof fetch;
   /** Retries of 408, 409, 429, 5xx, 529 and connection failures, with backoff and `retry-after`. Default 4. */
@@ -44,55 +53,100 @@ export interface AnthropicClientOptions {
   timeoutMs?: number;
   /** For Anthropic-compatible endpoints that do not know Anthropic-defined tool types. */
   customToolsOnly?: boolean;
-  /** Where the ANTHROPIC_* variables are read from; defaults to process.env. */
+  /** Where the environment variables are read from; defaults to process.env. */
   env?: Record<string, string | undefined>;
 }
 
 export type ModelProvider = "anthropic" | "bedrock" | "vertex";
 
-export interface ModelClientConfig extends AnthropicClientOptions {
+export interface ModelClientConfig
+  extends
+    AnthropicClientOptions,
+    Omit<BedrockOptions, "env" | "baseURL">,
+    Omit<VertexOptions, "env" | "baseURL"> {
   provider: ModelProvider;
 }
 
-/** A client for the configured provider. Only `anthropic` exists yet; the others fail plainly. */
+/** A client for the configured provider; a missing setting is reported by the first `send`, before any request. */
 export function createModelClient(config: ModelClientConfig): ModelClient {
   const { provider, ...opts } = config;
-  if (provider === "anthropic") return createAnthropicClient(opts);
-  throw new ModelError(
-    "bad_request",
-    `The ${provider} provider is not built yet: use anthropic, or an Anthropic-compatible endpoint through ANTHROPIC_BASE_URL.`,
-  );
+  switch (provider) {
+    case "anthropic":
+      return createAnthropicClient(opts);
+    case "bedrock":
+      return createSdkModelClient(bedrockBackend(opts), opts);
+    case "vertex":
+      return createSdkModelClient(vertexBackend(opts), opts);
+    default:
+      throw new ModelError(
+        "bad_request",
+        `The ${String(provider)} provider does not exist: use anthropic, bedrock or vertex.`,
+      );
+  }
 }
 
 export const MISSING_API_KEY =
   "ANTHROPIC_API_KEY is not set: add it as a secret (or environment variable) holding an Anthropic API key.";
 
+const ANTHROPIC_WORDS: ServiceWords = {
+  name: "the Anthropic API",
+  subject: "Anthropic's API",
+  credential: "this key",
+  unauthorized:
+    "the Anthropic API rejected the key (401): check that ANTHROPIC_API_KEY holds a valid, active API key.",
+  raiseLimits: "raise the key's limits",
+};
+
 export function createAnthropicClient(opts: AnthropicClientOptions = {}): ModelClient {
   const env = opts.env ?? process.env;
   const apiKey = nonEmpty(opts.apiKey) ?? nonEmpty(env.ANTHROPIC_API_KEY);
   const baseURL = nonEmpty(opts.baseURL) ?? nonEmpty(env.ANTHROPIC_BASE_URL) ?? DEFAULT_BASE_URL;
+  return createSdkModelClient(
+    {
+      words: ANTHROPIC_WORDS,
+      missing: () => (apiKey === undefined ? MISSING_API_KEY : undefined),
+      create: (common) => Promise.resolve(new Anthropic({ ...common, apiKey: apiKey ?? null, baseURL })),
+      secrets: apiKey === undefined ? [] : [apiKey],
+    },
+    opts,
+  );
+}
+
+/** The shared part: one SDK client per ModelClient, a streamed request per `send`, errors as sentences. */
+function createSdkModelClient(backend: SdkBackend, opts: AnthropicClientOptions): ModelClient {
   const maxRetries = opts.maxRetries ?? DEFAULT_MAX_RETRIES;
   const customToolsOnly = opts.customToolsOnly ?? false;
-  let sdk: Anthropic | undefined;
+  let sdk: Promise<MessagesSdk> | undefined;
+  let baseURL: string | undefined;
 
   return {
     async send(request: ModelRequest, onText?: (delta: string) => void): Promise<ModelResponse> {
-      if (apiKey === undefined) {
-        throw new ModelError("auth", MISSING_API_KEY);
-      }
+      const missing = backend.missing();
+      if (missing !== undefined) throw new ModelError("auth", missing);
       if (request.signal?.aborted) throw aborted();
-      sdk ??= new Anthropic({
-        apiKey,
+      const ctx = () => ({
+        model: request.model,
+        words: backend.words,
         baseURL,
         maxRetries,
-        ...(opts.fetch ? { fetch: opts.fetch } : {}),
-        ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
-        // Nothing from the SDK reaches our logs (its debug lines carry request details).
-        logLevel: "off",
-        openTelemetry: false,
+        secrets: backend.secrets,
+        signal: request.signal,
       });
       try {
-        const stream = sdk.messages.stream(
+        sdk ??= backend.create({
+          maxRetries,
+          ...(opts.fetch ? { fetch: opts.fetch } : {}),
+          ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+          // Nothing from the SDK reaches our logs (its debug lines carry request details).
+          logLevel: "off",
+          openTelemetry: false,
+        });
+        const client = await sdk.catch((error: unknown) => {
+          sdk = undefined; // Try again on the next request.
+          throw error;
+        });
+        baseURL = client.baseURL;
+        const stream = client.messages.stream(
           toApiParams(request, { customToolsOnly }),
           request.signal ? { signal: request.signal } : {},
         );
@@ -100,13 +154,7 @@ export function createAnthropicClient(opts: AnthropicClientOptions = {}): ModelC
         const message = await stream.finalMessage();
         return fromApiMessage(message);
       } catch (error) {
-        throw toModelError(error, {
-          model: request.model,
-          baseURL,
-          maxRetries,
-          apiKey,
-          signal: request.signal,
-        });
+        throw toModelError(error, ctx());
       }
     },
   };
@@ -293,9 +341,11 @@ export function fromApiMessage(message: ApiMessage): ModelResponse {
 
 interface ErrorContext {
   model: string;
-  baseURL: string;
+  words: ServiceWords;
+  /** Undefined when the failure came before the SDK client existed. */
+  baseURL: string | undefined;
   maxRetries: number;
-  apiKey: string;
+  secrets: string[];
   signal: AbortSignal | undefined;
 }
 
@@ -303,96 +353,99 @@ function aborted(): ModelError {
   return new ModelError("aborted", "the model request was aborted.");
 }
 
-/** One sentence for a person; the key is scrubbed from anything the server or SDK said. */
+/** One sentence for a person; credentials are scrubbed from anything the server or SDK said. */
 export function toModelError(error: unknown, ctx: ErrorContext): ModelError {
   const mapped = describe(error, ctx);
-  return new ModelError(mapped.kind, redact(mapped.message, ctx.apiKey));
+  return new ModelError(mapped.kind, redact(mapped.message, ctx.secrets));
 }
 
 function describe(error: unknown, ctx: ErrorContext): ModelError {
   if (error instanceof ModelError) return error;
   if (error instanceof APIUserAbortError || ctx.signal?.aborted) return aborted();
+  const { words } = ctx;
+  const at = ctx.baseURL === undefined ? "" : ` at ${host(ctx.baseURL)}`;
   const retries = `after ${ctx.maxRetries} ${ctx.maxRetries === 1 ? "retry" : "retries"}`;
   if (error instanceof APIConnectionTimeoutError) {
-    return new ModelError(
-      "network",
-      `the request to the Anthropic API at ${host(ctx.baseURL)} timed out ${retries}.`,
-    );
+    return new ModelError("network", `the request to ${words.name}${at} timed out ${retries}.`);
   }
   if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${oneLine(error.cause.message)}` : "";
-    return new ModelError(
-      "network",
-      `could not reach the Anthropic API at ${host(ctx.baseURL)} ${retries}${cause}.`,
-    );
-  }
-  if (error instanceof APIError) {
-    const said = error.apiMessage ? oneLine(error.apiMessage) : "";
-    const saying = said ? `: ${said}` : ".";
-    const status = error.status as number | undefined;
-    if (status === 401) {
+    const cause = error.cause instanceof Error ? `: ${oneLine(error.cause.message, 300)}` : "";
+    // The Bedrock and Vertex clients fetch credentials inside the request and report a failure
+    // to get them as a connection error (so it is retried); it is a configuration problem.
+    if (words.credentialsHelp && /credentials/i.test(error.message)) {
       return new ModelError(
         "auth",
-        "the Anthropic API rejected the key (401): check that ANTHROPIC_API_KEY holds a valid, active API key.",
+        `could not get credentials for ${words.name} ${retries}${cause}; ${words.credentialsHelp}.`,
       );
+    }
+    return new ModelError("network", `could not reach ${words.name}${at} ${retries}${cause}.`);
+  }
+  if (error instanceof APIError) {
+    const said = serverMessage(error);
+    const saying = said ? `: ${said}` : ".";
+    const status = error.status as number | undefined;
+    const from = ctx.baseURL === undefined ? "" : ` from ${host(ctx.baseURL)}`;
+    if (status === 401) {
+      return new ModelError("auth", words.unauthorized);
     }
     if (status === 403) {
       return new ModelError(
         "auth",
-        `the Anthropic API refused this key permission for the request (403)${saying}`,
+        `${words.name} refused ${words.credential} permission for the request (403)${saying}`,
       );
     }
     if (status === 404) {
       return new ModelError(
         "bad_request",
-        `the model ${ctx.model} does not exist for this key (404 from ${host(ctx.baseURL)})${saying}`,
+        `the model ${ctx.model} does not exist for ${words.credential} (404${from})${saying}`,
       );
     }
     if (status === 429 || error.type === "rate_limit_error") {
       return new ModelError(
         "rate_limit",
-        `Anthropic's API kept rate-limiting this key (429) ${retries}; try again later or raise the key's limits.`,
+        `${words.subject} kept rate-limiting ${words.credential} (429) ${retries}; try again later or ${words.raiseLimits}.`,
       );
     }
     if (status === 529 || error.type === "overloaded_error") {
-      return new ModelError("overloaded", "Anthropic's API is overloaded; try again later.");
+      return new ModelError("overloaded", `${words.subject} is overloaded; try again later.`);
     }
     if (status === undefined || status >= 500) {
       // No status: an error event inside a stream that had started (not retried by the SDK).
       const what =
         status === undefined ? "failed while streaming its response" : `failed with ${status} ${retries}`;
-      return new ModelError("server", `Anthropic's API ${what}${saying}`);
+      return new ModelError("server", `${words.subject} ${what}${saying}`);
     }
-    return new ModelError("bad_request", `the Anthropic API refused the request (${status})${saying}`);
+    return new ModelError("bad_request", `${words.name} refused the request (${status})${saying}`);
   }
   if (error instanceof AnthropicError) {
-    return new ModelError(
-      "server",
-      `the Anthropic API's response could not be read: ${oneLine(error.message)}`,
-    );
+    return new ModelError("server", `${words.name}'s response could not be read: ${oneLine(error.message)}`);
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ModelError("network", `the request to the Anthropic API failed: ${oneLine(message)}`);
+  return new ModelError("network", `the request to ${words.name} failed: ${oneLine(message)}`);
 }
 
-function redact(text: string, secret: string): string {
-  return secret ? text.split(secret).join("[redacted]") : text;
+/** Anthropic and Google put the message in `error.message`; AWS puts it at the top (`message`). */
+function serverMessage(error: { error?: unknown; apiMessage: string | null }): string {
+  const body: unknown = error.error;
+  const aws =
+    typeof body === "object" && body !== null
+      ? ((body as { message?: unknown; Message?: unknown }).message ??
+        (body as { Message?: unknown }).Message)
+      : undefined;
+  const said = error.apiMessage ?? (typeof aws === "string" ? aws : "");
+  return said ? oneLine(said) : "";
 }
 
-function oneLine(text: string, max = 500): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join("[redacted]");
+  return out;
 }
 
 function host(baseURL: string): string {
   try {
     return new URL(baseURL).host;
   } catch {
-    return "the configured ANTHROPIC_BASE_URL";
+    return "the configured base URL";
   }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }

@@ -1,3 +1,4 @@
+import { EventStreamCodec } from "@smithy/eventstream-codec";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAnthropicClient, createModelClient } from "../../../src/agent/model/anthropic-client.js";
@@ -421,21 +422,21 @@ describe("createAnthropicClient: configuration", () => {
     expect(scope.isDone()).toBe(false);
   });
 
-  it("createModelClient builds anthropic and refuses bedrock and vertex at run time", () => {
+  it("createModelClient builds each provider and refuses an unknown one at run time", () => {
     expect(typeof createModelClient({ provider: "anthropic", apiKey: KEY, env: {} }).send).toBe("function");
-    for (const provider of ["bedrock", "vertex"] as const) {
-      let error: unknown;
-      try {
-        createModelClient({ provider, env: {} });
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(ModelError);
-      expect(error).toMatchObject({
-        kind: "bad_request",
-        message: `The ${provider} provider is not built yet: use anthropic, or an Anthropic-compatible endpoint through ANTHROPIC_BASE_URL.`,
-      });
+    expect(typeof createModelClient({ provider: "bedrock", env: {} }).send).toBe("function");
+    expect(typeof createModelClient({ provider: "vertex", env: {} }).send).toBe("function");
+    let error: unknown;
+    try {
+      createModelClient({ provider: "azure" as "anthropic", env: {} });
+    } catch (e) {
+      error = e;
     }
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error).toMatchObject({
+      kind: "bad_request",
+      message: "The azure provider does not exist: use anthropic, bedrock or vertex.",
+    });
   });
 });
 
@@ -591,5 +592,354 @@ describe("createAnthropicClient: errors", () => {
     const error = await failure(client().send(request({ signal: AbortSignal.abort() })));
     expect(error.kind).toBe("aborted");
     expect(scope.isDone()).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Google Vertex AI and Amazon Bedrock: the same client, another SDK client underneath.
+
+/** Made-up credentials, built at run time so that nothing here looks like a real one. */
+const VERTEX_TOKEN = ["test", "vertex", "token", "7c1e"].join("-");
+const AWS_ACCESS = ["test", "access", "key"].join("-");
+const AWS_SECRET = ["test", "secret", "key", "b62d"].join("-");
+const AWS_SESSION = ["test", "session", "token", "e04f"].join("-");
+
+const VERTEX = "https://us-east5-aiplatform.googleapis.com";
+const VERTEX_PATH =
+  "/v1/projects/test-project/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-6:streamRawPredict";
+const VERTEX_ENV = { CLOUD_ML_REGION: "us-east5", ANTHROPIC_VERTEX_PROJECT_ID: "test-project" };
+
+function vertex(extra: Partial<Parameters<typeof createModelClient>[0]> = {}) {
+  return createModelClient({ provider: "vertex", accessToken: VERTEX_TOKEN, env: VERTEX_ENV, ...extra });
+}
+
+function expectNoneLogged(...secrets: string[]) {
+  for (const spy of consoleSpies) {
+    for (const secret of secrets) expect(JSON.stringify(spy.mock.calls)).not.toContain(secret);
+  }
+}
+
+describe("createModelClient: vertex", () => {
+  it("streams from streamRawPredict with the access token, region and project from the env", async () => {
+    let headers: Record<string, string | string[]> = {};
+    let body: Record<string, unknown> = {};
+    const scope = nock(VERTEX)
+      .post(VERTEX_PATH, (b: Record<string, unknown>) => {
+        body = b;
+        return true;
+      })
+      .reply(function () {
+        headers = this.req.headers;
+        return [200, toolTurn(), SSE_HEADERS];
+      });
+    const deltas: string[] = [];
+
+    const response = await vertex().send(request(), (d) => deltas.push(d));
+
+    expect(scope.isDone()).toBe(true);
+    expect(deltas).toEqual(["Hel", "lo"]);
+    expect(response.content).toEqual([
+      { type: "text", text: "Hello" },
+      { type: "tool_use", id: "toolu_1", name: "bash", input: { command: "ls -la" } },
+    ]);
+    expect(response.usage).toEqual({
+      inputTokens: 100,
+      outputTokens: 50,
+      cacheCreationInputTokens: 20,
+      cacheReadInputTokens: 50,
+    });
+    expect(headers.authorization).toBe(`Bearer ${VERTEX_TOKEN}`);
+    expect(headers["x-api-key"]).toBeUndefined();
+    // Vertex takes the model from the path and the version from the body.
+    expect(body.model).toBeUndefined();
+    expect(body).toMatchObject({ stream: true, max_tokens: 4096, anthropic_version: expect.any(String) });
+    expectNoneLogged(VERTEX_TOKEN);
+  });
+
+  it("takes region and project from the options, and the global region's endpoint", async () => {
+    const scope = nock("https://aiplatform.googleapis.com")
+      .post(
+        "/v1/projects/other-project/locations/global/publishers/anthropic/models/claude-sonnet-4-6:streamRawPredict",
+      )
+      .reply(200, textTurn("global"), SSE_HEADERS);
+    const response = await vertex({ region: "global", projectId: "other-project", env: {} }).send(request());
+    expect(scope.isDone()).toBe(true);
+    expect(response.content).toEqual([{ type: "text", text: "global" }]);
+  });
+
+  it("fails plainly, before any request, without a project or a region", async () => {
+    const scope = nock(VERTEX).post(VERTEX_PATH).reply(200, textTurn("no"), SSE_HEADERS);
+    const noProject = await failure(vertex({ env: { CLOUD_ML_REGION: "us-east5" } }).send(request()));
+    expect(noProject.kind).toBe("auth");
+    expect(noProject.message).toBe(
+      "ANTHROPIC_VERTEX_PROJECT_ID is not set: set it (or the projectId option) to the Google Cloud project that has Claude enabled in Vertex AI.",
+    );
+    const noRegion = await failure(
+      vertex({ env: { ANTHROPIC_VERTEX_PROJECT_ID: "test-project" } }).send(request()),
+    );
+    expect(noRegion.kind).toBe("auth");
+    expect(noRegion.message).toMatch(/^CLOUD_ML_REGION is not set: set it \(or the region option\)/);
+    expect(scope.isDone()).toBe(false);
+  });
+
+  it("retries a 429 and then succeeds", async () => {
+    const scope = nock(VERTEX)
+      .post(VERTEX_PATH)
+      .reply(
+        429,
+        { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } },
+        { "retry-after": "0.001" },
+      )
+      .post(VERTEX_PATH)
+      .reply(200, textTurn("second time"), SSE_HEADERS);
+    const response = await vertex().send(request());
+    expect(scope.isDone()).toBe(true);
+    expect(response.content).toEqual([{ type: "text", text: "second time" }]);
+  });
+
+  it("maps a 401 and lasting 429s to the same sentences, naming Vertex and never the token", async () => {
+    nock(VERTEX)
+      .post(VERTEX_PATH)
+      .reply(401, { error: { code: 401, message: `bad token ${VERTEX_TOKEN}`, status: "UNAUTHENTICATED" } });
+    const unauthorized = await failure(vertex().send(request()));
+    expect(unauthorized.kind).toBe("auth");
+    expect(unauthorized.message).toBe(
+      "Google Vertex AI rejected the Google credentials (401): the access token given is not valid, or has expired.",
+    );
+
+    nock(VERTEX)
+      .post(VERTEX_PATH)
+      .times(2)
+      .reply(429, { error: { code: 429, message: "Quota exceeded" } }, { "retry-after-ms": "1" });
+    const limited = await failure(vertex({ maxRetries: 1 }).send(request()));
+    expect(limited.kind).toBe("rate_limit");
+    expect(limited.message).toMatch(
+      /^Google Vertex AI kept rate-limiting these Google credentials \(429\) after 1 retry/,
+    );
+
+    nock(VERTEX)
+      .post(VERTEX_PATH)
+      .reply(404, { error: { code: 404, message: `Publisher model not found (${VERTEX_TOKEN})` } });
+    const notFound = await failure(vertex().send(request({ model: "claude-sonnet-4-6" })));
+    expect(notFound.kind).toBe("bad_request");
+    expect(notFound.message).toBe(
+      "the model claude-sonnet-4-6 does not exist for these Google credentials (404 from us-east5-aiplatform.googleapis.com): Publisher model not found ([redacted])",
+    );
+    expectNoneLogged(VERTEX_TOKEN);
+  });
+});
+
+const BEDROCK = "https://bedrock-runtime.us-east-1.amazonaws.com";
+const BEDROCK_MODEL = "anthropic.claude-sonnet-4-6";
+const BEDROCK_PATH = `/model/${BEDROCK_MODEL}/invoke-with-response-stream`;
+const BEDROCK_ENV = {
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: AWS_ACCESS,
+  AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+  AWS_SESSION_TOKEN: AWS_SESSION,
+};
+const EVENTSTREAM_HEADERS = { "content-type": "application/vnd.amazon.eventstream" };
+
+/**
+ * An SSE body re-encoded the way Bedrock sends it: one binary event-stream frame per event, each a
+ * `chunk` event whose JSON body holds the Anthropic event, base64-encoded, in `bytes`.
+ */
+function eventStream(sseBody: string): Buffer {
+  const codec = new EventStreamCodec(
+    (bytes) => Buffer.from(bytes).toString("utf8"),
+    (text) => new Uint8Array(Buffer.from(text, "utf8")),
+  );
+  const frames = sseBody
+    .split("\n\n")
+    .filter((frame) => frame.includes("data: "))
+    .map((frame) => {
+      const data = frame.slice(frame.indexOf("data: ") + "data: ".length);
+      const body = JSON.stringify({ bytes: Buffer.from(data, "utf8").toString("base64") });
+      return codec.encode({
+        headers: {
+          ":event-type": { type: "string", value: "chunk" },
+          ":message-type": { type: "string", value: "event" },
+          ":content-type": { type: "string", value: "application/json" },
+        },
+        body: new Uint8Array(Buffer.from(body, "utf8")),
+      });
+    });
+  return Buffer.concat(frames);
+}
+
+function bedrock(extra: Partial<Parameters<typeof createModelClient>[0]> = {}) {
+  return createModelClient({ provider: "bedrock", env: BEDROCK_ENV, ...extra });
+}
+
+describe("createModelClient: bedrock", () => {
+  it("streams Bedrock's binary event stream from a SigV4-signed invoke-with-response-stream", async () => {
+    let headers: Record<string, string | string[]> = {};
+    let body: Record<string, unknown> = {};
+    const scope = nock(BEDROCK)
+      .post(BEDROCK_PATH, (b: Record<string, unknown>) => {
+        body = b;
+        return true;
+      })
+      .reply(function () {
+        headers = this.req.headers;
+        return [200, eventStream(toolTurn()), EVENTSTREAM_HEADERS];
+      });
+    const deltas: string[] = [];
+
+    const response = await bedrock().send(request({ model: BEDROCK_MODEL }), (d) => deltas.push(d));
+
+    expect(scope.isDone()).toBe(true);
+    expect(deltas).toEqual(["Hel", "lo"]);
+    expect(response.content).toEqual([
+      { type: "text", text: "Hello" },
+      { type: "tool_use", id: "toolu_1", name: "bash", input: { command: "ls -la" } },
+    ]);
+    expect(response.stopReason).toBe("tool_use");
+    expect(response.usage.outputTokens).toBe(50);
+    const authorization = String(headers.authorization);
+    expect(authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+    expect(authorization).toMatch(
+      new RegExp(`Credential=${AWS_ACCESS}/\\d{8}/us-east-1/bedrock/aws4_request`),
+    );
+    expect(authorization).not.toContain(AWS_SECRET);
+    expect(headers["x-amz-security-token"]).toBe(AWS_SESSION);
+    expect(headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(headers["x-api-key"]).toBeUndefined();
+    // Bedrock takes the model from the path, and neither model nor stream in the body.
+    expect(body.model).toBeUndefined();
+    expect(body.stream).toBeUndefined();
+    expect(body).toMatchObject({ max_tokens: 4096, anthropic_version: expect.any(String) });
+    expectNoneLogged(AWS_SECRET, AWS_SESSION);
+  });
+
+  it("finds credentials through the standard AWS chain (here, the process environment)", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", AWS_ACCESS);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", AWS_SECRET);
+    vi.stubEnv("AWS_SESSION_TOKEN", "");
+    vi.stubEnv("AWS_PROFILE", "");
+    try {
+      let authorization = "";
+      const scope = nock("https://bedrock-runtime.eu-west-1.amazonaws.com")
+        .post(BEDROCK_PATH)
+        .reply(function () {
+          authorization = String(this.req.headers.authorization);
+          return [200, eventStream(textTurn("from the chain")), EVENTSTREAM_HEADERS];
+        });
+      const response = await bedrock({ region: "eu-west-1", env: {} }).send(
+        request({ model: BEDROCK_MODEL }),
+      );
+      expect(scope.isDone()).toBe(true);
+      expect(response.content).toEqual([{ type: "text", text: "from the chain" }]);
+      expect(authorization).toMatch(
+        new RegExp(`^AWS4-HMAC-SHA256 Credential=${AWS_ACCESS}/\\d{8}/eu-west-1/bedrock/aws4_request`),
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("says plainly when the AWS chain finds no credentials, without sending anything to Bedrock", async () => {
+    for (const name of [
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
+      "AWS_PROFILE",
+      "AWS_WEB_IDENTITY_TOKEN_FILE",
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+      "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ])
+      vi.stubEnv(name, "");
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/patchwright-test/credentials");
+    vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/patchwright-test/config");
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    try {
+      const scope = nock(BEDROCK).post(BEDROCK_PATH).reply(200, "", EVENTSTREAM_HEADERS);
+      const error = await failure(
+        bedrock({ env: { AWS_REGION: "us-east-1" }, maxRetries: 0 }).send(request({ model: BEDROCK_MODEL })),
+      );
+      expect(scope.isDone()).toBe(false);
+      expect(error.kind).toBe("auth");
+      expect(error.message).toMatch(/^could not get credentials for Amazon Bedrock after 0 retries: /);
+      expect(error.message).toMatch(
+        /; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY .* or run where a role provides them\.$/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("fails plainly, before any request, without a region", async () => {
+    const scope = nock(BEDROCK).post(BEDROCK_PATH).reply(200, "", EVENTSTREAM_HEADERS);
+    const noRegion: Record<string, string | undefined> = { ...BEDROCK_ENV, AWS_REGION: undefined };
+    const error = await failure(bedrock({ env: noRegion }).send(request({ model: BEDROCK_MODEL })));
+    expect(error.kind).toBe("auth");
+    expect(error.message).toBe(
+      "AWS_REGION is not set: set it (or the region option) to the AWS region where Bedrock serves the model, such as us-east-1.",
+    );
+    expect(scope.isDone()).toBe(false);
+  });
+
+  it("retries a throttled request and then succeeds", async () => {
+    const scope = nock(BEDROCK)
+      .post(BEDROCK_PATH)
+      .reply(
+        429,
+        { message: "Too many requests, please wait before trying again." },
+        {
+          "x-amzn-errortype": "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+          "retry-after-ms": "1",
+        },
+      )
+      .post(BEDROCK_PATH)
+      .reply(200, eventStream(textTurn("second time")), EVENTSTREAM_HEADERS);
+    const response = await bedrock().send(request({ model: BEDROCK_MODEL }));
+    expect(scope.isDone()).toBe(true);
+    expect(response.content).toEqual([{ type: "text", text: "second time" }]);
+  });
+
+  it("maps Bedrock's errors to the same sentences, with AWS's message and no credentials", async () => {
+    nock(BEDROCK)
+      .post(BEDROCK_PATH)
+      .reply(
+        403,
+        { message: `The security token included in the request is invalid (${AWS_ACCESS}).` },
+        {
+          "x-amzn-errortype":
+            "UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+        },
+      );
+    const forbidden = await failure(bedrock().send(request({ model: BEDROCK_MODEL })));
+    expect(forbidden.kind).toBe("auth");
+    expect(forbidden.message).toBe(
+      "Amazon Bedrock refused these AWS credentials permission for the request (403): The security token included in the request is invalid ([redacted]).",
+    );
+
+    nock(BEDROCK)
+      .post("/model/anthropic.claude-nonesuch/invoke-with-response-stream")
+      .reply(404, { message: "The provided model identifier is invalid." });
+    const notFound = await failure(bedrock().send(request({ model: "anthropic.claude-nonesuch" })));
+    expect(notFound.kind).toBe("bad_request");
+    expect(notFound.message).toBe(
+      "the model anthropic.claude-nonesuch does not exist for these AWS credentials (404 from bedrock-runtime.us-east-1.amazonaws.com): The provided model identifier is invalid.",
+    );
+
+    nock(BEDROCK)
+      .post(BEDROCK_PATH)
+      .times(2)
+      .reply(503, { message: "Bedrock is unable to process your request." }, { "retry-after-ms": "1" });
+    const unavailable = await failure(bedrock({ maxRetries: 1 }).send(request({ model: BEDROCK_MODEL })));
+    expect(unavailable.kind).toBe("server");
+    expect(unavailable.message).toBe(
+      "Amazon Bedrock failed with 503 after 1 retry: Bedrock is unable to process your request.",
+    );
+    expectNoneLogged(AWS_SECRET, AWS_SESSION);
+  });
+
+  it("an error event inside Bedrock's stream", async () => {
+    const body = eventStream(sse([["error", apiError("overloaded_error", "Overloaded")]]));
+    nock(BEDROCK).post(BEDROCK_PATH).reply(200, body, EVENTSTREAM_HEADERS);
+    const error = await failure(bedrock().send(request({ model: BEDROCK_MODEL })));
+    expect(error.kind).toBe("overloaded");
+    expect(error.message).toBe("Amazon Bedrock is overloaded; try again later.");
   });
 });
