@@ -51,6 +51,8 @@ export type AgentEvent =
       ms: number;
     }
   | { type: "limit_reached"; limit: LimitKind; detail: string }
+  /** Instruction files found in a folder the run touched, added to the tool result that touched it. */
+  | { type: "instructions"; files: string[]; warning?: string }
   | { type: "verification"; command: string; passed: boolean; output: string; attempt: number }
   | { type: "finished"; result: AgentResult }
   | { type: "failed"; result: AgentResult };

@@ -38,6 +38,8 @@ export interface AgentOptions {
   limits: AgentLimits;
   verification?: Verification;
   maxTokens?: number;
+  /** Instructions of the folders a path lies in, not given before (the root's are in the system prompt). */
+  instructionsFor?: (path: string) => Promise<{ text: string; files: string[]; warning?: string }>;
   now?: () => number;
   signal?: AbortSignal;
 }
@@ -200,6 +202,18 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
       const outcome = await callTool(call, byName, o.rules, o.toolContext);
       const loop = loops.observe(call.name, call.input);
       let content = outcome.content;
+      const path = (call.input as { path?: unknown } | null)?.path;
+      if (o.instructionsFor && typeof path === "string" && path) {
+        const found = await o.instructionsFor(path);
+        if (found.files.length || found.warning) {
+          yield {
+            type: "instructions",
+            files: found.files,
+            ...(found.warning ? { warning: found.warning } : {}),
+          };
+        }
+        if (found.text) content += `\n\nInstructions for this part of the repository:\n${found.text}`;
+      }
       if (loop === "warn") {
         content +=
           "\n\nYou have made this exact call several times in a row with the same result. Try another approach.";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
 import { redactSecrets, scan } from "../guard/scan.js";
@@ -9,6 +9,7 @@ import { policyFor } from "./permissions.js";
 import { isolation, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
 import { toolsFor } from "../tools/index.js";
 import { detectTestCommand } from "./detect-test-command.js";
+import { InstructionLoader, worktreeSource } from "./instructions/load-instructions.js";
 import type { AgentEvent, AgentResult } from "./events.js";
 import { runAgent, type AgentLimits } from "./loop.js";
 import type { ModelClient } from "./model-types.js";
@@ -52,6 +53,8 @@ export interface LocalRunResult {
   worktree: string | undefined;
   /** How the agent's commands were isolated: "bubblewrap", or "none" where it is not available. */
   isolation: "bubblewrap" | "none";
+  /** Things the person should know, such as instruction files cut at the cap. */
+  warnings: string[];
 }
 
 /**
@@ -90,10 +93,26 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     isolation: sandbox,
   });
 
+  // The root's instructions go in the cached system prompt; a folder's join the run when it is touched.
+  const instructions = new InstructionLoader(worktreeSource(root));
+  const rootInstructions = await instructions.load("");
+  const warnings = rootInstructions.warning ? [rootInstructions.warning] : [];
+  transcript.write({
+    type: "instructions",
+    files: rootInstructions.files,
+    warning: rootInstructions.warning ?? null,
+  });
+
   const loop = runAgent({
     model: o.model,
     modelName: o.modelName,
-    system: systemPrompt(o.mode),
+    system: systemPrompt(o.mode, rootInstructions.text),
+    instructionsFor: (path) => {
+      const rel = relative(root, resolve(root, path)).split(sep).join("/");
+      return rel.startsWith("..") || isAbsolute(rel)
+        ? Promise.resolve({ text: "", files: [] })
+        : instructions.forPath(rel);
+    },
     instruction: o.instruction,
     tools: toolsFor(o.mode === "implement" ? "write" : "read"),
     rules: policyFor(o.mode, o.config.agent.rules, { allowWorkflowChanges: o.config.workflows.allowChanges }),
@@ -119,6 +138,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       break;
     }
     transcript.write(next.value);
+    if (next.value.type === "instructions" && next.value.warning) warnings.push(next.value.warning);
     o.onEvent?.(next.value);
   }
 
@@ -159,6 +179,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     transcriptPath: transcript.path,
     worktree: o.keep ? root : undefined,
     isolation: sandbox,
+    warnings,
   };
 }
 

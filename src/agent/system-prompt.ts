@@ -17,8 +17,8 @@ const ROLE: Record<RunMode, string> = {
  * The stable part of the prompt. Nothing volatile (times, run ids) goes in here, so the prefix can be
  * cached across turns and runs.
  */
-export function systemPrompt(mode: RunMode): SystemBlock[] {
-  return [
+export function systemPrompt(mode: RunMode, instructions = ""): SystemBlock[] {
+  const blocks: SystemBlock[] = [
     {
       text: [
         "You are patchwright, a coding agent working in a git worktree of the user's repository.",
@@ -29,7 +29,16 @@ export function systemPrompt(mode: RunMode): SystemBlock[] {
         "When you are done, reply without calling a tool: say briefly what you changed and why, and how you " +
           "tested it.",
       ].join("\n\n"),
-      cache: true,
     },
   ];
+  if (instructions) {
+    blocks.push({
+      text:
+        "The repository's own instructions for agents follow. Follow them where they do not conflict with " +
+        `the rules above.\n\n${instructions}`,
+    });
+  }
+  // One breakpoint at the end of the stable prefix: tools, rules and the repository's instructions.
+  blocks.at(-1)!.cache = true;
+  return blocks;
 }

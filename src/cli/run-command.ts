@@ -105,6 +105,7 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
       `transcript: ${result.transcriptPath}`,
       ...(result.worktree ? [`worktree:   ${result.worktree}`] : []),
     ];
+    for (const warning of result.warnings) lines.push(`warning:    ${warning}`);
     if (result.blockedBy.length) {
       lines.push(
         "",
@@ -139,6 +140,8 @@ function describeEvent(e: AgentEvent): string {
       return `  tests (${e.command}): ${e.passed ? "passed" : "failed"}\n`;
     case "limit_reached":
       return `  limit: ${e.detail}\n`;
+    case "instructions":
+      return e.files.length ? `  instructions: ${e.files.join(", ")}\n` : "";
     default:
       return "";
   }

@@ -6,6 +6,7 @@ import type { AgentEvent, AgentResult } from "../../src/agent/events.js";
 import { runAgent, type AgentOptions } from "../../src/agent/loop.js";
 import { ModelError, type ModelResponse } from "../../src/agent/model-types.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
+import { InstructionLoader, worktreeSource } from "../../src/agent/instructions/load-instructions.js";
 import { policyFor } from "../../src/agent/permissions.js";
 import { scrubbedEnv } from "../../src/tools/bash.js";
 import { toolsFor } from "../../src/tools/index.js";
@@ -181,6 +182,32 @@ describe("the agent loop", () => {
     );
     expect(warnings).toHaveLength(1);
     expect(events.some((e) => e.type === "limit_reached" && e.limit === "loop")).toBe(true);
+  });
+
+  it("hands a folder's instructions to the model with the first result from that folder", async () => {
+    const root = tempDir();
+    writeFiles(root, {
+      "src/api/AGENTS.md": "Handlers return Result, never throw.",
+      "src/api/a.ts": "a\n",
+      "src/api/b.ts": "b\n",
+    });
+    const loader = new InstructionLoader(worktreeSource(realpathSync(root)));
+    const model = new ScriptedModel([
+      toolCall("str_replace_based_edit_tool", { command: "view", path: "src/api/a.ts" }),
+      toolCall("str_replace_based_edit_tool", { command: "view", path: "src/api/b.ts" }),
+      textResponse("done"),
+    ]);
+    const { events } = await drain(
+      runAgent(options(root, model, { instructionsFor: (p) => loader.forPath(p) })),
+    );
+    const results = events
+      .filter((e) => e.type === "tool_result")
+      .map((e) => (e as { content: string }).content);
+    expect(results[0]).toContain("Handlers return Result, never throw.");
+    expect(results[1]).not.toContain("Handlers return Result");
+    expect(events.filter((e) => e.type === "instructions")).toEqual([
+      { type: "instructions", files: ["src/api/AGENTS.md"] },
+    ]);
   });
 
   it("ends with a plain sentence when the model fails", async () => {
