@@ -1,6 +1,6 @@
 import type { Message, ModelResponse, SystemBlock, ToolSpec, Usage } from "./model-types.js";
 
-export type LimitKind = "turns" | "cost" | "time" | "loop";
+export type LimitKind = "turns" | "cost" | "time" | "loop" | "context";
 export type VerificationOutcome = "passed" | "failed" | "no_command" | "not_run";
 
 /** What a run ends with, whatever way it ended. */
@@ -51,6 +51,8 @@ export type AgentEvent =
       ms: number;
     }
   | { type: "limit_reached"; limit: LimitKind; detail: string }
+  /** The history was compacted before a request: which level it took, and the estimated size before and after. */
+  | { type: "compacted"; level: number; beforeTokens: number; afterTokens: number; failed?: string }
   /** Instruction files found in a folder the run touched, added to the tool result that touched it. */
   | { type: "instructions"; files: string[]; warning?: string }
   | { type: "verification"; command: string; passed: boolean; output: string; attempt: number }

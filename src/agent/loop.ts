@@ -1,4 +1,12 @@
 import type { AgentEvent, AgentResult, LimitKind, VerificationOutcome } from "./events.js";
+import {
+  BREAKER_REASON,
+  compact,
+  CompactionBreaker,
+  renderForSummary,
+  SUMMARY_PROMPT,
+} from "./context/compaction.js";
+import { ContextMeter, estimateTokens } from "./context/token-count.js";
 import { LoopDetector } from "./loop-detector.js";
 import {
   ModelError,
@@ -27,6 +35,17 @@ export interface Verification {
   run(command: string, signal: AbortSignal): Promise<{ passed: boolean; output: string }>;
 }
 
+export interface ContextOptions {
+  /** The model's context window in tokens. */
+  windowTokens: number;
+  /** Compact when the context passes this share of the window (default 0.75)... */
+  triggerShare?: number;
+  /** ...down to this share (default 0.5): big, rare steps, because every rewrite costs a cache write. */
+  targetShare?: number;
+  /** Summarise what is dropped with a model call (level 4); off, it is only dropped (level 3). */
+  summarize?: boolean;
+}
+
 export interface AgentOptions {
   model: ModelClient;
   modelName: string;
@@ -38,6 +57,8 @@ export interface AgentOptions {
   limits: AgentLimits;
   verification?: Verification;
   maxTokens?: number;
+  /** Context management; default: a 200,000-token window, compaction with summaries. */
+  context?: ContextOptions;
   /** Instructions of the folders a path lies in, not given before (the root's are in the system prompt). */
   instructionsFor?: (path: string) => Promise<{ text: string; files: string[]; warning?: string }>;
   now?: () => number;
@@ -45,6 +66,8 @@ export interface AgentOptions {
 }
 
 const VERIFY_OUTPUT_CHARS = 6000;
+// Anthropic's current models take 200,000 tokens of context.
+const DEFAULT_WINDOW_TOKENS = 200_000;
 
 /**
  * The harness: ask the model, run the tools it asks for (within the permission rules), hand back the
@@ -54,7 +77,13 @@ const VERIFY_OUTPUT_CHARS = 6000;
 export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, AgentResult> {
   const now = o.now ?? Date.now;
   const started = now();
-  const messages: Message[] = [{ role: "user", content: o.instruction }];
+  let messages: Message[] = [{ role: "user", content: o.instruction }];
+  const window = o.context?.windowTokens ?? DEFAULT_WINDOW_TOKENS;
+  const trigger = Math.floor(window * (o.context?.triggerShare ?? 0.75));
+  const target = Math.floor(window * (o.context?.targetShare ?? 0.5));
+  const baseTokens = estimateTokens(JSON.stringify({ system: o.system, tools: o.tools.map((t) => t.spec) }));
+  const meter = new ContextMeter();
+  const breaker = new CompactionBreaker();
   const byName = new Map(o.tools.map((t) => [t.name, t]));
   const loops = new LoopDetector();
   let usage: Usage = emptyUsage();
@@ -108,6 +137,49 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
 
     turns++;
     yield { type: "turn_started", turn: turns };
+    if (meter.current(messages) + baseTokens > trigger) {
+      if (!breaker.open) {
+        const summarizer =
+          o.context?.summarize === false
+            ? undefined
+            : async (dropped: Message[]): Promise<string> => {
+                const reply = await o.model.send({
+                  model: o.modelName,
+                  system: [{ text: SUMMARY_PROMPT }],
+                  messages: [{ role: "user", content: renderForSummary(dropped) }],
+                  tools: [],
+                  maxTokens: 2048,
+                  ...(o.signal ? { signal: o.signal } : {}),
+                });
+                usage = addUsage(usage, reply.usage);
+                cost += costUsd(reply.model || o.modelName, reply.usage).usd;
+                return reply.content
+                  .map((b) => (b.type === "text" ? b.text : ""))
+                  .join("")
+                  .trim();
+              };
+        const compacted = await compact(messages, {
+          targetTokens: target - baseTokens,
+          triggerTokens: trigger - baseTokens,
+          ...(summarizer ? { summarizer } : {}),
+          breaker,
+        });
+        messages = compacted.messages;
+        meter.reset();
+        // The history was rewritten: the transcript's next request record carries all of it again.
+        sent = 0;
+        yield {
+          type: "compacted",
+          level: compacted.level,
+          beforeTokens: compacted.beforeTokens,
+          afterTokens: compacted.afterTokens,
+          ...(compacted.failed ? { failed: compacted.failed } : {}),
+        };
+      } else if (meter.current(messages) + baseTokens > window) {
+        yield* limit("context", `The run stopped: ${BREAKER_REASON}, and the context is full.`);
+        return result("limit", `The run stopped: ${BREAKER_REASON}, and the context is full.`);
+      }
+    }
     const request = {
       model: o.modelName,
       system: o.system,
@@ -140,6 +212,7 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
       yield { type: "failed", result: r };
       return r;
     }
+    meter.observe(response.usage, messages.length);
     usage = addUsage(usage, response.usage);
     const turnCost = costUsd(response.model || o.modelName, response.usage);
     cost += turnCost.usd;

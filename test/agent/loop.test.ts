@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentEvent, AgentResult } from "../../src/agent/events.js";
 import { runAgent, type AgentOptions } from "../../src/agent/loop.js";
-import { ModelError, type ModelResponse } from "../../src/agent/model-types.js";
+import { ModelError, type ModelRequest, type ModelResponse } from "../../src/agent/model-types.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
+import { historyProblems } from "../../src/agent/context/history.js";
+import { estimateTokens } from "../../src/agent/context/token-count.js";
 import { InstructionLoader, worktreeSource } from "../../src/agent/instructions/load-instructions.js";
 import { policyFor } from "../../src/agent/permissions.js";
 import { scrubbedEnv } from "../../src/tools/bash.js";
@@ -25,6 +27,11 @@ function toolCall(name: string, input: unknown, text = ""): ModelResponse {
     stopReason: "tool_use",
     usage: USAGE,
   };
+}
+
+/** A response whose reported input is what the request really held, as the API would report it. */
+function sized(request: ModelRequest, response: ModelResponse): ModelResponse {
+  return { ...response, usage: { ...response.usage, inputTokens: estimateTokens(request.messages) } };
 }
 
 function options(root: string, model: ScriptedModel, over: Partial<AgentOptions> = {}): AgentOptions {
@@ -208,6 +215,80 @@ describe("the agent loop", () => {
     expect(events.filter((e) => e.type === "instructions")).toEqual([
       { type: "instructions", files: ["src/api/AGENTS.md"] },
     ]);
+  });
+
+  it("compacts a long session before a request outgrows the window, never splitting a tool call from its result", async () => {
+    const root = tempDir();
+    writeFiles(root, { "big.txt": `${"line of text\n".repeat(1200)}` });
+    let turn = 0;
+    const model = new ScriptedModel((request) => {
+      if (request.system[0]!.text.includes("compacting"))
+        return textResponse("## Goal\n- read big.txt\n## Pending\n- none");
+      turn++;
+      return sized(
+        request,
+        turn <= 12 ? toolCall("bash", { command: `cat big.txt # ${turn}` }) : textResponse("done"),
+      );
+    });
+    const { events, result } = await drain(
+      runAgent(
+        options(root, model, {
+          context: { windowTokens: 20_000 },
+          limits: { maxTurns: 30, maxCostUsd: 100, timeoutMs: 60_000 },
+        }),
+      ),
+    );
+    expect(result.outcome).toBe("finished");
+    const compactions = events.filter((e) => e.type === "compacted") as {
+      beforeTokens: number;
+      afterTokens: number;
+      failed?: string;
+    }[];
+    expect(compactions.length).toBeGreaterThan(0);
+    for (const c of compactions) expect(c.afterTokens).toBeLessThan(c.beforeTokens);
+    for (const request of model.requests.filter((r) => !r.system[0]!.text.includes("compacting"))) {
+      expect(historyProblems(request.messages)).toEqual([]);
+      expect(request.messages[0]!.role).toBe("user");
+      expect(JSON.stringify(request.messages[0])).toContain("make the greeting friendlier");
+      expect(estimateTokens(request.messages)).toBeLessThan(20_000);
+    }
+  });
+
+  it("stops compacting after three failed summaries, and ends when the context is full", async () => {
+    const root = tempDir();
+    writeFiles(root, { "big.txt": `${"line of text\n".repeat(1200)}` });
+    let summaries = 0;
+    const model = new ScriptedModel((request) => {
+      if (request.system[0]!.text.includes("compacting")) {
+        summaries++;
+        throw new ModelError("overloaded", "Anthropic's API is overloaded; try again later.");
+      }
+      // Big inputs, not big outputs: masking old results cannot help, so history must be dropped.
+      const n = ++ids;
+      return sized(
+        request,
+        toolCall("str_replace_based_edit_tool", {
+          command: "create",
+          path: `f${n}.txt`,
+          file_text: `${n} `.repeat(3000),
+        }),
+      );
+    });
+    const { events, result } = await drain(
+      runAgent(
+        options(root, model, {
+          context: { windowTokens: 12_000 },
+          limits: { maxTurns: 60, maxCostUsd: 100, timeoutMs: 60_000 },
+        }),
+      ),
+    );
+    const failed = events.filter((e) => e.type === "compacted" && e.failed);
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(summaries).toBeGreaterThanOrEqual(3);
+    expect(result).toMatchObject({
+      outcome: "limit",
+      reason: expect.stringMatching(/compaction failed three times in a row/),
+    });
   });
 
   it("ends with a plain sentence when the model fails", async () => {
