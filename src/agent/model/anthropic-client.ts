@@ -163,10 +163,11 @@ function createSdkModelClient(backend: SdkBackend, opts: AnthropicClientOptions)
 // ---------------------------------------------------------------------------------------------
 // Request mapping
 
-/** The two Anthropic-defined client tools, with the names the model was trained on. */
+/** The Anthropic-defined client tools, with the names the model was trained on. */
 const ANTHROPIC_TOOL_NAMES = {
   text_editor_20250728: "str_replace_based_edit_tool",
   bash_20250124: "bash",
+  memory_20250818: "memory",
 } as const;
 
 /** Custom-tool equivalents of the Anthropic-defined tools, for endpoints without them. */
@@ -210,6 +211,38 @@ const CUSTOM_EQUIVALENTS: Record<keyof typeof ANTHROPIC_TOOL_NAMES, { descriptio
         required: ["command", "path"],
       },
     },
+    memory_20250818: {
+      description:
+        "Long-term notes under /memories, kept between runs. view: list a directory or show a file with line " +
+        "numbers (optionally a view_range). create: write file_text to path. str_replace: replace old_str, which " +
+        "must occur exactly once, with new_str. insert: insert insert_text after line insert_line (0 for the top). " +
+        "delete: remove path. rename: move old_path to new_path.",
+      schema: {
+        type: "object",
+        properties: {
+          command: {
+            type: "string",
+            enum: ["view", "create", "str_replace", "insert", "delete", "rename"],
+          },
+          path: { type: "string", description: "A path under /memories." },
+          view_range: {
+            type: "array",
+            items: { type: "integer" },
+            minItems: 2,
+            maxItems: 2,
+            description: "view: [first, last] line, 1-based; last may be -1 for the end of the file.",
+          },
+          file_text: { type: "string", description: "create: the file's content." },
+          old_str: { type: "string", description: "str_replace: the exact text to replace." },
+          new_str: { type: "string", description: "str_replace: the replacement text." },
+          insert_line: { type: "integer", description: "insert: the line after which to insert." },
+          insert_text: { type: "string", description: "insert: the text to insert." },
+          old_path: { type: "string", description: "rename: the current path." },
+          new_path: { type: "string", description: "rename: the new path." },
+        },
+        required: ["command"],
+      },
+    },
   };
 
 export function toApiTools(tools: ToolSpec[], customToolsOnly = false): ToolUnion[] {
@@ -230,6 +263,7 @@ export function toApiTools(tools: ToolSpec[], customToolsOnly = false): ToolUnio
         input_schema: structuredClone(equivalent.schema) as { type: "object"; [key: string]: unknown },
       };
     }
+    if (tool.type === "memory_20250818") return { type: "memory_20250818", name: "memory" };
     return tool.type === "bash_20250124"
       ? { type: "bash_20250124", name: "bash" }
       : { type: "text_editor_20250728", name: "str_replace_based_edit_tool" };
@@ -253,9 +287,14 @@ function toApiBlock(block: ContentBlock): ContentBlockParam {
 }
 
 function toApiMessage(message: Message): MessageParam {
+  // Always blocks, never a bare string: the last message gets its breakpoint on a block, and the same
+  // message must serialise the same way once it is no longer last, or the cached prefix breaks there.
   return {
     role: message.role,
-    content: typeof message.content === "string" ? message.content : message.content.map(toApiBlock),
+    content:
+      typeof message.content === "string"
+        ? [{ type: "text", text: message.content }]
+        : message.content.map(toApiBlock),
   };
 }
 

@@ -312,7 +312,8 @@ describe("createAnthropicClient: request body", () => {
       { type: "text", text: "Repository: octo/demo." },
     ]);
     expect(body.messages).toEqual([
-      { role: "user", content: "Fix the bug." },
+      // Text content is always sent as blocks, so a message serialises the same when it is no longer last.
+      { role: "user", content: [{ type: "text", text: "Fix the bug." }] },
       {
         role: "assistant",
         content: [{ type: "tool_use", id: "t1", name: "bash", input: { command: "ls" } }],
