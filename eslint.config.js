@@ -10,6 +10,7 @@ export default tseslint.config(
       "bench/guard/.corpus/**",
       "bench/ingress/.out/**",
       "bench/harness/.out/**",
+      "bench/context/.out/**",
     ],
   },
   js.configs.recommended,

@@ -14,11 +14,11 @@ import { planTurn } from "./script.mjs";
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const now = () => performance.timeOrigin + performance.now();
 
-function sse(res, type, data) {
+export function sse(res, type, data) {
   res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
 }
 
-function pieces(text, size) {
+export function pieces(text, size) {
   const out = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
   return out.length > 0 ? out : [""];
@@ -30,7 +30,7 @@ function apiError(res, status, type, message) {
 }
 
 /** Did the last user message carry a tool_result for every tool_use of the previous turn? */
-function resultsCameBack(messages, turn, turns) {
+export function resultsCameBack(messages, turn, turns) {
   if (turn === 1) return true;
   const expected = planTurn(turn - 1, turns).calls.map((c) => c.id);
   const last = messages.at(-1);
@@ -41,7 +41,7 @@ function resultsCameBack(messages, turn, turns) {
 }
 
 /** Streams the scripted answer to turn `turn`; returns the output-token estimate. */
-function stream(res, { turn, turns, model, inputTokens }) {
+export function stream(res, { turn, turns, model, inputTokens }) {
   const plan = planTurn(turn, turns);
   res.writeHead(200, {
     "content-type": "text/event-stream",
