@@ -15,6 +15,7 @@ export interface Message {
 /** Anthropic's own client tools (the model was trained on them), or a custom tool with a JSON schema. */
 export type ToolSpec =
   | { kind: "anthropic"; type: "text_editor_20250728" | "bash_20250124"; name: string }
+  | { kind: "anthropic"; type: "memory_20250818"; name: "memory" }
   | { kind: "custom"; name: string; description: string; inputSchema: Record<string, unknown> };
 
 export interface SystemBlock {
