@@ -10,6 +10,9 @@ import { isolation, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
 import { toolsFor } from "../tools/index.js";
 import { detectTestCommand } from "./detect-test-command.js";
 import { InstructionLoader, worktreeSource } from "./instructions/load-instructions.js";
+import { buildRepoMap } from "./repo-map/index.js";
+import { BranchMemoryStore } from "../memory/memory-store.js";
+import { createMemoryTool, MEMORY_TOOL_NAME } from "../memory/memory-tool.js";
 import type { AgentEvent, AgentResult } from "./events.js";
 import { runAgent, type AgentLimits } from "./loop.js";
 import type { ModelClient } from "./model-types.js";
@@ -24,6 +27,9 @@ import {
   removeWorktree,
   type Identity,
 } from "../workspace/worktree.js";
+
+// Enough for the outline of the files that matter, small against a 200,000-token window.
+const REPO_MAP_TOKENS = 4000;
 
 export interface LocalRunOptions {
   repo: string;
@@ -103,10 +109,22 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     warning: rootInstructions.warning ?? null,
   });
 
+  // Long-term memory (a feature flag): notes on the patchwright/memory branch, read and written with
+  // Anthropic's memory tool, committed at the end of the run after the leak guard.
+  const memory = o.config.features.memory
+    ? new BranchMemoryStore({ repoDir: repo, guard: o.config.guard })
+    : undefined;
+  const memoryIndex = memory ? await memory.notesIndex() : "";
+  const tools = toolsFor(o.mode === "implement" ? "write" : "read");
+
   const loop = runAgent({
     model: o.model,
     modelName: o.modelName,
-    system: systemPrompt(o.mode, rootInstructions.text),
+    system: systemPrompt(o.mode, {
+      instructions: rootInstructions.text,
+      memoryIndex,
+      repoMap: (await buildRepoMap(root, { budgetTokens: REPO_MAP_TOKENS, query: o.instruction })).text,
+    }),
     instructionsFor: (path) => {
       const rel = relative(root, resolve(root, path)).split(sep).join("/");
       return rel.startsWith("..") || isAbsolute(rel)
@@ -114,8 +132,15 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
         : instructions.forPath(rel);
     },
     instruction: o.instruction,
-    tools: toolsFor(o.mode === "implement" ? "write" : "read"),
-    rules: policyFor(o.mode, o.config.agent.rules, { allowWorkflowChanges: o.config.workflows.allowChanges }),
+    tools: memory ? [...tools, createMemoryTool(memory)] : tools,
+    rules: policyFor(
+      o.mode,
+      [
+        ...(memory ? [{ tool: MEMORY_TOOL_NAME, pattern: "*", decision: "allow" as const }] : []),
+        ...o.config.agent.rules,
+      ],
+      { allowWorkflowChanges: o.config.workflows.allowChanges },
+    ),
     toolContext: ctx,
     limits: o.limits,
     ...(testCommand
@@ -155,6 +180,16 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       );
       blockedBy = report.findings;
     }
+  }
+  if (memory) {
+    const saved = await memory.commit(`Memory notes from run ${runId}`, o.author).catch((err: Error) => ({
+      status: "failed" as const,
+      message: err.message,
+    }));
+    if (saved.status === "blocked" || saved.status === "failed") {
+      warnings.push(`Memory notes were not saved: ${saved.message}`);
+    }
+    transcript.write({ type: "memory", status: saved.status });
   }
   transcript.write({
     type: "run_finished",

@@ -17,7 +17,17 @@ const ROLE: Record<RunMode, string> = {
  * The stable part of the prompt. Nothing volatile (times, run ids) goes in here, so the prefix can be
  * cached across turns and runs.
  */
-export function systemPrompt(mode: RunMode, instructions = ""): SystemBlock[] {
+export interface PromptContext {
+  /** The repository's instruction files (AGENTS.md, CLAUDE.md, ...), labelled. */
+  instructions?: string;
+  /** The index of long-term memory notes. */
+  memoryIndex?: string;
+  /** The repository map: file tree and symbol outline of the most relevant files. */
+  repoMap?: string;
+}
+
+export function systemPrompt(mode: RunMode, context: PromptContext = {}): SystemBlock[] {
+  const { instructions = "", memoryIndex = "", repoMap = "" } = context;
   const blocks: SystemBlock[] = [
     {
       text: [
@@ -36,6 +46,19 @@ export function systemPrompt(mode: RunMode, instructions = ""): SystemBlock[] {
       text:
         "The repository's own instructions for agents follow. Follow them where they do not conflict with " +
         `the rules above.\n\n${instructions}`,
+    });
+  }
+  if (memoryIndex) {
+    blocks.push({
+      text:
+        "Long-term memory notes about this repository, from earlier runs (read them with the memory tool; " +
+        "add what a later run should know: conventions, commands that work, pitfalls):\n\n" +
+        memoryIndex,
+    });
+  }
+  if (repoMap) {
+    blocks.push({
+      text: `A map of the repository: the most relevant files with their definitions, then the rest of the tree.\n\n${repoMap}`,
     });
   }
   // One breakpoint at the end of the stable prefix: tools, rules and the repository's instructions.

@@ -35,7 +35,10 @@ describe("the cached prefix", () => {
     const loop = runAgent({
       model,
       modelName: "claude-sonnet-4-6",
-      system: systemPrompt("answer", '<instructions file="AGENTS.md">\nBe brief.\n</instructions>'),
+      system: systemPrompt("answer", {
+        instructions: '<instructions file="AGENTS.md">\nBe brief.\n</instructions>',
+        repoMap: "a.txt\nb.txt",
+      }),
       instruction: "what is in this folder?",
       tools: toolsFor("read"),
       rules: policyFor("answer"),

@@ -67,6 +67,9 @@ describe("patchwright run on a local repository", () => {
 
     expect(result.agent).toMatchObject({ outcome: "finished", verification: "passed" });
     expect(result.files).toEqual(["greet.js"]);
+    // The repository map is in the system prompt: the file and its definitions.
+    const system = model.requests[0]!.system.map((b) => b.text).join("\n");
+    expect(system).toMatch(/greet\.js:\n\s+1: \w+ greeting/);
     expect(result.blockedBy).toEqual([]);
     expect(git(repo, ["rev-parse", "HEAD"]).trim()).toBe(before);
     expect(readFileSync(`${repo}/greet.js`, "utf8")).toContain('"hi"');
@@ -151,6 +154,37 @@ describe("patchwright run on a local repository", () => {
     expect(results[0]).toMatch(/read files with the editor/);
     expect(results[1]).toContain("PATH=");
     expect(results[1]).not.toContain("must-not-leak-into-commands");
+  });
+
+  it("keeps memory notes on the patchwright/memory branch across runs, when the feature is on", async () => {
+    const repo = repoWithTests();
+    const config = RepoConfig.parse({ features: { memory: true }, agent: { testCommand: "true" } });
+    const note: ModelResponse = {
+      model: "claude-sonnet-4-6",
+      content: [
+        {
+          type: "tool_use",
+          id: `m${++ids}`,
+          name: "memory",
+          input: {
+            command: "create",
+            path: "/memories/testing.md",
+            file_text: "Run the tests with npm test.\n",
+          },
+        },
+      ],
+      stopReason: "tool_use",
+      usage: USAGE,
+    };
+    await runLocal(
+      options(repo, new ScriptedModel([note, textResponse("Noted.")]), { config, mode: "answer" }),
+    );
+    expect(git(repo, ["show", "patchwright/memory:testing.md"])).toBe("Run the tests with npm test.\n");
+    expect(git(repo, ["status", "--porcelain"])).toBe("");
+
+    const second = new ScriptedModel([textResponse("I know how to run the tests.")]);
+    await runLocal(options(repo, second, { config, mode: "answer" }));
+    expect(second.requests[0]!.system.map((b) => b.text).join("\n")).toContain("testing.md");
   });
 
   it("refuses to start without an API key, in one sentence", async () => {

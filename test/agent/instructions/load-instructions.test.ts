@@ -64,7 +64,9 @@ describe("instruction files", () => {
   });
 
   it("go into the cached system prompt, the breakpoint after them", () => {
-    const blocks = systemPrompt("implement", '<instructions file="AGENTS.md">\nUse pnpm.\n</instructions>');
+    const blocks = systemPrompt("implement", {
+      instructions: '<instructions file="AGENTS.md">\nUse pnpm.\n</instructions>',
+    });
     expect(blocks).toHaveLength(2);
     expect(blocks[1]!.text).toContain("Use pnpm.");
     expect(blocks.map((b) => b.cache ?? false)).toEqual([false, true]);
