@@ -86,136 +86,151 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     commandTimeoutMs: o.commandTimeoutMs ?? o.config.agent.commandTimeoutSeconds * 1000,
     allowNetwork: o.config.agent.network,
   };
-  const testCommand =
-    o.mode === "implement" ? o.config.agent.testCommand.trim() || (await detectTestCommand(root)) : undefined;
-  const sandbox = isolation();
-  transcript.write({
-    type: "run_started",
-    runId,
-    mode: o.mode,
-    branch,
-    base: wt.baseSha,
-    model: o.modelName,
-    isolation: sandbox,
-  });
-
-  // The root's instructions go in the cached system prompt; a folder's join the run when it is touched.
-  const instructions = new InstructionLoader(worktreeSource(root));
-  const rootInstructions = await instructions.load("");
-  const warnings = rootInstructions.warning ? [rootInstructions.warning] : [];
-  transcript.write({
-    type: "instructions",
-    files: rootInstructions.files,
-    warning: rootInstructions.warning ?? null,
-  });
-
-  // Long-term memory (a feature flag): notes on the patchwright/memory branch, read and written with
-  // Anthropic's memory tool, committed at the end of the run after the leak guard.
-  const memory = o.config.features.memory
-    ? new BranchMemoryStore({ repoDir: repo, guard: o.config.guard })
-    : undefined;
-  const memoryIndex = memory ? await memory.notesIndex() : "";
-  const tools = toolsFor(o.mode === "implement" ? "write" : "read");
-
-  const loop = runAgent({
-    model: o.model,
-    modelName: o.modelName,
-    system: systemPrompt(o.mode, {
-      instructions: rootInstructions.text,
-      memoryIndex,
-      repoMap: (await buildRepoMap(root, { budgetTokens: REPO_MAP_TOKENS, query: o.instruction })).text,
-    }),
-    instructionsFor: (path) => {
-      const rel = relative(root, resolve(root, path)).split(sep).join("/");
-      return rel.startsWith("..") || isAbsolute(rel)
-        ? Promise.resolve({ text: "", files: [] })
-        : instructions.forPath(rel);
-    },
-    instruction: o.instruction,
-    tools: memory ? [...tools, createMemoryTool(memory)] : tools,
-    rules: policyFor(
-      o.mode,
-      [
-        ...(memory ? [{ tool: MEMORY_TOOL_NAME, pattern: "*", decision: "allow" as const }] : []),
-        ...o.config.agent.rules,
-      ],
-      { allowWorkflowChanges: o.config.workflows.allowChanges },
-    ),
-    toolContext: ctx,
-    limits: o.limits,
-    ...(testCommand
-      ? {
-          verification: {
-            command: testCommand,
-            maxAttempts: 2,
-            run: (command: string, signal: AbortSignal) =>
-              runHarnessCommand(command, { ...ctx, signal, commandTimeoutMs: 10 * 60_000 }),
-          },
-        }
-      : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  let agent: AgentResult;
-  for (;;) {
-    const next = await loop.next();
-    if (next.done) {
-      agent = next.value;
-      break;
-    }
-    transcript.write(next.value);
-    if (next.value.type === "instructions" && next.value.warning) warnings.push(next.value.warning);
-    o.onEvent?.(next.value);
-  }
-
-  let commit: string | undefined;
-  let files: string[] = [];
-  let blockedBy: Finding[] = [];
-  if (o.mode === "implement" && agent.outcome === "finished") {
-    commit = await commitAll(wt, commitMessage(o.instruction, agent, runId), o.author);
-    if (commit) {
-      files = await changedFiles(wt);
-      const report = await scan(
-        { mode: "git", range: `${wt.baseSha}..${commit}` },
-        { cwd: root, config: o.config.guard },
-      );
-      blockedBy = report.findings;
-    }
-  }
-  if (memory) {
-    const saved = await memory.commit(`Memory notes from run ${runId}`, o.author).catch((err: Error) => ({
-      status: "failed" as const,
-      message: err.message,
-    }));
-    if (saved.status === "blocked" || saved.status === "failed") {
-      warnings.push(`Memory notes were not saved: ${saved.message}`);
-    }
-    transcript.write({ type: "memory", status: saved.status });
-  }
-  transcript.write({
-    type: "run_finished",
-    runId,
-    outcome: agent.outcome,
-    commit: commit ?? null,
-    blocked: blockedBy.length,
-  });
-  await transcript.close();
-  if (!o.keep) await removeWorktree(wt);
-  for (const dir of [ctx.scratchDir, ctx.env["HOME"]])
-    if (dir) await rm(dir, { recursive: true, force: true });
-  // A run that committed nothing leaves no branch behind.
-  if (!commit) await git(repo, ["branch", "-D", branch]).catch(() => undefined);
-  return {
-    runId,
-    agent,
-    branch: commit ? branch : undefined,
-    commit,
-    files,
-    blockedBy,
-    transcriptPath: transcript.path,
-    worktree: o.keep ? root : undefined,
-    isolation: sandbox,
-    warnings,
+  // Whatever happens, the temporary worktree and folders go; a branch stays only if it holds a commit.
+  const cleanUp = async (keepBranch: boolean): Promise<void> => {
+    await transcript.close().catch(() => undefined);
+    if (!o.keep) await removeWorktree(wt).catch(() => undefined);
+    for (const dir of [ctx.scratchDir, ctx.env["HOME"]])
+      if (dir) await rm(dir, { recursive: true, force: true });
+    if (!keepBranch) await git(repo, ["branch", "-D", branch]).catch(() => undefined);
   };
+  try {
+    return await runInWorktree();
+  } catch (err) {
+    await cleanUp(false);
+    throw err;
+  }
+
+  async function runInWorktree(): Promise<LocalRunResult> {
+    const testCommand =
+      o.mode === "implement"
+        ? o.config.agent.testCommand.trim() || (await detectTestCommand(root))
+        : undefined;
+    const sandbox = isolation();
+    transcript.write({
+      type: "run_started",
+      runId,
+      mode: o.mode,
+      branch,
+      base: wt.baseSha,
+      model: o.modelName,
+      isolation: sandbox,
+    });
+
+    // The root's instructions go in the cached system prompt; a folder's join the run when it is touched.
+    const instructions = new InstructionLoader(worktreeSource(root));
+    const rootInstructions = await instructions.load("");
+    const warnings = rootInstructions.warning ? [rootInstructions.warning] : [];
+    transcript.write({
+      type: "instructions",
+      files: rootInstructions.files,
+      warning: rootInstructions.warning ?? null,
+    });
+
+    // Long-term memory (a feature flag): notes on the patchwright/memory branch, read and written with
+    // Anthropic's memory tool, committed at the end of the run after the leak guard.
+    const memory = o.config.features.memory
+      ? new BranchMemoryStore({ repoDir: repo, guard: o.config.guard })
+      : undefined;
+    const memoryIndex = memory ? await memory.notesIndex() : "";
+    const tools = toolsFor(o.mode === "implement" ? "write" : "read");
+
+    const loop = runAgent({
+      model: o.model,
+      modelName: o.modelName,
+      system: systemPrompt(o.mode, {
+        instructions: rootInstructions.text,
+        memoryIndex,
+        repoMap: (await buildRepoMap(root, { budgetTokens: REPO_MAP_TOKENS, query: o.instruction })).text,
+      }),
+      instructionsFor: (path) => {
+        const rel = relative(root, resolve(root, path)).split(sep).join("/");
+        return rel.startsWith("..") || isAbsolute(rel)
+          ? Promise.resolve({ text: "", files: [] })
+          : instructions.forPath(rel);
+      },
+      instruction: o.instruction,
+      tools: memory ? [...tools, createMemoryTool(memory)] : tools,
+      rules: policyFor(
+        o.mode,
+        [
+          ...(memory ? [{ tool: MEMORY_TOOL_NAME, pattern: "*", decision: "allow" as const }] : []),
+          ...o.config.agent.rules,
+        ],
+        { allowWorkflowChanges: o.config.workflows.allowChanges },
+      ),
+      toolContext: ctx,
+      limits: o.limits,
+      ...(testCommand
+        ? {
+            verification: {
+              command: testCommand,
+              maxAttempts: 2,
+              run: (command: string, signal: AbortSignal) =>
+                runHarnessCommand(command, { ...ctx, signal, commandTimeoutMs: 10 * 60_000 }),
+            },
+          }
+        : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    let agent: AgentResult;
+    for (;;) {
+      const next = await loop.next();
+      if (next.done) {
+        agent = next.value;
+        break;
+      }
+      transcript.write(next.value);
+      if (next.value.type === "instructions" && next.value.warning) warnings.push(next.value.warning);
+      o.onEvent?.(next.value);
+    }
+
+    let commit: string | undefined;
+    let files: string[] = [];
+    let blockedBy: Finding[] = [];
+    if (o.mode === "implement" && agent.outcome === "finished") {
+      commit = await commitAll(wt, commitMessage(o.instruction, agent, runId), o.author);
+      if (commit) {
+        files = await changedFiles(wt);
+        const report = await scan(
+          { mode: "git", range: `${wt.baseSha}..${commit}` },
+          { cwd: root, config: o.config.guard },
+        );
+        blockedBy = report.findings;
+      }
+    }
+    if (memory) {
+      const saved = await memory.commit(`Memory notes from run ${runId}`, o.author).catch((err: Error) => ({
+        status: "failed" as const,
+        message: err.message,
+      }));
+      if (saved.status === "blocked" || saved.status === "failed") {
+        warnings.push(`Memory notes were not saved: ${saved.message}`);
+      }
+      transcript.write({ type: "memory", status: saved.status });
+    }
+    transcript.write({
+      type: "run_finished",
+      runId,
+      outcome: agent.outcome,
+      commit: commit ?? null,
+      blocked: blockedBy.length,
+    });
+    // A run that committed nothing leaves no branch behind.
+    await cleanUp(commit !== undefined);
+    return {
+      runId,
+      agent,
+      branch: commit ? branch : undefined,
+      commit,
+      files,
+      blockedBy,
+      transcriptPath: transcript.path,
+      worktree: o.keep ? root : undefined,
+      isolation: sandbox,
+      warnings,
+    };
+  }
 }
 
 function slug(text: string): string {
