@@ -2,6 +2,13 @@ import { execFile } from "node:child_process";
 
 export class GitError extends Error {
   override readonly name = "GitError";
+  constructor(
+    message: string,
+    /** All that git said on standard error, for callers that must tell its failures apart. */
+    readonly stderr = "",
+  ) {
+    super(message);
+  }
 }
 
 /** Runs git with arguments (never a shell), returning stdout; a failure carries git's own first line. */
@@ -14,7 +21,7 @@ export function git(cwd: string, args: readonly string[], env: Record<string, st
       (err, stdout, stderr) => {
         if (err) {
           const reason = stderr.trim().split("\n").find(Boolean) ?? err.message;
-          reject(new GitError(`git ${args[0]} failed: ${reason}`));
+          reject(new GitError(`git ${args[0]} failed: ${reason}`, stderr.slice(0, 4000)));
         } else resolve(stdout);
       },
     );
