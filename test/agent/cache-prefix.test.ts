@@ -1,6 +1,3 @@
-import { mkdtempSync, realpathSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAgent } from "../../src/agent/loop.js";
 import type { ModelResponse } from "../../src/agent/model-types.js";
@@ -8,9 +5,9 @@ import { toApiParams } from "../../src/agent/model/anthropic-client.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
 import { policyFor } from "../../src/agent/permissions.js";
 import { systemPrompt } from "../../src/agent/system-prompt.js";
-import { scrubbedEnv } from "../../src/tools/bash.js";
 import { toolsFor } from "../../src/tools/index.js";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+import { testToolContext } from "../helpers/tool-context.js";
 
 /** What the prompt cache sees: the request in the API's order, without the breakpoint markers. */
 function cacheView(params: object): string {
@@ -42,14 +39,7 @@ describe("the cached prefix", () => {
       instruction: "what is in this folder?",
       tools: toolsFor("read"),
       rules: policyFor("answer"),
-      toolContext: {
-        root: realpathSync(root),
-        env: scrubbedEnv(process.env),
-        scratchDir: mkdtempSync(join(tmpdir(), "pw-scratch-")),
-        signal: new AbortController().signal,
-        commandTimeoutMs: 10_000,
-        allowNetwork: false,
-      },
+      toolContext: testToolContext(root),
       limits: { maxTurns: 10, maxCostUsd: 5, timeoutMs: 60_000 },
     });
     while (!(await loop.next()).done);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AgentEvent, AgentResult } from "../../src/agent/events.js";
@@ -10,9 +9,9 @@ import { historyProblems } from "../../src/agent/context/history.js";
 import { estimateTokens } from "../../src/agent/context/token-count.js";
 import { InstructionLoader, worktreeSource } from "../../src/agent/instructions/load-instructions.js";
 import { policyFor } from "../../src/agent/permissions.js";
-import { scrubbedEnv } from "../../src/tools/bash.js";
 import { toolsFor } from "../../src/tools/index.js";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+import { testToolContext } from "../helpers/tool-context.js";
 
 const USAGE = { inputTokens: 1000, outputTokens: 100, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 let ids = 0;
@@ -42,14 +41,7 @@ function options(root: string, model: ScriptedModel, over: Partial<AgentOptions>
     instruction: "make the greeting friendlier",
     tools: toolsFor("write"),
     rules: policyFor("implement"),
-    toolContext: {
-      root: realpathSync(root),
-      env: scrubbedEnv(process.env),
-      scratchDir: mkdtempSync(join(tmpdir(), "pw-scratch-")),
-      signal: new AbortController().signal,
-      commandTimeoutMs: 10_000,
-      allowNetwork: false,
-    },
+    toolContext: testToolContext(root),
     limits: { maxTurns: 20, maxCostUsd: 5, timeoutMs: 60_000 },
     ...over,
   };
