@@ -170,6 +170,22 @@ const ANTHROPIC_TOOL_NAMES = {
   memory_20250818: "memory",
 } as const;
 
+/** The inputs the text editor and the memory tool share (view, create, str_replace, insert). */
+const FILE_EDIT_PROPERTIES = {
+  view_range: {
+    type: "array",
+    items: { type: "integer" },
+    minItems: 2,
+    maxItems: 2,
+    description: "view: [first, last] line, 1-based; last may be -1 for the end of the file.",
+  },
+  file_text: { type: "string", description: "create: the file's content." },
+  old_str: { type: "string", description: "str_replace: the exact text to replace." },
+  new_str: { type: "string", description: "str_replace: the replacement text." },
+  insert_line: { type: "integer", description: "insert: the line after which to insert." },
+  insert_text: { type: "string", description: "insert: the text to insert." },
+} as const;
+
 /** Custom-tool equivalents of the Anthropic-defined tools, for endpoints without them. */
 const CUSTOM_EQUIVALENTS: Record<keyof typeof ANTHROPIC_TOOL_NAMES, { description: string; schema: object }> =
   {
@@ -195,18 +211,7 @@ const CUSTOM_EQUIVALENTS: Record<keyof typeof ANTHROPIC_TOOL_NAMES, { descriptio
         properties: {
           command: { type: "string", enum: ["view", "create", "str_replace", "insert"] },
           path: { type: "string", description: "Path of the file or directory." },
-          file_text: { type: "string", description: "create: the new file's content." },
-          old_str: { type: "string", description: "str_replace: the exact text to replace." },
-          new_str: { type: "string", description: "str_replace: the replacement text." },
-          insert_line: { type: "integer", description: "insert: the line after which to insert." },
-          insert_text: { type: "string", description: "insert: the text to insert." },
-          view_range: {
-            type: "array",
-            items: { type: "integer" },
-            minItems: 2,
-            maxItems: 2,
-            description: "view: [first, last] line, 1-based; last may be -1 for the end of the file.",
-          },
+          ...FILE_EDIT_PROPERTIES,
         },
         required: ["command", "path"],
       },
@@ -225,18 +230,7 @@ const CUSTOM_EQUIVALENTS: Record<keyof typeof ANTHROPIC_TOOL_NAMES, { descriptio
             enum: ["view", "create", "str_replace", "insert", "delete", "rename"],
           },
           path: { type: "string", description: "A path under /memories." },
-          view_range: {
-            type: "array",
-            items: { type: "integer" },
-            minItems: 2,
-            maxItems: 2,
-            description: "view: [first, last] line, 1-based; last may be -1 for the end of the file.",
-          },
-          file_text: { type: "string", description: "create: the file's content." },
-          old_str: { type: "string", description: "str_replace: the exact text to replace." },
-          new_str: { type: "string", description: "str_replace: the replacement text." },
-          insert_line: { type: "integer", description: "insert: the line after which to insert." },
-          insert_text: { type: "string", description: "insert: the text to insert." },
+          ...FILE_EDIT_PROPERTIES,
           old_path: { type: "string", description: "rename: the current path." },
           new_path: { type: "string", description: "rename: the new path." },
         },
