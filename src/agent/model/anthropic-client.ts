@@ -191,8 +191,8 @@ const CUSTOM_EQUIVALENTS: Record<keyof typeof ANTHROPIC_TOOL_NAMES, { descriptio
   {
     bash_20250124: {
       description:
-        "Run a command in a persistent bash shell (state such as the working directory carries over between calls). " +
-        "Set restart to true to start a fresh shell.",
+        "Run a command with bash in the repository. Each call is a fresh shell: cd and exports do not carry " +
+        "over. restart: true only acknowledges.",
       schema: {
         type: "object",
         properties: {
