@@ -6,19 +6,20 @@
 // rewrites the history. A request without tools whose system prompt asks for a summary is the loop's
 // compaction call: it gets a short scripted summary. `startRound({ caching })` starts a run with an empty
 // cache; with caching off, cache_control markers are ignored and everything is uncached input.
-// Bounded: bodies over MAX_BODY_BYTES get 413, more than `maxRequests` requests per round get 400.
-import { Buffer } from "node:buffer";
+// Bounded: bodies over 64 MiB get 413 (receiveMessages), more than `maxRequests` requests per round get 400.
 import http from "node:http";
-import { pieces, resultsCameBack, sse, stream } from "../harness/fake-model.mjs";
+import {
+  apiError,
+  parseBody,
+  pieces,
+  receiveMessages,
+  resultsCameBack,
+  sse,
+  stream,
+} from "../harness/fake-model.mjs";
 import { firstDifference, PromptCache } from "./cache-model.mjs";
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const TOOL_ID = /^toolu_bench_(\d+)_\d+$/;
-
-function apiError(res, status, type, message) {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ type: "error", error: { type, message } }));
-}
 
 /** The turn this request asks for: one after the turn of the latest scripted tool_use. */
 function turnOf(messages) {
@@ -141,30 +142,9 @@ export async function startCacheServer({ turns, maxRequests }) {
   };
 
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method !== "POST" || path !== "/v1/messages") {
-      req.resume();
-      return apiError(res, 404, "not_found_error", `${req.method} ${path} is not served here`);
-    }
-    const chunks = [];
-    let bytes = 0;
-    let refused = false;
-    req.on("data", (chunk) => {
-      bytes += chunk.length;
-      if (bytes > MAX_BODY_BYTES && !refused) {
-        refused = true;
-        apiError(res, 413, "request_too_large", `the body passed ${MAX_BODY_BYTES} bytes`);
-      }
-      if (!refused) chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (refused) return;
-      let body;
-      try {
-        body = JSON.parse(Buffer.concat(chunks, bytes).toString("utf8"));
-      } catch {
-        return apiError(res, 400, "invalid_request_error", "the body is not JSON");
-      }
+    receiveMessages(req, res, (raw, bytes) => {
+      const body = parseBody(res, raw);
+      if (body === undefined) return;
       try {
         handle(res, body, bytes);
       } catch (error) {

@@ -24,9 +24,45 @@ export function pieces(text, size) {
   return out.length > 0 ? out : [""];
 }
 
-function apiError(res, status, type, message) {
+export function apiError(res, status, type, message) {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify({ type: "error", error: { type, message } }));
+}
+
+/**
+ * Reads a `POST /v1/messages` body, bounded by MAX_BODY_BYTES; answers 404 and 413 itself. Calls
+ * `onBody(raw, bytes)` with the whole body; `parseBody(res, raw)` parses it, answering 400 when it is not
+ * JSON.
+ */
+export function receiveMessages(req, res, onBody) {
+  const path = (req.url ?? "").split("?")[0];
+  if (req.method !== "POST" || path !== "/v1/messages") {
+    req.resume();
+    return apiError(res, 404, "not_found_error", `${req.method} ${path} is not served here`);
+  }
+  const chunks = [];
+  let bytes = 0;
+  let refused = false;
+  req.on("data", (chunk) => {
+    bytes += chunk.length;
+    if (bytes > MAX_BODY_BYTES && !refused) {
+      refused = true;
+      apiError(res, 413, "request_too_large", `the body passed ${MAX_BODY_BYTES} bytes`);
+    }
+    if (!refused) chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (!refused) onBody(Buffer.concat(chunks, bytes), bytes);
+  });
+}
+
+export function parseBody(res, raw) {
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    apiError(res, 400, "invalid_request_error", "the body is not JSON");
+    return undefined;
+  }
 }
 
 /** Did the last user message carry a tool_result for every tool_use of the previous turn? */
@@ -107,24 +143,7 @@ export async function startFakeModel({ turns, maxRequests }) {
   let records = [];
   const server = http.createServer((req, res) => {
     const receivedAt = now();
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method !== "POST" || path !== "/v1/messages") {
-      req.resume();
-      return apiError(res, 404, "not_found_error", `${req.method} ${path} is not served here`);
-    }
-    const chunks = [];
-    let bytes = 0;
-    let refused = false;
-    req.on("data", (chunk) => {
-      bytes += chunk.length;
-      if (bytes > MAX_BODY_BYTES && !refused) {
-        refused = true;
-        apiError(res, 413, "request_too_large", `the body passed ${MAX_BODY_BYTES} bytes`);
-      }
-      if (!refused) chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (refused) return;
+    receiveMessages(req, res, (raw, bytes) => {
       const bodyAt = now();
       const record = { n: records.length + 1, bytes, receivedAt, bodyAt };
       records.push(record);
@@ -132,12 +151,10 @@ export async function startFakeModel({ turns, maxRequests }) {
         record.status = 400;
         return apiError(res, 400, "invalid_request_error", `more than ${maxRequests} requests in one round`);
       }
-      let body;
-      try {
-        body = JSON.parse(Buffer.concat(chunks, bytes).toString("utf8"));
-      } catch {
+      const body = parseBody(res, raw);
+      if (body === undefined) {
         record.status = 400;
-        return apiError(res, 400, "invalid_request_error", "the body is not JSON");
+        return;
       }
       const messages = Array.isArray(body.messages) ? body.messages : [];
       const turn = messages.filter((m) => m.role === "assistant").length + 1;
