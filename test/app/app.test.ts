@@ -81,6 +81,15 @@ function acknowledgement(trackingId: number, existing: object[] = []): void {
     .reply(200, {});
 }
 
+/** Answers the one comment patchwright posts on an issue; returns a getter for its body. */
+function replyOn(issue = 1): () => string {
+  let body = "";
+  githubApi()
+    .post(`${REPO}/issues/${issue}/comments`, (b: { body: string }) => ((body = b.body), true))
+    .reply(201, { id: 1, html_url: "u" });
+  return () => body;
+}
+
 function withInstallation(payload: Record<string, unknown>): Record<string, unknown> {
   return { ...payload, installation: { id: 42, node_id: "x" } };
 }
@@ -186,12 +195,9 @@ describe("the App, on a mention", () => {
       roleName: "triage",
       config: "permissions:\n  replyToUnauthorized: true\n",
     });
-    let reply = "";
-    githubApi()
-      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
-      .reply(201, { id: 1, html_url: "u" });
+    const reply = replyOn();
     await polite.receive("issue_comment", commentEvent("@patchwright delete everything"));
-    expect(reply).toMatch(/only for people with write access/);
+    expect(reply()).toMatch(/only for people with write access/);
     expectAllNockDone();
   });
 
@@ -224,21 +230,15 @@ describe("the App, on a mention", () => {
     const h = await harness();
     mockInstallationToken();
     repository({ permission: "admin" });
-    let help = "";
-    githubApi()
-      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((help = b.body), true))
-      .reply(201, { id: 1, html_url: "u" });
+    const help = replyOn();
     await h.receive("issue_comment", commentEvent("@patchwright help"));
-    expect(help).toContain("/plan");
-    expect(help).toContain("approve");
+    expect(help()).toContain("/plan");
+    expect(help()).toContain("approve");
 
     repository({ config: "review:\n  auto: yes please\n" });
-    let complaint = "";
-    githubApi()
-      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((complaint = b.body), true))
-      .reply(201, { id: 2, html_url: "u" });
+    const complaint = replyOn();
     await h.receive("issue_comment", commentEvent("@patchwright fix it"));
-    expect(complaint).toMatch(/\.github\/patchwright\.yml: `review\.auto`/);
+    expect(complaint()).toMatch(/\.github\/patchwright\.yml: `review\.auto`/);
     expect(h.outcomes.map((o) => o.status)).toEqual(["replied", "replied"]);
     expectAllNockDone();
   });
@@ -251,13 +251,10 @@ describe("the App, on a mention", () => {
       permission: "write",
       config: "guard:\n  forbiddenTerms: [falcon]\ntrigger:\n  label: falcon\n",
     });
-    let help = "";
-    githubApi()
-      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((help = b.body), true))
-      .reply(201, { id: 1, html_url: "u" });
+    const help = replyOn();
     await h.receive("issue_comment", commentEvent("@patchwright help"));
-    expect(help).toMatch(/withheld this message.*forbidden-term/);
-    expect(help).not.toContain("falcon");
+    expect(help()).toMatch(/withheld this message.*forbidden-term/);
+    expect(help()).not.toContain("falcon");
     expectAllNockDone();
   });
 });
@@ -332,12 +329,9 @@ describe("the App, on pull requests", () => {
     (comment["comment"] as { body: string }).body = "@patchwright rename this variable";
     mockInstallationToken();
     repository({ permission: "write" });
-    let refusal = "";
-    githubApi()
-      .post(`${REPO}/issues/${pr.number}/comments`, (b: { body: string }) => ((refusal = b.body), true))
-      .reply(201, { id: 1, html_url: "u" });
+    const refusal = replyOn(pr.number);
     await h.receive("pull_request_review_comment", comment);
-    expect(refusal).toMatch(/cannot push to a pull request from a fork/);
+    expect(refusal()).toMatch(/cannot push to a pull request from a fork/);
 
     (comment["comment"] as { body: string; id: number }).body = "@patchwright /review";
     (comment["comment"] as { id: number }).id += 1;
