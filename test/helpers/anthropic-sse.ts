@@ -6,7 +6,16 @@ import type { ContentBlock } from "../../src/agent/model-types.js";
  */
 export function streamedMessage(
   content: ContentBlock[],
-  opts: { stopReason?: string; inputTokens?: number; outputTokens?: number; model?: string } = {},
+  opts: {
+    stopReason?: string;
+    inputTokens?: number;
+    outputTokens?: number;
+    cacheCreationTokens?: number;
+    cacheReadTokens?: number;
+    model?: string;
+    /** Send a `ping` after the start, as the API does now and then. */
+    ping?: boolean;
+  } = {},
 ): string {
   const events: [string, unknown][] = [
     [
@@ -21,10 +30,18 @@ export function streamedMessage(
           content: [],
           stop_reason: null,
           stop_sequence: null,
-          usage: { input_tokens: opts.inputTokens ?? 100, output_tokens: 1 },
+          usage: {
+            input_tokens: opts.inputTokens ?? 100,
+            output_tokens: 1,
+            ...(opts.cacheCreationTokens !== undefined
+              ? { cache_creation_input_tokens: opts.cacheCreationTokens }
+              : {}),
+            ...(opts.cacheReadTokens !== undefined ? { cache_read_input_tokens: opts.cacheReadTokens } : {}),
+          },
         },
       },
     ],
+    ...(opts.ping ? ([["ping", { type: "ping" }]] as [string, unknown][]) : []),
   ];
   content.forEach((block, index) => {
     if (block.type === "text") {
@@ -94,6 +111,11 @@ export function streamedMessage(
     ],
     ["message_stop", { type: "message_stop" }],
   );
+  return serverSentEvents(events);
+}
+
+/** Server-sent events as the Messages API writes them, for streams a test builds event by event. */
+export function serverSentEvents(events: [event: string, data: unknown][]): string {
   return events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join("");
 }
 

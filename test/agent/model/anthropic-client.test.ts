@@ -4,123 +4,25 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createAnthropicClient, createModelClient } from "../../../src/agent/model/anthropic-client.js";
 import { costUsd } from "../../../src/agent/model/prices.js";
 import { ModelError, type ModelRequest } from "../../../src/agent/model-types.js";
+import { serverSentEvents, SSE_HEADERS, streamedMessage } from "../../helpers/anthropic-sse.js";
+import { failure } from "../../helpers/model-failure.js";
 
 const API = "https://api.anthropic.com";
 const KEY = "test-key-never-to-be-shown-4f9a2c";
 
-type Sse = [event: string, data: unknown][];
-
-function sse(events: Sse): string {
-  return events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join("");
-}
-
-const SSE_HEADERS = { "content-type": "text/event-stream" };
-
 /** A streamed reply: text in pieces, then a tool_use whose JSON input arrives in pieces. */
 function toolTurn(): string {
-  return sse([
+  return streamedMessage(
     [
-      "message_start",
-      {
-        type: "message_start",
-        message: {
-          id: "msg_1",
-          type: "message",
-          role: "assistant",
-          model: "claude-sonnet-4-6",
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: {
-            input_tokens: 100,
-            output_tokens: 1,
-            cache_creation_input_tokens: 20,
-            cache_read_input_tokens: 50,
-          },
-        },
-      },
+      { type: "text", text: "Hello" },
+      { type: "tool_use", id: "toolu_1", name: "bash", input: { command: "ls -la" } },
     ],
-    ["ping", { type: "ping" }],
-    [
-      "content_block_start",
-      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
-    ],
-    [
-      "content_block_delta",
-      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hel" } },
-    ],
-    [
-      "content_block_delta",
-      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "lo" } },
-    ],
-    ["content_block_stop", { type: "content_block_stop", index: 0 }],
-    [
-      "content_block_start",
-      {
-        type: "content_block_start",
-        index: 1,
-        content_block: { type: "tool_use", id: "toolu_1", name: "bash", input: {} },
-      },
-    ],
-    [
-      "content_block_delta",
-      { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"comm' } },
-    ],
-    [
-      "content_block_delta",
-      {
-        type: "content_block_delta",
-        index: 1,
-        delta: { type: "input_json_delta", partial_json: 'and": "ls -la"}' },
-      },
-    ],
-    ["content_block_stop", { type: "content_block_stop", index: 1 }],
-    [
-      "message_delta",
-      {
-        type: "message_delta",
-        delta: { stop_reason: "tool_use", stop_sequence: null },
-        usage: { output_tokens: 50 },
-      },
-    ],
-    ["message_stop", { type: "message_stop" }],
-  ]);
+    { inputTokens: 100, cacheCreationTokens: 20, cacheReadTokens: 50, outputTokens: 50, ping: true },
+  );
 }
 
 function textTurn(text: string): string {
-  return sse([
-    [
-      "message_start",
-      {
-        type: "message_start",
-        message: {
-          id: "msg_2",
-          type: "message",
-          role: "assistant",
-          model: "claude-sonnet-4-6",
-          content: [],
-          stop_reason: null,
-          stop_sequence: null,
-          usage: { input_tokens: 10, output_tokens: 1 },
-        },
-      },
-    ],
-    [
-      "content_block_start",
-      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
-    ],
-    ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } }],
-    ["content_block_stop", { type: "content_block_stop", index: 0 }],
-    [
-      "message_delta",
-      {
-        type: "message_delta",
-        delta: { stop_reason: "end_turn", stop_sequence: null },
-        usage: { output_tokens: 3 },
-      },
-    ],
-    ["message_stop", { type: "message_stop" }],
-  ]);
+  return streamedMessage([{ type: "text", text }], { inputTokens: 10, outputTokens: 3 });
 }
 
 function apiError(type: string, message: string) {
@@ -149,15 +51,6 @@ function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
 
 function client(extra: Parameters<typeof createAnthropicClient>[0] = {}) {
   return createAnthropicClient({ apiKey: KEY, env: {}, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ModelError);
-  return error as ModelError;
 }
 
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug"] as const;
@@ -210,7 +103,7 @@ describe("createAnthropicClient: streaming", () => {
   });
 
   it("ignores thinking blocks", async () => {
-    const body = sse([
+    const body = serverSentEvents([
       [
         "message_start",
         {
@@ -548,7 +441,7 @@ describe("createAnthropicClient: errors", () => {
 
   it("an error event inside the stream", async () => {
     const body =
-      sse([
+      serverSentEvents([
         [
           "message_start",
           {
@@ -565,7 +458,7 @@ describe("createAnthropicClient: errors", () => {
             },
           },
         ],
-      ]) + sse([["error", apiError("overloaded_error", "Overloaded")]]);
+      ]) + serverSentEvents([["error", apiError("overloaded_error", "Overloaded")]]);
     nock(API).post("/v1/messages").reply(200, body, SSE_HEADERS);
     const error = await failure(client().send(request()));
     expect(error.kind).toBe("overloaded");
@@ -937,7 +830,7 @@ describe("createModelClient: bedrock", () => {
   });
 
   it("an error event inside Bedrock's stream", async () => {
-    const body = eventStream(sse([["error", apiError("overloaded_error", "Overloaded")]]));
+    const body = eventStream(serverSentEvents([["error", apiError("overloaded_error", "Overloaded")]]));
     nock(BEDROCK).post(BEDROCK_PATH).reply(200, body, EVENTSTREAM_HEADERS);
     const error = await failure(bedrock().send(request({ model: BEDROCK_MODEL })));
     expect(error.kind).toBe("overloaded");

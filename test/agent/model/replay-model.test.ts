@@ -10,6 +10,7 @@ import {
   textResponse,
 } from "../../../src/agent/model/replay-model.js";
 import { ModelError, type ModelRequest, type ModelResponse } from "../../../src/agent/model-types.js";
+import { failure } from "../../helpers/model-failure.js";
 
 function request(text = "go"): ModelRequest {
   return {
@@ -41,15 +42,6 @@ const transcript = [
 ]
   .map((r) => JSON.stringify(r))
   .join("\n");
-
-async function failure(promise: Promise<unknown>): Promise<ModelError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ModelError);
-  return error as ModelError;
-}
 
 describe("TranscriptRecord", () => {
   it("checks model records and passes other events through", () => {
