@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
-import { redactSecrets, scan } from "../guard/scan.js";
+import { createRedactor, scan } from "../guard/scan.js";
 import { policyFor } from "./permissions.js";
 import { isolation, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
 import { toolsFor } from "../tools/index.js";
@@ -74,8 +74,9 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   const branch = await freeBranchName(repo, `${o.config.branchPrefix}${slug(o.instruction)}-${runId}`);
   const wt = await createWorktree(repo, o.base ?? "HEAD", branch);
   // Inside .git: never committed, never in the worktree the model can read.
-  const transcript = await Transcript.open(join(gitDir, "patchwright", "runs", `${runId}.jsonl`), (t) =>
-    redactSecrets(t, o.config.guard),
+  const transcript = await Transcript.open(
+    join(gitDir, "patchwright", "runs", `${runId}.jsonl`),
+    createRedactor(o.config.guard),
   );
   const root = await realpath(wt.path);
   const ctx = {

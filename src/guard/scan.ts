@@ -55,9 +55,13 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
   return out.report();
 }
 
-/** A text with every value the guard would report replaced by `[redacted rule-id]`. */
-export function redactSecrets(text: string, config: GuardConfig): string {
-  return new Guard(ALL_RULES, config).redact(text);
+/**
+ * A function replacing every value the guard would report with `[redacted rule-id]`. It compiles the
+ * rules once: build it once per run and call it for every line (a transcript, a log).
+ */
+export function createRedactor(config: GuardConfig): (text: string) => string {
+  const guard = new Guard(ALL_RULES, config);
+  return (text) => guard.redact(text);
 }
 
 /** Scans one outbound text (a PR body, a comment) in memory. */
