@@ -54657,14 +54657,7 @@ var Guard2 = class {
    * file, binary ones included.
    */
   scanPath(path, where2, commit) {
-    const block = {
-      text: path,
-      path,
-      where: where2,
-      firstLine: 1,
-      firstColumn: 1,
-      ...commit ? { commit } : {}
-    };
+    const block = textBlock(path, where2, path, commit);
     const hits = this.termHits(path).map((h) => ({ ...h, message: `${h.message} in a file path` }));
     if (this.keyStore(path) && !this.off.has(KEY_STORE_FILE.id)) {
       hits.push({
@@ -54682,7 +54675,7 @@ var Guard2 = class {
    * transcripts, which must never hold a secret).
    */
   redact(text) {
-    const block = { text, path: "", where: "text", firstLine: 1, firstColumn: 1 };
+    const block = textBlock(text, "text");
     const hits = dropShadowed([...this.ruleHits(block), ...this.termHits(text)]).sort(
       (a, b) => b.index - a.index
     );

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { LineIndex, type Block } from "./block.js";
+import { LineIndex, textBlock, type Block } from "./block.js";
 import type { GuardConfig } from "./config.js";
 import { shannonEntropy } from "./entropy.js";
 import type { Finding, Where } from "./finding.js";
@@ -88,14 +88,7 @@ export class Guard {
    * file, binary ones included.
    */
   scanPath(path: string, where: Where, commit?: string): Finding[] {
-    const block: Block = {
-      text: path,
-      path,
-      where,
-      firstLine: 1,
-      firstColumn: 1,
-      ...(commit ? { commit } : {}),
-    };
+    const block = textBlock(path, where, path, commit);
     const hits = this.termHits(path).map((h) => ({ ...h, message: `${h.message} in a file path` }));
     if (this.keyStore(path) && !this.off.has(KEY_STORE_FILE.id)) {
       hits.push({
@@ -114,7 +107,7 @@ export class Guard {
    * transcripts, which must never hold a secret).
    */
   redact(text: string): string {
-    const block: Block = { text, path: "", where: "text", firstLine: 1, firstColumn: 1 };
+    const block = textBlock(text, "text");
     const hits = dropShadowed([...this.ruleHits(block), ...this.termHits(text)]).sort(
       (a, b) => b.index - a.index,
     );
