@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { loadBaseline } from "../guard/baseline.js";
 import { formatJson } from "../guard/format/format-json.js";
@@ -7,6 +6,7 @@ import { formatText } from "../guard/format/format-text.js";
 import { loadGuardConfig } from "../guard/load-config.js";
 import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
+import { git } from "../workspace/git.js";
 import type { CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -32,7 +32,13 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     if (!["text", "json", "sarif"].includes(opts.format)) {
       throw new ScanError(`--format must be text, json or sarif, not "${opts.format}"`);
     }
-    const repoRoot = target.mode === "pack" ? target.dir : (gitTopLevel(io.cwd) ?? io.cwd);
+    const repoRoot =
+      target.mode === "pack"
+        ? target.dir
+        : await git(io.cwd, ["rev-parse", "--show-toplevel"]).then(
+            (out) => out.trim(),
+            () => io.cwd,
+          );
     const { config, warnings } = await loadGuardConfig({
       file: opts.config,
       repoRoot,
@@ -75,14 +81,4 @@ function chooseTarget(paths: string[], opts: ScanOptions): ScanTarget {
   if (opts.pack !== undefined) return { mode: "pack", dir: typeof opts.pack === "string" ? opts.pack : "." };
   if (opts.text !== undefined) return { mode: "text" };
   return { mode: "paths", paths: paths.length ? paths : ["."] };
-}
-
-function gitTopLevel(cwd: string): string | undefined {
-  try {
-    return execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd, stdio: ["ignore", "pipe", "ignore"] })
-      .toString()
-      .trim();
-  } catch {
-    return undefined;
-  }
 }
