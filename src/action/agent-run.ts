@@ -1,10 +1,14 @@
 import { readFile } from "node:fs/promises";
+import { DEFAULT_MODEL } from "../agent/model/default-model.js";
+import type { ModelClient } from "../agent/model-types.js";
 import type { RepoConfig } from "../config/schema.js";
+import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { rulesRouter } from "../request/route-intent.js";
 import type { RunRequest } from "../request/run-request.js";
+import { createRunExecutor } from "../runs/execute-run.js";
 import { handleEvent, type FrontDoorLog, type Outcome } from "../runs/front-door.js";
-import { notBuiltExecutor } from "../runs/not-built-executor.js";
+import type { RunReport } from "../runs/report.js";
 import type { RunQueue } from "../runs/run-queue.js";
 
 export interface AgentInputs {
@@ -23,18 +27,30 @@ export interface AgentContext {
   eventPath: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
   octokit: OctokitLike;
+  /** The workflow's token: for git, in a header; never given to the agent. */
+  token: string;
   /** The login the workflow's token acts as (github-actions[bot] for GITHUB_TOKEN). */
   botLogin: string;
+  model: ModelClient;
+  /** The job's checkout (GITHUB_WORKSPACE), where the run works. */
+  workspace: string;
+  /** The repository's git URL; by default `${GITHUB_SERVER_URL}/owner/name.git`. */
+  gitUrl?: string;
+  /** Cancelled when the workflow run is. */
+  signal?: AbortSignal;
   newRunId: () => string;
   now: () => Date;
   log: FrontDoorLog;
 }
 
 export interface AgentResult {
-  conclusion: "skipped" | "replied" | "duplicate" | "not_implemented";
+  /** skipped, replied or duplicate when no run happened; otherwise the run's outcome. */
+  conclusion: "skipped" | "replied" | "duplicate" | RunReport["outcome"];
   runKind: string;
-  /** One sentence for the log and the job summary. */
+  /** One sentence for the log. */
   notice: string;
+  /** The run's report, when a run happened: the job summary and the outputs come from it. */
+  report?: RunReport;
 }
 
 /** The Action's mention/prompt mode: the same front door as the App, with the run carried out inline. */
@@ -71,15 +87,35 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
     },
   );
 
-  const execute = notBuiltExecutor(() => Promise.resolve(ctx.octokit), ctx.log);
-  for (const request of queued) await execute(request, new AbortController().signal);
+  let report: RunReport | undefined;
+  if (queued.length > 0) {
+    const execute = createRunExecutor({
+      octokitFor: () => Promise.resolve(ctx.octokit),
+      // A workflow token lives as long as the job: the same one is fresh enough for every push.
+      tokenFor: () => Promise.resolve(ctx.token),
+      remoteUrlFor: (r) => ctx.gitUrl ?? `${server}/${r.repository.owner}/${r.repository.name}.git`,
+      checkout: ctx.workspace,
+      model: ctx.model,
+      defaultModel: DEFAULT_MODEL,
+      botLogin: ctx.botLogin,
+      author: await botIdentity(ctx.octokit, ctx.botLogin),
+      env: ctx.env,
+      now: ctx.now,
+      log: ctx.log,
+      serverUrl: server,
+      ...(runId ? { followUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {}),
+      onReport: (_request, r) => (report = r),
+    });
+    for (const request of queued) await execute(request, ctx.signal ?? new AbortController().signal);
+  }
 
   switch (outcome.status) {
     case "queued":
       return {
-        conclusion: "not_implemented",
+        conclusion: report?.outcome ?? "failed",
         runKind: outcome.request.kind,
-        notice: `patchwright understood a ${outcome.request.kind} request, but this version cannot carry it out yet: nothing was changed.`,
+        notice: report ? `patchwright ${report.headline}` : "patchwright did not report on the run.",
+        ...(report ? { report } : {}),
       };
     case "duplicate":
       return { conclusion: "duplicate", runKind: "", notice: "patchwright already answered this trigger." };

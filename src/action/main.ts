@@ -3,7 +3,9 @@ import { Octokit } from "@octokit/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { randomUUID } from "node:crypto";
+import { createModelClient } from "../agent/model/anthropic-client.js";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
+import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { runAgentAction, type AgentInputs } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
@@ -40,23 +42,44 @@ async function main(): Promise<void> {
     forbiddenTerms: terms,
     configPath: core.getInput("config_path"),
   };
+  const apiKey = core.getInput("anthropic_api_key");
+  if (apiKey) core.setSecret(apiKey);
+  // The key reaches the model client only: the agent's commands get a scrubbed environment.
+  const modelEnv = apiKey ? { ...process.env, ANTHROPIC_API_KEY: apiKey } : process.env;
+  // A cancelled workflow run sends SIGINT, then SIGTERM: the run stops and says so before the runner kills it.
+  const cancelled = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => cancelled.abort(new Error("the workflow run was cancelled")));
+  const octokit = createOctokit(token);
   const result = await runAgentAction(inputs, {
     eventName: process.env["GITHUB_EVENT_NAME"] ?? "",
     eventPath: process.env["GITHUB_EVENT_PATH"],
     env: process.env,
-    octokit: createOctokit(token),
+    octokit,
+    token,
     botLogin: core.getInput("bot_login") || "github-actions[bot]",
+    model: createModelClient({ provider: "anthropic", env: modelEnv }),
+    workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
+    signal: cancelled.signal,
     newRunId: randomUUID,
     now: () => new Date(),
     log: { info: (m) => core.info(m), warn: (m) => core.warning(m) },
   });
   core.notice(result.notice);
+  const report = result.report;
   core.setOutput("conclusion", result.conclusion);
   core.setOutput("run_kind", result.runKind);
-  for (const name of ["branch", "pr_number", "pr_url"]) core.setOutput(name, "");
-  core.setOutput("cost_usd", "0");
-  if (process.env["GITHUB_STEP_SUMMARY"])
-    await core.summary.addRaw(`### patchwright\n\n${result.notice}\n`).write();
+  core.setOutput("branch", report?.branch ?? "");
+  core.setOutput("pr_number", report?.pullRequest ? String(report.pullRequest.number) : "");
+  core.setOutput("pr_url", report?.pullRequest?.url ?? "");
+  core.setOutput("cost_usd", (report?.agent?.costUsd ?? 0).toFixed(4));
+  if (process.env["GITHUB_STEP_SUMMARY"]) {
+    await core.summary
+      .addRaw(report ? renderReport(report) : `### patchwright\n\n${result.notice}\n`)
+      .write();
+  }
+  // The job fails when the work asked for was not done, so a workflow can tell.
+  if (report && ["failed", "blocked", "limit"].includes(report.outcome)) core.setFailed(result.notice);
 }
 
 function createOctokit(token: string): OctokitLike {

@@ -7,7 +7,7 @@ import type { Finding } from "../guard/finding.js";
 import { createRedactor, scan } from "../guard/scan.js";
 import { policyFor } from "./permissions.js";
 import { isolation, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
-import { toolsFor } from "../tools/index.js";
+import { toolsFor, type AnyTool } from "../tools/index.js";
 import { detectTestCommand } from "./detect-test-command.js";
 import { InstructionLoader, worktreeSource } from "./instructions/load-instructions.js";
 import { buildRepoMap } from "./repo-map/index.js";
@@ -19,6 +19,7 @@ import type { ModelClient } from "./model-types.js";
 import { systemPrompt, type RunMode } from "./system-prompt.js";
 import { Transcript } from "./transcript.js";
 import { git } from "../workspace/git.js";
+import { slug } from "../workspace/branch-name.js";
 import {
   changedFiles,
   commitAll,
@@ -33,7 +34,19 @@ const REPO_MAP_TOKENS = 4000;
 
 export interface LocalRunOptions {
   repo: string;
+  /** What was asked: names the branch and the commit. */
   instruction: string;
+  /** The run's first message to the model, when it says more than the instruction (quoted context). */
+  prompt?: string;
+  /** The commit's subject, when not the instruction's first line. */
+  commitTitle?: string;
+  /** Lines at the end of the commit message, such as `Co-authored-by:`. */
+  trailers?: string[];
+  /** The local branch the run commits on; by default a free name from the prefix and instruction. */
+  branch?: string;
+  runId?: string;
+  /** Tools the surface adds (a progress checklist), each allowed for any input. */
+  extraTools?: AnyTool[];
   mode: RunMode;
   base?: string;
   model: ModelClient;
@@ -70,8 +83,9 @@ export interface LocalRunResult {
 export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   const repo = (await git(resolve(o.repo), ["rev-parse", "--show-toplevel"])).trim();
   const gitDir = resolve(repo, (await git(repo, ["rev-parse", "--git-common-dir"])).trim());
-  const runId = randomUUID().slice(0, 8);
-  const branch = await freeBranchName(repo, `${o.config.branchPrefix}${slug(o.instruction)}-${runId}`);
+  const runId = o.runId ?? randomUUID().slice(0, 8);
+  const branch =
+    o.branch ?? (await freeBranchName(repo, `${o.config.branchPrefix}${slug(o.instruction)}-${runId}`));
   const wt = await createWorktree(repo, o.base ?? "HEAD", branch);
   // Inside .git: never committed, never in the worktree the model can read.
   const transcript = await Transcript.open(
@@ -134,7 +148,8 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       ? new BranchMemoryStore({ repoDir: repo, guard: o.config.guard })
       : undefined;
     const memoryIndex = memory ? await memory.notesIndex() : "";
-    const tools = toolsFor(o.mode === "implement" ? "write" : "read");
+    const extra = o.extraTools ?? [];
+    const tools = [...toolsFor(o.mode === "implement" ? "write" : "read"), ...extra];
 
     const loop = runAgent({
       model: o.model,
@@ -150,12 +165,13 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
           ? Promise.resolve({ text: "", files: [] })
           : instructions.forPath(rel);
       },
-      instruction: o.instruction,
+      instruction: o.prompt ?? o.instruction,
       tools: memory ? [...tools, createMemoryTool(memory)] : tools,
       rules: policyFor(
         o.mode,
         [
           ...(memory ? [{ tool: MEMORY_TOOL_NAME, pattern: "*", decision: "allow" as const }] : []),
+          ...extra.map((t) => ({ tool: t.name, pattern: "*", decision: "allow" as const })),
           ...o.config.agent.rules,
         ],
         { allowWorkflowChanges: o.config.workflows.allowChanges },
@@ -190,7 +206,11 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     let files: string[] = [];
     let blockedBy: Finding[] = [];
     if (o.mode === "implement" && agent.outcome === "finished") {
-      commit = await commitAll(wt, commitMessage(o.instruction, agent, runId), o.author);
+      commit = await commitAll(
+        wt,
+        commitMessage(o.commitTitle ?? o.instruction, o.instruction, agent, runId, o.trailers),
+        o.author,
+      );
       if (commit) {
         files = await changedFiles(wt);
         const report = await scan(
@@ -234,20 +254,15 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   }
 }
 
-function slug(text: string): string {
-  const words = text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim()
-    .split(" ")
-    .slice(0, 6)
-    .join("-");
-  return words.slice(0, 40).replace(/-+$/, "") || "run";
-}
-
 /** Subject under 72 characters; the body says what was asked, what the model reports, and the figures. */
-export function commitMessage(instruction: string, agent: AgentResult, runId: string): string {
-  const first = instruction.split("\n")[0]!.trim().replace(/\.$/, "");
+export function commitMessage(
+  title: string,
+  instruction: string,
+  agent: AgentResult,
+  runId: string,
+  trailers: string[] = [],
+): string {
+  const first = title.split("\n")[0]!.trim().replace(/\.$/, "");
   const subject = first.length <= 72 ? first : `${first.slice(0, 71).replace(/\s+\S*$/, "")}…`;
   const capitalised = subject.charAt(0).toUpperCase() + subject.slice(1);
   const tokens = agent.usage.inputTokens + agent.usage.outputTokens;
@@ -259,5 +274,6 @@ export function commitMessage(instruction: string, agent: AgentResult, runId: st
     agent.finalText.trim().slice(0, 2000),
     "",
     `Run ${runId}: ${agent.turns} turns, ${tokens} tokens, $${agent.costUsd.toFixed(2)}; tests: ${agent.verification.replace("_", " ")}.`,
+    ...(trailers.length ? ["", ...trailers] : []),
   ].join("\n");
 }

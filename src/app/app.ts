@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import PQueue from "p-queue";
 import type { ApplicationFunction, Context, Probot } from "probot";
+import { createModelClient } from "../agent/model/anthropic-client.js";
+import { DEFAULT_MODEL } from "../agent/model/default-model.js";
+import type { ModelClient } from "../agent/model-types.js";
+import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { rulesRouter } from "../request/route-intent.js";
 import {
@@ -10,8 +15,11 @@ import {
   type Outcome,
   type WebhookEvent,
 } from "../runs/front-door.js";
-import { notBuiltExecutor } from "../runs/not-built-executor.js";
-import { InProcessRunQueue, type RunQueue } from "../runs/run-queue.js";
+import { createRunExecutor } from "../runs/execute-run.js";
+import type { ExecutorDeps } from "../runs/executor-deps.js";
+import { notifyWaiting } from "../runs/messages.js";
+import { FileRunJournal, journaled, reportInterruptedRuns } from "../runs/run-journal.js";
+import { InProcessRunQueue, type RunExecutor, type RunQueue } from "../runs/run-queue.js";
 
 export interface AppOptions {
   /** Events worked on at once after GitHub has been answered. */
@@ -21,6 +29,17 @@ export interface AppOptions {
   now?: () => Date;
   /** Replaces the in-process run queue (tests, or a durable queue). */
   queue?: (app: Probot) => RunQueue;
+  /** The model runs use; by default Anthropic's API with ANTHROPIC_API_KEY from the environment. */
+  model?: ModelClient;
+  /** The environment: the model's key, and what the agent's commands start from (scrubbed). */
+  env?: NodeJS.ProcessEnv;
+  /** The web address of GitHub (GHE_HOST's, on GitHub Enterprise Server). */
+  serverUrl?: string;
+  /** A repository's git URL; by default `${serverUrl}/owner/name.git`. */
+  gitUrl?: (owner: string, name: string) => string;
+  /** Where the journal of runs under way is kept (PATCHWRIGHT_STATE_DIR, default `.patchwright`). */
+  stateDir?: string;
+  progressIntervalMs?: number;
   /** Told what became of each event, and of each failure (metrics, tests). */
   onOutcome?: (event: WebhookEvent, outcome: Outcome) => void;
   onError?: (event: WebhookEvent, error: unknown) => void;
@@ -56,19 +75,73 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       if (id === undefined) throw new Error("the event carries no installation");
       return app.auth(id);
     };
-    queue =
-      options.queue?.(app) ??
-      new InProcessRunQueue(
-        notBuiltExecutor((request) => installationOctokit(request.installationId), log),
-        { error: (message, fields) => app.log.error(fields ?? {}, message) },
-        options.runConcurrency ?? 2,
-      );
     let botLogin: Promise<string> | undefined;
     const resolveBotLogin = (): Promise<string> =>
       (botLogin ??= app.auth().then(async (octokit) => {
         const { data } = await octokit.request("GET /app");
         return `${data?.slug ?? "patchwright"}[bot]`;
       }));
+    if (options.queue) queue = options.queue(app);
+    else {
+      const env = options.env ?? process.env;
+      const serverUrl =
+        options.serverUrl ?? (env["GHE_HOST"] ? `https://${env["GHE_HOST"]}` : "https://github.com");
+      const journal = new FileRunJournal(
+        join(options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright", "runs.json"),
+      );
+      const model = options.model ?? createModelClient({ provider: "anthropic", env });
+      let executor: Promise<RunExecutor> | undefined;
+      const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
+        octokitFor: (request) => installationOctokit(request.installationId),
+        tokenFor: async (request, { fresh }) => {
+          const octokit = await installationOctokit(request.installationId);
+          const auth = await (octokit as unknown as { auth(o: object): Promise<{ token: string }> }).auth({
+            type: "installation",
+            ...(fresh ? { refresh: true } : {}),
+          });
+          return auth.token;
+        },
+        remoteUrlFor: (request) =>
+          options.gitUrl?.(request.repository.owner, request.repository.name) ??
+          `${serverUrl}/${request.repository.owner}/${request.repository.name}.git`,
+        model,
+        defaultModel: DEFAULT_MODEL,
+        env,
+        now: options.now ?? (() => new Date()),
+        log,
+        serverUrl,
+        ...(options.progressIntervalMs !== undefined
+          ? { progressIntervalMs: options.progressIntervalMs }
+          : {}),
+      };
+      const resolveExecutor = (octokit: OctokitLike): Promise<RunExecutor> =>
+        (executor ??= (async () => {
+          const login = await resolveBotLogin();
+          return journaled(
+            createRunExecutor({ ...base, botLogin: login, author: await botIdentity(octokit, login) }),
+            journal,
+          );
+        })());
+      queue = new InProcessRunQueue(
+        async (request, signal) => {
+          const octokit = await installationOctokit(request.installationId);
+          await (
+            await resolveExecutor(octokit)
+          )(request, signal);
+        },
+        { error: (message, fields) => app.log.error(fields ?? {}, message) },
+        {
+          concurrency: options.runConcurrency ?? 2,
+          onWaiting: (request) =>
+            void installationOctokit(request.installationId)
+              .then((octokit) => notifyWaiting(octokit, request))
+              .catch((err: unknown) => app.log.warn({ err }, "could not say that a run waits")),
+        },
+      );
+      void reportInterruptedRuns(journal, installationOctokit, log).catch((err: unknown) =>
+        app.log.warn({ err }, "could not read the journal of runs under way"),
+      );
+    }
 
     app.onAny((emitted) => {
       // Probot hands every handler a Context (with an installation Octokit), though onAny's type omits it.

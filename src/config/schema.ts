@@ -203,6 +203,22 @@ const Workflows = z
   })
   .strict();
 
+const PullRequests = z
+  .object({
+    draft: z
+      .boolean()
+      .default(true)
+      .describe("Open the agent's pull requests as drafts, so nobody merges them before a review."),
+    forks: z
+      .enum(["explain", "patch"])
+      .default("explain")
+      .describe(
+        "What a change requested on a pull request from a fork gets, since patchwright never pushes to forks: " +
+          "`explain` says so, `patch` runs the agent and replies with the change as a patch to apply.",
+      ),
+  })
+  .strict();
+
 const Agent = z
   .object({
     rules: z
@@ -315,6 +331,7 @@ export const RepoConfig = z
     guard: Guard.prefault({}).describe(
       "The leak guard that checks every push, pull request, review and comment before it leaves.",
     ),
+    pullRequests: PullRequests.prefault({}).describe("The pull requests and changes the agent makes."),
     workflows: Workflows.prefault({}).describe("Changes to GitHub Actions workflows."),
     agent: Agent.prefault({}).describe(
       "What the agent's tools may do: permission rules, environment, network, time.",

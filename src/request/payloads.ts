@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 // The parts of webhook payloads the front door reads, validated at the boundary. Unknown fields pass.
-export const Account = z.object({ login: z.string(), type: z.string().optional() });
+export const Account = z.object({
+  login: z.string(),
+  id: z.number().optional(),
+  type: z.string().optional(),
+});
 export type Account = z.infer<typeof Account>;
 
 export const Repository = z.object({

@@ -25,6 +25,10 @@ export const RunRequest = z.object({
     commentId: z.number().optional(),
     commentKind: z.enum(["issue_comment", "review_comment", "review", "issue_body"]).optional(),
     author: z.string(),
+    /** The author's account id, for the noreply address of a `Co-authored-by:` trailer. */
+    authorId: z.number().optional(),
+    /** When the triggering text was written: context edited after it is not trusted. */
+    createdAt: z.string().optional(),
   }),
   /** What was asked, sanitised; only the triggering text counts as instructions. */
   instruction: z.string(),

@@ -134,9 +134,17 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   const request = await toRequest(c, config, deps, repo, event.id);
   if (request.status !== "request") return request;
   const { kind, instruction, command, thread, pr, key, author } = request;
+  const authorId = c.type === "dispatch" ? c.sender?.id : c.author.id;
 
-  // Runs that push need a branch we may push to: never into a fork (a later decision).
-  if (thread?.isPullRequest && pr && isFromFork(pr) && kind === "implement") {
+  // Runs that push need a branch we may push to, never a fork's: the change comes back as a patch when
+  // the config asks for one (`pullRequests.forks: patch`), otherwise the person is told why not.
+  if (
+    thread?.isPullRequest &&
+    pr &&
+    isFromFork(pr) &&
+    kind === "implement" &&
+    config.pullRequests.forks === "explain"
+  ) {
     await createComment(
       deps.octokit,
       repo,
@@ -189,8 +197,15 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
       event: event.name,
       deliveryId: event.id,
       key,
-      ...(c.type === "mention" ? { commentId: c.comment.id, commentKind: c.comment.kind } : {}),
+      ...(c.type === "mention"
+        ? {
+            commentId: c.comment.id,
+            commentKind: c.comment.kind,
+            createdAt: c.comment.createdAt || undefined,
+          }
+        : {}),
       author,
+      ...(authorId !== undefined ? { authorId } : {}),
     },
     instruction,
     ...(command ? { command } : {}),

@@ -1,3 +1,5 @@
+import { updateComment } from "../github/guarded-comments.js";
+import type { OctokitLike } from "../github/octokit-like.js";
 import type { RepoConfig } from "../config/schema.js";
 import type { RunRequest } from "../request/run-request.js";
 import { renderMarker, type RunMarker } from "./marker.js";
@@ -7,29 +9,6 @@ const DOCS = "https://github.com/patchwright/patchwright/blob/main/docs";
 export function trackingBody(marker: RunMarker, followUrl: string | undefined): string {
   const follow = followUrl ? ` — [follow the run](${followUrl})` : "";
   return `👀 **patchwright** is working on this${follow}.\n\n${renderMarker(marker)}`;
-}
-
-/** What the run reports while the agent behind the queue is not built: the parsed request, plainly. */
-export function notYetImplementedBody(request: RunRequest, marker: RunMarker): string {
-  const quoted = request.instruction
-    ? request.instruction
-        .slice(0, 600)
-        .split("\n")
-        .map((l) => `> ${l}`)
-        .join("\n")
-    : "> (no instruction)";
-  const refs = request.refs.head ? `${request.refs.base} ← ${request.refs.head}` : request.refs.base;
-  return [
-    `**patchwright** understood this as a **${request.kind}** request, but this version cannot carry it out yet: ` +
-      "the agent is not built into it, so nothing was changed.",
-    "",
-    quoted,
-    "",
-    `Run \`${request.id}\` · requested by @${request.trigger.author} · ${refs}` +
-      (request.command ? ` · command \`${request.command}\`` : ""),
-    "",
-    renderMarker(marker),
-  ].join("\n");
 }
 
 export function helpBody(config: RepoConfig): string {
@@ -54,4 +33,17 @@ export function helpBody(config: RepoConfig): string {
     `Assigning the issue to the app or adding the \`${config.trigger.label}\` label starts an implement run. ` +
       `Settings: \`.github/patchwright.yml\` on the default branch ([reference](${DOCS}/configuration.md)).`,
   ].join("\n");
+}
+
+/** A write run waits for another on the same repository: its tracking comment says so. */
+export async function notifyWaiting(octokit: OctokitLike, request: RunRequest): Promise<void> {
+  if (request.trackingCommentId === undefined) return;
+  await updateComment(
+    octokit,
+    { owner: request.repository.owner, repo: request.repository.name },
+    request.trackingCommentId,
+    `⏳ **patchwright** will start on this when the run already changing this repository has finished ` +
+      `(one change at a time per repository).\n\n${renderMarker({ run: request.id, trigger: request.trigger.key })}`,
+    request.config.guard,
+  );
 }

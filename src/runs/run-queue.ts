@@ -20,21 +20,34 @@ export function threadKey(request: {
   return `${owner}/${name}#${request.thread?.number ?? "-"}`;
 }
 
+/** Runs that push: one at a time per repository, so two never race for the same branches. */
+export function writesToRepository(request: RunRequest): boolean {
+  return request.kind === "implement" || request.kind === "prompt" || request.kind === "maintenance";
+}
+
 export interface QueueLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Runs requests in this process, at most `concurrency` at once. */
+export interface QueueOptions {
+  /** Runs at once, over all repositories. */
+  concurrency?: number;
+  /** Told when a write run has to wait for another on the same repository (to say so on its thread). */
+  onWaiting?: (request: RunRequest) => void;
+}
+
+/** Runs requests in this process: at most `concurrency` at once, one write run per repository. */
 export class InProcessRunQueue implements RunQueue {
   private readonly queue: PQueue;
   private readonly controllers = new Map<string, Set<AbortController>>();
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly execute: RunExecutor,
     private readonly log: QueueLog,
-    concurrency = 2,
+    private readonly options: QueueOptions = {},
   ) {
-    this.queue = new PQueue({ concurrency });
+    this.queue = new PQueue({ concurrency: options.concurrency ?? 2 });
   }
 
   add(request: RunRequest): void {
@@ -43,11 +56,27 @@ export class InProcessRunQueue implements RunQueue {
     const onThread = this.controllers.get(key) ?? new Set();
     onThread.add(controller);
     this.controllers.set(key, onThread);
-    void this.queue
-      .add(async () => {
+    const run = (): Promise<void> =>
+      this.queue.add(async () => {
         if (controller.signal.aborted) return;
         await this.execute(request, controller.signal);
-      })
+      });
+    let done: Promise<void>;
+    if (writesToRepository(request)) {
+      // Waiting for the repository outside the pool, so a waiting run holds no worker.
+      const repo = `${request.repository.owner}/${request.repository.name}`.toLowerCase();
+      const before = this.writing.get(repo);
+      if (before) this.options.onWaiting?.(request);
+      done = (before ?? Promise.resolve()).then(run);
+      const settled = done.catch(() => undefined);
+      this.writing.set(repo, settled);
+      void settled.then(() => {
+        if (this.writing.get(repo) === settled) this.writing.delete(repo);
+      });
+    } else {
+      done = run();
+    }
+    void done
       .catch((err: unknown) => {
         // A failing run must never take the server down; the executor reports to the person itself.
         this.log.error("run failed", {
@@ -69,7 +98,11 @@ export class InProcessRunQueue implements RunQueue {
     return true;
   }
 
-  onIdle(): Promise<void> {
-    return this.queue.onIdle();
+  async onIdle(): Promise<void> {
+    // Runs waiting for their repository are not in the pool yet: wait for those chains too.
+    while (this.writing.size > 0 || this.queue.size > 0 || this.queue.pending > 0) {
+      await Promise.all([...this.writing.values()]);
+      await this.queue.onIdle();
+    }
   }
 }

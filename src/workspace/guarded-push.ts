@@ -3,10 +3,13 @@ import type { Finding } from "../guard/finding.js";
 import { scan } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
 import { git, GitError } from "./git.js";
+import { gitWithAuth, hasCredentials } from "./git-auth.js";
 
 export interface PushRequest {
-  /** The worktree whose HEAD is pushed. */
+  /** The repository or worktree the push is made from. */
   worktree: string;
+  /** What is pushed: HEAD unless named (a local branch, when the run's worktree is gone). */
+  ref?: string;
   /** The remote's URL, without credentials. */
   remoteUrl: string;
   branch: string;
@@ -17,6 +20,8 @@ export interface PushRequest {
   /** An installation or workflow token; it goes in a header through git's environment, nowhere else. */
   token?: string;
   guard: GuardConfig;
+  /** Changes under .github/workflows/ are refused unless the repository's config allows them. */
+  allowWorkflowChanges?: boolean;
 }
 
 export type PushResult =
@@ -35,16 +40,30 @@ export async function guardedPush(p: PushRequest): Promise<PushResult> {
       reason: `patchwright never pushes to ${p.branch}: it is the default or a protected branch.`,
     };
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(p.remoteUrl)) {
+  if (hasCredentials(p.remoteUrl)) {
     return {
       status: "refused",
       reason: "The remote URL carries credentials; patchwright sends them in a header instead.",
     };
   }
+  const ref = p.ref ?? "HEAD";
+  const range = `${p.base}..${ref}`;
+  if (!p.allowWorkflowChanges) {
+    const changed = await git(p.worktree, ["diff", "--name-only", "--no-renames", range]).catch(() => "");
+    const workflows = changed.split("\n").filter((f) => f.startsWith(".github/workflows/"));
+    if (workflows.length > 0) {
+      return {
+        status: "refused",
+        reason:
+          `Nothing was pushed: the change touches ${workflows.join(", ")}, and patchwright does not change ` +
+          "GitHub Actions workflows unless `workflows.allowChanges` is set in `.github/patchwright.yml` " +
+          "(the App also has no `workflows` permission).",
+      };
+    }
+  }
   let findings: Finding[];
   try {
-    findings = (await scan({ mode: "git", range: `${p.base}..HEAD` }, { cwd: p.worktree, config: p.guard }))
-      .findings;
+    findings = (await scan({ mode: "git", range }, { cwd: p.worktree, config: p.guard })).findings;
   } catch (err) {
     if (!(err instanceof ScanError)) throw err;
     return {
@@ -54,39 +73,26 @@ export async function guardedPush(p: PushRequest): Promise<PushResult> {
   }
   if (findings.length > 0) return { status: "blocked", findings };
 
-  const sha = (await git(p.worktree, ["rev-parse", "HEAD"])).trim();
-  // The token travels as an HTTP header set through git's environment: not in the URL, not in the
-  // arguments (visible to other processes), not in any config file.
-  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0" };
-  if (p.token) {
-    env["GIT_CONFIG_COUNT"] = "1";
-    env["GIT_CONFIG_KEY_0"] = "http.extraHeader";
-    env["GIT_CONFIG_VALUE_0"] =
-      `Authorization: Basic ${Buffer.from(`x-access-token:${p.token}`).toString("base64")}`;
-  }
+  const sha = (await git(p.worktree, ["rev-parse", ref])).trim();
   try {
     // No --force, no + in the refspec: a branch that moved on is a refusal, never an overwrite.
-    await git(p.worktree, ["push", "--no-verify", p.remoteUrl, `HEAD:refs/heads/${p.branch}`], env);
+    await gitWithAuth(
+      p.worktree,
+      ["push", "--no-verify", p.remoteUrl, `${sha}:refs/heads/${p.branch}`],
+      p.token,
+    );
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
-    const said = scrub(err.stderr, p.token);
-    const message = scrub(err.message, p.token);
-    if (/protected branch|GH006/i.test(said)) {
+    if (/protected branch|GH006/i.test(err.stderr)) {
       return { status: "refused", reason: `GitHub refused the push: ${p.branch} is protected.` };
     }
-    if (/non-fast-forward|fetch first|\[rejected\]/i.test(said)) {
+    if (/non-fast-forward|fetch first|\[rejected\]/i.test(err.stderr)) {
       return {
         status: "refused",
         reason: `The push was rejected: ${p.branch} has commits the run does not have, and patchwright never force-pushes.`,
       };
     }
-    return { status: "refused", reason: `The push failed: ${message}` };
+    return { status: "refused", reason: `The push failed: ${err.message}` };
   }
   return { status: "pushed", sha };
-}
-
-function scrub(message: string, token: string | undefined): string {
-  if (!token) return message;
-  const encoded = Buffer.from(`x-access-token:${token}`).toString("base64");
-  return message.split(token).join("[token]").split(encoded).join("[token]");
 }

@@ -3,10 +3,20 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
-import { describe, expect, it } from "vitest";
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction, type AgentInputs } from "../../src/action/agent-run.js";
-import { githubApi, testOctokit } from "../helpers/github-api.js";
-import { tempDir } from "../helpers/temp-repo.js";
+import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
+import {
+  FIX_TURNS,
+  modelTurns,
+  startWorld,
+  testModel,
+  threadAnswer,
+  trackingEdits,
+  type World,
+} from "../helpers/run-world.js";
+import { git, tempDir } from "../helpers/temp-repo.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 // @ts-expect-error -- a plain .mjs build script without types
 import { BUNDLE_OPTIONS } from "../../scripts/bundle-action.mjs";
@@ -30,7 +40,23 @@ function eventFile(payload: unknown): string {
   return path;
 }
 
-function context(eventName: string, payload: unknown) {
+const TOKEN = "workflow-token";
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+  nock.cleanAll();
+});
+
+/** The job's checkout as actions/checkout leaves it: the remote cloned, the token persisted in its config. */
+function checkout(w: World): string {
+  const dir = tempDir("pw-checkout-");
+  git(dir, ["clone", "-q", w.remote, "."]);
+  git(dir, ["config", "--local", "http.https://github.com/.extraheader", "AUTHORIZATION: basic persisted"]);
+  return dir;
+}
+
+function context(eventName: string, payload: unknown, w?: World) {
   return {
     eventName,
     eventPath: eventFile(payload),
@@ -38,8 +64,14 @@ function context(eventName: string, payload: unknown) {
       GITHUB_REPOSITORY: "Codertocat/Hello-World",
       GITHUB_SERVER_URL: "https://github.com",
       GITHUB_RUN_ID: "77",
+      GITHUB_REF_NAME: "master",
+      PATH: process.env["PATH"] ?? "",
     },
     octokit: testOctokit(),
+    token: TOKEN,
+    model: testModel(),
+    workspace: w ? checkout(w) : tempDir(),
+    ...(w ? { gitUrl: w.gitUrl("Codertocat", "Hello-World") } : {}),
     botLogin: "github-actions[bot]",
     newRunId: () => "run-a",
     now: () => new Date("2026-11-21T10:00:00Z"),
@@ -47,17 +79,30 @@ function context(eventName: string, payload: unknown) {
   };
 }
 
+/** GitHub's side of a run in the Action: the bot's account, the thread's context, and the tracking comment's edits. */
+function runApi(trackingId?: number): string[] {
+  githubApi()
+    .get(/^\/users\/github-actions(%5B|\[)bot(%5D|\])$/)
+    .reply(200, { login: "github-actions[bot]", id: 41898282, type: "Bot" });
+  return trackingId === undefined ? [] : trackingEdits(trackingId);
+}
+
 describe("the Action's agent mode", () => {
-  it("acknowledges a mention with a link to the job and reports that the run is not built yet", async () => {
+  it("carries out a mention in the job's checkout: a pull request, a report, the outputs", async () => {
+    world = await startWorld([TOKEN]);
     const payload = webhookExample("issue_comment", (p) => p["action"] === "created");
-    (payload["comment"] as { body: string }).body = "@patchwright /plan migrate the uploader to streams";
+    (payload["comment"] as { body: string }).body = "@patchwright fix the off-by-one in pagination";
     (payload["issue"] as { pull_request?: unknown }).pull_request = undefined;
     let tracking = "";
+    let pull: Record<string, unknown> = {};
     githubApi()
       .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
       .query(true)
-      .times(2)
-      .reply(404, {})
+      .reply(200, {
+        type: "file",
+        encoding: "base64",
+        content: Buffer.from("agent:\n  testCommand: node check.js\n").toString("base64"),
+      })
       .get(/\/collaborators\/Codertocat\/permission$/)
       .reply(200, { permission: "admin", role_name: "admin" })
       .get(`${REPO}/issues/1/comments`)
@@ -67,11 +112,35 @@ describe("the Action's agent mode", () => {
       .reply(201, {})
       .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((tracking = b.body), true))
       .reply(201, { id: 3, html_url: "u" })
-      .patch(`${REPO}/issues/comments/3`)
-      .reply(200, {});
-    const result = await runAgentAction(NO_INPUTS, context("issue_comment", payload));
-    expect(result).toMatchObject({ conclusion: "not_implemented", runKind: "plan" });
+      .post("/graphql")
+      .reply(200, threadAnswer({}))
+      .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
+      .reply(201, { number: 2, html_url: "https://github.com/Codertocat/Hello-World/pull/2" })
+      .post(`${REPO}/pulls/2/requested_reviewers`)
+      .reply(201, {});
+    const edits = runApi(3);
+    modelTurns(FIX_TURNS);
+    const ctx = context("issue_comment", payload, world);
+    const result = await runAgentAction(NO_INPUTS, ctx);
+
+    expect(result).toMatchObject({
+      conclusion: "pr_opened",
+      runKind: "implement",
+      report: { branch: "patchwright/issue-1-fix-the-off-by-one-in", pullRequest: { number: 2 } },
+    });
     expect(tracking).toContain("https://github.com/Codertocat/Hello-World/actions/runs/77");
+    expect(edits.at(-1)).toContain("opened #2");
+    expect(edits.at(-1)).toContain(
+      "[Actions job](https://github.com/Codertocat/Hello-World/actions/runs/77)",
+    );
+    expect(pull).toMatchObject({ head: "patchwright/issue-1-fix-the-off-by-one-in", base: "master" });
+    expect(
+      git(world.remote, ["log", "-1", "--format=%ae", "patchwright/issue-1-fix-the-off-by-one-in"]).trim(),
+    ).toBe("41898282+github-actions[bot]@users.noreply.github.com");
+    // The token actions/checkout persisted is gone before the agent's commands could read it.
+    expect(() => git(ctx.workspace, ["config", "--local", "--get-regexp", "extraheader"])).toThrow();
+    expect(world.server.tokensSeen.every((t) => t === TOKEN)).toBe(true);
+    expectAllNockDone();
   });
 
   it("says an event is not for it, without a single API call", async () => {
@@ -84,22 +153,36 @@ describe("the Action's agent mode", () => {
     });
   });
 
-  it("runs a prompt input on a schedule, and lets inputs override the config", async () => {
+  it("runs a prompt input on a schedule: a pull request with no thread, inputs over the config", async () => {
+    world = await startWorld([TOKEN]);
+    let pull: Record<string, unknown> = {};
     githubApi()
       .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
       .query(true)
       .times(2)
-      .reply(404, {});
+      .reply(404, {})
+      .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
+      .reply(201, { number: 5, html_url: "https://github.com/Codertocat/Hello-World/pull/5" })
+      .post(`${REPO}/pulls/5/requested_reviewers`)
+      .reply(422, { message: "Reviews may only be requested from collaborators." });
+    runApi();
+    const sent: string[] = [];
+    modelTurns(FIX_TURNS, sent);
     const result = await runAgentAction(
-      { ...NO_INPUTS, prompt: "update the changelog", maxTurns: "5" },
-      context("schedule", { schedule: "0 3 * * 1" }),
+      { ...NO_INPUTS, prompt: "fix the off-by-one in pagination", maxTurns: "5" },
+      context("schedule", { schedule: "0 3 * * 1" }, world),
     );
-    expect(result).toMatchObject({ conclusion: "not_implemented", runKind: "prompt" });
+    expect(result).toMatchObject({ conclusion: "pr_opened", runKind: "prompt" });
+    expect(pull).toMatchObject({ head: "patchwright/fix-the-off-by-one-in", base: "master" });
+    expect(pull["body"]).not.toContain("Closes");
+    expect(sent[0]).not.toContain("<thread>");
+    expectAllNockDone();
   });
 });
 
 describe("the Action on each kind of event", () => {
-  it("starts an implement run when the trigger label is added", async () => {
+  it("starts an implement run when the trigger label is added, and says when nothing needed changing", async () => {
+    world = await startWorld([TOKEN]);
     const payload = webhookExample("issues", (p) => p["action"] === "labeled");
     (payload["label"] as { name: string }).name = "patchwright";
     const number = (payload["issue"] as { number: number }).number;
@@ -115,24 +198,25 @@ describe("the Action on each kind of event", () => {
       .reply(200, [])
       .post(`${REPO}/issues/${number}/comments`)
       .reply(201, { id: 4, html_url: "u" })
-      .patch(`${REPO}/issues/comments/4`)
-      .reply(200, {});
-    const result = await runAgentAction(NO_INPUTS, context("issues", payload));
-    expect(result).toMatchObject({ conclusion: "not_implemented", runKind: "implement" });
+      .get(`${REPO}/issues/${number}`)
+      .reply(200, { number, title: "Spelling error in the README file" })
+      .post("/graphql")
+      .reply(200, threadAnswer({}));
+    const edits = runApi(4);
+    modelTurns([[{ type: "text", text: "Nothing needs changing: the README is spelled right." }]]);
+    const result = await runAgentAction(NO_INPUTS, context("issues", payload, world));
+    expect(result).toMatchObject({ conclusion: "no_changes", runKind: "implement" });
+    expect(edits.at(-1)).toContain("without changing any file");
+    expect(edits.at(-1)).toContain("the README is spelled right");
+    expectAllNockDone();
   });
 
-  it("runs a manual dispatch's prompt, and skips a pull request when review is off", async () => {
+  it("skips a pull request when review is off", async () => {
     githubApi()
       .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
       .query(true)
-      .times(4)
+      .times(2)
       .reply(404, {});
-    const dispatch = webhookExample("workflow_dispatch");
-    dispatch["inputs"] = { prompt: "bump the lockfile" };
-    expect(await runAgentAction(NO_INPUTS, context("workflow_dispatch", dispatch))).toMatchObject({
-      conclusion: "not_implemented",
-      runKind: "prompt",
-    });
     const pr = webhookExample("pull_request", (p) => p["action"] === "opened");
     expect(await runAgentAction(NO_INPUTS, context("pull_request", pr))).toMatchObject({
       conclusion: "skipped",

@@ -23,6 +23,7 @@ describe("RepoConfig", () => {
       branchPrefix: "patchwright/",
       commands: {},
       guard: GuardConfig.parse({}),
+      pullRequests: { draft: true, forks: "explain" },
       workflows: { allowChanges: false },
       agent: { rules: [], env: [], network: false, commandTimeoutSeconds: 300, testCommand: "" },
       features: {

@@ -1,0 +1,18 @@
+/** One sentence for a person about a failed GitHub request, from Octokit's RequestError or anything else. */
+export function describeGitHubError(err: unknown): string {
+  const e = err as { status?: unknown; message?: unknown; request?: { method?: string; url?: string } };
+  const message = (
+    typeof e?.message === "string" ? e.message.split("\n")[0]!.slice(0, 300) : String(err)
+  ).replace(/\.+$/, "");
+  if (typeof e?.status !== "number") return message;
+  const what =
+    e.request?.method && e.request.url ? ` to ${e.request.method} ${new URL(e.request.url).pathname}` : "";
+  const hint = /rate limit/i.test(message)
+    ? " patchwright waited and retried; try again in a few minutes."
+    : e.status === 403 || e.status === 404
+      ? " Check that the app or token has access to this repository and the permissions patchwright needs."
+      : e.status >= 500
+        ? " GitHub had a problem; patchwright retried, so try again later."
+        : "";
+  return `GitHub answered ${e.status}${what}: ${message}.${hint}`;
+}

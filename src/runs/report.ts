@@ -1,0 +1,115 @@
+import type { AgentResult } from "../agent/events.js";
+import type { Finding } from "../guard/finding.js";
+import type { ProgressItem } from "../tools/progress-tool.js";
+
+export type RunOutcome =
+  | "pr_opened"
+  | "pushed"
+  | "answered"
+  | "planned"
+  | "patch"
+  | "no_changes"
+  | "blocked"
+  | "refused"
+  | "limit"
+  | "failed"
+  | "stopped"
+  | "not_built";
+
+/** What a run ends with, for the tracking comment, the Action's summary and outputs, and the log. */
+export interface RunReport {
+  outcome: RunOutcome;
+  /** One plain sentence: what happened, and what to do if it went wrong. */
+  headline: string;
+  /** Markdown under the headline: the answer, the plan, the patch, the model's own account. */
+  details?: string;
+  branch?: string;
+  pullRequest?: { number: number; url: string };
+  links: { label: string; url: string }[];
+  agent?: AgentResult;
+  /** The test command and whether it passed. */
+  tests?: string;
+  elapsedMs: number;
+}
+
+const ICON: Record<RunOutcome, string> = {
+  pr_opened: "✅",
+  pushed: "✅",
+  answered: "💬",
+  planned: "📝",
+  patch: "🩹",
+  no_changes: "⚪",
+  blocked: "⛔",
+  refused: "⛔",
+  limit: "⏱️",
+  failed: "❌",
+  stopped: "⏹️",
+  not_built: "🚧",
+};
+
+export function renderReport(report: RunReport): string {
+  const lines = [`${ICON[report.outcome]} **patchwright** — ${report.headline}`];
+  if (report.details?.trim()) lines.push("", report.details.trim());
+  const links = report.links.map((l) => `[${l.label}](${l.url})`);
+  if (report.branch) links.unshift(`branch \`${report.branch}\``);
+  if (links.length) lines.push("", links.join(" · "));
+  lines.push("", `<sub>${figures(report)}</sub>`);
+  return lines.join("\n");
+}
+
+export function figures(report: Pick<RunReport, "agent" | "tests" | "elapsedMs">): string {
+  const parts: string[] = [];
+  const a = report.agent;
+  if (a) {
+    const tokens = a.usage.inputTokens + a.usage.outputTokens;
+    parts.push(
+      `${a.turns} turn${a.turns === 1 ? "" : "s"}`,
+      `${tokens.toLocaleString("en-US")} tokens`,
+      `$${a.costUsd.toFixed(2)}${a.costKnown ? "" : " (estimated)"}`,
+    );
+  }
+  if (report.tests) parts.push(`tests: ${report.tests}`);
+  parts.push(duration(report.elapsedMs));
+  return parts.join(" · ");
+}
+
+/** A guard block, redacted: which rule, where, and how to go on. Values never appear. */
+export function blockedDetails(findings: readonly Finding[]): string {
+  const shown = findings.slice(0, 20).map((f) => {
+    const where = f.path ? `\`${f.path}\`${f.line ? ` line ${f.line}` : ""}` : f.where;
+    return `- \`${f.ruleId}\` in ${where}: ${f.redacted}`;
+  });
+  if (findings.length > shown.length) shown.push(`- …and ${findings.length - shown.length} more`);
+  return [
+    ...shown,
+    "",
+    "If a finding is a false positive, allow it in `guard.allow` in `.github/patchwright.yml` " +
+      "(or mark the line `patchwright:allow`) and ask again; otherwise ask for the change without it.",
+  ].join("\n");
+}
+
+export interface ProgressState {
+  kind: string;
+  checklist: ProgressItem[];
+  step: string;
+  elapsedMs: number;
+  followUrl: string | undefined;
+}
+
+export function renderProgress(p: ProgressState): string {
+  const lines = [
+    `⏳ **patchwright** is working on this ${p.kind} request` +
+      (p.followUrl ? ` — [follow the run](${p.followUrl})` : "") +
+      ".",
+  ];
+  if (p.checklist.length) {
+    lines.push("", ...p.checklist.map((i) => `- [${i.done ? "x" : " "}] ${i.text.replace(/\s+/g, " ")}`));
+  }
+  lines.push("", `<sub>${p.step} · ${duration(p.elapsedMs)} so far</sub>`);
+  return lines.join("\n");
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}

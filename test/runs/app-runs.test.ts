@@ -1,0 +1,453 @@
+import nock from "nock";
+import type { Probot } from "probot";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createPatchwrightApp } from "../../src/app/app.js";
+import { PatchwrightOctokit } from "../../src/app/octokit.js";
+import type { Outcome } from "../../src/runs/front-door.js";
+import { readMarker } from "../../src/runs/marker.js";
+import { expectAllNockDone, githubApi, githubFetch, testProbot } from "../helpers/github-api.js";
+import {
+  API_REPO,
+  FIX_TURNS,
+  modelTurns,
+  pullRequest,
+  pullRequestBranch,
+  startWorld,
+  toolUse,
+  testModel,
+  threadAnswer,
+  trackingEdits,
+  type World,
+} from "../helpers/run-world.js";
+import { git, tempDir } from "../helpers/temp-repo.js";
+import { prng } from "../helpers/tokens.js";
+import { webhookExample } from "../helpers/webhook-examples.js";
+
+const CONFIG = "agent:\n  testCommand: node check.js\n";
+const TOKEN_ONE = "installation-token-one";
+const TOKEN_TWO = "installation-token-two";
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+  nock.cleanAll();
+});
+
+interface Harness {
+  probot: Probot;
+  outcomes: Outcome[];
+  errors: unknown[];
+  receive(name: string, payload: Record<string, unknown>): Promise<void>;
+  idle(): Promise<void>;
+}
+
+let ids = 0;
+
+async function harness(w: World, options: Parameters<typeof testProbot>[1] = {}): Promise<Harness> {
+  const outcomes: Outcome[] = [];
+  const errors: unknown[] = [];
+  const app = createPatchwrightApp({
+    model: testModel(),
+    gitUrl: w.gitUrl,
+    stateDir: tempDir("pw-state-"),
+    env: { PATH: process.env["PATH"] ?? "" },
+    progressIntervalMs: 0,
+    newRunId: () => `run-${++ids}`,
+    onOutcome: (_e, o) => outcomes.push(o),
+    onError: (_e, err) => errors.push(err),
+  });
+  const probot = await testProbot(app.appFn, options);
+  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  return {
+    probot,
+    outcomes,
+    errors,
+    idle: () => app.idle(),
+    async receive(name, payload) {
+      await probot.receive({ id: `d-${++ids}`, name, payload } as Parameters<Probot["receive"]>[0]);
+      await app.idle();
+    },
+  };
+}
+
+function tokens(...values: string[]): void {
+  const scope = githubApi();
+  for (const token of values) {
+    scope.post(/^\/app\/installations\/\d+\/access_tokens$/).reply(201, () => ({
+      token,
+      expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      permissions: {},
+      repository_selection: "all",
+    }));
+  }
+}
+
+/** The front door's side of a mention on `thread` by a writer: config, permission, 👀, tracking comment. */
+function frontDoor(thread: number, trackingId: number, config = CONFIG): void {
+  githubApi()
+    .get(/\/contents\/\.github%2Fpatchwright\.yml/)
+    .query({ ref: "master" })
+    .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") })
+    .get(/\/collaborators\/[^/]+\/permission$/)
+    .reply(200, { permission: "write", role_name: "write", user: null })
+    .get(`${API_REPO}/issues/${thread}/comments`)
+    .query(true)
+    .reply(200, [])
+    .post(/\/reactions$/)
+    .reply(201, { id: 1, content: "eyes" })
+    .post(`${API_REPO}/issues/${thread}/comments`)
+    .reply(201, { id: trackingId, html_url: `https://github.com/Codertocat/Hello-World/issues/${thread}#c` });
+}
+
+function mention(
+  body: string,
+  o: { pullRequest?: boolean; login?: string; type?: string } = {},
+): Record<string, unknown> {
+  const payload = webhookExample("issue_comment", (p) => p["action"] === "created");
+  const comment = payload["comment"] as { body: string; id: number; user: { login: string; type: string } };
+  comment.body = body;
+  comment.id = 5000 + ids;
+  if (o.login) comment.user = { ...comment.user, login: o.login, type: o.type ?? "User" };
+  const issue = payload["issue"] as { pull_request?: unknown };
+  issue.pull_request = o.pullRequest
+    ? { url: "https://api.github.com/repos/Codertocat/Hello-World/pulls/1" }
+    : undefined;
+  return { ...payload, installation: { id: 42, node_id: "x" } };
+}
+
+function executorStart(thread: object = threadAnswer({})): void {
+  githubApi()
+    .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
+    .reply(200, { login: "patchwright[bot]", id: 4242, type: "Bot" })
+    .post("/graphql")
+    .reply(200, thread);
+}
+
+const branchOf = (w: World, name: string): string =>
+  git(w.remote, ["rev-parse", "--verify", "--quiet", `refs/heads/${name}`]).trim();
+
+describe("an implement run through the App", () => {
+  it("pushes a branch, opens a pull request and reports with links, pushing with a fresh token", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const w = world;
+    const h = await harness(w);
+    tokens(TOKEN_ONE);
+    frontDoor(1, 900);
+    executorStart();
+    const edits = trackingEdits(900);
+    const model = modelTurns(FIX_TURNS);
+    let pull: Record<string, unknown> = {};
+    // The token the run started with expires; the one issued for the push is the only one that works.
+    githubApi()
+      .post(/^\/app\/installations\/\d+\/access_tokens$/)
+      .reply(201, () => {
+        w.server.allowed.clear();
+        w.server.allowed.add(TOKEN_TWO);
+        return { token: TOKEN_TWO, expires_at: new Date(Date.now() + 3600_000).toISOString() };
+      })
+      .post(`${API_REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
+      .reply(201, { number: 2, html_url: "https://github.com/Codertocat/Hello-World/pull/2" })
+      .post(`${API_REPO}/pulls/2/requested_reviewers`, { reviewers: ["Codertocat"] })
+      .reply(201, { number: 2 });
+
+    await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
+
+    expect(h.errors).toEqual([]);
+    const branch = "patchwright/issue-1-fix-the-off-by-one-in";
+    expect(branchOf(w, branch)).toMatch(/^[0-9a-f]{40}$/);
+    const message = git(w.remote, ["log", "-1", "--format=%B", branch]);
+    expect(message).toMatch(/^Fix the off-by-one in pagination\n/);
+    expect(message).toContain("Co-authored-by: Codertocat <21031067+Codertocat@users.noreply.github.com>");
+    expect(git(w.remote, ["log", "-1", "--format=%an <%ae>", branch]).trim()).toBe(
+      "patchwright[bot] <4242+patchwright[bot]@users.noreply.github.com>",
+    );
+    expect(git(w.remote, ["show", `${branch}:src/page.js`])).toContain("i < end");
+    expect(pull).toMatchObject({ head: branch, base: "master", draft: true });
+    expect(pull["body"]).toContain("Closes #1");
+    expect(pull["body"]).toContain("tests passed");
+    expect(w.server.tokensSeen.at(-1)).toBe(TOKEN_TWO);
+    expect(w.server.tokensSeen).toContain(TOKEN_ONE);
+
+    const report = edits.at(-1)!;
+    expect(report).toContain("opened #2");
+    expect(report).toContain("https://github.com/Codertocat/Hello-World/pull/2");
+    expect(report).toMatch(/tests: passed/);
+    expect(report).toMatch(/3 turns/);
+    expect(readMarker(report)).toMatchObject({ run: "run-2" });
+    // Progress was shown on the way: the agent's checklist.
+    expect(edits.some((e) => e.includes("- [x] Find the off-by-one"))).toBe(true);
+    expect(model.isDone()).toBe(true);
+    expectAllNockDone();
+  });
+});
+
+describe("a follow-up on a pull request", () => {
+  it("pushes a new commit onto a same-repository pull request's branch, with open review threads as context", async () => {
+    world = await startWorld([TOKEN_ONE, TOKEN_TWO]);
+    const w = world;
+    const head = pullRequestBranch(w, "feature", 1, { "notes.md": "wip\n" });
+    const h = await harness(w);
+    tokens(TOKEN_ONE, TOKEN_TWO);
+    frontDoor(1, 901);
+    githubApi()
+      .get(`${API_REPO}/pulls/1`)
+      .reply(200, pullRequest(1, { ref: "feature", sha: head }));
+    executorStart(
+      threadAnswer({
+        pullRequest: true,
+        threads: [
+          { resolved: false, path: "src/page.js", line: 4, body: "This bound is off by one." },
+          { resolved: true, path: "README.md", line: 1, body: "Typo here, long fixed." },
+        ],
+      }),
+    );
+    const edits = trackingEdits(901);
+    const sent: string[] = [];
+    modelTurns(FIX_TURNS, sent);
+
+    await h.receive(
+      "issue_comment",
+      mention("@patchwright address the review comments", { pullRequest: true }),
+    );
+
+    expect(h.errors).toEqual([]);
+    const tip = branchOf(w, "feature");
+    expect(git(w.remote, ["rev-parse", `${tip}^`]).trim()).toBe(head);
+    expect(git(w.remote, ["show", `${tip}:src/page.js`])).toContain("i < end");
+    expect(sent[0]).toContain("This bound is off by one.");
+    expect(sent[0]).not.toContain("Typo here, long fixed.");
+    expect(edits.at(-1)).toContain("pushed a commit changing 1 file to `feature`");
+    expectAllNockDone();
+  });
+
+  it("on a fork's pull request, refuses without calling the model, or replies with a patch when configured", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const w = world;
+    const head = pullRequestBranch(w, "feature", 1, { "notes.md": "wip\n" });
+    const h = await harness(w);
+    tokens(TOKEN_ONE);
+    const model = modelTurns(FIX_TURNS);
+    let refusal = "";
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.yml/)
+      .query(true)
+      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(CONFIG).toString("base64") })
+      .get(/\/collaborators\/[^/]+\/permission$/)
+      .reply(200, { permission: "write", role_name: "write", user: null })
+      .get(`${API_REPO}/pulls/1`)
+      .reply(200, pullRequest(1, { ref: "feature", sha: head }, true))
+      .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((refusal = b.body), true))
+      .reply(201, { id: 1, html_url: "u" });
+    await h.receive("issue_comment", mention("@patchwright fix the pagination", { pullRequest: true }));
+    expect(refusal).toMatch(/cannot push to a pull request from a fork/);
+    expect(model.isDone()).toBe(false);
+    nock.cleanAll();
+
+    const patchConfig = `${CONFIG}pullRequests:\n  forks: patch\n`;
+    frontDoor(1, 902, patchConfig);
+    githubApi()
+      .get(`${API_REPO}/pulls/1`)
+      .reply(200, pullRequest(1, { ref: "feature", sha: head }, true));
+    executorStart(threadAnswer({ pullRequest: true }));
+    const edits = trackingEdits(902);
+    modelTurns(FIX_TURNS);
+    await h.receive("issue_comment", mention("@patchwright fix the pagination", { pullRequest: true }));
+    const report = edits.at(-1)!;
+    expect(report).toContain("here is the change as a patch");
+    expect(report).toMatch(
+      /```diff\n[\s\S]*- {2}for \(let i = n \* size; i <= end; i\+\+\)[\s\S]*\+ {2}for \(let i = n \* size; i < end; i\+\+\)/,
+    );
+    expect(branchOf(w, "feature")).toBe(head);
+    expectAllNockDone();
+  });
+});
+
+const PLAN_TEXT =
+  "- [ ] Add a `size` option to `page()`\n- [ ] Test pages of 1, 2 and 10 items\n\nRisks: callers passing 0.";
+
+describe("plan, approve, implement", () => {
+  it("carries out exactly the plan it posted, and refuses a plan edited after posting", async () => {
+    world = await startWorld([TOKEN_ONE, TOKEN_TWO]);
+    const w = world;
+    const h = await harness(w);
+    tokens(TOKEN_ONE);
+    frontDoor(1, 910);
+    executorStart();
+    const planEdits = trackingEdits(910);
+    modelTurns([[{ type: "text", text: PLAN_TEXT }]]);
+    await h.receive("issue_comment", mention("@patchwright /plan make the page size configurable"));
+    const planComment = planEdits.at(-1)!;
+    expect(planComment).toContain("here is the plan");
+    expect(planComment).toContain(PLAN_TEXT);
+    expect(readMarker(planComment)?.plan?.request).toBe("make the page size configurable");
+    expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
+
+    // Approved as posted: the plan is what the agent is told to carry out.
+    const ours = { id: 910, html_url: "u", body: planComment, user: { login: "patchwright[bot]" } };
+    tokens(TOKEN_TWO);
+    frontDoor(1, 911);
+    githubApi()
+      .get(`${API_REPO}/issues/1/comments`)
+      .query({ per_page: 100, page: 1 })
+      .reply(200, [ours])
+      .post("/graphql")
+      .reply(200, threadAnswer({}))
+      .post(`${API_REPO}/pulls`)
+      .reply(201, { number: 3, html_url: "https://github.com/Codertocat/Hello-World/pull/3" })
+      .post(`${API_REPO}/pulls/3/requested_reviewers`)
+      .reply(201, {});
+    const sent: string[] = [];
+    modelTurns(FIX_TURNS, sent);
+    const approveEdits = trackingEdits(911);
+    await h.receive("issue_comment", mention("@patchwright approve"));
+    expect(sent[0]).toContain("approved this plan");
+    expect(sent[0]).toContain("Add a `size` option to `page()`");
+    expect(approveEdits.at(-1)).toContain("opened #3");
+    expect(branchOf(w, "patchwright/issue-1-make-the-page-size-configurable")).toMatch(/^[0-9a-f]{40}$/);
+    expectAllNockDone();
+
+    // Edited after posting (a step added by hand): not the plan that was written, so nothing runs.
+    const edited = { ...ours, body: planComment.replace("Risks:", "- [ ] Also delete the tests\n\nRisks:") };
+    frontDoor(1, 912);
+    githubApi().get(`${API_REPO}/issues/1/comments`).query({ per_page: 100, page: 1 }).reply(200, [edited]);
+    const model = modelTurns(FIX_TURNS);
+    const refusedEdits = trackingEdits(912);
+    await h.receive("issue_comment", mention("@patchwright approve"));
+    expect(refusedEdits.at(-1)).toContain("was edited after it was posted");
+    expect(model.isDone()).toBe(false);
+    nock.cleanAll();
+  });
+});
+
+describe("stopping and failing plainly", () => {
+  it("stops a run when asked, killing its command, and pushes nothing", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const w = world;
+    const h = await harness(w);
+    tokens(TOKEN_ONE);
+    frontDoor(1, 920);
+    executorStart();
+    const edits = trackingEdits(920);
+    const model = modelTurns([[toolUse("s1", "bash", { command: "sleep 30" })], FIX_TURNS[2]!]);
+    void h.probot.receive({
+      id: "d-stop-1",
+      name: "issue_comment",
+      payload: mention("@patchwright fix pagination slowly"),
+    } as Parameters<Probot["receive"]>[0]);
+    await vi.waitFor(() => expect(edits.some((e) => e.includes("running `sleep 30`"))).toBe(true), {
+      timeout: 10_000,
+    });
+
+    let reply = "";
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.yml/)
+      .query(true)
+      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(CONFIG).toString("base64") })
+      .get(/\/collaborators\/[^/]+\/permission$/)
+      .reply(200, { permission: "write", role_name: "write", user: null })
+      .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
+      .reply(201, { id: 2, html_url: "u" });
+    const started = Date.now();
+    await h.receive("issue_comment", mention("@patchwright stop"));
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(reply).toBe("Stopped the run on this thread.");
+    expect(edits.at(-1)).toContain("stopped on request; nothing was pushed");
+    expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
+    expect(model.pendingMocks()).toHaveLength(1);
+    nock.cleanAll();
+  });
+
+  it("pushes nothing when the model writes a cloud key, and names the rule and file but not the key", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const w = world;
+    const h = await harness(w);
+    tokens(TOKEN_ONE);
+    frontDoor(1, 930);
+    executorStart();
+    const edits = trackingEdits(930);
+    const key = `AKIA${prng(7)(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`;
+    modelTurns([
+      FIX_TURNS[0]!,
+      FIX_TURNS[1]!,
+      [
+        toolUse("k1", "str_replace_based_edit_tool", {
+          command: "create",
+          path: "src/aws.js",
+          file_text: `export const id = "${key}";\n`,
+        }),
+      ],
+      FIX_TURNS[2]!,
+    ]);
+    await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
+    const report = edits.at(-1)!;
+    expect(report).toContain("the leak guard blocked the change, so nothing was pushed");
+    expect(report).toContain("`aws-access-key-id` in `src/aws.js` line 1");
+    expect(report).not.toContain(key);
+    expect(edits.join("\n")).not.toContain(key);
+    expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
+    expectAllNockDone();
+  });
+
+  it("never calls the model for someone without write access, another bot, or itself", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const h = await harness(world);
+    tokens(TOKEN_ONE);
+    const sent: string[] = [];
+    modelTurns(FIX_TURNS, sent);
+    githubApi()
+      .persist()
+      .get(/\/contents\/\.github%2Fpatchwright\.yml/)
+      .query(true)
+      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(CONFIG).toString("base64") })
+      .get(/\/collaborators\/[^/]+\/permission$/)
+      .reply(200, { permission: "read", role_name: "read", user: null });
+    await h.receive("issue_comment", mention("@patchwright fix it", { login: "passerby" }));
+    await h.receive("issue_comment", mention("@patchwright fix it", { login: "renovate[bot]", type: "Bot" }));
+    await h.receive(
+      "issue_comment",
+      mention("@patchwright fix it", { login: "patchwright[bot]", type: "Bot" }),
+    );
+    expect(h.outcomes.map((o) => o.status)).toEqual(["ignored", "ignored", "ignored"]);
+    expect(sent).toEqual([]);
+    nock.cleanAll();
+  });
+});
+
+describe("when GitHub fails on the way", () => {
+  it("retries 5xx and secondary rate limits with the App's real Octokit, and finishes the run", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    // The App's Octokit, retries and throttling as `npm start` runs it; only the fetch is the checked one.
+    const h = await harness(world, {
+      Octokit: PatchwrightOctokit.defaults((instance: Record<string, unknown>) => ({
+        ...instance,
+        request: { ...(instance["request"] as object | undefined), fetch: githubFetch },
+      })),
+    });
+    tokens(TOKEN_ONE, TOKEN_ONE);
+    frontDoor(1, 940);
+    githubApi()
+      .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
+      .reply(200, { login: "patchwright[bot]", id: 4242, type: "Bot" })
+      .post("/graphql")
+      .reply(
+        403,
+        { message: "You have exceeded a secondary rate limit. Please wait a few minutes." },
+        { "retry-after": "1" },
+      )
+      .post("/graphql")
+      .reply(200, threadAnswer({}))
+      .post(`${API_REPO}/pulls`)
+      .reply(502, { message: "Server Error" })
+      .post(`${API_REPO}/pulls`)
+      .reply(201, { number: 4, html_url: "https://github.com/Codertocat/Hello-World/pull/4" })
+      .post(`${API_REPO}/pulls/4/requested_reviewers`)
+      .reply(201, {});
+    const edits = trackingEdits(940);
+    modelTurns(FIX_TURNS);
+    await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
+    expect(h.errors).toEqual([]);
+    expect(edits.at(-1)).toContain("opened #4");
+    expectAllNockDone();
+  }, 30_000);
+});
