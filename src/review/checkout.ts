@@ -1,0 +1,65 @@
+import { readFile } from "node:fs/promises";
+import { resolveInside } from "../tools/paths.js";
+import { git } from "../workspace/git.js";
+import type { LocalPatch } from "./diff/changed-files.js";
+
+/**
+ * A file's text at the pull request's head, read from the checkout; undefined when it is not there. A
+ * path that leaves the checkout (a symbolic link in the pull request pointing at the host's files) reads
+ * as absent: what the model and the comments see comes from the repository only. Each file is read once.
+ */
+export function checkoutReader(checkout: string): (path: string) => Promise<string | undefined> {
+  const cache = new Map<string, Promise<string | undefined>>();
+  return (path) => {
+    let text = cache.get(path);
+    if (!text) {
+      text = read(checkout, path);
+      cache.set(path, text);
+    }
+    return text;
+  };
+}
+
+async function read(checkout: string, path: string): Promise<string | undefined> {
+  let abs: string;
+  try {
+    abs = resolveInside(checkout, path);
+  } catch {
+    return undefined;
+  }
+  return readFile(abs, "utf8").catch(() => undefined);
+}
+
+const HUNK_START = /^@@ /m;
+const NEW_SIDE_GONE = /^\+\+\+ \/dev\/null$/m;
+
+/**
+ * One file's diff from the checkout, hunks only like GitHub's `patch`; undefined for a binary file or
+ * when git cannot tell (a commit not fetched). No external diff tools or text conversions run: their
+ * configuration could come from the repository.
+ */
+export function checkoutPatch(checkout: string): LocalPatch {
+  return async ({ path, previousPath, base, head }) => {
+    const paths = previousPath !== undefined && previousPath !== path ? [previousPath, path] : [path];
+    let out: string;
+    try {
+      out = await git(checkout, [
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--find-renames",
+        `${base}...${head}`,
+        "--",
+        ...paths,
+      ]);
+    } catch {
+      return undefined;
+    }
+    // A rename git does not pair up comes as a deletion and an addition: the file is the one that exists.
+    const sections = out.split(/^(?=diff --git )/m).filter((s) => s.startsWith("diff --git "));
+    const section = sections.find((s) => !NEW_SIDE_GONE.test(s)) ?? sections[0];
+    const start = section === undefined ? undefined : HUNK_START.exec(section)?.index;
+    return start === undefined ? undefined : section!.slice(start);
+  };
+}
