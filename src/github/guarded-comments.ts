@@ -28,6 +28,19 @@ export function guardOutbound(body: string, guard: GuardConfig): string {
   return `patchwright withheld this message: the leak guard found ${findings.length} possible leak(s) (${rules}). The full text stays in the run's log, redacted.`;
 }
 
+const TRAILING_MARKERS = /(?:\s*<!-- patchwright:[a-z]+ [^\n]*? -->)+\s*$/;
+
+/**
+ * The leak guard on a body ending in our markers: the text before them is checked on its own (a
+ * withheld text becomes the guard's notice), then the whole again, so a marker never passes
+ * unchecked but survives a withheld message — it is what keeps a run from starting twice.
+ */
+export function guardKeepingMarkers(body: string, guard: GuardConfig): string {
+  const markers = TRAILING_MARKERS.exec(body)?.[0] ?? "";
+  const text = body.slice(0, body.length - markers.length);
+  return guardOutbound(`${guardOutbound(text, guard)}${markers}`, guard);
+}
+
 export async function createComment(
   octokit: OctokitLike,
   repo: RepoRef,
@@ -38,7 +51,7 @@ export async function createComment(
   const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     ...repo,
     issue_number: issueNumber,
-    body: guardOutbound(body, guard),
+    body: guardKeepingMarkers(body, guard),
   });
   return Comment.parse(data);
 }
@@ -53,7 +66,7 @@ export async function updateComment(
   await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
     ...repo,
     comment_id: commentId,
-    body: guardOutbound(body, guard),
+    body: guardKeepingMarkers(body, guard),
   });
 }
 

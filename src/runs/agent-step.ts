@@ -86,8 +86,10 @@ function describeStep(e: AgentEvent): string | undefined {
       const input = (e.input ?? {}) as { command?: unknown; path?: unknown };
       if (e.name === "bash" && typeof input.command === "string")
         return `running \`${input.command.split("\n")[0]!.slice(0, 80).replace(/`/g, "'")}\``;
-      if (typeof input.path === "string")
-        return `${e.name === "str_replace_based_edit_tool" ? "working on" : "reading"} \`${input.path.slice(0, 120).replace(/`/g, "'")}\``;
+      if (typeof input.path === "string") {
+        const reading = e.name !== "str_replace_based_edit_tool" || input.command === "view";
+        return `${reading ? "reading" : "editing"} \`${input.path.slice(0, 120).replace(/`/g, "'")}\``;
+      }
       return `using ${e.name}`;
     }
     case "verification":

@@ -223,9 +223,10 @@ async function localSha(dir: string, branch: string): Promise<string | undefined
 }
 
 async function titleFor(s: RunScope, instruction: string): Promise<string> {
-  const first = instruction.split("\n")[0]!.trim();
+  const first = instruction.split("\n")[0]!.trim().replace(/\.$/, "");
+  const capitalised = first.charAt(0).toUpperCase() + first.slice(1);
   // "fix this" says little; the issue's title then names the change.
-  if (first.length >= 15 || !s.request.thread) return first || "Changes requested through patchwright";
+  if (first.length >= 15 || !s.request.thread) return capitalised || "Changes requested through patchwright";
   const { data } = await s.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
     ...s.repo,
     issue_number: s.request.thread.number,

@@ -7,6 +7,7 @@ import { prepareWorkspace, type Workspace } from "../workspace/prepare-workspace
 import { runAgentStep } from "./agent-step.js";
 import { findApprovedPlan } from "./approve.js";
 import { changeRun } from "./change-run.js";
+import { reviewRun } from "./review-run.js";
 import type { ExecutorDeps } from "./executor-deps.js";
 import { renderMarker, planRecord, type RunMarker } from "./marker.js";
 import { blockedDetails, renderReport, type RunReport } from "./report.js";
@@ -82,6 +83,7 @@ async function dispatch(s: RunScope): Promise<Done> {
       }
       return { report: await changeRun(s, request.instruction) };
     case "review":
+      return { report: await reviewRun(s) };
     case "maintenance":
       return {
         report: finished(

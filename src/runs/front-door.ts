@@ -13,6 +13,7 @@ import { atLeast, getPermission, isBot, sameLogin } from "../request/permissions
 import type { IntentRouter } from "../request/route-intent.js";
 import type { RunKind, RunRequest } from "../request/run-request.js";
 import { sanitizeUserText } from "../request/sanitize-text.js";
+import { setReviewPaused } from "../review/pause.js";
 import { readMarker, type RunMarker } from "./marker.js";
 import { helpBody, trackingBody } from "./messages.js";
 import { threadKey, type RunQueue } from "./run-queue.js";
@@ -326,11 +327,29 @@ async function mentionRequest(
         );
       }
       case "pause":
-      case "resume":
+      case "resume": {
+        if (!c.thread.isPullRequest)
+          return reply(
+            `\`${intent.command}\` turns automatic review off and on for a pull request.`,
+            intent.command,
+          );
+        const paused = intent.command === "pause";
+        const { changed } = await setReviewPaused(
+          deps.octokit,
+          repo,
+          c.thread.number,
+          deps.botLogin,
+          paused,
+          config.guard,
+        );
+        const state = paused
+          ? `Automatic review is paused on this pull request; \`${config.trigger.phrase} resume\` turns it back on. \`${config.trigger.phrase} /review\` still reviews on demand.`
+          : "Automatic review is on again for this pull request: the next push is reviewed.";
         return reply(
-          `\`${intent.command}\` for automatic review is not available in this version yet.`,
+          changed ? state : `Nothing changed: ${state.charAt(0).toLowerCase()}${state.slice(1)}`,
           intent.command,
         );
+      }
       case "buddy":
         return reply(
           config.features.buddy

@@ -1,4 +1,5 @@
 import type { AgentResult } from "../agent/events.js";
+import { neutraliseMarkers } from "../github/markers.js";
 import type { Finding } from "../guard/finding.js";
 import type { ProgressItem } from "../tools/progress-tool.js";
 
@@ -8,6 +9,8 @@ export type RunOutcome =
   | "answered"
   | "planned"
   | "patch"
+  | "reviewed"
+  | "review_skipped"
   | "no_changes"
   | "blocked"
   | "refused"
@@ -38,6 +41,8 @@ const ICON: Record<RunOutcome, string> = {
   answered: "💬",
   planned: "📝",
   patch: "🩹",
+  reviewed: "🔎",
+  review_skipped: "⚪",
   no_changes: "⚪",
   blocked: "⛔",
   refused: "⛔",
@@ -49,7 +54,8 @@ const ICON: Record<RunOutcome, string> = {
 
 export function renderReport(report: RunReport): string {
   const lines = [`${ICON[report.outcome]} **patchwright** — ${report.headline}`];
-  if (report.details?.trim()) lines.push("", report.details.trim());
+  // The model's words: a marker in them must not pass for one of ours (a forged plan, a forged trigger).
+  if (report.details?.trim()) lines.push("", neutraliseMarkers(report.details.trim()));
   const links = report.links.map((l) => `[${l.label}](${l.url})`);
   if (report.branch) links.unshift(`branch \`${report.branch}\``);
   if (links.length) lines.push("", links.join(" · "));

@@ -112,4 +112,23 @@ describe("guardedPush", () => {
     expect(failed.status).toBe("refused");
     expect(JSON.stringify(failed)).not.toContain(token);
   });
+
+  it("refuses a change under .github/workflows unless the config allows it", async () => {
+    const s = setup({ ".github/workflows/ci.yml": "on: push\n" });
+    const refused = await guardedPush(request(s));
+    expect(refused).toMatchObject({
+      status: "refused",
+      reason: expect.stringMatching(/workflows\.allowChanges/),
+    });
+    expect(remoteHas(s.remote, "patchwright/fix-1")).toBe(false);
+    expect(await guardedPush(request(s, { allowWorkflowChanges: true }))).toMatchObject({ status: "pushed" });
+  });
+
+  it("pushes a named commit when the worktree is gone", async () => {
+    const s = setup();
+    const sha = git(s.work, ["rev-parse", "HEAD"]).trim();
+    git(s.work, ["checkout", "-q", "--detach", s.base]);
+    expect(await guardedPush(request(s, { ref: sha }))).toEqual({ status: "pushed", sha });
+    expect(git(s.remote, ["rev-parse", "patchwright/fix-1"]).trim()).toBe(sha);
+  });
 });

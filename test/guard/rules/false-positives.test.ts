@@ -137,6 +137,12 @@ const CASES: [name: string, text: string, path?: string][] = [
     "dist/index.min.js",
   ],
   ["value on the next line", `const fromToken =\n  fromTokenIsInRange && this.getOffset(fromToken);\n`],
+  // Found in the Action's bundle (AWS and Google SDKs): private fields and digits inside identifiers.
+  [
+    "private fields and versioned names",
+    `const { CreateOAuth2TokenCommand: CreateOAuth2TokenCommand2 } = x;\nconst clientSecret = this.#clientAuthentication.clientSecret || "";\nthis.#pendingAccessToken = this.#pendingAccessToken || this.#internalRefreshAccessTokenAsync();\n`,
+    "dist/bundle.js",
+  ],
   ["bundler-renamed type", `type ClosingParenToken = ClosingParenToken$1;\n`, "dist/index.d.ts"],
   ["non-ASCII message", `  "Unexpected_token_1012": "予期しないトークンです。",\n`, "locales/ja.json"],
   ["empty value", `"password": "",\n"token": null,\n`, "fixtures/user.json"],

@@ -82,7 +82,22 @@ function isWord(part: string): boolean {
  */
 function isIdentifierOrCode(value: string): boolean {
   return (
-    /^[A-Za-z0-9_$.:!?=|&-]+$/.test(value) && value.split(/[^A-Za-z0-9]+/).every((p) => p === "" || isWord(p))
+    /^[A-Za-z0-9_$.:!?=|&#-]+$/.test(value) &&
+    value.split(/[^A-Za-z0-9]+/).every((p) => p === "" || isWord(p) || isWordsAroundDigits(p))
+  );
+}
+
+/**
+ * Identifiers with a version or a number inside (`CreateOAuth2TokenCommand2`, `sha256Digest`): at most
+ * two short digit runs, each followed by a capitalised word, every piece a word of four letters or more.
+ * Random values have digits all through them and switch case at random, so their pieces fail.
+ */
+function isWordsAroundDigits(part: string): boolean {
+  const pieces = part.replace(/[0-9]{1,3}$/, "").split(/[0-9]{1,3}/);
+  return (
+    pieces.length >= 2 &&
+    pieces.length <= 3 &&
+    pieces.every((p, i) => p.length >= 4 && isWord(p) && (i === 0 || /^[A-Z][a-z]/.test(p)))
   );
 }
 

@@ -1,0 +1,118 @@
+// An in-process stand-in for the few GitHub API routes a mention run uses, for the demo only: it keeps
+// comments and pull requests in memory and prints each write. Anything else fails loudly, so the demo
+// cannot pretend a call it does not know succeeded.
+
+export function fakeGitHub({ owner, name, issue, timeline }) {
+  const comments = new Map();
+  const pulls = [];
+  let nextId = 1000;
+  const repo = `/repos/${owner}/${name}`;
+  const routes = [
+    ["GET", `${repo}/contents/{path}`, () => fail(404, "Not Found")],
+    [
+      "GET",
+      `${repo}/collaborators/{username}/permission`,
+      () => ({ permission: "admin", role_name: "admin" }),
+    ],
+    ["GET", `${repo}/issues/{issue_number}/comments`, () => [...comments.values()]],
+    [
+      "POST",
+      `${repo}/issues/comments/{comment_id}/reactions`,
+      (p) => (timeline("👀 reaction on the comment"), { id: 1, content: p.content }),
+    ],
+    [
+      "POST",
+      `${repo}/issues/{issue_number}/comments`,
+      (p) => {
+        const c = {
+          id: nextId++,
+          html_url: `https://github.com/${owner}/${name}/issues/${p.issue_number}#c`,
+          body: p.body,
+          user: { login: "patchwright[bot]" },
+        };
+        comments.set(c.id, c);
+        timeline(`comment posted: ${firstLine(p.body)}`);
+        return c;
+      },
+    ],
+    [
+      "PATCH",
+      `${repo}/issues/comments/{comment_id}`,
+      (p) => {
+        const c = comments.get(Number(p.comment_id));
+        c.body = p.body;
+        timeline(`tracking comment: ${summary(p.body)}`);
+        return c;
+      },
+    ],
+    ["GET", "/users/{username}", (p) => ({ login: p.username, id: 4242 })],
+    [
+      "POST",
+      "/graphql",
+      () => ({
+        data: {
+          repository: {
+            issueOrPullRequest: {
+              __typename: "Issue",
+              title: issue.title,
+              body: issue.body,
+              createdAt: issue.createdAt,
+              lastEditedAt: null,
+              author: { login: issue.author },
+              comments: { nodes: [] },
+            },
+          },
+        },
+      }),
+    ],
+    [
+      "POST",
+      `${repo}/pulls`,
+      (p) => {
+        const pr = { number: 2, html_url: `https://github.com/${owner}/${name}/pull/2`, ...p };
+        pulls.push(pr);
+        timeline(`pull request #2 opened: "${p.title}" (${p.head} → ${p.base}${p.draft ? ", draft" : ""})`);
+        return pr;
+      },
+    ],
+    [
+      "POST",
+      `${repo}/pulls/{pull_number}/requested_reviewers`,
+      (p) => (timeline(`review requested from @${p.reviewers.join(", @")}`), {}),
+    ],
+  ];
+  return {
+    comments,
+    pulls,
+    octokit: {
+      async request(route, params = {}) {
+        const [method, path] = route.split(" ");
+        const filled = path.replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
+        for (const [m, pattern, handle] of routes) {
+          const re = new RegExp(`^${pattern.replace("{path}", ".+").replace(/\{\w+\}/g, "[^/]+")}$`);
+          if (m === method && re.test(filled)) return { status: 200, data: await handle(params) };
+        }
+        throw Object.assign(new Error(`the demo's GitHub does not know ${method} ${filled}`), {
+          status: 501,
+        });
+      },
+    },
+  };
+}
+
+function fail(status, message) {
+  throw Object.assign(new Error(message), { status });
+}
+
+function firstLine(body) {
+  return body.split("\n")[0].slice(0, 100);
+}
+
+function summary(body) {
+  const lines = body.split("\n").filter((l) => l.trim() && !l.startsWith("<!--"));
+  if (!lines[0].startsWith("⏳")) return lines[0].slice(0, 140);
+  const items = lines.filter((l) => l.startsWith("- ["));
+  const done = items.filter((l) => l.startsWith("- [x]")).length;
+  const step = (lines.find((l) => l.startsWith("<sub>")) ?? "").replace(/<\/?sub>/g, "");
+  return `working — checklist ${done}/${items.length} — ${step}`;
+}
