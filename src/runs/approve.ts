@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listPages } from "../github/paginate.js";
 import { sameLogin } from "../request/permissions.js";
 import type { RunScope } from "./execute-run.js";
 import { checkPlan, readMarker } from "./marker.js";
@@ -23,19 +24,13 @@ export async function findApprovedPlan(s: RunScope): Promise<ApprovedPlan> {
   const phrase = request.config.trigger.phrase;
   if (!request.thread) return { status: "none", sentence: "there is no thread to find a plan on." };
   let newest: { body?: string | null | undefined } | undefined;
-  for (let page = 1; page <= PAGES; page++) {
-    const { data } = await s.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...s.repo,
-      issue_number: request.thread.number,
-      per_page: 100,
-      page,
-    });
-    const comments = z.array(Comment).parse(data);
+  const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+  const params = { ...s.repo, issue_number: request.thread.number };
+  for await (const comments of listPages(s.octokit, route, params, Comment, PAGES)) {
     for (const c of comments) {
       // Only our own comments count: anyone can paste a marker into theirs.
       if (c.user && sameLogin(c.user.login, s.deps.botLogin) && readMarker(c.body)?.plan) newest = c;
     }
-    if (comments.length < 100) break;
   }
   const check = checkPlan(newest?.body);
   if (check.status === "none") {

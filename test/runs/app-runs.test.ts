@@ -83,14 +83,19 @@ function tokens(...values: string[]): void {
   }
 }
 
-/** The front door's side of a mention on `thread` by a writer: config, permission, 👀, tracking comment. */
-function frontDoor(thread: number, trackingId: number, config = CONFIG): void {
-  githubApi()
+/** The repository's config on the default branch, and the commenter's permission. */
+function configAndPermission(config = CONFIG, permission = "write", scope = githubApi()): nock.Scope {
+  return scope
     .get(/\/contents\/\.github%2Fpatchwright\.yml/)
     .query({ ref: "master" })
     .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") })
     .get(/\/collaborators\/[^/]+\/permission$/)
-    .reply(200, { permission: "write", role_name: "write", user: null })
+    .reply(200, { permission, role_name: permission, user: null });
+}
+
+/** The front door's side of a mention on `thread` by a writer: config, permission, 👀, tracking comment. */
+function frontDoor(thread: number, trackingId: number, config = CONFIG): void {
+  configAndPermission(config)
     .get(`${API_REPO}/issues/${thread}/comments`)
     .query(true)
     .reply(200, [])
@@ -229,12 +234,7 @@ describe("a follow-up on a pull request", () => {
     tokens(TOKEN_ONE);
     const model = modelTurns(FIX_TURNS);
     let refusal = "";
-    githubApi()
-      .get(/\/contents\/\.github%2Fpatchwright\.yml/)
-      .query(true)
-      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(CONFIG).toString("base64") })
-      .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "write", role_name: "write", user: null })
+    configAndPermission()
       .get(`${API_REPO}/pulls/1`)
       .reply(200, pullRequest(1, { ref: "feature", sha: head }, true))
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((refusal = b.body), true))
@@ -340,12 +340,7 @@ describe("stopping and failing plainly", () => {
     });
 
     let reply = "";
-    githubApi()
-      .get(/\/contents\/\.github%2Fpatchwright\.yml/)
-      .query(true)
-      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(CONFIG).toString("base64") })
-      .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "write", role_name: "write", user: null })
+    configAndPermission()
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
       .reply(201, { id: 2, html_url: "u" });
     const started = Date.now();
@@ -395,13 +390,7 @@ describe("stopping and failing plainly", () => {
     tokens(TOKEN_ONE);
     const sent: string[] = [];
     modelTurns(FIX_TURNS, sent);
-    githubApi()
-      .persist()
-      .get(/\/contents\/\.github%2Fpatchwright\.yml/)
-      .query(true)
-      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(CONFIG).toString("base64") })
-      .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "read", role_name: "read", user: null });
+    configAndPermission(CONFIG, "read", githubApi().persist());
     await h.receive("issue_comment", mention("@patchwright fix it", { login: "passerby" }));
     await h.receive("issue_comment", mention("@patchwright fix it", { login: "renovate[bot]", type: "Bot" }));
     await h.receive(

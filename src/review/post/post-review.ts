@@ -10,6 +10,7 @@ import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
 import { sameLogin } from "../../request/permissions.js";
 import { readFingerprint } from "./fingerprint.js";
 import { guardKeepingMarkers } from "../../github/guarded-comments.js";
+import { listPages } from "../../github/paginate.js";
 
 export interface ReviewComment {
   path: string;
@@ -194,9 +195,6 @@ export interface PostedFinding {
   url: string;
 }
 
-const PAGE_SIZE = 100;
-const MAX_PAGES = 30;
-
 /**
  * The findings already posted on the pull request as inline comments by `botLogin`: only our own
  * count, since anyone can paste a marker into a comment.
@@ -208,14 +206,8 @@ export async function listPostedFingerprints(
   botLogin: string,
 ): Promise<PostedFinding[]> {
   const found: PostedFinding[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/comments", {
-      ...repo,
-      pull_number: pullNumber,
-      per_page: PAGE_SIZE,
-      page,
-    });
-    const comments = z.array(PullComment).parse(data);
+  const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments";
+  for await (const comments of listPages(octokit, route, { ...repo, pull_number: pullNumber }, PullComment)) {
     for (const c of comments) {
       const fp = readFingerprint(c.body);
       if (fp !== undefined && c.user && sameLogin(c.user.login, botLogin)) {
@@ -233,7 +225,6 @@ export async function listPostedFingerprints(
         });
       }
     }
-    if (comments.length < PAGE_SIZE) break;
   }
   return found;
 }

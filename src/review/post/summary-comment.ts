@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { createComment, updateComment } from "../../github/guarded-comments.js";
+import { listPages } from "../../github/paginate.js";
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
 import type { GuardConfig } from "../../guard/config.js";
 import { sameLogin } from "../../request/permissions.js";
@@ -62,9 +63,6 @@ export interface SummaryComment {
   marker: SummaryMarker;
 }
 
-const PAGE_SIZE = 100;
-const MAX_PAGES = 30;
-
 /** Our summary comment on the pull request: the first one with our marker posted by `botLogin`. */
 export async function findSummary(
   octokit: OctokitLike,
@@ -72,20 +70,13 @@ export async function findSummary(
   number: number,
   botLogin: string,
 ): Promise<SummaryComment | undefined> {
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...repo,
-      issue_number: number,
-      per_page: PAGE_SIZE,
-      page,
-    });
-    const comments = z.array(IssueComment).parse(data);
+  const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+  for await (const comments of listPages(octokit, route, { ...repo, issue_number: number }, IssueComment)) {
     for (const c of comments) {
       // Only our own comment counts: anyone can paste a marker.
       const marker = c.user && sameLogin(c.user.login, botLogin) ? readSummaryMarker(c.body) : undefined;
       if (marker) return { id: c.id, body: c.body ?? "", marker };
     }
-    if (comments.length < PAGE_SIZE) break;
   }
   return undefined;
 }
