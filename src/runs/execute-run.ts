@@ -44,24 +44,30 @@ export function createRunExecutor(deps: ExecutorDeps): RunExecutor {
       deps.progressIntervalMs,
     );
     const scope: RunScope = { request, deps, octokit, repo, tracker, signal, started };
-    let report: RunReport;
-    let marker: RunMarker = { run: request.id, trigger: request.trigger.key };
+    let done: Done;
     try {
-      const done = await dispatch(scope);
-      report = done.report;
-      if (done.plan) {
-        marker = { ...marker, plan: planRecord(done.plan.request, done.plan.text, renderReport(report)) };
-      }
+      done = await dispatch(scope);
     } catch (err) {
-      report = failure(scope, err);
-      deps.log.warn("run failed", { run: request.id, error: report.headline });
+      done = { report: failure(scope, err) };
+      deps.log.warn("run failed", { run: request.id, error: done.report.headline });
     }
+    const { report, plan } = done;
     if (deps.followUrl) report.links.push({ label: "Actions job", url: deps.followUrl });
     deps.log.info(`run ${report.outcome}`, { run: request.id, kind: request.kind });
-    await tracker.finish(`${renderReport(report)}\n\n${renderMarker(marker)}`);
     deps.onReport?.(request, report);
+    // The plan's hashes cover the comment exactly as posted, so they are taken from the final text.
+    const shown = renderReport(report);
+    const marker: RunMarker = {
+      run: request.id,
+      trigger: request.trigger.key,
+      ...(plan ? { plan: planRecord(plan.request, plan.text, shown) } : {}),
+    };
+    await tracker.finish(`${shown}\n\n${renderMarker(marker)}`);
   };
 }
+
+// A comment holds 65,536 characters; a plan is posted twice (shown, and in its marker).
+const MAX_PLAN_CHARS = 20_000;
 
 interface Done {
   report: RunReport;
@@ -124,17 +130,18 @@ async function readOnlyRun(s: RunScope, mode: "answer" | "plan"): Promise<Done> 
     return { report: finished(s, "answered", "here is the answer.", { details: agent.finalText, agent }) };
   }
   const phrase = request.config.trigger.phrase;
+  const text =
+    agent.finalText.length <= MAX_PLAN_CHARS
+      ? agent.finalText
+      : `${agent.finalText.slice(0, MAX_PLAN_CHARS)}\n\n…(cut: the plan was longer than a comment holds)`;
   return {
     report: finished(
       s,
       "planned",
       `here is the plan. Reply \`${phrase} approve\` to carry it out as written.`,
-      {
-        details: agent.finalText,
-        agent,
-      },
+      { details: text, agent },
     ),
-    plan: { request: request.instruction, text: agent.finalText },
+    plan: { request: request.instruction, text },
   };
 }
 

@@ -55,12 +55,21 @@ const ICON: Record<RunOutcome, string> = {
 export function renderReport(report: RunReport): string {
   const lines = [`${ICON[report.outcome]} **patchwright** — ${report.headline}`];
   // The model's words: a marker in them must not pass for one of ours (a forged plan, a forged trigger).
-  if (report.details?.trim()) lines.push("", neutraliseMarkers(report.details.trim()));
+  if (report.details?.trim()) lines.push("", neutraliseMarkers(cut(report.details.trim())));
   const links = report.links.map((l) => `[${l.label}](${l.url})`);
   if (report.branch) links.unshift(`branch \`${report.branch}\``);
   if (links.length) lines.push("", links.join(" · "));
   lines.push("", `<sub>${figures(report)}</sub>`);
   return lines.join("\n");
+}
+
+// Room under GitHub's 65,536 characters for the headline, links, figures and the marker.
+const MAX_DETAILS_CHARS = 40_000;
+
+function cut(text: string): string {
+  return text.length <= MAX_DETAILS_CHARS
+    ? text
+    : `${text.slice(0, MAX_DETAILS_CHARS)}\n\n…(cut: ${text.length - MAX_DETAILS_CHARS} more characters did not fit in a comment)`;
 }
 
 export function figures(report: Pick<RunReport, "agent" | "tests" | "elapsedMs">): string {

@@ -6,6 +6,7 @@ import { build } from "esbuild";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction, type AgentInputs } from "../../src/action/agent-run.js";
+import { checkPlan } from "../../src/runs/marker.js";
 import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
 import {
   FIX_TURNS,
@@ -140,6 +141,41 @@ describe("the Action's agent mode", () => {
     // The token actions/checkout persisted is gone before the agent's commands could read it.
     expect(() => git(ctx.workspace, ["config", "--local", "--get-regexp", "extraheader"])).toThrow();
     expect(world.server.tokensSeen.every((t) => t === TOKEN)).toBe(true);
+    expectAllNockDone();
+  });
+
+  it("posts a plan whose link to the job is part of what approve checks", async () => {
+    world = await startWorld([TOKEN]);
+    const payload = webhookExample("issue_comment", (p) => p["action"] === "created");
+    (payload["comment"] as { body: string }).body = "@patchwright /plan make the page size configurable";
+    (payload["issue"] as { pull_request?: unknown }).pull_request = undefined;
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+      .query(true)
+      .times(2)
+      .reply(404, {})
+      .get(/\/collaborators\/Codertocat\/permission$/)
+      .reply(200, { permission: "admin", role_name: "admin" })
+      .get(`${REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(/\/issues\/comments\/\d+\/reactions$/)
+      .reply(201, {})
+      .post(`${REPO}/issues/1/comments`)
+      .reply(201, { id: 6, html_url: "u" })
+      .post("/graphql")
+      .reply(200, threadAnswer({}));
+    const edits = runApi(6);
+    modelTurns([[{ type: "text", text: "- [ ] Add a `size` option\n- [ ] Test it" }]]);
+    const result = await runAgentAction(NO_INPUTS, context("issue_comment", payload, world));
+    expect(result).toMatchObject({ conclusion: "planned", runKind: "plan" });
+    expect(edits.at(-1)).toContain(
+      "[Actions job](https://github.com/Codertocat/Hello-World/actions/runs/77)",
+    );
+    expect(checkPlan(edits.at(-1))).toMatchObject({
+      status: "ok",
+      plan: { request: "make the page size configurable" },
+    });
     expectAllNockDone();
   });
 
