@@ -187,6 +187,37 @@ describe("an implement run through the App", () => {
   });
 });
 
+describe("long-term memory", () => {
+  it("pushes the notes a run wrote to the memory branch, guarded like any push", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const w = world;
+    const h = await harness(w);
+    tokens(TOKEN_ONE, TOKEN_ONE, TOKEN_ONE);
+    frontDoor(1, 905, `${CONFIG}features:\n  memory: true\n`);
+    executorStart();
+    const edits = trackingEdits(905);
+    githubApi()
+      .post(`${API_REPO}/pulls`)
+      .reply(201, { number: 6, html_url: "https://github.com/Codertocat/Hello-World/pull/6" })
+      .post(`${API_REPO}/pulls/6/requested_reviewers`)
+      .reply(201, {});
+    modelTurns([
+      [
+        toolUse("m1", "memory", {
+          command: "create",
+          path: "/memories/testing.md",
+          file_text: "Run `node check.js` to test pagination.\n",
+        }),
+      ],
+      ...FIX_TURNS,
+    ]);
+    await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
+    expect(edits.at(-1)).toContain("opened #6");
+    expect(git(w.remote, ["show", "patchwright/memory:testing.md"])).toContain("node check.js");
+    expectAllNockDone();
+  });
+});
+
 describe("a follow-up on a pull request", () => {
   it("pushes a new commit onto a same-repository pull request's branch, with open review threads as context", async () => {
     world = await startWorld([TOKEN_ONE, TOKEN_TWO]);
