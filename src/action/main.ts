@@ -3,7 +3,7 @@ import { Octokit } from "@octokit/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { randomUUID } from "node:crypto";
-import { createModelClient } from "../agent/model/anthropic-client.js";
+import { createModelClient, type ModelProvider } from "../agent/model/anthropic-client.js";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
 import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
@@ -58,7 +58,10 @@ async function main(): Promise<void> {
     octokit,
     token,
     botLogin: core.getInput("bot_login") || "github-actions[bot]",
-    model: createModelClient({ provider: "anthropic", env: modelEnv }),
+    model: createModelClient({
+      provider: (core.getInput("provider") || "anthropic") as ModelProvider,
+      env: modelEnv,
+    }),
     workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
     signal: cancelled.signal,
     newRunId: randomUUID,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import PQueue from "p-queue";
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { createModelClient } from "../agent/model/anthropic-client.js";
+import { createModelClient, type ModelProvider } from "../agent/model/anthropic-client.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
 import { botIdentity } from "../github/identity.js";
@@ -89,7 +89,9 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const journal = new FileRunJournal(
         join(options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright", "runs.json"),
       );
-      const model = options.model ?? createModelClient({ provider: "anthropic", env });
+      // PATCHWRIGHT_PROVIDER picks Bedrock or Vertex; an unknown one stops the server at start, saying so.
+      const provider = (env["PATCHWRIGHT_PROVIDER"] || "anthropic") as ModelProvider;
+      const model = options.model ?? createModelClient({ provider, env });
       let executor: Promise<RunExecutor> | undefined;
       const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
         octokitFor: (request) => installationOctokit(request.installationId),
