@@ -370,3 +370,30 @@ describe("the description", () => {
     resetGitHubViolations();
   });
 });
+
+describe("GraphQL", () => {
+  const query = "query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }";
+
+  it("lets a query GitHub's schema accepts through to nock", async () => {
+    const scope = githubApi()
+      .post("/graphql")
+      .reply(200, { data: { repository: { id: "R_1" } } });
+    await testOctokit().request("POST /graphql", { query, variables: { owner: "o", name: "r" } });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("refuses a field the schema does not have, and variables of the wrong type", async () => {
+    const scope = githubApi().post("/graphql").reply(200, {});
+    const misspelt = await refused(
+      testOctokit().request("POST /graphql", { query: "query { viewer { loginn } }" }),
+    );
+    expect(misspelt.problems).toEqual([
+      'GraphQL: Cannot query field "loginn" on type "User". Did you mean "login"?',
+    ]);
+    const wrongType = await refused(
+      testOctokit().request("POST /graphql", { query, variables: { owner: "o", name: 7 } }),
+    );
+    expect(wrongType.problems[0]).toMatch(/^GraphQL variables: Variable "\$name" got invalid value 7/);
+    expect(scope.isDone()).toBe(false);
+  });
+});

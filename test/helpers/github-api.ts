@@ -12,7 +12,18 @@
 // Import it at the top of the test file (not lazily inside a test), so the hooks attach to the file.
 
 import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ErrorObject } from "ajv";
+import {
+  buildClientSchema,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  validate,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from "graphql";
 import nock from "nock";
 import { Probot, ProbotOctokit, type ApplicationFunction, type Options as ProbotOptions } from "probot";
 import { afterAll, afterEach } from "vitest";
@@ -174,10 +185,46 @@ function checkGraphql(method: string, body: string | undefined): RequestCheck {
       if (!["query", "variables", "operationName"].includes(key))
         add(`unknown GraphQL request property "${key}"`);
     }
+    if (typeof envelope.query === "string") {
+      for (const message of checkGraphqlQuery(envelope.query, envelope.variables, envelope.operationName))
+        add(message);
+    }
   } else if (data !== undefined) {
     add("the GraphQL request body is not an object");
   }
   return { operation: "POST /graphql", problems };
+}
+
+let graphqlSchema: GraphQLSchema | undefined;
+
+/** The query against GitHub's published GraphQL schema (@octokit/graphql-schema), variables included. */
+function checkGraphqlQuery(query: string, variables: unknown, operationName: unknown): string[] {
+  // The introspection result: GitHub's published SDL defines one field twice, which graphql refuses. The
+  // package exports only a module that parses it on import; read the file once, on the first query.
+  graphqlSchema ??= buildClientSchema(
+    JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, "../../node_modules/@octokit/graphql-schema/schema.json"),
+        "utf8",
+      ),
+    ) as IntrospectionQuery,
+  );
+  let document;
+  try {
+    document = parse(query);
+  } catch (err) {
+    return [`the GraphQL query does not parse: ${(err as Error).message}`];
+  }
+  const invalid = validate(graphqlSchema, document).map((e) => `GraphQL: ${e.message}`);
+  if (invalid.length) return invalid;
+  const operation = getOperationAST(document, typeof operationName === "string" ? operationName : undefined);
+  if (!operation) return ["the GraphQL document names no single operation to run"];
+  const values = getVariableValues(
+    graphqlSchema,
+    operation.variableDefinitions ?? [],
+    (variables ?? {}) as Record<string, unknown>,
+  );
+  return (values.errors ?? []).map((e) => `GraphQL variables: ${e.message}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
