@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     return core.setFailed(
       'The input "github_token" is empty: pass ${{ secrets.GITHUB_TOKEN }} or an App token.',
     );
+  // A token made by an earlier step is not masked unless someone registers it.
+  core.setSecret(token);
   const inputs: AgentInputs = {
     triggerPhrase: core.getInput("trigger_phrase"),
     prompt: core.getInput("prompt"),

@@ -216,7 +216,7 @@ export function agentStopped(s: RunScope, run: LocalRunResult): RunReport {
   const headline =
     outcome === "stopped"
       ? "the run was stopped on request; nothing was pushed."
-      : `${agent.reason.replace(/\.$/, "")}; nothing was pushed.`;
+      : `${agent.reason.charAt(0).toLowerCase()}${agent.reason.slice(1).replace(/\.$/, "")}; nothing was pushed.`;
   return finished(s, outcome, headline, {
     agent,
     details: agent.finalText ? `The agent's last words:\n\n${quote(agent.finalText)}` : "",

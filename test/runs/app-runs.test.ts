@@ -415,6 +415,33 @@ describe("stopping and failing plainly", () => {
     expectAllNockDone();
   });
 
+  it("says plainly when a limit stops the run or the model fails, and pushes nothing", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const w = world;
+    const h = await harness(w);
+    tokens(TOKEN_ONE);
+    frontDoor(1, 950, `${CONFIG}limits:\n  maxTurns: 1\n`);
+    executorStart();
+    const limited = trackingEdits(950);
+    modelTurns([FIX_TURNS[0]!]);
+    await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
+    expect(limited.at(-1)).toContain(
+      "⏱️ **patchwright** — the run reached its limit of 1 turns; nothing was pushed.",
+    );
+
+    frontDoor(1, 951);
+    githubApi().post("/graphql").reply(200, threadAnswer({}));
+    const failed = trackingEdits(951);
+    nock("https://api.anthropic.com")
+      .post("/v1/messages")
+      .reply(401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+    await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
+    expect(failed.at(-1)).toMatch(/^❌ \*\*patchwright\*\* — .*key.*; nothing was pushed\./);
+    expect(failed.at(-1)).not.toContain("test-model-key");
+    expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
+    expectAllNockDone();
+  });
+
   it("never calls the model for someone without write access, another bot, or itself", async () => {
     world = await startWorld([TOKEN_ONE]);
     const h = await harness(world);
