@@ -9,7 +9,7 @@ import { policyFor } from "./permissions.js";
 import { isolation, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
 import { toolsFor, type AnyTool } from "../tools/index.js";
 import { detectTestCommand } from "./detect-test-command.js";
-import { InstructionLoader, worktreeSource } from "./instructions/load-instructions.js";
+import { gitRefSource, InstructionLoader, worktreeSource } from "./instructions/load-instructions.js";
 import { buildRepoMap } from "./repo-map/index.js";
 import { BranchMemoryStore } from "../memory/memory-store.js";
 import { createMemoryTool, MEMORY_TOOL_NAME } from "../memory/memory-tool.js";
@@ -45,6 +45,11 @@ export interface LocalRunOptions {
   /** The local branch the run commits on; by default a free name from the prefix and instruction. */
   branch?: string;
   runId?: string;
+  /**
+   * The commit whose instruction files the run follows, when not the worktree's own: a pull request's
+   * base, since its head may be written by anyone.
+   */
+  instructionsFrom?: string;
   /** Tools the surface adds (a progress checklist), each allowed for any input. */
   extraTools?: AnyTool[];
   mode: RunMode;
@@ -133,7 +138,9 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     });
 
     // The root's instructions go in the cached system prompt; a folder's join the run when it is touched.
-    const instructions = new InstructionLoader(worktreeSource(root));
+    const instructions = new InstructionLoader(
+      o.instructionsFrom ? gitRefSource(repo, o.instructionsFrom) : worktreeSource(root),
+    );
     const rootInstructions = await instructions.load("");
     const warnings = rootInstructions.warning ? [rootInstructions.warning] : [];
     transcript.write({

@@ -12,6 +12,8 @@ export interface AgentStep {
   /** The repository (clone or checkout) and the commit the run starts from. */
   repoDir: string;
   base: string;
+  /** The commit whose instruction files count (a pull request's base); the worktree's own by default. */
+  instructionsFrom?: string | undefined;
   instruction: string;
   prompt: string;
   commitTitle?: string;
@@ -47,6 +49,7 @@ export async function runAgentStep(
   return runLocal({
     repo: step.repoDir,
     base: step.base,
+    ...(step.instructionsFrom ? { instructionsFrom: step.instructionsFrom } : {}),
     branch: `patchwright-run/${request.id}`,
     runId: request.id,
     instruction: step.instruction,

@@ -12,10 +12,12 @@ import type { Workspace } from "../workspace/prepare-workspace.js";
 import { runAgentStep } from "./agent-step.js";
 import {
   agentStopped,
+  baseRef,
   blockedReport,
   codeRef,
   finished,
   promptFor,
+  refsFor,
   workspaceFor,
   type RunScope,
 } from "./execute-run.js";
@@ -32,7 +34,7 @@ export async function changeRun(s: RunScope, instruction: string, planPrompt?: s
   const onPull = request.thread?.isPullRequest === true;
   const from = codeRef(request);
   const memory = request.config.features.memory && !request.refs.fromFork ? [MEMORY_BRANCH] : [];
-  const ws = await workspaceFor(s, [from], memory);
+  const ws = await workspaceFor(s, refsFor(request), memory);
   try {
     const memoryBefore = await localSha(ws.dir, MEMORY_BRANCH);
     const title = await titleFor(s, instruction);
@@ -41,6 +43,7 @@ export async function changeRun(s: RunScope, instruction: string, planPrompt?: s
         mode: "implement",
         repoDir: ws.dir,
         base: ws.shas[from]!,
+        instructionsFrom: onPull ? ws.shas[baseRef(request)] : undefined,
         instruction,
         prompt: await promptFor(s, planPrompt ?? instruction),
         commitTitle: title,

@@ -104,7 +104,7 @@ async function dispatch(s: RunScope): Promise<Done> {
 /** An answer or a plan: read-only tools over a checkout of the thread's code; the reply is the report. */
 async function readOnlyRun(s: RunScope, mode: "answer" | "plan"): Promise<Done> {
   const { request } = s;
-  const ws = await workspaceFor(s, [codeRef(request)]);
+  const ws = await workspaceFor(s, refsFor(request));
   let run: LocalRunResult;
   try {
     run = await runAgentStep(
@@ -112,6 +112,7 @@ async function readOnlyRun(s: RunScope, mode: "answer" | "plan"): Promise<Done> 
         mode,
         repoDir: ws.dir,
         base: ws.shas[codeRef(request)]!,
+        instructionsFrom: ws.shas[baseRef(request)],
         instruction: request.instruction,
         prompt: await promptFor(s, request.instruction),
       },
@@ -143,6 +144,16 @@ async function readOnlyRun(s: RunScope, mode: "answer" | "plan"): Promise<Done> 
     ),
     plan: { request: request.instruction, text },
   };
+}
+
+/** The base branch; on a pull request it is fetched too, for the instruction files the run follows. */
+export function baseRef(request: RunRequest): string {
+  return `refs/heads/${request.refs.base}`;
+}
+
+/** What a run fetches: the code it starts from, and on a pull request the base as well. */
+export function refsFor(request: RunRequest): string[] {
+  return request.thread?.isPullRequest ? [codeRef(request), baseRef(request)] : [codeRef(request)];
 }
 
 /** The ref holding the code a run starts from: the pull request's head, or the base branch. */
