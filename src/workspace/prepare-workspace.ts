@@ -38,6 +38,13 @@ export async function prepareWorkspace(spec: WorkspaceSpec): Promise<Workspace> 
   if (hasCredentials(spec.remoteUrl))
     throw new GitError("the remote URL carries credentials; patchwright sends them in a header instead");
   const fresh = spec.existing === undefined;
+  if (spec.existing !== undefined) {
+    const inside = await git(spec.existing, ["rev-parse", "--is-inside-work-tree"]).catch(() => "");
+    if (inside.trim() !== "true")
+      throw new GitError(
+        `${spec.existing} is not a git checkout: add actions/checkout before patchwright in the workflow`,
+      );
+  }
   const dir = spec.existing ?? (await mkdtemp(join(tmpdir(), "patchwright-clone-")));
   const cleanup = async (): Promise<void> => {
     if (fresh) await rm(dir, { recursive: true, force: true });
