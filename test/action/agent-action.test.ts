@@ -88,6 +88,36 @@ function runApi(trackingId?: number): string[] {
   return trackingId === undefined ? [] : trackingEdits(trackingId);
 }
 
+/** The front door's side of a mention on issue 1 by an admin: config (none: defaults), 👀, the tracking comment. */
+function mentionOnIssue(
+  trackingId: number,
+  config?: string,
+  onTracking?: (body: string) => void,
+): nock.Scope {
+  const scope = githubApi();
+  const withConfig =
+    config === undefined
+      ? scope
+          .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+          .query(true)
+          .times(2)
+          .reply(404, {})
+      : scope
+          .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+          .query(true)
+          .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") });
+  return withConfig
+    .get(/\/collaborators\/Codertocat\/permission$/)
+    .reply(200, { permission: "admin", role_name: "admin" })
+    .get(`${REPO}/issues/1/comments`)
+    .query(true)
+    .reply(200, [])
+    .post(/\/issues\/comments\/\d+\/reactions$/)
+    .reply(201, {})
+    .post(`${REPO}/issues/1/comments`, (b: { body: string }) => (onTracking?.(b.body), true))
+    .reply(201, { id: trackingId, html_url: "u" });
+}
+
 describe("the Action's agent mode", () => {
   it("carries out a mention in the job's checkout: a pull request, a report, the outputs", async () => {
     world = await startWorld([TOKEN]);
@@ -96,23 +126,7 @@ describe("the Action's agent mode", () => {
     (payload["issue"] as { pull_request?: unknown }).pull_request = undefined;
     let tracking = "";
     let pull: Record<string, unknown> = {};
-    githubApi()
-      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
-      .query(true)
-      .reply(200, {
-        type: "file",
-        encoding: "base64",
-        content: Buffer.from("agent:\n  testCommand: node check.js\n").toString("base64"),
-      })
-      .get(/\/collaborators\/Codertocat\/permission$/)
-      .reply(200, { permission: "admin", role_name: "admin" })
-      .get(`${REPO}/issues/1/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(/\/issues\/comments\/\d+\/reactions$/)
-      .reply(201, {})
-      .post(`${REPO}/issues/1/comments`, (b: { body: string }) => ((tracking = b.body), true))
-      .reply(201, { id: 3, html_url: "u" })
+    mentionOnIssue(3, "agent:\n  testCommand: node check.js\n", (body) => (tracking = body))
       .post("/graphql")
       .reply(200, threadAnswer({}))
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
@@ -149,22 +163,7 @@ describe("the Action's agent mode", () => {
     const payload = webhookExample("issue_comment", (p) => p["action"] === "created");
     (payload["comment"] as { body: string }).body = "@patchwright /plan make the page size configurable";
     (payload["issue"] as { pull_request?: unknown }).pull_request = undefined;
-    githubApi()
-      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
-      .query(true)
-      .times(2)
-      .reply(404, {})
-      .get(/\/collaborators\/Codertocat\/permission$/)
-      .reply(200, { permission: "admin", role_name: "admin" })
-      .get(`${REPO}/issues/1/comments`)
-      .query(true)
-      .reply(200, [])
-      .post(/\/issues\/comments\/\d+\/reactions$/)
-      .reply(201, {})
-      .post(`${REPO}/issues/1/comments`)
-      .reply(201, { id: 6, html_url: "u" })
-      .post("/graphql")
-      .reply(200, threadAnswer({}));
+    mentionOnIssue(6).post("/graphql").reply(200, threadAnswer({}));
     const edits = runApi(6);
     modelTurns([[{ type: "text", text: "- [ ] Add a `size` option\n- [ ] Test it" }]]);
     const result = await runAgentAction(NO_INPUTS, context("issue_comment", payload, world));
