@@ -49,6 +49,16 @@ describe("scan PATH", () => {
     expect(report.findings.map((f) => f.path)).toEqual(["debug.log"]);
   });
 
+  it("scans a folder named explicitly even when git ignores it, with the ignore files inside it", async () => {
+    const repo = tempRepo({ ".gitignore": "dist/\n" });
+    const t = () => `const t = "${githubToken(rand)}";\n`;
+    writeFiles(repo, { "dist/index.js": t(), "dist/.gitignore": "cache/\n", "dist/cache/x.js": t() });
+    const named = await scan({ mode: "paths", paths: ["dist"] }, { cwd: repo, config });
+    expect(named.findings.map((f) => f.path)).toEqual(["dist/index.js"]);
+    const whole = await scan({ mode: "paths", paths: ["."] }, { cwd: repo, config });
+    expect(whole.findings).toEqual([]);
+  });
+
   it("skips binary files by content but still checks their names", async () => {
     const dir = tempDir();
     writeFiles(dir, {

@@ -46,8 +46,10 @@ async function ancestorRules(dir: string): Promise<Rules[]> {
   const found = [
     await rulesIn(top, join(".git", "info", "exclude")),
     ...(await Promise.all(above.map((d) => rulesIn(d, ".gitignore")))),
-  ];
-  return found.filter((r): r is Rules => r !== undefined);
+  ].filter((r): r is Rules => r !== undefined);
+  // A folder named on purpose is scanned even when git ignores it (`dist/` before a publish): only the
+  // ignore files inside it then apply. Otherwise the scan would read nothing and report it clean.
+  return dir !== top && ignored(found, dir, true) ? [] : found;
 }
 
 async function rulesIn(base: string, file: string): Promise<Rules | undefined> {
