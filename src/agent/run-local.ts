@@ -50,6 +50,8 @@ export interface LocalRunOptions {
    * base, since its head may be written by anyone.
    */
   instructionsFrom?: string;
+  /** Where the transcript goes; by default inside the repository's .git, never committed. */
+  transcriptDir?: string;
   /** Tools the surface adds (a progress checklist), each allowed for any input. */
   extraTools?: AnyTool[];
   mode: RunMode;
@@ -94,7 +96,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   const wt = await createWorktree(repo, o.base ?? "HEAD", branch);
   // Inside .git: never committed, never in the worktree the model can read.
   const transcript = await Transcript.open(
-    join(gitDir, "patchwright", "runs", `${runId}.jsonl`),
+    join(o.transcriptDir ?? join(gitDir, "patchwright", "runs"), `${runId}.jsonl`),
     createRedactor(o.config.guard),
   );
   const root = await realpath(wt.path);

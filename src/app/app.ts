@@ -86,9 +86,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const env = options.env ?? process.env;
       const serverUrl =
         options.serverUrl ?? (env["GHE_HOST"] ? `https://${env["GHE_HOST"]}` : "https://github.com");
-      const journal = new FileRunJournal(
-        join(options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright", "runs.json"),
-      );
+      const stateDir = options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright";
+      const journal = new FileRunJournal(join(stateDir, "runs.json"));
       // PATCHWRIGHT_PROVIDER picks Bedrock or Vertex; an unknown one stops the server at start, saying so.
       const provider = (env["PATCHWRIGHT_PROVIDER"] || "anthropic") as ModelProvider;
       const model = options.model ?? createModelClient({ provider, env });
@@ -112,6 +111,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         now: options.now ?? (() => new Date()),
         log,
         serverUrl,
+        transcriptDir: join(stateDir, "transcripts"),
         ...(options.progressIntervalMs !== undefined
           ? { progressIntervalMs: options.progressIntervalMs }
           : {}),

@@ -61,6 +61,8 @@ export interface ReviewInput {
   full: boolean;
   /** The run's limits (the config's `limits`); the defaults when left out. */
   limits?: RepoConfig["limits"];
+  /** The config's `agent` settings: extra permission rules, environment names, network, command time. */
+  agent?: RepoConfig["agent"];
 }
 
 export interface ReviewDeps {
@@ -356,7 +358,7 @@ async function reviewChunks(
   const now = deps.now ?? Date.now;
   const root = await realpath(deps.checkout);
   const scratchDir = await mkdtemp(join(tmpdir(), "patchwright-review-"));
-  const env = scrubbedEnv(deps.env ?? process.env);
+  const env = scrubbedEnv(deps.env ?? process.env, input.agent?.env);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   deps.signal?.addEventListener("abort", onAbort, { once: true });
@@ -368,7 +370,7 @@ async function reviewChunks(
       scratchDir,
       signal: stop.signal,
       commandTimeoutMs: deps.commandTimeoutMs ?? REVIEW_DEFAULTS.commandTimeoutMs,
-      allowNetwork: false,
+      allowNetwork: input.agent?.network ?? false,
     };
     // Instruction files from the base: the head is written by whoever opened the pull request, and a
     // pull request must not be able to tell its own reviewer what to overlook.
@@ -380,7 +382,11 @@ async function reviewChunks(
       repoInstructions: rootInstructions.text,
       reviewInstructions: config.instructions,
     });
-    const rules = policyFor("review", [{ tool: REPORT_TOOL, pattern: "*", decision: "allow" }]);
+    // The repository config's rules apply to its reviewer as to every run (the tools stay read-only).
+    const rules = policyFor("review", [
+      { tool: REPORT_TOOL, pattern: "*", decision: "allow" },
+      ...(input.agent?.rules ?? []),
+    ]);
     const deadline = run.started + run.limits.timeoutMinutes * 60_000;
     const queue = new PQueue({ concurrency: deps.concurrency ?? REVIEW_DEFAULTS.concurrency });
     let failure: string | undefined;

@@ -52,6 +52,7 @@ export async function runAgentStep(
     ...(step.instructionsFrom ? { instructionsFrom: step.instructionsFrom } : {}),
     branch: `patchwright-run/${request.id}`,
     runId: request.id,
+    ...(deps.transcriptDir ? { transcriptDir: deps.transcriptDir } : {}),
     instruction: step.instruction,
     prompt: step.prompt,
     ...(step.commitTitle ? { commitTitle: step.commitTitle } : {}),

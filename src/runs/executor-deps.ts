@@ -35,6 +35,8 @@ export interface ExecutorDeps {
   followUrl?: string;
   /** The web address of the GitHub server, for links (https://github.com). */
   serverUrl: string;
+  /** Where run transcripts are kept (the App's clones are removed after each run). */
+  transcriptDir?: string;
   /** Least time between two progress edits of the tracking comment. */
   progressIntervalMs?: number;
   /** Told the report of every finished run (the Action's summary and outputs, metrics). */

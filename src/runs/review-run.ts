@@ -30,6 +30,7 @@ export async function reviewRun(s: RunScope): Promise<RunReport> {
         guard: request.config.guard,
         full: request.command === "review",
         limits: request.config.limits,
+        agent: request.config.agent,
       },
       {
         octokit: s.octokit,

@@ -501,4 +501,18 @@ describe("pause and resume", () => {
     });
     expect(await isReviewPaused(octokit, repo, 1, BOT)).toBe(false);
   });
+
+  it("applies the repository's permission rules to its reviewer", async () => {
+    const pr = pullRequest();
+    fakeGitHub({ repoDir: pr.dir, botLogin: BOT, baseSha: pr.baseSha, headSha: pr.headSha });
+    const m = model((_request, call) =>
+      call === 0 ? tool("bash", { command: "cat src/send.ts" }, "toolu_cat") : report([readAfterClose(3)]),
+    );
+    const config = RepoConfig.parse({
+      agent: { rules: [{ tool: "bash", pattern: "cat *", decision: "deny", why: "use the editor to read" }] },
+    });
+    await runReview(input(pr, { agent: config.agent }), deps(pr.dir, m));
+    const afterCat = reviewerRequests(m)[1]!;
+    expect(JSON.stringify(afterCat.messages)).toContain("use the editor to read");
+  });
 });

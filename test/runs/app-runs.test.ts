@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -37,6 +39,7 @@ afterEach(async () => {
 
 interface Harness {
   probot: Probot;
+  stateDir: string;
   outcomes: Outcome[];
   errors: unknown[];
   receive(name: string, payload: Record<string, unknown>): Promise<void>;
@@ -48,10 +51,11 @@ let ids = 0;
 async function harness(w: World, options: Parameters<typeof testProbot>[1] = {}): Promise<Harness> {
   const outcomes: Outcome[] = [];
   const errors: unknown[] = [];
+  const stateDir = tempDir("pw-state-");
   const app = createPatchwrightApp({
     model: testModel(),
     gitUrl: w.gitUrl,
-    stateDir: tempDir("pw-state-"),
+    stateDir,
     env: { PATH: process.env["PATH"] ?? "" },
     progressIntervalMs: 0,
     newRunId: () => `run-${++ids}`,
@@ -62,6 +66,7 @@ async function harness(w: World, options: Parameters<typeof testProbot>[1] = {})
   githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
   return {
     probot,
+    stateDir,
     outcomes,
     errors,
     idle: () => app.idle(),
@@ -184,6 +189,11 @@ describe("an implement run through the App", () => {
     // Progress was shown on the way: the agent's checklist.
     expect(edits.some((e) => e.includes("- [x] Find the off-by-one"))).toBe(true);
     expect(model.isDone()).toBe(true);
+    // The clone is gone; the transcript stays with the App's state, without the tokens.
+    const transcript = readFileSync(join(h.stateDir, "transcripts", "run-2.jsonl"), "utf8");
+    expect(transcript).toContain('"type":"run_finished"');
+    expect(transcript).not.toContain(TOKEN_ONE);
+    expect(transcript).not.toContain(TOKEN_TWO);
     expectAllNockDone();
   });
 });
