@@ -77,10 +77,17 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     };
     let botLogin: Promise<string> | undefined;
     const resolveBotLogin = (): Promise<string> =>
-      (botLogin ??= app.auth().then(async (octokit) => {
-        const { data } = await octokit.request("GET /app");
-        return `${data?.slug ?? "patchwright"}[bot]`;
-      }));
+      (botLogin ??= app
+        .auth()
+        .then(async (octokit) => {
+          const { data } = await octokit.request("GET /app");
+          return `${data?.slug ?? "patchwright"}[bot]`;
+        })
+        // A failure is not remembered: the next event asks again.
+        .catch((err: unknown) => {
+          botLogin = undefined;
+          throw err;
+        }));
     if (options.queue) queue = options.queue(app);
     else {
       const env = options.env ?? process.env;
@@ -119,18 +126,18 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const resolveExecutor = (octokit: OctokitLike): Promise<RunExecutor> =>
         (executor ??= (async () => {
           const login = await resolveBotLogin();
-          return journaled(
-            createRunExecutor({ ...base, botLogin: login, author: await botIdentity(octokit, login) }),
-            journal,
-          );
-        })());
+          return createRunExecutor({ ...base, botLogin: login, author: await botIdentity(octokit, login) });
+        })().catch((err: unknown) => {
+          executor = undefined;
+          throw err;
+        }));
       queue = new InProcessRunQueue(
-        async (request, signal) => {
+        journaled(async (request, signal) => {
           const octokit = await installationOctokit(request.installationId);
           await (
             await resolveExecutor(octokit)
           )(request, signal);
-        },
+        }, journal),
         { error: (message, fields) => app.log.error(fields ?? {}, message) },
         {
           concurrency: options.runConcurrency ?? 2,
