@@ -36,7 +36,8 @@ const TRAILING_MARKERS = /(?:\s*<!-- patchwright:[a-z]+ [^\n]*? -->)+\s*$/;
  * unchecked but survives a withheld message — it is what keeps a run from starting twice.
  */
 export function guardKeepingMarkers(body: string, guard: GuardConfig): string {
-  const markers = TRAILING_MARKERS.exec(body)?.[0] ?? "";
+  const markers = TRAILING_MARKERS.exec(body)?.[0];
+  if (!markers) return guardOutbound(body, guard);
   const text = body.slice(0, body.length - markers.length);
   return guardOutbound(`${guardOutbound(text, guard)}${markers}`, guard);
 }

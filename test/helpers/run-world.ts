@@ -187,3 +187,18 @@ export function trackingEdits(commentId: number): string[] {
     .reply(200, { id: commentId });
   return bodies;
 }
+
+/** The repository's config, read from the default branch. */
+export function repoConfig(config: string, scope = githubApi()): nock.Scope {
+  return scope
+    .get(/\/contents\/\.github%2Fpatchwright\.yml/)
+    .query({ ref: "master" })
+    .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") });
+}
+
+/** The repository's config, and the commenter's permission. */
+export function configAndPermission(config: string, permission = "write", scope = githubApi()): nock.Scope {
+  return repoConfig(config, scope)
+    .get(/\/collaborators\/[^/]+\/permission$/)
+    .reply(200, { permission, role_name: permission, user: null });
+}

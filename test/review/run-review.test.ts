@@ -138,6 +138,19 @@ const userText = (request: ModelRequest) => {
   return typeof first === "string" ? first : JSON.stringify(first);
 };
 
+/** The pull request served by a fake GitHub, reviewed once with `findings`. */
+async function reviewedOnce(pr: ReturnType<typeof pullRequest>, findings: unknown[]) {
+  const gh = fakeGitHub({ repoDir: pr.dir, botLogin: BOT, baseSha: pr.baseSha, headSha: pr.headSha });
+  await runReview(
+    input(pr),
+    deps(
+      pr.dir,
+      model(() => report(findings)),
+    ),
+  );
+  return gh;
+}
+
 describe("runReview", () => {
   it("reviews a pull request: one review, inline on the right lines, the rest in one summary; again on the same head posts nothing", async () => {
     const pr = pullRequest();
@@ -213,14 +226,7 @@ describe("runReview", () => {
 
   it("after a push reviews only what changed, posts only new findings, and says which look fixed", async () => {
     const pr = pullRequest();
-    const gh = fakeGitHub({ repoDir: pr.dir, botLogin: BOT, baseSha: pr.baseSha, headSha: pr.headSha });
-    await runReview(
-      input(pr),
-      deps(
-        pr.dir,
-        model(() => report([readAfterClose(3), retriesForever])),
-      ),
-    );
+    const gh = await reviewedOnce(pr, [readAfterClose(3), retriesForever]);
     expect(gh.reviews).toHaveLength(1);
 
     const pushed = commit(pr.dir, PUSH_FILES, "Import send, fix the retry loop");
@@ -258,14 +264,7 @@ describe("runReview", () => {
 
   it("sends nothing to the model when a push only touches a lockfile, and says so", async () => {
     const pr = pullRequest();
-    const gh = fakeGitHub({ repoDir: pr.dir, botLogin: BOT, baseSha: pr.baseSha, headSha: pr.headSha });
-    await runReview(
-      input(pr),
-      deps(
-        pr.dir,
-        model(() => report([readAfterClose(3)])),
-      ),
-    );
+    const gh = await reviewedOnce(pr, [readAfterClose(3)]);
     const pushed = commit(
       pr.dir,
       { "package-lock.json": '{\n  "lockfileVersion": 3,\n  "packages": { "a": {} }\n}\n' },

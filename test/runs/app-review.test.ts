@@ -6,9 +6,11 @@ import type { Outcome } from "../../src/runs/front-door.js";
 import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import {
   API_REPO,
+  configAndPermission,
   modelTurns,
   pullRequest,
   pullRequestBranch,
+  repoConfig,
   startWorld,
   testModel,
   toolUse,
@@ -50,13 +52,6 @@ async function app(
   };
 }
 
-function config(): void {
-  githubApi()
-    .get(/\/contents\/\.github%2Fpatchwright\.yml/)
-    .query(true)
-    .reply(200, { type: "file", encoding: "base64", content: Buffer.from(CONFIG).toString("base64") });
-}
-
 describe("automatic review through the App", () => {
   it("reviews an opened pull request with one review on the changed line and one summary comment", async () => {
     world = await startWorld([TEST_INSTALLATION_TOKEN]);
@@ -68,7 +63,7 @@ describe("automatic review through the App", () => {
     const base = git(w.remote, ["rev-parse", "master"]).trim();
     const h = await app(w);
     mockInstallationToken();
-    config();
+    repoConfig(CONFIG);
     const payload = webhookExample("pull_request", (p) => p["action"] === "opened");
     const pr = payload["pull_request"] as { head: { sha: string } };
     pr.head.sha = head;
@@ -158,10 +153,7 @@ describe("automatic review through the App", () => {
     (payload["issue"] as { pull_request?: unknown }).pull_request = { url: "u" };
     let marker = "";
     let reply = "";
-    config();
-    githubApi()
-      .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "write", role_name: "write", user: null })
+    configAndPermission(CONFIG)
       .get(`${API_REPO}/issues/1/comments`)
       .query(true)
       .reply(200, [])
@@ -177,10 +169,7 @@ describe("automatic review through the App", () => {
     (payload["comment"] as { body: string; id: number }).body = "@patchwright resume";
     (payload["comment"] as { id: number }).id += 1;
     let resumed = "";
-    config();
-    githubApi()
-      .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "write", role_name: "write", user: null })
+    configAndPermission(CONFIG)
       .get(`${API_REPO}/issues/1/comments`)
       .query(true)
       .reply(200, [{ id: 90, html_url: "u", body: marker, user: { login: "patchwright[bot]" } }])

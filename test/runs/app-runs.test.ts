@@ -10,6 +10,7 @@ import { readMarker } from "../../src/runs/marker.js";
 import { expectAllNockDone, githubApi, githubFetch, testProbot } from "../helpers/github-api.js";
 import {
   API_REPO,
+  configAndPermission,
   FIX_TURNS,
   modelTurns,
   PROJECT,
@@ -87,16 +88,6 @@ function tokens(...values: string[]): void {
       repository_selection: "all",
     }));
   }
-}
-
-/** The repository's config on the default branch, and the commenter's permission. */
-function configAndPermission(config = CONFIG, permission = "write", scope = githubApi()): nock.Scope {
-  return scope
-    .get(/\/contents\/\.github%2Fpatchwright\.yml/)
-    .query({ ref: "master" })
-    .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") })
-    .get(/\/collaborators\/[^/]+\/permission$/)
-    .reply(200, { permission, role_name: permission, user: null });
 }
 
 /** The front door's side of a mention on `thread` by a writer: config, permission, 👀, tracking comment. */
@@ -285,7 +276,7 @@ describe("a follow-up on a pull request", () => {
     tokens(TOKEN_ONE);
     const model = modelTurns(FIX_TURNS);
     let refusal = "";
-    configAndPermission()
+    configAndPermission(CONFIG)
       .get(`${API_REPO}/pulls/1`)
       .reply(200, pullRequest(1, { ref: "feature", sha: head }, true))
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((refusal = b.body), true))
@@ -391,7 +382,7 @@ describe("stopping and failing plainly", () => {
     });
 
     let reply = "";
-    configAndPermission()
+    configAndPermission(CONFIG)
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
       .reply(201, { id: 2, html_url: "u" });
     const started = Date.now();
