@@ -31,7 +31,7 @@ const now = () => performance.now();
 const dist = (p) => new URL(`../../dist/${p}`, import.meta.url).href;
 
 const t0 = now();
-const [{ runAgent }, { createAnthropicClient }, { toolsFor }, { policyFor }, { scrubbedEnv }, sys, def] =
+const [{ runAgent }, { createAnthropicClient }, { toolsFor }, { policyFor }, { scrubbedEnv }, sys, def, box] =
   await Promise.all([
     import(dist("agent/loop.js")),
     import(dist("agent/model/anthropic-client.js")),
@@ -40,6 +40,7 @@ const [{ runAgent }, { createAnthropicClient }, { toolsFor }, { policyFor }, { s
     import(dist("tools/bash.js")),
     import(dist("agent/system-prompt.js")),
     import(dist("agent/model/default-model.js")),
+    import(dist("workspace/sandbox/open-sandbox.js")),
   ]);
 const importMs = now() - t0;
 const rssAfterImportKb = process.resourceUsage().maxRSS;
@@ -65,13 +66,20 @@ const abort = new globalThis.AbortController();
 const timer = setTimeout(() => abort.abort(), timeoutMs);
 const scratchDir = mkdtempSync(join(tmpdir(), "bench-harness-scratch-"));
 const env = scrubbedEnv(process.env);
+const root = realpathSync(args.repo);
+// The run's sandbox as `auto` picks it here (bubblewrap where it works), as a real run would.
+const sandbox = await box.openSandbox(
+  "auto",
+  { root, readable: [scratchDir], writable: [env.HOME], network: false, readOnly: false },
+  box.sandboxHost(process.env),
+);
 const toolContext = {
-  root: realpathSync(args.repo),
+  root,
   env,
   scratchDir,
   signal: abort.signal,
   commandTimeoutMs: 30_000,
-  allowNetwork: false,
+  sandbox,
 };
 
 let toolMs = 0;
@@ -110,6 +118,7 @@ try {
   }
 } finally {
   clearTimeout(timer);
+  if (sandbox.kind !== "unavailable") await sandbox.dispose();
   for (const dir of [scratchDir, env.HOME]) if (dir) rmSync(dir, { recursive: true, force: true });
 }
 const wallMs = now() - started;

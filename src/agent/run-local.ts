@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
+import { withKnownSecrets } from "../guard/known-secrets.js";
 import { createRedactor, scan } from "../guard/scan.js";
 import { policyFor } from "./permissions.js";
-import { isolation, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
+import { credentialValues, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
 import { toolsFor, type AnyTool } from "../tools/index.js";
 import { detectTestCommand } from "./detect-test-command.js";
 import { gitRefSource, InstructionLoader, worktreeSource } from "./instructions/load-instructions.js";
@@ -18,7 +19,9 @@ import { runAgent, type AgentLimits } from "./loop.js";
 import type { ModelClient } from "./model-types.js";
 import { systemPrompt, type RunMode } from "./system-prompt.js";
 import { Transcript } from "./transcript.js";
-import { git } from "../workspace/git.js";
+import { git, verifyGitDir } from "../workspace/git.js";
+import { openSandbox, sandboxHost, type SandboxHost } from "../workspace/sandbox/open-sandbox.js";
+import { readSandboxMode } from "../workspace/sandbox/sandbox.js";
 import { slug } from "../workspace/branch-name.js";
 import {
   changedFiles,
@@ -66,6 +69,8 @@ export interface LocalRunOptions {
   commandTimeoutMs?: number;
   onEvent?: (event: AgentEvent) => void;
   signal?: AbortSignal;
+  /** What the host offers for sandboxing; read from `env` unless given (tests). */
+  sandboxHost?: SandboxHost;
 }
 
 export interface LocalRunResult {
@@ -77,8 +82,8 @@ export interface LocalRunResult {
   blockedBy: Finding[];
   transcriptPath: string;
   worktree: string | undefined;
-  /** How the agent's commands were isolated: "bubblewrap", or "none" where it is not available. */
-  isolation: "bubblewrap" | "none";
+  /** What confined the agent's commands, in a few words; or why they were all refused. */
+  sandbox: string;
   /** Things the person should know, such as instruction files cut at the cap. */
   warnings: string[];
 }
@@ -88,6 +93,9 @@ export interface LocalRunResult {
  * checkout is never touched. Only a finished run is committed, and only when the leak guard passes.
  */
 export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
+  const sandboxMode = readSandboxMode(o.env);
+  // The harness's own credentials never leave, whatever their format (a key no rule knows yet).
+  const guard = withKnownSecrets(o.config.guard, credentialValues(o.env));
   const repo = (await git(resolve(o.repo), ["rev-parse", "--show-toplevel"])).trim();
   const gitDir = resolve(repo, (await git(repo, ["rev-parse", "--git-common-dir"])).trim());
   const runId = o.runId ?? randomUUID().slice(0, 8);
@@ -97,23 +105,45 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
   // Inside .git: never committed, never in the worktree the model can read.
   const transcript = await Transcript.open(
     join(o.transcriptDir ?? join(gitDir, "patchwright", "runs"), `${runId}.jsonl`),
-    createRedactor(o.config.guard),
+    createRedactor(guard),
   );
   const root = await realpath(wt.path);
+  const env = scrubbedEnv(o.env, o.config.agent.env);
+  const scratchDir = await mkdtemp(join(tmpdir(), "patchwright-scratch-"));
+  const sandbox = await openSandbox(
+    sandboxMode,
+    {
+      root,
+      // The git metadata and the saved command output can be read, never written.
+      readable: [wt.commonDir, scratchDir],
+      writable: env["HOME"] ? [env["HOME"]] : [],
+      network: o.config.agent.network,
+      readOnly: o.mode !== "implement",
+    },
+    o.sandboxHost ?? sandboxHost(o.env),
+  ).catch(async (err: unknown) => {
+    await removeWorktree(wt).catch(() => undefined);
+    await git(repo, ["branch", "-D", branch]).catch(() => undefined);
+    for (const dir of [scratchDir, env["HOME"]]) if (dir) await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
   const ctx = {
     root,
-    env: scrubbedEnv(o.env, o.config.agent.env),
-    scratchDir: await mkdtemp(join(tmpdir(), "patchwright-scratch-")),
+    env,
+    scratchDir,
     signal: o.signal ?? new AbortController().signal,
     commandTimeoutMs: o.commandTimeoutMs ?? o.config.agent.commandTimeoutSeconds * 1000,
-    allowNetwork: o.config.agent.network,
+    sandbox,
+  };
+  const sandboxStopped = async (): Promise<void> => {
+    if (sandbox.kind !== "unavailable") await sandbox.dispose();
   };
   // Whatever happens, the temporary worktree and folders go; a branch stays only if it holds a commit.
   const cleanUp = async (keepBranch: boolean): Promise<void> => {
+    await sandboxStopped().catch(() => undefined);
     await transcript.close().catch(() => undefined);
     if (!o.keep) await removeWorktree(wt).catch(() => undefined);
-    for (const dir of [ctx.scratchDir, ctx.env["HOME"]])
-      if (dir) await rm(dir, { recursive: true, force: true });
+    for (const dir of [scratchDir, env["HOME"]]) if (dir) await rm(dir, { recursive: true, force: true });
     if (!keepBranch) await git(repo, ["branch", "-D", branch]).catch(() => undefined);
   };
   try {
@@ -128,7 +158,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       o.mode === "implement"
         ? o.config.agent.testCommand.trim() || (await detectTestCommand(root))
         : undefined;
-    const sandbox = isolation();
+    const sandboxLine = sandbox.kind === "unavailable" ? `none: ${sandbox.reason}` : sandbox.description;
     transcript.write({
       type: "run_started",
       runId,
@@ -136,7 +166,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       branch,
       base: wt.baseSha,
       model: o.modelName,
-      isolation: sandbox,
+      sandbox: sandboxLine,
     });
 
     // The root's instructions go in the cached system prompt; a folder's join the run when it is touched.
@@ -145,6 +175,11 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     );
     const rootInstructions = await instructions.load("");
     const warnings = rootInstructions.warning ? [rootInstructions.warning] : [];
+    if (sandbox.kind === "unavailable") {
+      warnings.push(
+        `No command ran in this run: ${sandbox.reason} The tests were not run either; set PATCHWRIGHT_SANDBOX (see docs/security.md).`,
+      );
+    }
     transcript.write({
       type: "instructions",
       files: rootInstructions.files,
@@ -153,9 +188,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
 
     // Long-term memory (a feature flag): notes on the patchwright/memory branch, read and written with
     // Anthropic's memory tool, committed at the end of the run after the leak guard.
-    const memory = o.config.features.memory
-      ? new BranchMemoryStore({ repoDir: repo, guard: o.config.guard })
-      : undefined;
+    const memory = o.config.features.memory ? new BranchMemoryStore({ repoDir: repo, guard }) : undefined;
     const memoryIndex = memory ? await memory.notesIndex() : "";
     const extra = o.extraTools ?? [];
     const tools = [...toolsFor(o.mode === "implement" ? "write" : "read"), ...extra];
@@ -187,7 +220,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       ),
       toolContext: ctx,
       limits: o.limits,
-      ...(testCommand
+      ...(testCommand && sandbox.kind !== "unavailable"
         ? {
             verification: {
               command: testCommand,
@@ -211,6 +244,8 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       o.onEvent?.(next.value);
     }
 
+    // Nothing of the sandbox runs past this point, and the tree is the harness's again.
+    await sandboxStopped();
     let commit: string | undefined;
     let files: string[] = [];
     let blockedBy: Finding[] = [];
@@ -222,9 +257,12 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       );
       if (commit) {
         files = await changedFiles(wt);
+        // What a push would send, read from the git directory, never the work tree (which the agent
+        // could have made a repository of its own).
+        await verifyGitDir(wt.gitDir);
         const report = await scan(
-          { mode: "git", range: `${wt.baseSha}..${commit}` },
-          { cwd: root, config: o.config.guard },
+          { mode: "push", tip: commit, base: wt.baseSha, branch },
+          { cwd: wt.gitDir.path, config: guard },
         );
         blockedBy = report.findings;
       }
@@ -257,7 +295,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
       blockedBy,
       transcriptPath: transcript.path,
       worktree: o.keep ? root : undefined,
-      isolation: sandbox,
+      sandbox: sandboxLine,
       warnings,
     };
   }

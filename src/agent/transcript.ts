@@ -14,7 +14,8 @@ export class Transcript {
   ) {}
 
   static async open(path: string, redact: (text: string) => string): Promise<Transcript> {
-    await mkdir(dirname(path), { recursive: true });
+    // Readable by the harness alone: a sandbox user on the same host must not read other runs.
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     return new Transcript(createWriteStream(path, { flags: "a", mode: 0o600 }), redact, path);
   }
 

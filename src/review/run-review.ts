@@ -17,6 +17,8 @@ import { policyFor } from "../agent/permissions.js";
 import { RepoConfig } from "../config/schema.js";
 import { describeGitHubError } from "../github/errors.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
+import { openSandbox, sandboxHost } from "../workspace/sandbox/open-sandbox.js";
+import { readSandboxMode } from "../workspace/sandbox/sandbox.js";
 import { scrubbedEnv } from "../tools/bash.js";
 import type { ToolContext } from "../tools/tool-types.js";
 import { checkoutPatch, checkoutReader } from "./checkout.js";
@@ -358,7 +360,20 @@ async function reviewChunks(
   const now = deps.now ?? Date.now;
   const root = await realpath(deps.checkout);
   const scratchDir = await mkdtemp(join(tmpdir(), "patchwright-review-"));
-  const env = scrubbedEnv(deps.env ?? process.env, input.agent?.env);
+  const hostEnv = deps.env ?? process.env;
+  const env = scrubbedEnv(hostEnv, input.agent?.env);
+  // Read-only, whoever wrote the pull request: a fork's author can reach this through automatic review.
+  const sandbox = await openSandbox(
+    readSandboxMode(hostEnv),
+    {
+      root,
+      readable: [scratchDir],
+      writable: env.HOME ? [env.HOME] : [],
+      network: input.agent?.network ?? false,
+      readOnly: true,
+    },
+    sandboxHost(hostEnv),
+  );
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   deps.signal?.addEventListener("abort", onAbort, { once: true });
@@ -370,7 +385,7 @@ async function reviewChunks(
       scratchDir,
       signal: stop.signal,
       commandTimeoutMs: deps.commandTimeoutMs ?? REVIEW_DEFAULTS.commandTimeoutMs,
-      allowNetwork: input.agent?.network ?? false,
+      sandbox,
     };
     // Instruction files from the base: the head is written by whoever opened the pull request, and a
     // pull request must not be able to tell its own reviewer what to overlook.
@@ -439,6 +454,7 @@ async function reviewChunks(
     return { reviews, failure };
   } finally {
     deps.signal?.removeEventListener("abort", onAbort);
+    if (sandbox.kind !== "unavailable") await sandbox.dispose();
     await rm(scratchDir, { recursive: true, force: true });
     if (env.HOME) await rm(env.HOME, { recursive: true, force: true });
   }

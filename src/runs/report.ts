@@ -32,6 +32,8 @@ export interface RunReport {
   agent?: AgentResult;
   /** The test command and whether it passed. */
   tests?: string;
+  /** What confined the agent's commands (bubblewrap, a separate user, none), or why they were refused. */
+  sandbox?: string;
   elapsedMs: number;
 }
 
@@ -72,7 +74,7 @@ function cut(text: string): string {
     : `${text.slice(0, MAX_DETAILS_CHARS)}\n\n…(cut: ${text.length - MAX_DETAILS_CHARS} more characters did not fit in a comment)`;
 }
 
-export function figures(report: Pick<RunReport, "agent" | "tests" | "elapsedMs">): string {
+export function figures(report: Pick<RunReport, "agent" | "tests" | "elapsedMs" | "sandbox">): string {
   const parts: string[] = [];
   const a = report.agent;
   if (a) {
@@ -84,6 +86,7 @@ export function figures(report: Pick<RunReport, "agent" | "tests" | "elapsedMs">
     );
   }
   if (report.tests) parts.push(`tests: ${report.tests}`);
+  if (report.sandbox) parts.push(`sandbox: ${report.sandbox}`);
   parts.push(duration(report.elapsedMs));
   return parts.join(" · ");
 }
@@ -98,8 +101,9 @@ export function blockedDetails(findings: readonly Finding[]): string {
   return [
     ...shown,
     "",
-    "If a finding is a false positive, allow it in `guard.allow` in `.github/patchwright.yml` " +
-      "(or mark the line `patchwright:allow`) and ask again; otherwise ask for the change without it.",
+    "If a finding is a false positive, allow its path, rule or value in `guard.allow` in " +
+      "`.github/patchwright.yml` and ask again (a `patchwright:allow` marker does not count in what " +
+      "patchwright writes); otherwise ask for the change without it.",
   ].join("\n");
 }
 

@@ -60,9 +60,9 @@ export class FileRunJournal {
   private update(change: (runs: JournalEntry[]) => JournalEntry[]): Promise<void> {
     const next = this.chain.then(async () => {
       const runs = change(await this.read());
-      await mkdir(dirname(this.path), { recursive: true });
+      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
       // Written aside and renamed: a crash mid-write leaves the old journal, never half a file.
-      await writeFile(`${this.path}.tmp`, JSON.stringify({ runs }));
+      await writeFile(`${this.path}.tmp`, JSON.stringify({ runs }), { mode: 0o600 });
       await rename(`${this.path}.tmp`, this.path);
     });
     this.chain = next.catch(() => undefined);

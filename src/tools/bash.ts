@@ -1,16 +1,17 @@
-import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import type { Tool, ToolContext, ToolResult } from "./tool-types.js";
-import { findOnPath } from "./which.js";
+import { refusal, type SandboxProcess } from "../workspace/sandbox/sandbox.js";
 
 /** Bytes of output kept in memory at each end; the rest goes only to the full-output file. */
 export const OUTPUT_HEAD_BYTES = 7_500;
 export const OUTPUT_TAIL_BYTES = 7_500;
+/** What the full-output file keeps: a command printing gigabytes must not fill the disk. */
+export const FULL_OUTPUT_BYTES = 8 * 1024 * 1024;
 const KILL_GRACE_MS = 2_000;
 
 export const BashInput = z.object({
@@ -44,34 +45,15 @@ export function scrubbedEnv(base: NodeJS.ProcessEnv, extra: string[] = []): Reco
   return env;
 }
 
+/** The values of variables named like a credential: what a run must never send, found by value. */
+export function credentialValues(base: NodeJS.ProcessEnv): string[] {
+  return Object.entries(base)
+    .filter(([name, value]) => value !== undefined && FORBIDDEN_NAME.test(name))
+    .map(([, value]) => value as string);
+}
+
 export function isPassable(name: string): boolean {
   return !FORBIDDEN_NAME.test(name) && !FORBIDDEN_PREFIX.test(name);
-}
-
-let probed: "bubblewrap" | "none" | undefined;
-
-/**
- * "bubblewrap" when `bwrap` is on PATH and can actually create its namespaces here (some CI hosts
- * forbid unprivileged user namespaces: then commands run unsandboxed, and the run log says so).
- */
-export function isolation(): "bubblewrap" | "none" {
-  if (probed) return probed;
-  const bwrap = findOnPath("bwrap");
-  if (!bwrap) return (probed = "none");
-  const tmp = realpathSync(tmpdir());
-  const probe = spawnSync(bwrap, [...bwrapArgs(tmp, [], false, false), "true"], { timeout: 10_000 });
-  return (probed = probe.status === 0 ? "bubblewrap" : "none");
-}
-
-function bwrapArgs(root: string, writable: string[], allowNetwork: boolean, readOnlyRoot: boolean): string[] {
-  const args = ["--die-with-parent", "--unshare-all"];
-  if (allowNetwork) args.push("--share-net");
-  args.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp");
-  // Binds after the /tmp tmpfs, so a worktree or HOME under /tmp shows through it.
-  args.push(readOnlyRoot ? "--ro-bind" : "--bind", root, root);
-  for (const dir of writable) args.push("--bind", dir, dir);
-  args.push("--chdir", root, "--");
-  return args;
 }
 
 let outputCounter = 0;
@@ -85,9 +67,7 @@ function nextOutputFile(scratchDir: string): string {
 }
 
 export interface BashToolOptions {
-  /** "auto" (default): bubblewrap when it works here; "none": never (tests, or a host that is the sandbox). */
-  sandbox?: "auto" | "none";
-  /** Bind the worktree read-only inside the sandbox (read-only runs). */
+  /** The work tree is read-only for this tool's commands (read-only runs). */
   readOnlyRoot?: boolean;
 }
 
@@ -108,8 +88,7 @@ export function createBashTool(options: BashToolOptions = {}): Tool<BashInput> {
       if (!input.command?.trim()) {
         return Promise.resolve({ isError: true, content: "`command` is required (or restart: true)." });
       }
-      const sandbox = options.sandbox === "none" ? "none" : isolation();
-      return runCommand(input.command, ctx, sandbox, options.readOnlyRoot ?? false).then((r) => r.result);
+      return runCommand(input.command, ctx, options.readOnlyRoot ?? false).then((r) => r.result);
     },
   });
 }
@@ -151,37 +130,28 @@ export async function runHarnessCommand(
   command: string,
   ctx: ToolContext,
 ): Promise<{ passed: boolean; output: string }> {
-  const { result, exitCode } = await runCommand(command, ctx, isolation(), false);
+  const { result, exitCode } = await runCommand(command, ctx, false);
   return { passed: exitCode === 0, output: result.content };
 }
 
-function runCommand(
-  command: string,
-  ctx: ToolContext,
-  sandbox: "bubblewrap" | "none",
-  readOnlyRoot: boolean,
-) {
+function runCommand(command: string, ctx: ToolContext, readOnlyRoot: boolean) {
   return new Promise<{ result: ToolResult; exitCode: number | null }>((resolve) => {
+    const sandbox = ctx.sandbox;
+    // Fail closed: without a sandbox that holds, nothing the model or the repository wrote is run.
+    if (sandbox.kind === "unavailable") {
+      return resolve({ result: { isError: true, content: refusal(sandbox.reason) }, exitCode: null });
+    }
     const file = nextOutputFile(ctx.scratchDir);
     const full = createWriteStream(file);
-    const home = ctx.env.HOME;
-    const writable = [ctx.scratchDir, ...(home && existsSync(home) ? [home] : [])].map((d) =>
-      realpathSync(d),
-    );
-    const [program, args] =
-      sandbox === "bubblewrap"
-        ? [
-            findOnPath("bwrap") ?? "bwrap",
-            [...bwrapArgs(ctx.root, writable, ctx.allowNetwork, readOnlyRoot), "bash", "-c", command],
-          ]
-        : ["bash", ["-c", command]];
-    const child = spawn(program, args, {
-      cwd: ctx.root,
-      env: { ...ctx.env },
-      // Its own process group, so a timeout or an abort kills everything it started.
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    let written = 0;
+    let child: SandboxProcess;
+    try {
+      // In its own process group, so a timeout or an abort kills everything it started.
+      child = sandbox.spawn(command, { env: ctx.env, readOnly: readOnlyRoot });
+    } catch (err) {
+      full.end();
+      return resolve({ result: { isError: true, content: (err as Error).message }, exitCode: null });
+    }
     const kept = new HeadTail();
     let killedBy: "timeout" | "abort" | undefined;
     let hardKill: NodeJS.Timeout | undefined;
@@ -205,19 +175,26 @@ function runCommand(
     for (const stream of streams) {
       stream.on("data", (chunk: Buffer) => {
         kept.push(chunk);
-        // Backpressure: a command printing gigabytes waits for the disk instead of filling our memory.
-        if (!full.write(chunk)) {
+        const room = FULL_OUTPUT_BYTES - written;
+        if (room <= 0) return;
+        const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        written += part.length;
+        // Backpressure: a command printing fast waits for the disk instead of filling our memory.
+        if (!full.write(part)) {
           for (const s of streams) s.pause();
           full.once("drain", () => streams.forEach((s) => s.resume()));
         }
       });
     }
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let swept: Promise<unknown> = Promise.resolve();
     child.on("exit", (code, signal) => {
       exit = { code, signal };
-      // Leftover background processes would hold the pipes open: they do not outlive the call.
+      // Leftover background processes would hold the pipes open: they do not outlive the call, not
+      // even those that left the process group (the sandbox finds them by uid or namespace).
       killGroup("SIGTERM");
       hardKill ??= setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+      swept = sandbox.killAll().catch(() => undefined);
     });
     let finished = false;
     const finish = (spawnError?: Error): void => {
@@ -226,31 +203,36 @@ function runCommand(
       clearTimeout(timer);
       clearTimeout(hardKill);
       ctx.signal.removeEventListener("abort", onAbort);
-      full.end(() => {
-        if (spawnError) {
-          return resolve({
-            result: { isError: true, content: `Could not start the command: ${spawnError.message}` },
-            exitCode: null,
-          });
-        }
-        const { text, cut } = kept.text();
-        const lines = [text.trimEnd() === "" ? "(no output)" : text.trimEnd()];
-        if (cut > 0)
-          lines.push(
-            `[full output (${kept.total} bytes): ${file}, view it with str_replace_based_edit_tool]`,
-          );
-        if (killedBy === "timeout")
-          lines.push(
-            `[killed after ${Math.round(ctx.commandTimeoutMs / 1000)} s: the command took too long]`,
-          );
-        else if (killedBy === "abort") lines.push("[killed: the run was cancelled]");
-        else if (exit?.code !== null && exit?.code !== undefined) lines.push(`[exit code ${exit.code}]`);
-        else lines.push(`[terminated by ${exit?.signal ?? "a signal"}]`);
-        resolve({
-          result: { isError: killedBy !== undefined, content: lines.join("\n") },
-          exitCode: killedBy ? null : (exit?.code ?? null),
-        });
-      });
+      full.end(
+        () =>
+          void swept.then(() => {
+            if (spawnError) {
+              return resolve({
+                result: { isError: true, content: `Could not start the command: ${spawnError.message}` },
+                exitCode: null,
+              });
+            }
+            const { text, cut } = kept.text();
+            const lines = [text.trimEnd() === "" ? "(no output)" : text.trimEnd()];
+            if (cut > 0) {
+              const saved = written < kept.total ? `its first ${written} bytes` : "all of it";
+              lines.push(
+                `[full output (${kept.total} bytes), ${saved} in ${file}: view it with str_replace_based_edit_tool]`,
+              );
+            }
+            if (killedBy === "timeout")
+              lines.push(
+                `[killed after ${Math.round(ctx.commandTimeoutMs / 1000)} s: the command took too long]`,
+              );
+            else if (killedBy === "abort") lines.push("[killed: the run was cancelled]");
+            else if (exit?.code !== null && exit?.code !== undefined) lines.push(`[exit code ${exit.code}]`);
+            else lines.push(`[terminated by ${exit?.signal ?? "a signal"}]`);
+            resolve({
+              result: { isError: killedBy !== undefined, content: lines.join("\n") },
+              exitCode: killedBy ? null : (exit?.code ?? null),
+            });
+          }),
+      );
     };
     child.on("error", (error) => finish(error));
     child.on("close", () => finish());

@@ -14,8 +14,8 @@ const READ_ONLY_BASH = createBashTool({ readOnlyRoot: true });
 /**
  * The tools a run gets. Read-only runs get the same four, but what they may do is the permission
  * policy's decision (`view *` only for the editor, read-only commands for bash); the editor given to
- * them also refuses every command but `view` itself, and their bash sees the worktree read-only inside
- * bubblewrap (when available), in case a policy is misconfigured.
+ * them also refuses every command but `view` itself, and their bash sees the worktree read-only in the
+ * run's sandbox, in case a policy is misconfigured.
  */
 export function toolsFor(kind: "read" | "write"): readonly AnyTool[] {
   if (kind === "write") return ALL_TOOLS;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ToolSpec } from "../agent/model-types.js";
+import type { NoSandbox, Sandbox } from "../workspace/sandbox/sandbox.js";
 
 /** read: looks only; write: changes files in the worktree; exec: runs commands. */
 export type ToolKind = "read" | "write" | "exec";
@@ -14,8 +15,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Per-command time limit for exec tools. */
   commandTimeoutMs: number;
-  /** Network access for commands (bubblewrap isolation when available). */
-  allowNetwork: boolean;
+  /** Where commands run: the run's sandbox, or why there is none (then every command is refused). */
+  sandbox: Sandbox | NoSandbox;
 }
 
 export interface ToolResult {

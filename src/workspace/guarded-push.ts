@@ -16,7 +16,8 @@ export interface PushRequest {
   /** Where the run started: the guard scans every commit from here to HEAD. */
   base: string;
   defaultBranch: string;
-  protectedBranches?: readonly string[];
+  /** Asked before every push; true refuses it (GitHub's branch protection, read by the caller). */
+  isProtected?: (branch: string) => Promise<boolean>;
   /** An installation or workflow token; it goes in a header through git's environment, nowhere else. */
   token?: string;
   guard: GuardConfig;
@@ -31,10 +32,19 @@ export type PushResult =
 
 /**
  * The only way a run's work leaves: never to the default or a protected branch, never forced, and only
- * after the leak guard has passed every commit in the range — if the guard cannot scan, nothing is pushed.
+ * after the leak guard has passed every object the push sends — if the guard cannot scan, nothing is pushed.
  */
 export async function guardedPush(p: PushRequest): Promise<PushResult> {
-  if (p.branch === p.defaultBranch || p.protectedBranches?.includes(p.branch)) {
+  const protectedBranch =
+    p.branch === p.defaultBranch ||
+    (await (p.isProtected?.(p.branch) ?? Promise.resolve(false)).catch(() => undefined));
+  if (protectedBranch === undefined) {
+    return {
+      status: "refused",
+      reason: `Nothing was pushed: whether ${p.branch} is protected could not be read.`,
+    };
+  }
+  if (protectedBranch) {
     return {
       status: "refused",
       reason: `patchwright never pushes to ${p.branch}: it is the default or a protected branch.`,
@@ -47,10 +57,37 @@ export async function guardedPush(p: PushRequest): Promise<PushResult> {
     };
   }
   const ref = p.ref ?? "HEAD";
-  const range = `${p.base}..${ref}`;
+  const sha = (await git(p.worktree, ["rev-parse", "--verify", `${ref}^{commit}`])).trim();
+  let findings: Finding[];
+  try {
+    const target = { mode: "push" as const, tip: sha, base: p.base, branch: p.branch };
+    findings = (await scan(target, { cwd: p.worktree, config: p.guard })).findings;
+  } catch (err) {
+    if (!(err instanceof ScanError)) throw err;
+    return {
+      status: "refused",
+      reason: `Nothing was pushed: the leak guard could not scan the commits (${err.message}).`,
+    };
+  }
+  if (findings.length > 0) return { status: "blocked", findings };
   if (!p.allowWorkflowChanges) {
-    const changed = await git(p.worktree, ["diff", "--name-only", "--no-renames", range]).catch(() => "");
-    const workflows = changed.split("\n").filter((f) => f.startsWith(".github/workflows/"));
+    // Fails closed: a diff that cannot be read is a refusal, not an empty list of changes.
+    const changed = await git(p.worktree, [
+      "--no-replace-objects",
+      "diff",
+      "--name-only",
+      "--no-renames",
+      "-z",
+      p.base,
+      sha,
+    ]).catch(() => undefined);
+    const workflows = changed?.split("\0").filter(touchesWorkflows);
+    if (workflows === undefined) {
+      return {
+        status: "refused",
+        reason: "Nothing was pushed: the change's list of files could not be read.",
+      };
+    }
     if (workflows.length > 0) {
       return {
         status: "refused",
@@ -61,24 +98,21 @@ export async function guardedPush(p: PushRequest): Promise<PushResult> {
       };
     }
   }
-  let findings: Finding[];
-  try {
-    findings = (await scan({ mode: "git", range }, { cwd: p.worktree, config: p.guard })).findings;
-  } catch (err) {
-    if (!(err instanceof ScanError)) throw err;
-    return {
-      status: "refused",
-      reason: `Nothing was pushed: the leak guard could not scan the commits (${err.message}).`,
-    };
-  }
-  if (findings.length > 0) return { status: "blocked", findings };
 
-  const sha = (await git(p.worktree, ["rev-parse", ref])).trim();
   try {
-    // No --force, no + in the refspec: a branch that moved on is a refusal, never an overwrite.
+    // No --force, no + in the refspec: a branch that moved on is a refusal, never an overwrite. Only
+    // the scanned commit under the one named ref: no tag follows, no replace ref stands in for it.
     await gitWithAuth(
       p.worktree,
-      ["push", "--no-verify", p.remoteUrl, `${sha}:refs/heads/${p.branch}`],
+      [
+        "--no-replace-objects",
+        "push",
+        "--no-verify",
+        "--no-follow-tags",
+        "--recurse-submodules=no",
+        p.remoteUrl,
+        `${sha}:refs/heads/${p.branch}`,
+      ],
       p.token,
     );
   } catch (err) {
@@ -95,4 +129,12 @@ export async function guardedPush(p: PushRequest): Promise<PushResult> {
     return { status: "refused", reason: `The push failed: ${err.message}` };
   }
   return { status: "pushed", sha };
+}
+
+/**
+ * A path GitHub would read workflows through: a file under `.github/workflows/`, but also
+ * `.github/workflows` or `.github` themselves, which a change can turn into a link to a folder of its own.
+ */
+export function touchesWorkflows(path: string): boolean {
+  return path === ".github" || path === ".github/workflows" || path.startsWith(".github/workflows/");
 }

@@ -1,6 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { git, GitError } from "./git.js";
 import { gitWithAuth, hasCredentials } from "./git-auth.js";
 
@@ -93,16 +93,39 @@ export async function prepareWorkspace(spec: WorkspaceSpec): Promise<Workspace> 
   }
 }
 
-/** actions/checkout writes the job's token into `.git/config` unless `persist-credentials: false`. */
+/**
+ * Where actions/checkout keeps the job's token, so the agent cannot read it: v4/v5 write an
+ * `http.<url>.extraheader` into `.git/config` (unless `persist-credentials: false`); v6 writes it to a
+ * file under `$RUNNER_TEMP`, pulled in by an `includeIf` that also covers worktrees. Every include and
+ * credential setting goes from the local config (the harness's git needs none: it sends its own
+ * header), and a credentials file the harness owns becomes readable by it alone.
+ */
 async function removePersistedCredentials(dir: string): Promise<string[]> {
-  const found = await git(dir, [
-    "config",
-    "--local",
+  const lines = (args: string[]): Promise<string[]> =>
+    git(dir, ["config", "--local", ...args]).then(
+      (out) => out.split("\n").filter(Boolean),
+      () => [],
+    );
+  const headers = await lines([
+    "--includes",
+    "--show-origin",
     "--name-only",
     "--get-regexp",
     "^http\\..*extraheader$",
-  ]).catch(() => "");
-  const keys = [...new Set(found.split("\n").filter(Boolean))];
-  for (const key of keys) await git(dir, ["config", "--local", "--unset-all", key]);
-  return keys;
+  ]);
+  const files = headers
+    .map((line) => /^file:(.+)\t/.exec(line)?.[1])
+    .filter((file): file is string => file !== undefined && !file.endsWith(`${sep}config`));
+  const keys = await lines([
+    "--name-only",
+    "--get-regexp",
+    "^(http\\..*extraheader|include\\.|includeif\\.|credential\\.)",
+  ]);
+  const removed = [...new Set(keys)];
+  for (const key of removed) await git(dir, ["config", "--local", "--unset-all", key]);
+  for (const file of new Set(files)) {
+    await chmod(file, 0o600).catch(() => undefined);
+    removed.push(`${file} (made readable by its owner only)`);
+  }
+  return removed;
 }

@@ -1,7 +1,7 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { git, GitError } from "./git.js";
+import { join, resolve } from "node:path";
+import { git, GitError, gitIn, trustGitDir, type TrustedGitDir } from "./git.js";
 
 export interface Identity {
   name: string;
@@ -13,6 +13,10 @@ export interface Worktree {
   path: string;
   branch: string;
   baseSha: string;
+  /** The worktree's own git directory (index, HEAD), in the repository's: never in the work tree. */
+  gitDir: TrustedGitDir;
+  /** The repository's git directory, which the worktree's shares objects and refs with. */
+  commonDir: string;
 }
 
 /** A new branch from `base` in its own worktree, so the person's checkout is never touched. */
@@ -22,9 +26,19 @@ export async function createWorktree(repo: string, base: string, branch: string)
       throw new GitError(`"${base}" is not a commit in ${repo}`);
     })
   ).trim();
-  const path = await mkdtemp(join(tmpdir(), "patchwright-run-"));
+  const path = await realpath(await mkdtemp(join(tmpdir(), "patchwright-run-")));
   await git(repo, ["worktree", "add", "--quiet", "-b", branch, path, baseSha]);
-  return { repo, path, branch, baseSha };
+  // Asked once, now, while nothing but git has written the new work tree; named from then on.
+  const gitDir = await trustGitDir((await git(path, ["rev-parse", "--absolute-git-dir"])).trim());
+  const commonDir = await realpath(
+    resolve(path, (await git(path, ["rev-parse", "--git-common-dir"])).trim()),
+  );
+  return { repo, path, branch, baseSha, gitDir, commonDir };
+}
+
+/** Git over the worktree, its git directory named rather than found from the (writable) work tree. */
+function gitAt(wt: Worktree, args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+  return gitIn({ gitDir: wt.gitDir, workTree: wt.path }, args, env);
 }
 
 /** A branch name that is free: `name`, else `name-2`, `name-3`... */
@@ -46,8 +60,8 @@ export async function commitAll(
   message: string,
   author: Identity,
 ): Promise<string | undefined> {
-  await git(wt.path, ["add", "--all"]);
-  const staged = await git(wt.path, ["diff", "--cached", "--name-only"]);
+  await gitAt(wt, ["add", "--all"]);
+  const staged = await gitAt(wt, ["diff", "--cached", "--name-only"]);
   if (!staged.trim()) return undefined;
   // A runner may have no identity configured at all: the run brings its own.
   const env = {
@@ -56,15 +70,20 @@ export async function commitAll(
     GIT_COMMITTER_NAME: author.name,
     GIT_COMMITTER_EMAIL: author.email,
   };
-  await git(wt.path, ["commit", "--quiet", "--no-verify", "-m", message], env);
-  return (await git(wt.path, ["rev-parse", "HEAD"])).trim();
+  await gitAt(wt, ["commit", "--quiet", "--no-verify", "-m", message], env);
+  return (await gitAt(wt, ["rev-parse", "HEAD"])).trim();
 }
 
 export async function changedFiles(wt: Worktree): Promise<string[]> {
-  const out = await git(wt.path, ["diff", "--name-only", `${wt.baseSha}..HEAD`]);
+  const out = await gitAt(wt, ["diff", "--name-only", `${wt.baseSha}..HEAD`]);
   return out.split("\n").filter(Boolean);
 }
 
+/**
+ * Deletes the work tree, then lets git forget it. Not `git worktree remove`: that reads the work
+ * tree's `.git` file, which the agent may have replaced.
+ */
 export async function removeWorktree(wt: Worktree): Promise<void> {
-  await git(wt.repo, ["worktree", "remove", "--force", wt.path]);
+  await rm(wt.path, { recursive: true, force: true });
+  await git(wt.repo, ["worktree", "prune"]);
 }

@@ -5,6 +5,7 @@ import { createMemoryTool, memorySubject, type MemoryInput } from "../../src/mem
 import { runTool } from "../../src/tools/define-tool.js";
 import type { ToolContext } from "../../src/tools/tool-types.js";
 import { git, tempRepo } from "../helpers/temp-repo.js";
+import { NO_COMMANDS } from "../helpers/tool-context.js";
 
 const AUTHOR = { name: "patchwright", email: "patchwright@example.com" };
 
@@ -18,7 +19,7 @@ function setup() {
     scratchDir: repo,
     signal: new AbortController().signal,
     commandTimeoutMs: 10_000,
-    allowNetwork: false,
+    sandbox: NO_COMMANDS,
   };
   const call = (input: Record<string, unknown>) => runTool(tool, input, ctx);
   return { repo, store, tool, call };

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool, runTool, truncateMiddle } from "../../src/tools/define-tool.js";
 import type { ToolContext } from "../../src/tools/tool-types.js";
+import { NO_COMMANDS } from "../helpers/tool-context.js";
 
 function context(signal = new AbortController().signal): ToolContext {
   const root = mkdtempSync(join(tmpdir(), "pw-define-"));
@@ -14,7 +15,7 @@ function context(signal = new AbortController().signal): ToolContext {
     scratchDir: join(root, ".scratch"),
     signal,
     commandTimeoutMs: 5_000,
-    allowNetwork: false,
+    sandbox: NO_COMMANDS,
   };
 }
 
