@@ -1,7 +1,8 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readConfinedFile } from "../guard/sources/read-confined.js";
 
 const NPM_PLACEHOLDER = /no test specified/;
+/** A manifest bigger than this is not one a person wrote: it declares nothing. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /**
  * The command that runs a repository's tests, from what it declares: package.json's test script, a
@@ -9,8 +10,11 @@ const NPM_PLACEHOLDER = /no test specified/;
  * then says its work could not be verified, instead of guessing.
  */
 export async function detectTestCommand(root: string): Promise<string | undefined> {
-  const read = (name: string): Promise<string | undefined> =>
-    readFile(join(root, name), "utf8").catch(() => undefined);
+  // Regular files inside the tree only: a manifest that is a link out, a FIFO or huge declares nothing.
+  const read = async (name: string): Promise<string | undefined> => {
+    const file = await readConfinedFile(root, name, { maxBytes: MAX_MANIFEST_BYTES });
+    return file.ok ? file.text : undefined;
+  };
 
   const pkg = await read("package.json");
   if (pkg !== undefined) {

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { runLocal } from "../agent/run-local.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import { createModelClient, MISSING_API_KEY } from "../agent/model/anthropic-client.js";
@@ -8,6 +7,7 @@ import type { AgentEvent } from "../agent/events.js";
 import { ModelError } from "../agent/model-types.js";
 import { parseRepoConfig, formatConfigError } from "../config/parse-repo-config.js";
 import { RepoConfig } from "../config/schema.js";
+import { readConfinedFile } from "../guard/sources/read-confined.js";
 import type { CliIo } from "./io.js";
 
 export interface RunOptions {
@@ -33,10 +33,13 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
   if (!["implement", "answer", "plan"].includes(opts.mode))
     return fail(`--mode must be implement, answer or plan`);
   const repo = resolve(io.cwd, opts.repo);
-  const configText = await readFile(join(repo, ".github/patchwright.yml"), "utf8").catch(() => undefined);
+  // Like every file of the repository the harness reads: not through a link out, not a FIFO, not huge.
+  const configFile = await readConfinedFile(repo, ".github/patchwright.yml", { maxBytes: 1024 * 1024 });
+  if (!configFile.ok && configFile.reason !== "missing")
+    return fail(`${configFile.message}: not used as the config`);
   let config = RepoConfig.parse({});
-  if (configText !== undefined) {
-    const parsed = parseRepoConfig(configText, ".github/patchwright.yml");
+  if (configFile.ok) {
+    const parsed = parseRepoConfig(configFile.text, ".github/patchwright.yml");
     if (!parsed.ok) return fail(formatConfigError(parsed.error));
     config = parsed.config;
   }
@@ -101,7 +104,7 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
       `turns:      ${agent.turns}`,
       `tokens:     ${tokens} (input ${agent.usage.inputTokens}, output ${agent.usage.outputTokens}, cache read ${agent.usage.cacheReadInputTokens}, cache write ${agent.usage.cacheCreationInputTokens})`,
       `cost:       $${agent.costUsd.toFixed(4)}${agent.costKnown ? "" : " (estimated)"}`,
-      `sandbox:    ${result.isolation === "bubblewrap" ? "bubblewrap (no network unless agent.network)" : "none (bubblewrap is not available here)"}`,
+      `sandbox:    ${result.sandbox}`,
       `transcript: ${result.transcriptPath}`,
       ...(result.worktree ? [`worktree:   ${result.worktree}`] : []),
     ];

@@ -23,6 +23,11 @@ export const MEMORY_BRANCH = "patchwright/memory";
 export const MEMORY_ROOT = "/memories";
 /** A note longer than this (in characters) is refused. */
 export const MAX_NOTE_CHARS = 100_000;
+/**
+ * A note on the branch bigger than this (in bytes: the longest note in UTF-8) is refused unread. The branch
+ * can be pushed by anyone with write access, and a blob of gigabytes of zeros compresses to megabytes.
+ */
+export const MAX_NOTE_BYTES = 4 * MAX_NOTE_CHARS;
 /** At most this many files on the branch, so the index and the listings stay small. */
 export const MAX_NOTES = 500;
 const MAX_PATH_CHARS = 200;
@@ -187,6 +192,12 @@ export class BranchMemoryStore {
     if (entry.type !== "blob" || entry.oid === undefined || entry.mode === "120000") {
       throw new MemoryError(`${toMemoryPath(branchPath)} is not a regular file.`);
     }
+    if (entry.size > MAX_NOTE_BYTES) {
+      throw new MemoryError(
+        `${toMemoryPath(branchPath)} is ${entry.size} bytes, over the ${MAX_NOTE_BYTES} a note may have; ` +
+          `it was not read.`,
+      );
+    }
     return this.blob(entry.oid, branchPath);
   }
 
@@ -263,7 +274,9 @@ export class BranchMemoryStore {
       if (!before) out.add(path);
       else if (entry.text !== undefined) {
         const was =
-          before.type === "blob" && before.oid ? await this.blob(before.oid, path).catch(() => null) : null;
+          before.type === "blob" && before.oid && before.size <= MAX_NOTE_BYTES
+            ? await this.blob(before.oid, path).catch(() => null)
+            : null;
         if (before.mode !== entry.mode || entry.text !== was) out.add(path);
       } else if (entry.oid !== before.oid || entry.mode !== before.mode) out.add(path);
     }

@@ -1,12 +1,13 @@
-import { readFile } from "node:fs/promises";
-import { resolveInside } from "../tools/paths.js";
 import { git } from "../workspace/git.js";
+import { readConfinedFile } from "../guard/sources/read-confined.js";
 import type { LocalPatch } from "./diff/changed-files.js";
 
 /**
  * A file's text at the pull request's head, read from the checkout; undefined when it is not there. A
  * path that leaves the checkout (a symbolic link in the pull request pointing at the host's files) reads
- * as absent: what the model and the comments see comes from the repository only. Each file is read once.
+ * as absent: what the model and the comments see comes from the repository only. So does anything but a
+ * regular file, and of a file over MAX_REVIEWED_FILE_BYTES only the beginning is read (a pull request can
+ * hold gigabytes of zeros, compressed to a few megabytes). Each file is read once.
  */
 export function checkoutReader(checkout: string): (path: string) => Promise<string | undefined> {
   const cache = new Map<string, Promise<string | undefined>>();
@@ -20,14 +21,15 @@ export function checkoutReader(checkout: string): (path: string) => Promise<stri
   };
 }
 
+/** The most bytes read of one file of the checkout. */
+export const MAX_REVIEWED_FILE_BYTES = 4 * 1024 * 1024;
+
 async function read(checkout: string, path: string): Promise<string | undefined> {
-  let abs: string;
-  try {
-    abs = resolveInside(checkout, path);
-  } catch {
-    return undefined;
-  }
-  return readFile(abs, "utf8").catch(() => undefined);
+  const file = await readConfinedFile(checkout, path, {
+    maxBytes: MAX_REVIEWED_FILE_BYTES,
+    overLimit: "truncate",
+  });
+  return file.ok ? file.text : undefined;
 }
 
 const HUNK_START = /^@@ /m;

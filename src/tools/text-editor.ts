@@ -1,7 +1,8 @@
-import { existsSync, statSync } from "node:fs";
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { constants, existsSync, lstatSync, statSync } from "node:fs";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { z } from "zod";
+import { readConfinedBytes, type Skipped } from "../guard/sources/read-confined.js";
 import { defineTool } from "./define-tool.js";
 import { assertWritable, displayPath, resolveInside } from "./paths.js";
 import type { Tool, ToolContext, ToolResult } from "./tool-types.js";
@@ -78,7 +79,7 @@ export function createTextEditorTool(options: { readOnly?: boolean } = {}): Tool
       const shown = displayPath(ctx.root, abs);
       switch (input.command) {
         case "view":
-          return view(abs, shown, input.view_range);
+          return view(ctx.root, abs, shown, input.view_range);
         case "create":
           return create(ctx.root, abs, shown, input.file_text ?? "");
         case "str_replace":
@@ -99,19 +100,23 @@ function fail(content: string): ToolResult {
   return { isError: true, content };
 }
 
-async function view(abs: string, shown: string, range: [number, number] | undefined): Promise<ToolResult> {
+async function view(
+  root: string,
+  abs: string,
+  shown: string,
+  range: [number, number] | undefined,
+): Promise<ToolResult> {
   if (!existsSync(abs)) return fail(`${shown} does not exist.`);
-  const stat = statSync(abs);
-  if (stat.isDirectory()) {
+  if (statSync(abs).isDirectory()) {
     if (range) return fail("view_range only applies to files, and this path is a directory.");
     return ok(await listDirectory(abs, shown));
   }
-  if (stat.size > MAX_FILE_BYTES) {
-    return fail(
-      `${shown} is ${stat.size} bytes, too big to view; search it with grep or show parts with bash.`,
-    );
-  }
-  const buffer = await readFile(abs);
+  // The editor runs in the harness, not the sandbox: read like every other work-tree file (regular files
+  // inside the tree only, at most MAX_FILE_BYTES), so a FIFO, a device or a file swapped for a link after
+  // resolveInside is refused instead of hanging the run or reading outside.
+  const read = await readConfinedBytes(root, abs, { maxBytes: MAX_FILE_BYTES });
+  if (!read.ok) return fail(refusal(shown, read, "view"));
+  const buffer = read.bytes;
   if (buffer.subarray(0, 8192).includes(0))
     return fail(`${shown} is a binary file; it cannot be viewed as text.`);
   const lines = splitLines(buffer.toString("utf8"));
@@ -153,22 +158,35 @@ async function listDirectory(abs: string, shown: string): Promise<string> {
   return [head, ...out, ...(more ? [`[stopped after ${MAX_DIR_ENTRIES} entries]`] : [])].join("\n");
 }
 
+/**
+ * Writes open with O_NOFOLLOW (the file swapped for a link after resolveInside fails instead of writing
+ * through it) and O_NONBLOCK (a FIFO with no reader fails with ENXIO instead of blocking the harness).
+ */
+const WRITE_FLAGS =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 async function create(root: string, abs: string, shown: string, text: string): Promise<ToolResult> {
   assertWritable(root, abs);
-  if (existsSync(abs) && statSync(abs).isDirectory()) return fail(`${shown} is a directory.`);
-  const existed = existsSync(abs);
+  const existing = lstatSync(abs, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) return fail(`${shown} is a directory.`);
+  if (existing && !existing.isFile()) return fail(`${shown} is not a regular file; it cannot be written.`);
+  const existed = existing !== undefined;
   await mkdir(dirname(abs), { recursive: true });
-  await writeFile(abs, text);
+  await writeFile(abs, text, { flag: WRITE_FLAGS });
   const count = splitLines(text).length;
   return ok(
     existed ? `Overwrote the existing file ${shown} (${count} lines).` : `Created ${shown} (${count} lines).`,
   );
 }
 
-async function readText(abs: string, shown: string): Promise<string> {
-  if (!existsSync(abs)) throw new Error(`${shown} does not exist; use the create command to make it.`);
-  if (statSync(abs).isDirectory()) throw new Error(`${shown} is a directory, not a file.`);
-  const buffer = await readFile(abs);
+async function readText(root: string, abs: string, shown: string): Promise<string> {
+  const read = await readConfinedBytes(root, abs, { maxBytes: MAX_FILE_BYTES });
+  if (!read.ok) {
+    if (read.reason === "missing")
+      throw new Error(`${shown} does not exist; use the create command to make it.`);
+    throw new Error(refusal(shown, read, "edit"));
+  }
+  const buffer = read.bytes;
   if (buffer.subarray(0, 8192).includes(0))
     throw new Error(`${shown} is a binary file; it cannot be edited.`);
   return buffer.toString("utf8");
@@ -176,7 +194,7 @@ async function readText(abs: string, shown: string): Promise<string> {
 
 async function strReplace(root: string, abs: string, shown: string, old: string, replacement: string) {
   assertWritable(root, abs);
-  const text = await readText(abs, shown);
+  const text = await readText(root, abs, shown);
   const at: number[] = [];
   for (let i = text.indexOf(old); i !== -1; i = text.indexOf(old, i + 1)) at.push(i);
   if (at.length === 0) {
@@ -194,7 +212,7 @@ async function strReplace(root: string, abs: string, shown: string, old: string,
   }
   const index = at[0] ?? 0;
   const updated = text.slice(0, index) + replacement + text.slice(index + old.length);
-  await writeFile(abs, updated);
+  await writeFile(abs, updated, { flag: WRITE_FLAGS });
   const first = lineOf(updated, index);
   const last = first + splitLines(replacement).length;
   return ok(`Edited ${shown}. The changed part, with context:\n${snippet(updated, first, last)}`);
@@ -202,7 +220,7 @@ async function strReplace(root: string, abs: string, shown: string, old: string,
 
 async function insert(root: string, abs: string, shown: string, after: number, text: string) {
   assertWritable(root, abs);
-  const original = await readText(abs, shown);
+  const original = await readText(root, abs, shown);
   const lines = splitLines(original);
   if (after > lines.length) {
     return fail(
@@ -212,10 +230,28 @@ async function insert(root: string, abs: string, shown: string, after: number, t
   const added = splitLines(text);
   lines.splice(after, 0, ...(added.length > 0 ? added : [""]));
   const updated = lines.join("\n") + (original === "" || original.endsWith("\n") ? "\n" : "");
-  await writeFile(abs, updated);
+  await writeFile(abs, updated, { flag: WRITE_FLAGS });
   return ok(
     `Inserted into ${shown} after line ${after}:\n${snippet(updated, after + 1, after + added.length)}`,
   );
+}
+
+/** Why a file cannot be viewed or edited, for the model. */
+function refusal(shown: string, skipped: Skipped, verb: "view" | "edit"): string {
+  switch (skipped.reason) {
+    case "missing":
+      return `${shown} does not exist.`;
+    case "outside":
+      return `The path "${shown}" is outside the repository; only files inside it can be used.`;
+    case "not-a-file":
+      return `${skipped.message}; it cannot be ${verb}ed.`;
+    case "too-big":
+      return verb === "view"
+        ? `${shown} is too big to view (over ${MAX_FILE_BYTES} bytes); search it with grep or show parts with bash.`
+        : `${shown} is too big to edit (over ${MAX_FILE_BYTES} bytes); edit it with bash.`;
+    case "unreadable":
+      return `${skipped.message}.`;
+  }
 }
 
 /** Lines without the final empty one a trailing newline makes. */

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { runTool } from "../../src/tools/define-tool.js";
 import { createGrepTool, globTool, grepTool } from "../../src/tools/search.js";
 import type { ToolContext } from "../../src/tools/tool-types.js";
-import { findOnPath } from "../../src/tools/which.js";
+import { findOnPath } from "../../src/workspace/sandbox/find-on-path.js";
+import { NO_COMMANDS } from "../helpers/tool-context.js";
 
 function setup(): ToolContext {
   const root = realpathSync(mkdtempSync(join(tmpdir(), "pw-search-")));
@@ -28,7 +29,7 @@ function setup(): ToolContext {
     scratchDir: join(root, ".s"),
     signal,
     commandTimeoutMs: 5_000,
-    allowNetwork: false,
+    sandbox: NO_COMMANDS,
   };
 }
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runTool } from "../../src/tools/define-tool.js";
 import { createTextEditorTool, editorSubject, textEditorTool } from "../../src/tools/text-editor.js";
 import type { ToolContext } from "../../src/tools/tool-types.js";
+import { NO_COMMANDS } from "../helpers/tool-context.js";
 
 function setup(): { ctx: ToolContext; root: string; outside: string } {
   const base = realpathSync(mkdtempSync(join(tmpdir(), "pw-editor-")));
@@ -25,7 +26,7 @@ function setup(): { ctx: ToolContext; root: string; outside: string } {
     scratchDir: join(base, "scratch"),
     signal,
     commandTimeoutMs: 5_000,
-    allowNetwork: false,
+    sandbox: NO_COMMANDS,
   };
   return { ctx, root, outside };
 }

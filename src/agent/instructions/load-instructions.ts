@@ -1,6 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 import { git } from "../../workspace/git.js";
+import { readConfinedFile } from "../../guard/sources/read-confined.js";
+import { readBlobHead } from "./read-blob-head.js";
 
 /** The instruction files people already write for agents, read in this order in each folder. */
 export const INSTRUCTION_FILES = [
@@ -11,20 +12,58 @@ export const INSTRUCTION_FILES = [
 ];
 /** Like the leaked harness, and for the same reason: past this, instructions crowd out the work. */
 export const INSTRUCTIONS_CAP = 40_000;
+/**
+ * The most bytes read of one instruction file: enough for the whole cap (a character is at most 4 bytes
+ * of UTF-8), so a bigger file is cut by the cap like any other, and a 2 GB one costs no more than this.
+ */
+export const INSTRUCTION_FILE_MAX_BYTES = 4 * INSTRUCTIONS_CAP;
 
 /** Where instruction files are read from: the worktree, or a git ref (a pull request's base). */
 export type InstructionSource = (path: string) => Promise<string | undefined>;
 
+/**
+ * Files of the work tree, which the repository and the model both write: read only if they are regular
+ * files inside `root` (a link to /proc/self/environ, a FIFO or /dev/zero reads as absent), at most
+ * INSTRUCTION_FILE_MAX_BYTES of each. Of a bigger file the beginning is read, and the cap's warning says it
+ * was cut (counting only the characters read).
+ */
 export function worktreeSource(root: string): InstructionSource {
-  return (path) => readFile(join(root, path), "utf8").catch(() => undefined);
+  return async (path) => {
+    const read = await readConfinedFile(root, path, {
+      maxBytes: INSTRUCTION_FILE_MAX_BYTES,
+      overLimit: "truncate",
+    });
+    return read.ok ? read.text : undefined;
+  };
 }
 
 /**
  * Files as they are on `ref`. On a pull request this is the base branch: instructions are trusted text,
- * and the head is written by whoever opened the pull request.
+ * and the head is written by whoever opened the pull request. Only regular files (a link is stored as its
+ * target's name, not followed), and at most INSTRUCTION_FILE_MAX_BYTES of each: a blob of gigabytes of
+ * zeros compresses to a few megabytes, so a small repository can hold one.
  */
 export function gitRefSource(repo: string, ref: string): InstructionSource {
-  return (path) => git(repo, ["show", `${ref}:${path}`]).catch(() => undefined);
+  return async (path) => {
+    try {
+      const listed = await git(repo, ["--literal-pathspecs", "ls-tree", "-z", ref, "--", path]);
+      const oid = regularBlob(listed, path);
+      return oid === undefined ? undefined : await readBlobHead(repo, oid, INSTRUCTION_FILE_MAX_BYTES);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** The blob id of `path` in an `ls-tree -z` listing, if it is a regular file (not a link, folder or submodule). */
+function regularBlob(listed: string, path: string): string | undefined {
+  for (const record of listed.split("\0")) {
+    const tab = record.indexOf("\t");
+    if (tab < 0 || record.slice(tab + 1) !== path) continue;
+    const [mode, type, oid] = record.slice(0, tab).split(" ");
+    if ((mode === "100644" || mode === "100755") && type === "blob") return oid;
+  }
+  return undefined;
 }
 
 export interface Instructions {

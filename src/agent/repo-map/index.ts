@@ -1,10 +1,10 @@
-import { open, stat } from "node:fs/promises";
-import { isAbsolute, join, relative, sep } from "node:path";
-import { walkFiles } from "../../guard/sources/walk-files.js";
+import { isAbsolute, relative, sep } from "node:path";
+import { readConfinedBytes, readConfinedFile } from "../../guard/sources/read-confined.js";
 import { languageOf } from "./languages.js";
 import { rankFiles } from "./rank.js";
 import { compare, estimateTokens, outlineLines, treeLines } from "./render.js";
 import { extractTags, type FileTags } from "./tags.js";
+import { walkFiles } from "../../guard/sources/walk-files.js";
 
 export type { Definition, FileTags } from "./tags.js";
 export { estimateTokens } from "./render.js";
@@ -104,29 +104,18 @@ export async function buildRepoMap(root: string, opts: RepoMapOptions = {}): Pro
   return { text, files: files.length, outlined: outlined.size, tokens: estimateTokens(text) };
 }
 
-/** The files under `root` the map may list: not ignored, not binary, not over 512 KB. */
+/**
+ * The files under `root` the map may list: not ignored, not binary, not over 512 KB. Each is read through
+ * readConfinedBytes (regular files inside the tree only, never more than asked), here its first 8 KB.
+ */
 async function listFiles(root: string): Promise<string[]> {
   const all: string[] = [];
   for await (const path of walkFiles(root, root)) all.push(path);
   const keep = await mapLimit(all, 32, async (path) => {
-    const abs = join(root, path);
-    const info = await stat(abs).catch(() => undefined);
-    if (!info || info.size > MAX_BYTES) return false;
-    return !(await isBinary(abs));
+    const head = await readConfinedBytes(root, path, { maxBytes: SNIFF_BYTES, overLimit: "truncate" });
+    return head.ok && head.size <= MAX_BYTES && !head.bytes.includes(0);
   });
   return all.filter((_, i) => keep[i]);
-}
-
-async function isBinary(abs: string): Promise<boolean> {
-  const handle = await open(abs, "r").catch(() => undefined);
-  if (!handle) return true;
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
-    return buf.subarray(0, bytesRead).includes(0);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The tags of up to `max` source files (focus files first), in path order. */
@@ -141,9 +130,8 @@ async function parseFiles(
   const picked = sources.filter((p) => chosen.has(p));
   const results = await mapLimit(picked, 8, async (path) => {
     try {
-      const handle = await open(join(root, path), "r");
-      const source = await handle.readFile("utf8").finally(() => handle.close());
-      return await extractTags(languageOf(path)!, source);
+      const read = await readConfinedFile(root, path, { maxBytes: MAX_BYTES });
+      return read.ok ? await extractTags(languageOf(path)!, read.text) : undefined;
     } catch {
       return undefined; // unreadable or unparsable: the file is listed without an outline
     }

@@ -1,10 +1,13 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { readConfinedFile } from "./read-confined.js";
 
-interface Rules {
-  /** The folder the patterns are relative to. */
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
+/** One ignore file's patterns, and the folder they are relative to. */
+export interface IgnoreRules {
   base: string;
   ig: Ignore;
 }
@@ -19,7 +22,7 @@ export async function* walkFiles(root: string, dir: string): AsyncGenerator<stri
   yield* walk(root, dir, await ancestorRules(dir));
 }
 
-async function* walk(root: string, dir: string, inherited: Rules[]): AsyncGenerator<string> {
+async function* walk(root: string, dir: string, inherited: IgnoreRules[]): AsyncGenerator<string> {
   const own = await rulesIn(dir, ".gitignore");
   const rules = own ? [...inherited, own] : inherited;
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -34,7 +37,7 @@ async function* walk(root: string, dir: string, inherited: Rules[]): AsyncGenera
 }
 
 /** The ignore rules that apply to `dir` from above it, up to the top of its git repository (if any). */
-async function ancestorRules(dir: string): Promise<Rules[]> {
+async function ancestorRules(dir: string): Promise<IgnoreRules[]> {
   const above: string[] = [];
   let top = existsSync(join(dir, ".git")) ? dir : undefined;
   for (let d = dir; !top && dirname(d) !== d;) {
@@ -46,18 +49,20 @@ async function ancestorRules(dir: string): Promise<Rules[]> {
   const found = [
     await rulesIn(top, join(".git", "info", "exclude")),
     ...(await Promise.all(above.map((d) => rulesIn(d, ".gitignore")))),
-  ].filter((r): r is Rules => r !== undefined);
+  ].filter((r): r is IgnoreRules => r !== undefined);
   // A folder named on purpose is scanned even when git ignores it (`dist/` before a publish): only the
   // ignore files inside it then apply. Otherwise the scan would read nothing and report it clean.
   return dir !== top && ignored(found, dir, true) ? [] : found;
 }
 
-async function rulesIn(base: string, file: string): Promise<Rules | undefined> {
-  const text = await readFile(join(base, file), "utf8").catch(() => undefined);
-  return text === undefined ? undefined : { base, ig: ignore().add(text) };
+/** An ignore file is read confined: a link to /dev/zero or a FIFO in a scanned tree must not stall a scan. */
+export async function rulesIn(base: string, file: string): Promise<IgnoreRules | undefined> {
+  const read = await readConfinedFile(base, file, { maxBytes: MAX_IGNORE_FILE_BYTES, overLimit: "truncate" });
+  return read.ok ? { base, ig: ignore().add(read.text) } : undefined;
 }
 
-function ignored(rules: Rules[], abs: string, isDir: boolean): boolean {
+/** Whether git would ignore `abs` under these rules, the last matching pattern winning. */
+export function ignored(rules: IgnoreRules[], abs: string, isDir: boolean): boolean {
   let result = false;
   for (const { base, ig } of rules) {
     const rel = toPosix(relative(base, abs));
