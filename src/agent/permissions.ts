@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { whyNotReadOnly } from "./read-only-check.js";
+import { splitCommand, type SimpleCommand } from "./split-command.js";
 
 /**
  * The permission policy: which tool calls a run may make. Nobody is there to ask in CI, so anything no
@@ -10,16 +12,28 @@ import { z } from "zod";
  * so `edit src/*` covers all of `src/` and `git push*` covers `git push --force origin x` — and `?` one
  * character; nothing else is special. Whitespace in commands is collapsed first.
  *
- * Bash commands are split into their parts (`a && b`, `a || b`, `a; b`, `a | b`, `a & b`, new lines,
- * `$(...)`, backticks, `<(...)`, `bash -c '...'`, `eval ...`); every part must be allowed. Leading
- * `VAR=value` assignments and wrappers such as `env`, `nohup`, `time`, `timeout 5` and `xargs` are
- * stripped before matching, quotes are removed, and `2>&1` / `>/dev/null` are ignored.
+ * Bash commands are split into their parts (split-command.ts: `a && b`, `a || b`, `a; b`, `a | b`,
+ * `a & b`, new lines, `$(...)`, backticks, `<(...)`, `bash -c '...'`, `eval ...`); every part must be
+ * allowed. Leading `VAR=value` assignments and wrappers such as `env`, `nohup`, `time`, `timeout 5` and
+ * `xargs` are stripped before matching, quotes are removed, redirections are matched after the command
+ * (`>x git push` is `git push > x`), and `2>&1` / `>/dev/null` / `< file` are ignored.
  *
- * Limits: this is a policy for a cooperative model, not a shell parser, and not the security
- * boundary. A determined command (`g=git; $g push`, a script written to a file and run) gets past
- * a deny list. What actually protects: commands get no credentials (scrubbed environment), run in
- * bubblewrap without network when available, and every push is done by patchwright after the leak
- * guard. The rules keep an honest model on the rails and make refusals explainable.
+ * Read-only runs (every kind but implement; a review starts for any pull request, forks' included)
+ * allow the commands of `READ_ONLY_COMMANDS`. Since what they do depends on more than their text, a
+ * check after all other rules (read-only-check.ts; the repository's rules cannot override it) denies
+ * every part that would write a file or start another program: environment assignments (`GIT_*`,
+ * `PAGER`, `LD_PRELOAD`, `PATH`…), `env` and `xargs`, redirections into files, the options and
+ * operands of those commands that write or run something (`sort -o`, `uniq IN OUT`, `find -exec`,
+ * `rg --pre`, `git diff --output`, `git grep -O`, `git difftool`, `git -c`, …), and arguments the shell
+ * could still turn into such an option (`$(…)`, `$x`, a leading `*`). So a command it allows only reads
+ * (any file the sandbox lets it), except that `git status` may refresh the stat cache in `.git/index`.
+ *
+ * Limits: this is a policy for a cooperative model, not a shell parser, and not the only boundary. In
+ * write runs a determined command (`g=git; $g push`, a script written to a file and run) gets past a
+ * deny list. What actually protects: commands get no credentials (scrubbed environment), run in
+ * bubblewrap without network when available (with the work tree read-only in read-only runs), and every
+ * push is done by patchwright after the leak guard. The rules keep an honest model on the rails and make
+ * refusals explainable.
  */
 export const Rule = z.object({
   tool: z.string().min(1),
@@ -30,9 +44,18 @@ export const Rule = z.object({
 });
 export type Rule = z.infer<typeof Rule>;
 
+/**
+ * A rule of the built-in policy. With `check`, it matches a bash part only when `check` gives a reason
+ * (told to the model); repository rules are plain `Rule`s and cannot carry one. Were `check` lost on
+ * the way, the rule would deny every command, not allow them.
+ */
+export interface PolicyRule extends Rule {
+  check?: (command: SimpleCommand) => string | undefined;
+}
+
 export interface Decision {
   allowed: boolean;
-  rule?: Rule;
+  rule?: PolicyRule;
   reason: string;
 }
 
@@ -43,24 +66,41 @@ export const SHELL_TOOL = "bash";
 const EDITOR = "str_replace_based_edit_tool";
 
 /** The last matching rule wins; no matching rule means deny. */
-export function decide(rules: readonly Rule[], toolName: string, subject: string): Decision {
+export function decide(rules: readonly PolicyRule[], toolName: string, subject: string): Decision {
   if (toolName !== SHELL_TOOL) return decideOne(rules, toolName, subject);
-  const parts = commandParts(subject);
+  const commands = splitCommand(subject);
+  // A part that leaves nothing to match (`PATH=.`, a bare `env`) still changes what comes after it.
+  for (const command of commands.filter((c) => c.text === "")) {
+    const verdict = decideOne(rules, toolName, "", command);
+    if (!verdict.allowed && verdict.rule?.check) return verdict;
+  }
+  const parts = commands.filter((c) => c.text !== "");
   if (parts.length === 0) return decideOne(rules, toolName, subject.trim());
   let last: Decision | undefined;
   for (const part of parts) {
-    last = decideOne(rules, toolName, part);
-    if (!last.allowed) return parts.length > 1 ? { ...last, reason: `\`${part}\` ${last.reason}` } : last;
+    last = decideOne(rules, toolName, part.text, part);
+    if (!last.allowed)
+      return parts.length > 1 ? { ...last, reason: `\`${part.text}\` ${last.reason}` } : last;
   }
   return parts.length > 1
     ? { allowed: true, reason: `all ${parts.length} parts allowed` }
     : (last as Decision);
 }
 
-function decideOne(rules: readonly Rule[], toolName: string, subject: string): Decision {
+function decideOne(
+  rules: readonly PolicyRule[],
+  toolName: string,
+  subject: string,
+  command?: SimpleCommand,
+): Decision {
   for (let i = rules.length - 1; i >= 0; i--) {
-    const rule = rules[i] as Rule;
+    const rule = rules[i] as PolicyRule;
     if ((rule.tool === "*" || rule.tool === toolName) && matchesPattern(rule.pattern, subject)) {
+      if (rule.check) {
+        const why = command && rule.check(command);
+        if (!why) continue;
+        return { allowed: false, rule, reason: `denied in a read-only run: ${why}` };
+      }
       const label = `rule {tool: ${rule.tool}, pattern: ${rule.pattern}}`;
       if (rule.decision === "allow") return { allowed: true, rule, reason: `allowed by ${label}` };
       return { allowed: false, rule, reason: `denied by ${label}${rule.why ? `: ${rule.why}` : ""}` };
@@ -92,6 +132,7 @@ export interface PolicyOptions {
   allowWorkflowChanges?: boolean;
 }
 
+/** Commands that only read, as long as the read-only check lets them (read-only-check.ts). */
 const READ_ONLY_COMMANDS = [
   "ls",
   "ls *",
@@ -117,35 +158,21 @@ const READ_ONLY_COMMANDS = [
   "rg *",
   "grep *",
   "find *",
-  "git log*",
-  "git diff*",
-  "git show*",
-  "git status*",
-  "git blame*",
-  "git grep*",
-  "git ls-files*",
-  "git rev-parse*",
+  // Whole sub-command names: `git diff*` also matched `git difftool`, which runs any program.
+  ...["log", "diff", "show", "status", "blame", "grep", "ls-files", "rev-parse"].flatMap((sub) => [
+    `git ${sub}`,
+    `git ${sub} *`,
+  ]),
 ];
 
 const allow = (tool: string, pattern: string): Rule => ({ tool, pattern, decision: "allow" });
 const deny = (tool: string, pattern: string, why: string): Rule => ({ tool, pattern, decision: "deny", why });
 
-/** Denials for read-only runs: read-only commands that can still write or run other programs. */
-function readOnlyDenials(): Rule[] {
-  const writes = "a read-only run may not change files";
-  const runs = "a read-only run may not run other programs";
-  return [
-    deny(SHELL_TOOL, "find *-delete*", writes),
-    deny(SHELL_TOOL, "find *-exec*", runs),
-    deny(SHELL_TOOL, "find *-ok*", runs),
-    deny(SHELL_TOOL, "find *-fprint*", writes),
-    deny(SHELL_TOOL, "find *-fls*", writes),
-    deny(SHELL_TOOL, "rg *--pre*", runs),
-    deny(SHELL_TOOL, "*--output*", writes),
-    deny(SHELL_TOOL, "sort *-o*", writes),
-    deny(SHELL_TOOL, "*>*", `${writes} (no output redirection)`),
-  ];
-}
+/** Read-only runs: refuses any part that writes or runs something, after every other allow rule. */
+const READ_ONLY_CHECK: PolicyRule = {
+  ...deny(SHELL_TOOL, "*", "a read-only run may not change files or run other programs"),
+  check: whyNotReadOnly,
+};
 
 /** Appended last in every kind, so no default or extra rule can override them. */
 function alwaysDenied(options: PolicyOptions): Rule[] {
@@ -175,12 +202,15 @@ function alwaysDenied(options: PolicyOptions): Rule[] {
   return rules;
 }
 
-/** The default rules of a run kind, then `extra` (the repo config's), then the always-denied ones. */
+/**
+ * The default rules of a run kind, then `extra` (the repo config's), then in read-only kinds the
+ * read-only check, then the always-denied ones.
+ */
 export function policyFor(
   runKind: RunKind,
   extra: readonly Rule[] = [],
   options: PolicyOptions = {},
-): Rule[] {
+): PolicyRule[] {
   const base: Rule[] = [
     allow(EDITOR, "view *"),
     allow("grep", "*"),
@@ -189,189 +219,14 @@ export function policyFor(
   ];
   if (runKind === "implement") {
     base.push(allow(EDITOR, "edit *"), allow(SHELL_TOOL, "*"));
-  } else {
-    base.push(...readOnlyDenials());
+    return [...base, ...extra, ...alwaysDenied(options)];
   }
-  return [...base, ...extra, ...alwaysDenied(options)];
+  return [...base, ...extra, READ_ONLY_CHECK, ...alwaysDenied(options)];
 }
 
-// ---- splitting commands -------------------------------------------------------------------------
-
-const WRAPPERS = new Set([
-  "env",
-  "command",
-  "exec",
-  "nohup",
-  "time",
-  "nice",
-  "builtin",
-  "sudo",
-  "xargs",
-  "timeout",
-]);
-const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh"]);
-const SYSTEM_DIRS = /^\/(usr\/)?(local\/)?s?bin\//;
-
-/** The simple commands in `command`, each normalized for matching (see the module comment). */
-export function commandParts(command: string, depth = 0): string[] {
-  const out: string[] = [];
-  for (const words of splitShell(command, depth, out)) {
-    const part = normalize(words, depth, out);
-    if (part !== "") out.push(part);
-  }
-  return out;
-}
-
-function normalize(words: string[], depth: number, out: string[]): string {
-  let i = 0;
-  for (;;) {
-    const word = words[i];
-    if (word === undefined) break;
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) i++;
-    else if (WRAPPERS.has(word)) {
-      i++;
-      while (words[i]?.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? "")) i++;
-      if (word === "timeout" && /^\d/.test(words[i] ?? "")) i++;
-    } else break;
-  }
-  const rest = words.slice(i);
-  if (rest[0] && SYSTEM_DIRS.test(rest[0])) rest[0] = rest[0].replace(/^.*\//, "");
-  const first = rest[0] ?? "";
-  if (depth < 5) {
-    if (first === "eval") out.push(...commandParts(rest.slice(1).join(" "), depth + 1));
-    const script = rest.indexOf("-c");
-    if (SHELLS.has(first) && script > 0 && rest[script + 1] !== undefined) {
-      out.push(...commandParts(rest[script + 1] ?? "", depth + 1));
-    }
-  }
-  return rest.join(" ");
-}
-
-/** Splits on unquoted operators; substitutions are parsed recursively into `out`. */
-function splitShell(text: string, depth: number, out: string[]): string[][] {
-  const commands: string[][] = [];
-  let words: string[] = [];
-  let word = "";
-  let inWord = false;
-  const endWord = (): void => {
-    if (inWord) words.push(word);
-    word = "";
-    inWord = false;
-  };
-  const endCommand = (): void => {
-    endWord();
-    if (words.length > 0) commands.push(words);
-    words = [];
-  };
-  const substitution = (from: number, open: string, close: string): number => {
-    const end = matching(text, from, open, close);
-    if (depth < 5) out.push(...commandParts(text.slice(from, end), depth + 1));
-    return end;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    const next = text[i + 1];
-    if (c === "\\") {
-      if (next !== "\n") {
-        word += next ?? "";
-        inWord = true;
-      }
-      i++;
-    } else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      word += text.slice(i + 1, end === -1 ? text.length : end);
-      inWord = true;
-      i = end === -1 ? text.length : end;
-    } else if (c === '"') {
-      inWord = true;
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === "\\" && i + 1 < text.length) word += text[++i];
-        else if (text[i] === "$" && text[i + 1] === "(") {
-          const end = substitution(i + 2, "(", ")");
-          word += text.slice(i, end + 1);
-          i = end;
-        } else if (text[i] === "`") {
-          const end = substitution(i + 1, "`", "`");
-          word += text.slice(i, end + 1);
-          i = end;
-        } else word += text[i];
-      }
-    } else if ((c === "$" || c === "<" || c === ">") && next === "(") {
-      const end = substitution(i + 2, "(", ")");
-      word += text.slice(i, end + 1);
-      inWord = true;
-      i = end;
-    } else if (c === "`") {
-      const end = substitution(i + 1, "`", "`");
-      word += text.slice(i, end + 1);
-      inWord = true;
-      i = end;
-    } else if (c === "#" && !inWord) {
-      while (i < text.length && text[i] !== "\n") i++;
-      endCommand();
-    } else if (c === " " || c === "\t") {
-      endWord();
-    } else if (
-      c === "\n" ||
-      c === ";" ||
-      c === "|" ||
-      c === "&" ||
-      c === "(" ||
-      c === ")" ||
-      c === "{" ||
-      c === "}"
-    ) {
-      if (c === "&" && next === ">") {
-        // &> file
-        endWord();
-        i = redirect(text, i + 1, words);
-      } else if ((c === "{" || c === "}") && inWord) {
-        word += c;
-      } else {
-        endCommand();
-        if ((c === "&" && next === "&") || (c === "|" && (next === "|" || next === "&"))) i++;
-      }
-    } else if (c === ">" || c === "<") {
-      const fd = inWord && /^\d+$/.test(word) ? word : "";
-      if (fd) {
-        word = "";
-        inWord = false;
-      }
-      endWord();
-      i = redirect(text, i, words, fd);
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  endCommand();
-  return commands;
-}
-
-/** Reads a redirection at `i` (`>`, `>>`, `<`, `>&2`, `> file`); keeps it unless harmless. */
-function redirect(text: string, i: number, words: string[], fd = ""): number {
-  let op = text[i] as string;
-  while (text[i + 1] === ">" || text[i + 1] === "&" || (op === "<" && text[i + 1] === "<")) op += text[++i];
-  while (text[i + 1] === " " || text[i + 1] === "\t") i++;
-  let target = "";
-  while (i + 1 < text.length && !/[\s;|&<>()]/.test(text[i + 1] as string)) target += text[++i];
-  if (op.endsWith("&") && /^\d*-?$/.test(target)) return i; // 2>&1, >&2: only joins streams
-  if (target.replace(/^["']|["']$/g, "") === "/dev/null" && op.startsWith(">")) return i;
-  if (op === "<") return i; // reading a file: the command decides what it does with it
-  words.push(`${fd}${op}`, target);
-  return i;
-}
-
-/** The index of the `close` that ends a substitution starting at `from` (or the end of the text). */
-function matching(text: string, from: number, open: string, close: string): number {
-  let level = 1;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\\") i++;
-    else if (c === "'" && open !== "`")
-      i = Math.max(i, text.indexOf("'", i + 1) === -1 ? text.length : text.indexOf("'", i + 1));
-    else if (c === close && --level === 0) return i;
-    else if (c === open && open !== close) level++;
-  }
-  return text.length;
+/** The simple commands of `command`, each as rules see it (see the module comment). */
+export function commandParts(command: string): string[] {
+  return splitCommand(command)
+    .map((c) => c.text)
+    .filter((text) => text !== "");
 }
