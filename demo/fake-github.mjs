@@ -46,6 +46,8 @@ export function fakeGitHub({ owner, name, issue, timeline }) {
       },
     ],
     ["GET", "/users/{username}", (p) => ({ login: p.username, id: 4242 })],
+    // Asked before every push: the run's new branch does not exist yet, so it is not protected.
+    ["GET", `${repo}/branches/{path}`, () => fail(404, "Branch not found")],
     [
       "POST",
       "/graphql",
@@ -58,7 +60,7 @@ export function fakeGitHub({ owner, name, issue, timeline }) {
               body: issue.body,
               createdAt: issue.createdAt,
               lastEditedAt: null,
-              author: { login: issue.author },
+              author: { __typename: "User", login: issue.author },
               comments: { nodes: [] },
             },
           },
@@ -81,23 +83,25 @@ export function fakeGitHub({ owner, name, issue, timeline }) {
       (p) => (timeline(`review requested from @${p.reviewers.join(", @")}`), {}),
     ],
   ];
-  return {
-    comments,
-    pulls,
-    octokit: {
-      async request(route, params = {}) {
-        const [method, path] = route.split(" ");
-        const filled = path.replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
-        for (const [m, pattern, handle] of routes) {
-          const re = new RegExp(`^${pattern.replace("{path}", ".+").replace(/\{\w+\}/g, "[^/]+")}$`);
-          if (m === method && re.test(filled)) return { status: 200, data: await handle(params) };
-        }
-        throw Object.assign(new Error(`the demo's GitHub does not know ${method} ${filled}`), {
-          status: 501,
-        });
-      },
+  const octokit = {
+    // As @octokit/graphql does: the query goes to POST /graphql, and `data` is what it resolves to.
+    async graphql(query, variables = {}) {
+      const { data } = await octokit.request("POST /graphql", { query, ...variables });
+      return data.data;
+    },
+    async request(route, params = {}) {
+      const [method, path] = route.split(" ");
+      const filled = path.replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
+      for (const [m, pattern, handle] of routes) {
+        const re = new RegExp(`^${pattern.replace("{path}", ".+").replace(/\{\w+\}/g, "[^/]+")}$`);
+        if (m === method && re.test(filled)) return { status: 200, data: await handle(params) };
+      }
+      throw Object.assign(new Error(`the demo's GitHub does not know ${method} ${filled}`), {
+        status: 501,
+      });
     },
   };
+  return { comments, pulls, octokit };
 }
 
 function fail(status, message) {

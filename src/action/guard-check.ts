@@ -36,13 +36,18 @@ export async function runGuardCheck(
       [TERMS_ENV]: inputs.forbiddenTerms,
       [TERM_HASHES_ENV]: inputs.forbiddenTermHashes,
     };
+    // Scanning commits: the rules are the base's, not those the scanned commits bring.
+    const base = target.mode === "git" ? target.range.split("..")[0] : undefined;
     const { config, warnings } = await loadGuardConfig({
-      file: inputs.config,
+      ...(inputs.config ? { file: inputs.config } : {}),
       repoRoot: ctx.workspace,
       env,
       cwd: ctx.workspace,
+      ...(base ? { fromCommit: base } : {}),
     });
-    const report = await scan(target, { cwd: ctx.workspace, config });
+    // The check reads people's code: markers count, but in a pull request's or a push's range only those
+    // already on the base side, so an author cannot allow their own secret.
+    const report = await scan(target, { cwd: ctx.workspace, config, inlineAllow: true });
     return { ok: true, report, warnings };
   } catch (err) {
     if (!(err instanceof ScanError)) throw err;

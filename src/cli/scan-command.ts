@@ -54,7 +54,9 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
         `--text reads standard input: pass "-", not "${opts.text}" (to scan a file, name it)`,
       );
     }
-    const report = await scan(target, { cwd: io.cwd, config, baseline, input: io.stdin });
+    // A person runs this command, so their `patchwright:allow` markers count (in a range, only the
+    // markers already on the base side: see scanGitRange).
+    const report = await scan(target, { cwd: io.cwd, config, baseline, input: io.stdin, inlineAllow: true });
     if (opts.format === "json") io.stdout.write(formatJson(report));
     else if (opts.format === "sarif") io.stdout.write(formatSarif(report, VERSION));
     else

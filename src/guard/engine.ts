@@ -4,14 +4,31 @@ import type { GuardConfig } from "./config.js";
 import { shannonEntropy } from "./entropy.js";
 import type { Finding, Where } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
+import { KNOWN_SECRET, knownSecretsOf, type KnownSecrets } from "./known-secrets.js";
 import { isPlaceholder } from "./placeholder.js";
 import { redact } from "./redact.js";
 import { KEY_STORE_FILE } from "./rules/packaging.js";
 import type { RegexRule } from "./rules/rule.js";
 import { FORBIDDEN_TERM, TermMatcher } from "./terms.js";
 
-const INLINE_ALLOW = /patchwright:allow|gitleaks:allow/;
+export const INLINE_ALLOW = /patchwright:allow|gitleaks:allow/;
 const GLOB = { dot: true } as const;
+
+export interface GuardOptions {
+  /** Fingerprints of accepted findings. */
+  baseline?: ReadonlySet<string>;
+  /**
+   * Honour an inline `patchwright:allow` (or `gitleaks:allow`) on a finding's line. Off unless a scan a
+   * person asked for turns it on: the agent could write a marker next to the very secret it leaks, so
+   * nothing the agent wrote (pushes, commit messages, PR bodies, comments, memory notes) may use one.
+   */
+  inlineAllow?: boolean;
+  /** More values to find by value, besides those the config carries (see withKnownSecrets). */
+  knownSecrets?: KnownSecrets;
+}
+
+/** Told of a finding on a line with an inline allow marker, instead of dropping it: the caller decides. */
+export type OnMarkedFinding = (finding: Finding, lineText: string) => void;
 
 interface CompiledRule {
   rule: RegexRule;
@@ -42,12 +59,15 @@ export class Guard {
   private readonly allowedValues: RegExp[];
   private readonly allowedPath: (path: string) => boolean;
   private readonly off: ReadonlySet<string>;
+  private readonly baseline: ReadonlySet<string>;
+  private readonly known: KnownSecrets[];
+  /** Whether inline allow markers may accept findings in this scan. */
+  readonly inlineAllow: boolean;
 
-  constructor(
-    rules: readonly RegexRule[],
-    config: GuardConfig,
-    private readonly baseline: ReadonlySet<string> = new Set(),
-  ) {
+  constructor(rules: readonly RegexRule[], config: GuardConfig, options: GuardOptions = {}) {
+    this.baseline = options.baseline ?? new Set();
+    this.inlineAllow = options.inlineAllow === true;
+    this.known = [knownSecretsOf(config), options.knownSecrets].filter((k) => k !== undefined);
     const off = (this.off = new Set(config.allow.rules));
     const keywords = new Set<string>();
     for (const rule of rules) {
@@ -78,9 +98,14 @@ export class Guard {
     this.allowedPath = config.allow.paths.length ? picomatch(config.allow.paths, GLOB) : () => false;
   }
 
-  /** True when the config says never to scan this path. */
+  /** True when the config says never to scan this path (known secrets are looked for there all the same). */
   isPathAllowed(path: string): boolean {
     return path !== "" && this.allowedPath(path);
+  }
+
+  /** True when the guard looks for values by value, which no allowlist switches off. */
+  get holdsKnownSecrets(): boolean {
+    return this.known.length > 0;
   }
 
   /**
@@ -89,7 +114,10 @@ export class Guard {
    */
   scanPath(path: string, where: Where, commit?: string): Finding[] {
     const block = textBlock(path, where, path, commit);
-    const hits = this.termHits(path).map((h) => ({ ...h, message: `${h.message} in a file path` }));
+    const hits = [...this.termHits(path), ...this.knownHits(path)].map((h) => ({
+      ...h,
+      message: `${h.message} in a file path`,
+    }));
     if (this.keyStore(path) && !this.off.has(KEY_STORE_FILE.id)) {
       hits.push({
         ruleId: KEY_STORE_FILE.id,
@@ -104,41 +132,52 @@ export class Guard {
 
   /**
    * The text with every value the guard would report replaced by a marker naming its rule (for logs and
-   * transcripts, which must never hold a secret).
+   * transcripts, which must never hold a secret). Allowlists and markers do not apply: a log keeps nothing.
    */
   redact(text: string): string {
     const block = textBlock(text, "text");
-    const hits = dropShadowed([...this.ruleHits(block), ...this.termHits(text)]).sort(
-      (a, b) => b.index - a.index,
+    const hits = [...this.ruleHits(block), ...this.termHits(text), ...this.knownHits(text)].sort(
+      (a, b) => a.index - b.index || Number(a.generic) - Number(b.generic),
     );
-    let out = text;
-    let floor = Infinity;
+    // Overlapping matches are merged, so no part of either is left in clear; a specific rule names the span.
+    const spans: { start: number; end: number; hit: Hit }[] = [];
     for (const h of hits) {
+      const last = spans.at(-1);
       const end = h.index + h.value.length;
-      if (end > floor) continue; // overlaps a span already replaced
-      out = `${out.slice(0, h.index)}[redacted ${h.ruleId}]${out.slice(end)}`;
-      floor = h.index;
+      if (!last || h.index >= last.end) {
+        spans.push({ start: h.index, end, hit: h });
+        continue;
+      }
+      last.end = Math.max(last.end, end);
+      if (last.hit.generic && !h.generic) last.hit = h;
     }
+    let out = text;
+    for (const s of spans.reverse())
+      out = `${out.slice(0, s.start)}[redacted ${s.hit.ruleId}]${out.slice(s.end)}`;
     return out;
   }
 
-  scanBlock(block: Block): Finding[] {
-    return this.toFindings(block, [...this.ruleHits(block), ...this.termHits(block.text)], false);
+  /**
+   * The findings in one block. A finding on a line with an inline allow marker is dropped when this guard
+   * honours markers, unless `onMarked` is given: it is then handed there for the caller to decide (a scan
+   * of commits accepts it only when the line was already on the base side).
+   */
+  scanBlock(block: Block, onMarked?: OnMarkedFinding): Finding[] {
+    const hits = [...this.ruleHits(block), ...this.termHits(block.text), ...this.knownHits(block.text)];
+    return this.toFindings(block, hits, false, onMarked);
   }
 
-  private toFindings(block: Block, hits: Hit[], wholePath: boolean): Finding[] {
-    if (hits.length === 0 || this.isPathAllowed(block.path)) return [];
+  private toFindings(block: Block, hits: Hit[], wholePath: boolean, onMarked?: OnMarkedFinding): Finding[] {
+    if (hits.length === 0) return [];
+    const pathAllowed = this.isPathAllowed(block.path);
     const index = new LineIndex(block);
     const findings: Finding[] = [];
     for (const hit of dropShadowed(hits)) {
-      if (this.allowedValues.some((re) => re.test(hit.value))) continue;
       const { line, column, lineText } = wholePath
         ? { line: 1, column: 1, lineText: "" }
         : index.locate(hit.index);
-      if (INLINE_ALLOW.test(lineText)) continue;
       const fp = fingerprint(hit.ruleId, block.path, hit.value);
-      if (this.baseline.has(fp)) continue;
-      findings.push({
+      const finding: Finding = {
         ruleId: hit.ruleId,
         message: hit.message,
         path: block.path,
@@ -148,9 +187,31 @@ export class Guard {
         where: block.where,
         redacted: redact(hit.value),
         fingerprint: fp,
-      });
+      };
+      // A run's own secret is never a false positive: no allowlist, baseline or marker accepts it.
+      if (hit.ruleId !== KNOWN_SECRET.id) {
+        if (pathAllowed || this.allowedValues.some((re) => re.test(hit.value)) || this.baseline.has(fp))
+          continue;
+        if (this.inlineAllow && INLINE_ALLOW.test(lineText)) {
+          onMarked?.(finding, lineText);
+          continue;
+        }
+      }
+      findings.push(finding);
     }
     return findings;
+  }
+
+  private knownHits(text: string): Hit[] {
+    return this.known.flatMap((k) =>
+      k.find(text).map((h) => ({
+        ruleId: KNOWN_SECRET.id,
+        message: KNOWN_SECRET.description,
+        index: h.index,
+        value: h.value,
+        generic: false,
+      })),
+    );
   }
 
   private activeRules(block: Block): Set<CompiledRule> {

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse } from "yaml";
 import type { z } from "zod";
 import { GuardConfig } from "./config.js";
 import { RULE_CATALOG } from "./rules/index.js";
+import { gitOutput, gitSucceeds } from "./sources/git-process.js";
 import { ScanError } from "./scan-error.js";
 
 export const REPO_CONFIG = ".github/patchwright.yml";
@@ -27,14 +28,24 @@ export async function loadGuardConfig(opts: {
   repoRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /**
+   * Read a config inside the repository as it is in this commit (a pull request's base), not from the
+   * checkout: whoever writes the scanned commits must not be able to loosen the rules they are scanned by.
+   */
+  fromCommit?: string;
 }): Promise<LoadedConfig> {
   const warnings: string[] = [];
   const path = opts.file ? resolve(opts.cwd, opts.file) : join(opts.repoRoot, REPO_CONFIG);
   const shown = opts.file ?? REPO_CONFIG;
-  const raw = await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
-    if (!opts.file && err.code === "ENOENT") return undefined;
-    throw new ScanError(`cannot read the config ${shown}: ${err.code ?? err.message}`);
-  });
+  const fromRoot = relative(opts.repoRoot, path);
+  const inRepo = !fromRoot.startsWith("..") && !isAbsolute(fromRoot);
+  const raw =
+    opts.fromCommit && inRepo
+      ? await readAtCommit(opts.repoRoot, opts.fromCommit, fromRoot.split(sep).join("/"), shown, !opts.file)
+      : await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
+          if (!opts.file && err.code === "ENOENT") return undefined;
+          throw new ScanError(`cannot read the config ${shown}: ${err.code ?? err.message}`);
+        });
 
   let config = GuardConfig.parse({});
   if (raw !== undefined) {
@@ -52,8 +63,6 @@ export async function loadGuardConfig(opts: {
     } else {
       config = parseConfig(doc, shown, "");
     }
-    const fromRoot = relative(opts.repoRoot, path);
-    const inRepo = !fromRoot.startsWith("..") && !isAbsolute(fromRoot);
     if (inRepo && config.forbiddenTerms.length > 0) {
       warnings.push(
         `${shown} lists forbidden terms in plain text inside the repository, which leaks them; ` +
@@ -100,4 +109,21 @@ function splitList(value: string | undefined): string[] {
     .split(/[,\n]/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** A file as it is in `commit`; undefined when it is not there and may be missing. */
+async function readAtCommit(
+  repo: string,
+  commit: string,
+  path: string,
+  shown: string,
+  mayBeMissing: boolean,
+): Promise<string | undefined> {
+  if (commit.startsWith("-")) throw new ScanError(`"${commit}" is not a commit`);
+  const there = await gitSucceeds(repo, ["cat-file", "-e", `${commit}:${path}`]);
+  if (!there) {
+    if (mayBeMissing) return undefined;
+    throw new ScanError(`cannot read the config ${shown}: it is not in ${commit.slice(0, 12)}`);
+  }
+  return gitOutput(repo, ["cat-file", "blob", `${commit}:${path}`]);
 }

@@ -8,13 +8,16 @@ import type { Finding, ScanReport } from "./finding.js";
 import { ALL_RULES } from "./rules/index.js";
 import { scanGitRange, scanStaged } from "./sources/scan-git.js";
 import { scanPack, type ListPackFiles } from "./sources/scan-pack.js";
+import { scanPushedObjects } from "./sources/scan-push.js";
 import { ScanError } from "./scan-error.js";
 import { scanPaths, scanStream } from "./sources/scan-files.js";
 
-/** What to scan: one of the guard's five sources. */
+/** What to scan: one of the guard's six sources. */
 export const ScanTarget = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("paths"), paths: z.array(z.string()).min(1) }),
   z.object({ mode: z.literal("git"), range: z.string().min(1) }),
+  /** What pushing `tip` to `branch` sends beyond `base`, object by object (see scan-push.ts). */
+  z.object({ mode: z.literal("push"), tip: z.string(), base: z.string(), branch: z.string() }),
   z.object({ mode: z.literal("staged") }),
   z.object({ mode: z.literal("pack"), dir: z.string().min(1) }),
   z.object({ mode: z.literal("text") }),
@@ -23,8 +26,15 @@ export type ScanTarget = z.infer<typeof ScanTarget>;
 
 export interface ScanDeps {
   cwd: string;
+  /** The settings; a config made with withKnownSecrets also finds the run's own secrets by value. */
   config: GuardConfig;
   baseline?: ReadonlySet<string>;
+  /**
+   * Honour inline `patchwright:allow` markers: only for a scan a person asked for (the `patchwright scan`
+   * command, the Action's guard check), never for what the agent wrote. In a scan of commits a marker
+   * counts only on a line that was already on the base side: a line added in the range cannot allow itself.
+   */
+  inlineAllow?: boolean;
   /** The text to scan in `text` mode (standard input for the CLI). */
   input?: AsyncIterable<Buffer | string>;
   listPackFiles?: ListPackFiles;
@@ -32,7 +42,10 @@ export interface ScanDeps {
 
 /** Runs one scan. Throws ScanError when it could not scan: the caller must then let nothing out. */
 export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanReport> {
-  const guard = new Guard(ALL_RULES, deps.config, deps.baseline);
+  const guard = new Guard(ALL_RULES, deps.config, {
+    ...(deps.baseline ? { baseline: deps.baseline } : {}),
+    inlineAllow: deps.inlineAllow === true,
+  });
   const out = new Collector();
   switch (target.mode) {
     case "paths":
@@ -40,6 +53,9 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
       break;
     case "git":
       await scanGitRange(guard, deps.cwd, target.range, out);
+      break;
+    case "push":
+      await scanPushedObjects(guard, deps.cwd, target, out);
       break;
     case "staged":
       await scanStaged(guard, deps.cwd, out);
@@ -56,15 +72,19 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
 }
 
 /**
- * A function replacing every value the guard would report with `[redacted rule-id]`. It compiles the
- * rules once: build it once per run and call it for every line (a transcript, a log).
+ * A function replacing every value the guard would report with `[redacted rule-id]`, and every known
+ * secret the config carries, in any of its encodings. It compiles the rules once: build it once per run
+ * and call it for every line (a transcript, a log).
  */
 export function createRedactor(config: GuardConfig): (text: string) => string {
   const guard = new Guard(ALL_RULES, config);
   return (text) => guard.redact(text);
 }
 
-/** Scans one outbound text (a PR body, a comment) in memory. */
+/**
+ * Scans one outbound text (a PR body, a comment, a memory note) in memory. Inline allow markers are not
+ * honoured: these texts are written by the agent, and `[](patchwright:allow)` does not even render.
+ */
 export function scanText(text: string, config: GuardConfig): Finding[] {
   return new Guard(ALL_RULES, config).scanBlock(textBlock(text, "text"));
 }

@@ -1,4 +1,5 @@
 import { guardOutbound } from "../github/guarded-comments.js";
+import { isProtectedBranch } from "../github/branch-protection.js";
 import { describeGitHubError } from "../github/errors.js";
 import { createPullRequest, requestReviewer } from "../github/pulls.js";
 import type { LocalRunResult } from "../agent/run-local.js";
@@ -15,6 +16,7 @@ import {
   baseRef,
   blockedReport,
   codeRef,
+  ran,
   finished,
   promptFor,
   refsFor,
@@ -81,7 +83,7 @@ async function deliver(
       "the agent finished without changing any file, so there is nothing to push.",
       {
         details: agent.finalText,
-        agent,
+        ...ran(run),
       },
     );
   }
@@ -104,6 +106,7 @@ async function deliver(
     ...(token ? { token } : {}),
     guard: request.config.guard,
     allowWorkflowChanges: request.config.workflows.allowChanges,
+    isProtected: (b) => isProtectedBranch(s.octokit, s.repo, b),
   });
   if (pushed.status !== "pushed") return pushFailed(s, run, pushed);
 
@@ -112,7 +115,7 @@ async function deliver(
     const number = request.thread!.number;
     return finished(s, "pushed", `pushed a commit changing ${files} to \`${branch}\`.`, {
       details: agent.finalText,
-      agent,
+      ...ran(run),
       links: [{ label: "the commit", url: `${repoUrl(s)}/pull/${number}/commits/${pushed.sha}` }],
     });
   }
@@ -147,7 +150,7 @@ async function deliver(
     `opened #${pr.number} changing ${files}${asked ? `; @${request.trigger.author}, please review it` : ""}.`,
     {
       details: agent.finalText,
-      agent,
+      ...ran(run),
       branch,
       pullRequest: { number: pr.number, url: pr.html_url },
       links: [{ label: `#${pr.number}`, url: pr.html_url }],
@@ -164,7 +167,7 @@ async function patchReply(s: RunScope, ws: Workspace, run: LocalRunResult, base:
       "refused",
       `the change is ${patch.length.toLocaleString("en-US")} characters as a patch, too long for a comment; ` +
         "patchwright does not push to forks, so ask for a smaller change.",
-      { agent: run.agent },
+      ran(run),
     );
   }
   return finished(
@@ -173,7 +176,7 @@ async function patchReply(s: RunScope, ws: Workspace, run: LocalRunResult, base:
     "this pull request comes from a fork, so here is the change as a patch to apply (`git apply`).",
     {
       details: `${run.agent.finalText}\n\n\`\`\`diff\n${patch.trimEnd()}\n\`\`\``,
-      agent: run.agent,
+      ...ran(run),
     },
   );
 }
@@ -188,7 +191,7 @@ function pushFailed(
     s,
     "refused",
     pushed.reason.replace(/^./, (c) => c.toLowerCase()),
-    { agent: run.agent },
+    ran(run),
   );
 }
 
@@ -211,6 +214,7 @@ async function pushMemory(
     defaultBranch: s.request.repository.defaultBranch,
     ...(token ? { token } : {}),
     guard: s.request.config.guard,
+    isProtected: (b) => isProtectedBranch(s.octokit, s.repo, b),
   });
   if (pushed.status === "pushed") return undefined;
   return pushed.status === "blocked"

@@ -25,10 +25,14 @@ const generic = defineRule({
   generic: true,
 });
 const config = (over: object = {}): GuardConfig => GuardConfig.parse(over);
-const scan = (text: string, opts: { config?: GuardConfig; baseline?: Set<string>; path?: string } = {}) =>
-  new Guard([rule, generic], opts.config ?? config(), opts.baseline).scanBlock(
-    textBlock(text, "file", opts.path ?? "src/a.ts"),
-  );
+const scan = (
+  text: string,
+  opts: { config?: GuardConfig; baseline?: Set<string>; path?: string; inlineAllow?: boolean } = {},
+) =>
+  new Guard([rule, generic], opts.config ?? config(), {
+    ...(opts.baseline ? { baseline: opts.baseline } : {}),
+    inlineAllow: opts.inlineAllow ?? false,
+  }).scanBlock(textBlock(text, "file", opts.path ?? "src/a.ts"));
 
 describe("Guard", () => {
   const value = rand(20);
@@ -71,9 +75,14 @@ describe("Guard", () => {
     expect(scan(`key = "\${API_KEY_FROM_ENV}"`)).toEqual([]);
   });
 
-  it("honours patchwright:allow on the line, and only on that line", () => {
-    expect(scan(`t = "dmo_${value}" // patchwright:allow`)).toEqual([]);
-    expect(scan(`// patchwright:allow\nt = "dmo_${value}"`)).toHaveLength(1);
+  it("honours patchwright:allow on the line, and only on that line, when asked to", () => {
+    expect(scan(`t = "dmo_${value}" // patchwright:allow`, { inlineAllow: true })).toEqual([]);
+    expect(scan(`// patchwright:allow\nt = "dmo_${value}"`, { inlineAllow: true })).toHaveLength(1);
+  });
+
+  it("ignores inline allow markers unless asked to honour them", () => {
+    expect(scan(`t = "dmo_${value}" // patchwright:allow`)).toHaveLength(1);
+    expect(scan(`t = "dmo_${value}" # gitleaks:allow`)).toHaveLength(1);
   });
 
   it("honours allowed paths, rules and values from the config", () => {

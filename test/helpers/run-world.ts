@@ -2,6 +2,8 @@
 // remote (Codertocat/Hello-World, default branch master), the Anthropic API stubbed at HTTP with
 // scripted turns, and GitHub's API answers the executor asks for. GitHub's requests still go through the
 // OpenAPI-checked fetch of github-api.ts.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import nock from "nock";
 import type { ContentBlock } from "../../src/agent/model-types.js";
@@ -122,7 +124,16 @@ export const FIX_TURNS: ContentBlock[][] = [
   [{ type: "text", text: "Fixed the off-by-one in `page()`: the loop ran one item past the page." }],
 ];
 
-/** GitHub's GraphQL answer for the thread's context. */
+/**
+ * An author as GitHub's GraphQL API gives it: a bot's login without REST's `[bot]`, told apart by its
+ * type. `login` is in REST's form (`patchwright[bot]`).
+ */
+export function graphqlActor(login: string): { __typename: "Bot" | "User"; login: string } {
+  const bot = /\[bot\]$/i.exec(login);
+  return bot ? { __typename: "Bot", login: login.slice(0, bot.index) } : { __typename: "User", login };
+}
+
+/** GitHub's GraphQL answer for the thread's context; comment logins in REST's form. */
 export function threadAnswer(o: {
   title?: string;
   body?: string;
@@ -139,14 +150,14 @@ export function threadAnswer(o: {
           body: o.body ?? "Pagination drops the last item of every page.",
           createdAt: "2019-05-15T15:20:18Z",
           lastEditedAt: null,
-          author: { login: OWNER },
+          author: graphqlActor(OWNER),
           comments: {
             nodes: (o.comments ?? []).map((c) => ({
               databaseId: c.id,
               body: c.body,
               createdAt: c.createdAt,
               lastEditedAt: c.lastEditedAt ?? null,
-              author: { login: c.login },
+              author: graphqlActor(c.login),
             })),
           },
           ...(o.pullRequest
@@ -164,7 +175,7 @@ export function threadAnswer(o: {
                           body: t.body,
                           createdAt: "2019-05-15T15:20:18Z",
                           lastEditedAt: null,
-                          author: { login: OWNER },
+                          author: graphqlActor(OWNER),
                         },
                       ],
                     },
@@ -201,4 +212,32 @@ export function configAndPermission(config: string, permission = "write", scope 
   return repoConfig(config, scope)
     .get(/\/collaborators\/[^/]+\/permission$/)
     .reply(200, { permission, role_name: permission, user: null });
+}
+
+/** GitHub's body for a branch that does not exist. */
+export const BRANCH_NOT_FOUND = {
+  message: "Branch not found",
+  documentation_url: "https://docs.github.com/rest/branches/branches#get-a-branch",
+  status: "404",
+};
+
+/**
+ * GitHub's answer when a run asks, before pushing, whether `branch` is protected: a branch that does not
+ * exist yet is a 404 (GitHub's own body); an existing one is GitHub's example branch, renamed.
+ */
+export function branchLookup(branch: string, existing = false, scope = githubApi()): nock.Scope {
+  const path = `${API_REPO}/branches/${encodeURIComponent(branch)}`;
+
+  if (!existing) return scope.get(path).reply(404, BRANCH_NOT_FOUND);
+  return scope.get(path).reply(200, { ...branchExample(), name: branch, protected: false });
+}
+
+let example: Record<string, unknown> | undefined;
+function branchExample(): Record<string, unknown> {
+  if (example) return example;
+  const require = createRequire(import.meta.url);
+  const description = JSON.parse(
+    readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8"),
+  ) as { components: { examples: Record<string, { value: Record<string, unknown> }> } };
+  return (example = description.components.examples["branch-get"]!.value);
 }

@@ -60,3 +60,22 @@ export function commit(
   git(repo, ["commit", "-q", "-m", message], env);
   return git(repo, ["rev-parse", "HEAD"]).trim();
 }
+
+/**
+ * A bare "remote" made from a repository of `files` (main), and a clone of it on the run's branch
+ * `patchwright/fix-1`, at `base`: the layout a push starts from.
+ */
+export function remoteAndClone(files?: Record<string, string>): {
+  remote: string;
+  work: string;
+  base: string;
+} {
+  const origin = tempRepo(files);
+  const remote = tempDir("pw-remote-");
+  git(remote, ["clone", "-q", "--bare", origin, "."]);
+  const work = tempDir("pw-work-");
+  git(work, ["clone", "-q", remote, "."]);
+  const base = git(work, ["rev-parse", "HEAD"]).trim();
+  git(work, ["checkout", "-q", "-b", "patchwright/fix-1"]);
+  return { remote, work, base };
+}

@@ -10,8 +10,11 @@ import { readMarker } from "../../src/runs/marker.js";
 import { expectAllNockDone, githubApi, githubFetch, testProbot } from "../helpers/github-api.js";
 import {
   API_REPO,
+  BRANCH_NOT_FOUND,
+  branchLookup,
   configAndPermission,
   FIX_TURNS,
+  graphqlActor,
   modelTurns,
   PROJECT,
   pullRequest,
@@ -148,6 +151,8 @@ describe("an implement run through the App", () => {
         w.server.allowed.add(TOKEN_TWO);
         return { token: TOKEN_TWO, expires_at: new Date(Date.now() + 3600_000).toISOString() };
       })
+      .get(`${API_REPO}/branches/${encodeURIComponent("patchwright/issue-1-fix-the-off-by-one-in")}`)
+      .reply(404, BRANCH_NOT_FOUND)
       .post(`${API_REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
       .reply(201, { number: 2, html_url: "https://github.com/Codertocat/Hello-World/pull/2" })
       .post(`${API_REPO}/pulls/2/requested_reviewers`, { reviewers: ["Codertocat"] })
@@ -198,6 +203,8 @@ describe("long-term memory", () => {
     frontDoor(1, 905, `${CONFIG}features:\n  memory: true\n`);
     executorStart();
     const edits = trackingEdits(905);
+    branchLookup("patchwright/memory");
+    branchLookup("patchwright/issue-1-fix-the-off-by-one-in");
     githubApi()
       .post(`${API_REPO}/pulls`)
       .reply(201, { number: 6, html_url: "https://github.com/Codertocat/Hello-World/pull/6" })
@@ -238,6 +245,7 @@ describe("a follow-up on a pull request", () => {
     githubApi()
       .get(`${API_REPO}/pulls/1`)
       .reply(200, pullRequest(1, { ref: "feature", sha: head }));
+    branchLookup("feature", true);
     executorStart(
       threadAnswer({
         pullRequest: true,
@@ -326,15 +334,40 @@ describe("plan, approve, implement", () => {
     expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
 
     // Approved as posted: the plan is what the agent is told to carry out.
-    const ours = { id: 910, html_url: "u", body: planComment, user: { login: "patchwright[bot]" } };
+    const ours = {
+      id: 910,
+      node_id: "IC_kwDO910",
+      html_url: "u",
+      body: planComment,
+      user: { login: "patchwright[bot]" },
+    };
     tokens(TOKEN_TWO);
     frontDoor(1, 911);
     githubApi()
       .get(`${API_REPO}/issues/1/comments`)
       .query({ per_page: 100, page: 1 })
       .reply(200, [ours])
+      // Edited only by the bot itself (its progress): see test/security/plan-approval.test.ts.
+      .post("/graphql", (b: { query: string }) => b.query.includes("userContentEdits"))
+      .reply(200, {
+        data: {
+          node: {
+            __typename: "IssueComment",
+            author: graphqlActor("patchwright[bot]"),
+            editor: graphqlActor("patchwright[bot]"),
+            lastEditedAt: "2026-11-21T10:05:00Z",
+            userContentEdits: {
+              totalCount: 1,
+              pageInfo: { hasNextPage: false, endCursor: null },
+              nodes: [{ editor: graphqlActor("patchwright[bot]") }],
+            },
+          },
+        },
+      })
       .post("/graphql")
       .reply(200, threadAnswer({}))
+      .get(/\/branches\/patchwright%2Fissue-1-/)
+      .reply(404, BRANCH_NOT_FOUND)
       .post(`${API_REPO}/pulls`)
       .reply(201, { number: 3, html_url: "https://github.com/Codertocat/Hello-World/pull/3" })
       .post(`${API_REPO}/pulls/3/requested_reviewers`)
@@ -495,6 +528,8 @@ describe("when GitHub fails on the way", () => {
       )
       .post("/graphql")
       .reply(200, threadAnswer({}))
+      .get(/\/branches\/patchwright%2Fissue-1-/)
+      .reply(404, BRANCH_NOT_FOUND)
       .post(`${API_REPO}/pulls`)
       .reply(502, { message: "Server Error" })
       .post(`${API_REPO}/pulls`)

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
 import { guardedPush, type PushRequest } from "../../src/workspace/guarded-push.js";
-import { commit, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
+import { commit, git, remoteAndClone } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 
 const rand = prng(77);
@@ -14,13 +14,7 @@ function setup(files: Record<string, string> = { "a.txt": "change\n" }): {
   work: string;
   base: string;
 } {
-  const origin = tempRepo();
-  const remote = tempDir("pw-remote-");
-  git(remote, ["clone", "-q", "--bare", origin, "."]);
-  const work = tempDir("pw-work-");
-  git(work, ["clone", "-q", remote, "."]);
-  const base = git(work, ["rev-parse", "HEAD"]).trim();
-  git(work, ["checkout", "-q", "-b", "patchwright/fix-1"]);
+  const { remote, work, base } = remoteAndClone();
   commit(work, files, "the run's change");
   return { remote, work, base };
 }
@@ -57,10 +51,21 @@ describe("guardedPush", () => {
       status: "refused",
       reason: expect.stringMatching(/never pushes to main/),
     });
-    expect(
-      await guardedPush(request(s, { branch: "release", protectedBranches: ["release"] })),
-    ).toMatchObject({ status: "refused" });
+    const asked: string[] = [];
+    const isProtected = (b: string) => (asked.push(b), Promise.resolve(b === "release"));
+    expect(await guardedPush(request(s, { branch: "release", isProtected }))).toMatchObject({
+      status: "refused",
+      reason: expect.stringMatching(/never pushes to release/),
+    });
+    expect(asked).toEqual(["release"]);
     expect(remoteHas(s.remote, "release")).toBe(false);
+    // Not knowing is not pushing.
+    const unknown = () => Promise.reject(new Error("GitHub is down"));
+    expect(await guardedPush(request(s, { isProtected: unknown }))).toMatchObject({
+      status: "refused",
+      reason: expect.stringMatching(/could not be read/),
+    });
+    expect(remoteHas(s.remote, "patchwright/fix-1")).toBe(false);
   });
 
   it("pushes nothing when the guard finds a secret, or cannot scan", async () => {

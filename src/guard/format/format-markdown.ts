@@ -16,8 +16,9 @@ export function formatMarkdown(report: ScanReport): string {
     "| --- | --- | --- | --- |",
     ...rows,
     "",
-    "A real secret: remove it and rotate it. A false positive: add `patchwright:allow` on the line, or list the " +
-      "path or rule under `guard.allow` in `.github/patchwright.yml`.",
+    "A real secret: remove it and rotate it. A false positive: list the path or rule under `guard.allow` in " +
+      "`.github/patchwright.yml`. (`patchwright:allow` on the line counts only once the line is on the base " +
+      "branch: a change cannot allow its own finding.)",
     "",
   ].join("\n");
 }

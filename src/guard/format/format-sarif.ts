@@ -43,8 +43,9 @@ export function formatSarif(report: ScanReport, version: string): string {
 }
 
 const HELP =
-  "Remove the value and rotate it if it is a real secret. If it is not: add `patchwright:allow` on the line, " +
-  "list the path or rule under guard.allow in .github/patchwright.yml, or accept it with a baseline (--baseline).";
+  "Remove the value and rotate it if it is a real secret. If it is not: add `patchwright:allow` on the line " +
+  "(in a range of commits it counts only on lines already on the base side), list the path or rule under " +
+  "guard.allow in .github/patchwright.yml, or accept it with a baseline (--baseline).";
 
 function result(f: Finding, ruleIndex: number): Result {
   const where = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : "";

@@ -22,8 +22,9 @@ export function formatText(report: ScanReport, style: TextStyle): string {
     "",
     `${paint(31, count)} (${scanned}). Nothing should leave until each is removed or allowed.`,
     "A real secret: remove it and rotate it (it may already be in history).",
-    "A false positive: add `patchwright:allow` in a comment on the line, list the path or rule under",
-    "guard.allow in .github/patchwright.yml, or accept the current findings with",
+    "A false positive: add `patchwright:allow` in a comment on the line (in a --git range it counts only on",
+    "lines already on the base side), list the path or rule under guard.allow in .github/patchwright.yml,",
+    "or accept the current findings with",
     "`patchwright scan --format json > .patchwright-baseline.json` and `--baseline .patchwright-baseline.json`.",
     "",
   ].join("\n");

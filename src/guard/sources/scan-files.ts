@@ -41,7 +41,8 @@ export async function scanFile(
   where: Where,
   out: Collector,
 ): Promise<void> {
-  if (guard.isPathAllowed(path)) return;
+  // An allowed path is still read for the run's own secrets, which no allowlist accepts.
+  if (guard.isPathAllowed(path) && !guard.holdsKnownSecrets) return;
   out.add(guard.scanPath(path, where));
   try {
     await scanStream(guard, fileChunks(absPath), path, where, out, true);

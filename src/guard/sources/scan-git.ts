@@ -1,9 +1,10 @@
 import { textBlock } from "../block.js";
 import type { Collector } from "../collector.js";
-import type { Guard } from "../engine.js";
+import type { Guard, OnMarkedFinding } from "../engine.js";
+import type { Finding } from "../finding.js";
 import { ScanError } from "../scan-error.js";
 import { DiffBlocks } from "./diff-blocks.js";
-import { gitLines, gitOutput } from "./git-process.js";
+import { gitLines, gitOutput, gitSucceeds } from "./git-process.js";
 
 const RS = "\x1e";
 const US = "\x1f";
@@ -20,19 +21,26 @@ const DIFF_OPTIONS = [
 /**
  * Scans every commit in a range as it would be pushed: the added lines, the commit message, the author
  * and committer, and the names of the branches whose tips are in the range.
+ *
+ * When the guard honours inline allow markers, a marker accepts a finding in an added line only if that
+ * exact line is already in a base commit's tree (a person's earlier decision, moved or copied): whoever
+ * writes the range, a person or the agent, cannot allow their own secret. Markers in commit messages,
+ * identities and branch names never count.
  */
 export async function scanGitRange(guard: Guard, repo: string, range: string, out: Collector): Promise<void> {
   if (range.startsWith("-")) throw new ScanError(`"${range}" is not a revision range`);
   const commits = new Set<string>();
-  const diff = newDiff(guard, out);
+  const marked: { finding: Finding; line: string }[] = [];
+  const diff = newDiff(guard, out, (finding, line) => marked.push({ finding, line }));
+  const report: OnMarkedFinding = (finding) => out.add([finding]);
   let header: string[] | undefined;
 
   const onHeader = (raw: string): void => {
     const [sha = "", an, ae, cn, ce, ...message] = raw.split(US);
     commits.add(sha);
     diff.startCommit(sha);
-    out.add(guard.scanBlock(textBlock(message.join(US).replace(/\n+$/, ""), "message", "", sha)));
-    out.add(guard.scanBlock(textBlock(`${an} <${ae}>\n${cn} <${ce}>`, "author", "", sha)));
+    out.add(guard.scanBlock(textBlock(message.join(US).replace(/\n+$/, ""), "message", "", sha), report));
+    out.add(guard.scanBlock(textBlock(`${an} <${ae}>\n${cn} <${ce}>`, "author", "", sha), report));
   };
 
   await gitLines(
@@ -64,8 +72,38 @@ export async function scanGitRange(guard: Guard, repo: string, range: string, ou
   ]);
   for (const ref of refs.split("\n")) {
     const [sha, name] = ref.split("\t");
-    if (sha && name && commits.has(sha)) out.add(guard.scanBlock(textBlock(name, "branch", "", sha)));
+    if (sha && name && commits.has(sha)) out.add(guard.scanBlock(textBlock(name, "branch", "", sha), report));
   }
+  if (marked.length > 0) out.add(await notOnBase(repo, range, marked));
+}
+
+/** The marked findings whose line is in no base commit of the range: their marker does not count. */
+async function notOnBase(
+  repo: string,
+  range: string,
+  marked: readonly { finding: Finding; line: string }[],
+): Promise<Finding[]> {
+  // `git rev-parse A..B` prints B and ^A: the excluded revisions are the base side (none for a bare `B`).
+  const bases = (await gitOutput(repo, ["rev-parse", "--revs-only", range]))
+    .split("\n")
+    .filter((r) => r.startsWith("^"))
+    .map((r) => r.slice(1));
+  const seen = new Map<string, boolean>();
+  const refused: Finding[] = [];
+  for (const { finding, line } of marked) {
+    let onBase = seen.get(line);
+    if (onBase === undefined) {
+      onBase = false;
+      // The whole line, as a fixed string; with its CR too, since git's lines were read without it.
+      for (const base of bases) {
+        const args = ["grep", "-q", "-I", "-F", "-x", "-e", line, "-e", `${line}\r`, base, "--"];
+        if ((onBase = await gitSucceeds(repo, args))) break;
+      }
+      seen.set(line, onBase);
+    }
+    if (!onBase) refused.push(finding);
+  }
+  return refused;
 }
 
 /** Scans what `git commit` would record now: the staged additions, the author, the branch. */
@@ -88,12 +126,12 @@ export async function scanStaged(guard: Guard, repo: string, out: Collector): Pr
   if (branch) out.add(guard.scanBlock(textBlock(branch, "branch")));
 }
 
-function newDiff(guard: Guard, out: Collector): DiffBlocks {
+function newDiff(guard: Guard, out: Collector, onMarked?: OnMarkedFinding): DiffBlocks {
   return new DiffBlocks(
     "file",
     (block) => {
       out.bytes += block.text.length;
-      out.add(guard.scanBlock(block));
+      out.add(guard.scanBlock(block, onMarked));
     },
     (path, commit) => {
       out.files++;

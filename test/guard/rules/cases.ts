@@ -14,6 +14,7 @@ import {
   tp,
   type Case,
 } from "./fixtures.js";
+import { statelessGithubToken } from "../../helpers/tokens.js";
 
 const UPPER_ALNUM = UPPER + DIGITS;
 const LOWER_ALNUM = LOWER + DIGITS;
@@ -221,6 +222,23 @@ export function buildCases(seed = 20240611): Case[] {
     ),
   );
   add(tp("github-refresh-token", `refresh_token: §${checksummed(r, P.ghr)}\n`, "state.yml"));
+  // The stateless form of 2026: `ghs_<app id>_<JWT>`, about 520 characters.
+  const str = (n: number, alphabet?: string): string => r.str(n, alphabet);
+  add(tp("github-app-installation-token", `GITHUB_TOKEN=§${statelessGithubToken(str)}\n`, ".env"));
+  add(
+    tp(
+      "github-app-installation-token",
+      `curl -H "Authorization: Bearer §${statelessGithubToken(str)}" https://api.github.com/app\n`,
+      "scripts/check.sh",
+    ),
+  );
+  add(
+    tp(
+      "github-user-to-server-token",
+      `token: §${statelessGithubToken(str, { prefix: "ghu" })}\n`,
+      "auth.yml",
+    ),
+  );
   add(tp("github-fine-grained-pat", `GITHUB_TOKEN=§github_pat_${r.str(22)}_${r.str(59)}\n`, ".env"));
   add(tp("gitlab-pat", `GITLAB_TOKEN=§glpat-${r.str(20, B64URL)}\n`, ".env"));
   add(tp("gitlab-pat", `const t = "§glpat-${r.str(27, B64URL)}.01.${r.str(9, LOWER_ALNUM)}";\n`));

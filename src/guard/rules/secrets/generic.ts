@@ -1,6 +1,7 @@
 import { shannonEntropy } from "../../entropy.js";
 import { LOCKFILES, type RegexRule } from "../rule.js";
 import { secretRule } from "./build.js";
+import { looksLikeGithubToken } from "./github-token.js";
 
 /** Names whose value is a secret. `secret` also covers client_secret, secret_key; `token` access_token... */
 const SECRET_NAME =
@@ -41,7 +42,8 @@ const VALUE =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGRITY = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^(?:www\.|localhost[:/])/i;
-const CHECKSUMMED = /^(?:gh[pousr]|npm)_[A-Za-z0-9]{36}$/;
+/** Formats the specific rules validate (a checksum, a JWT): a look-alike that fails is not a secret. */
+const CHECKSUMMED = /^npm_[A-Za-z0-9]{36}$/;
 /** Not plaintext: a password hash, an Ansible Vault blob, a SOPS or Maven encrypted value. */
 const NOT_PLAINTEXT =
   /^(?:\$(?:2[abxy]?|5|6|argon2(?:id|i|d)|pbkdf2[-_a-z0-9]*|scrypt|y)\$|\$ANSIBLE_VAULT|ENC\[|\{[A-Za-z0-9+/=]+\}$)/;
@@ -114,8 +116,8 @@ function isSequential(value: string): boolean {
  * gets a lower entropy threshold: 16 symbols cannot reach the entropy of base62.
  */
 export function looksLikeSecretValue(value: string): boolean {
-  if (UUID.test(value) || INTEGRITY.test(value) || URL_LIKE.test(value) || CHECKSUMMED.test(value))
-    return false;
+  if (UUID.test(value) || INTEGRITY.test(value) || URL_LIKE.test(value)) return false;
+  if (CHECKSUMMED.test(value) || looksLikeGithubToken(value)) return false;
   if (NOT_PLAINTEXT.test(value) || isIdentifierOrCode(value) || isPath(value)) return false;
   if (/^[0-9.:_-]+$/.test(value)) return false; // numbers, versions, dates, times
   const entropy = shannonEntropy(value);

@@ -1,11 +1,19 @@
 import { hasValidCrc32Suffix } from "../../checksum.js";
 import type { RegexRule } from "../rule.js";
 import { prefixedToken } from "./build.js";
+import { isIssuableGithubToken, STATELESS_BODY } from "./github-token.js";
 
-/** GitHub's 2021 token format: prefix, 30 random base62 characters, 6 characters of CRC32. */
-function githubToken(id: string, prefix: string, description: string): RegexRule {
-  return prefixedToken(id, description, [prefix], `${prefix}[A-Za-z0-9]{36}`, {
-    validate: hasValidCrc32Suffix,
+/**
+ * GitHub's 2021 token format: prefix, 30 random base62 characters, 6 characters of CRC32 (GHES keeps it
+ * for every kind). With `stateless`, also the 2026 form `<prefix><app id>_<JWT>`: installation tokens
+ * have it now, and user-to-server tokens are announced to follow, so they are matched in it too.
+ */
+function githubToken(id: string, prefix: string, description: string, stateless = false): RegexRule {
+  // The stateless form is tried first: a JWT header of exactly 36 characters would otherwise be taken for
+  // a classic token, fail its checksum, and hide the whole token.
+  const body = stateless ? `${prefix}(?:${STATELESS_BODY}|[A-Za-z0-9]{36})` : `${prefix}[A-Za-z0-9]{36}`;
+  return prefixedToken(id, description, [prefix], body, {
+    validate: stateless ? isIssuableGithubToken : hasValidCrc32Suffix,
   });
 }
 
@@ -23,8 +31,13 @@ function gitlabToken(id: string, prefix: string, description: string, min = 20):
 export const SOURCE_CONTROL_RULES: readonly RegexRule[] = [
   githubToken("github-pat-classic", "ghp_", "GitHub personal access token (classic)"),
   githubToken("github-oauth-token", "gho_", "GitHub OAuth access token"),
-  githubToken("github-user-to-server-token", "ghu_", "GitHub App user-to-server token"),
-  githubToken("github-app-installation-token", "ghs_", "GitHub App installation (server-to-server) token"),
+  githubToken("github-user-to-server-token", "ghu_", "GitHub App user-to-server token", true),
+  githubToken(
+    "github-app-installation-token",
+    "ghs_",
+    "GitHub App installation (server-to-server) token, GITHUB_TOKEN included",
+    true,
+  ),
   githubToken("github-refresh-token", "ghr_", "GitHub App refresh token"),
   prefixedToken(
     "github-fine-grained-pat",
