@@ -29,9 +29,9 @@ describe("findMention: what counts", () => {
     ["next to a code span", "`x`@patchwright fix"],
     ["after a closed fence", "```\ncode\n```\n@patchwright fix"],
     ["after an unmatched backtick", "a ` b @patchwright fix"],
-    ["in a details block", "<details><summary>more</summary>\n\n@patchwright fix\n</details>"],
+    ["after a details block", "<details><summary>more</summary>\n\nlog\n\n</details>\n\n@patchwright fix"],
     ["in a reply below a quote", "> @patchwright fix\n\n@patchwright do it"],
-    ["in a lazy continuation line below a quote", "> what they said\n@patchwright fix"],
+    ["below a quote after a blank line", "> what they said\n\n@patchwright fix"],
     ["with a fence-like line inside a paragraph", "use ```js``` here @patchwright"],
   ])("counts: %s", (_name, body) => {
     expect(mentioned(body)).toBe(true);
@@ -76,6 +76,9 @@ describe("findMention: what counts", () => {
     ["in an HTML comment", "<!-- @patchwright fix -->"],
     ["in an unterminated HTML comment", "hi <!-- @patchwright fix"],
     ["in image alt text", "![@patchwright fix](https://x/a.png)"],
+    // GitHub shows these inside the quote or collapsed: see test/security/mention-parsing.test.ts.
+    ["in a lazy continuation line below a quote", "> what they said\n@patchwright fix"],
+    ["in a details block", "<details><summary>more</summary>\n\n@patchwright fix\n</details>"],
   ])("does not count: %s", (_name, body) => {
     expect(mentioned(body)).toBe(false);
   });
@@ -109,7 +112,7 @@ describe("findMention: what counts", () => {
 
   it("normalises CRLF before looking", () => {
     expect(mentioned("```\r\n@patchwright\r\n```\r\n")).toBe(false);
-    expect(findMention("> quoted\r\n@patchwright fix\r\nit", P).instruction).toBe("fix\nit");
+    expect(findMention("> quoted\r\n\r\n@patchwright fix\r\nit", P).instruction).toBe("fix\nit");
   });
 });
 
@@ -128,7 +131,7 @@ describe("findMention: the instruction", () => {
     ["only the first mention", "@patchwright ask @patchwright", "ask @patchwright"],
     ["the first counting mention", "`@patchwright` @patchwright fix", "`@patchwright` fix"],
     ["drops quoted lines", "> old request\n> more\n\n@patchwright fix", "fix"],
-    ["drops nested quotes", ">> a\n> b\n@patchwright fix", "fix"],
+    ["drops nested quotes", ">> a\n> b\n\n@patchwright fix", "fix"],
     ["drops a quoted mention", "> @patchwright do X\n\n@patchwright do Y", "do Y"],
     [
       "keeps code blocks",
@@ -146,10 +149,11 @@ describe("findMention: the instruction", () => {
     expect(findMention("> @patchwright fix", P)).toEqual({ mentioned: false, instruction: "" });
   });
 
-  it("is fast on a long body", () => {
-    const body = "> quote\n```\ncode\n```\n`a` b ``c`` d ".repeat(2000) + "\n@patchwright fix";
+  it("is fast on a long body, and reads only its start", () => {
+    const long = "> quote\n```\ncode\n```\n`a` b ``c`` d ".repeat(2000);
     const started = performance.now();
-    expect(mentioned(body)).toBe(true);
+    expect(mentioned("@patchwright fix\n\n" + long)).toBe(true);
+    expect(mentioned(long + "\n@patchwright fix")).toBe(false);
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
