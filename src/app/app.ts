@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import PQueue from "p-queue";
 import type { ApplicationFunction, Context, Probot } from "probot";
@@ -21,6 +21,17 @@ import { notifyWaiting } from "../runs/messages.js";
 import { FileRunJournal, journaled, reportInterruptedRuns } from "../runs/run-journal.js";
 import { InProcessRunQueue, type RunExecutor, type RunQueue } from "../runs/run-queue.js";
 
+/** What the App holds that no run may ever send, found by value on top of every run's own tokens. */
+const SURFACE_SECRETS = [
+  "WEBHOOK_SECRET",
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_BEARER_TOKEN_BEDROCK",
+  "PATCHWRIGHT_PLAN_SECRET",
+];
+
 export interface AppOptions {
   /** Events worked on at once after GitHub has been answered. */
   intakeConcurrency?: number;
@@ -29,8 +40,10 @@ export interface AppOptions {
   now?: () => Date;
   /** Replaces the in-process run queue (tests, or a durable queue). */
   queue?: (app: Probot) => RunQueue;
-  /** The model runs use; by default Anthropic's API with ANTHROPIC_API_KEY from the environment. */
+  /** The model runs use; by default a client for `provider`, its settings read from `env`. */
   model?: ModelClient;
+  /** PATCHWRIGHT_PROVIDER, as read-app-env.ts checked it at start; anthropic by default. */
+  provider?: ModelProvider;
   /** The environment: the model's key, and what the agent's commands start from (scrubbed). */
   env?: NodeJS.ProcessEnv;
   /** The web address of GitHub (GHE_HOST's, on GitHub Enterprise Server). */
@@ -40,6 +53,11 @@ export interface AppOptions {
   /** Where the journal of runs under way is kept (PATCHWRIGHT_STATE_DIR, default `.patchwright`). */
   stateDir?: string;
   progressIntervalMs?: number;
+  /**
+   * The key plans are MACed with (read-app-env.ts derives it). Without one, a key made for this process:
+   * plans then cannot be approved after a restart.
+   */
+  planKey?: Uint8Array;
   /** Told what became of each event, and of each failure (metrics, tests). */
   onOutcome?: (event: WebhookEvent, outcome: Outcome) => void;
   onError?: (event: WebhookEvent, error: unknown) => void;
@@ -91,13 +109,13 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     if (options.queue) queue = options.queue(app);
     else {
       const env = options.env ?? process.env;
+      // GHE_PROTOCOL as Probot reads it (read-app-env.ts allows https or http): git goes where the API does.
+      const gheProtocol = env["GHE_PROTOCOL"] === "http" ? "http" : "https";
       const serverUrl =
-        options.serverUrl ?? (env["GHE_HOST"] ? `https://${env["GHE_HOST"]}` : "https://github.com");
+        options.serverUrl ?? (env["GHE_HOST"] ? `${gheProtocol}://${env["GHE_HOST"]}` : "https://github.com");
       const stateDir = options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright";
       const journal = new FileRunJournal(join(stateDir, "runs.json"));
-      // PATCHWRIGHT_PROVIDER picks Bedrock or Vertex; an unknown one stops the server at start, saying so.
-      const provider = (env["PATCHWRIGHT_PROVIDER"] || "anthropic") as ModelProvider;
-      const model = options.model ?? createModelClient({ provider, env });
+      const model = options.model ?? createModelClient({ provider: options.provider ?? "anthropic", env });
       let executor: Promise<RunExecutor> | undefined;
       const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
         octokitFor: (request) => installationOctokit(request.installationId),
@@ -115,6 +133,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         model,
         defaultModel: DEFAULT_MODEL,
         env,
+        knownSecrets: SURFACE_SECRETS.map((name) => env[name]),
+        planKey: options.planKey ?? randomBytes(32),
         now: options.now ?? (() => new Date()),
         log,
         serverUrl,
@@ -158,6 +178,12 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
       const screened = screenEvent(event);
       if (screened) {
+        // Said from the screen's reason and the payload's repository: never the text of a comment.
+        log.info(`event ${event.name}: ${screened.status}`, {
+          delivery: event.id,
+          repository: repositoryOf(event.payload),
+          ...describe(screened),
+        });
         options.onOutcome?.(event, screened);
         return Promise.resolve();
       }
@@ -181,8 +207,14 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
             newRunId: options.newRunId ?? randomUUID,
             now: options.now ?? (() => new Date()),
             log,
+            // The App has `checks: write`: an invalid config on a pull request becomes a failed check.
+            configCheckRuns: true,
           });
-          log.info(`event ${event.name}: ${outcome.status}`, { delivery: event.id, ...describe(outcome) });
+          log.info(`event ${event.name}: ${outcome.status}`, {
+            delivery: event.id,
+            repository: repositoryOf(event.payload),
+            ...describe(outcome),
+          });
           options.onOutcome?.(event, outcome);
         })
         .catch((err: unknown) => {
@@ -212,6 +244,11 @@ function describe(outcome: Outcome): Record<string, unknown> {
     default:
       return { reason: outcome.reason };
   }
+}
+
+function repositoryOf(payload: unknown): string | undefined {
+  const repository = (payload as { repository?: { full_name?: unknown } } | null)?.repository;
+  return typeof repository?.full_name === "string" ? repository.full_name : undefined;
 }
 
 function adaptLog(log: Probot["log"]): FrontDoorLog & { warn: FrontDoorLog["warn"] } {

@@ -1,5 +1,5 @@
 import nock from "nock";
-import type { Probot } from "probot";
+import type { Options as ProbotOptions, Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome, WebhookEvent } from "../../src/runs/front-door.js";
@@ -253,6 +253,72 @@ describe("the App, on a mention", () => {
     expect(help()).toMatch(/withheld this message.*forbidden-term/);
     expect(help()).not.toContain("falcon");
     expectAllNockDone();
+  });
+});
+
+interface LogLine {
+  level: string;
+  fields: unknown;
+  message: unknown;
+}
+
+/** Probot's logger, reduced to what it is called with. */
+function recordingLog(lines: LogLine[]): NonNullable<ProbotOptions["log"]> {
+  const at =
+    (level: string) =>
+    (fields: unknown, message?: unknown): void => {
+      lines.push({ level, fields, message });
+    };
+  const log = {
+    level: "trace",
+    trace: at("trace"),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+    child: () => log,
+  };
+  return log as unknown as NonNullable<ProbotOptions["log"]>;
+}
+
+describe("the App's log", () => {
+  it("says why it screened an event out: event, delivery, repository and reason, never the comment", async () => {
+    const lines: LogLine[] = [];
+    const app = createPatchwrightApp({ queue: () => recordingQueue() });
+    const probot = await testProbot(app.appFn, { log: recordingLog(lines) });
+    const quiet = "nothing to see here, just a private remark";
+    await probot.receive({
+      id: "screened-1",
+      name: "issue_comment",
+      payload: commentEvent(quiet),
+    } as Parameters<Probot["receive"]>[0]);
+    await probot.receive({
+      id: "screened-2",
+      name: "issues",
+      payload: withInstallation(webhookExample("issues", (p) => p["action"] === "edited")),
+    } as Parameters<Probot["receive"]>[0]);
+    await app.idle();
+    const info = lines.filter((l) => l.level === "info");
+    expect(info).toEqual([
+      {
+        level: "info",
+        fields: { delivery: "screened-1", repository: "Codertocat/Hello-World", reason: "no mention" },
+        message: "event issue_comment: ignored",
+      },
+      {
+        level: "info",
+        fields: {
+          delivery: "screened-2",
+          repository: "Codertocat/Hello-World",
+          reason: "issues.edited requests nothing",
+        },
+        message: "event issues: ignored",
+      },
+    ]);
+    expect(JSON.stringify(lines.filter((l) => l.level !== "debug" && l.level !== "trace"))).not.toContain(
+      "private remark",
+    );
   });
 });
 

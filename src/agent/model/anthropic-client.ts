@@ -57,7 +57,8 @@ export interface AnthropicClientOptions {
   env?: Record<string, string | undefined>;
 }
 
-export type ModelProvider = "anthropic" | "bedrock" | "vertex";
+export const MODEL_PROVIDERS = ["anthropic", "bedrock", "vertex"] as const;
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
 
 export interface ModelClientConfig
   extends
@@ -82,6 +83,25 @@ export function createModelClient(config: ModelClientConfig): ModelClient {
         "bad_request",
         `The ${String(provider)} provider does not exist: use anthropic, bedrock or vertex.`,
       );
+  }
+}
+
+/**
+ * The setting the provider lacks, in one sentence, or undefined: what `send` would report, for a server
+ * to check once at start. Credentials the SDKs find themselves (AWS's chain, Google's default
+ * credentials) are only known at the first request.
+ */
+export function missingModelSetting(config: ModelClientConfig): string | undefined {
+  const { provider, ...opts } = config;
+  switch (provider) {
+    case "anthropic":
+      return (nonEmpty(opts.apiKey) ?? nonEmpty((opts.env ?? process.env).ANTHROPIC_API_KEY))
+        ? undefined
+        : MISSING_API_KEY;
+    case "bedrock":
+      return bedrockBackend(opts).missing();
+    case "vertex":
+      return vertexBackend(opts).missing();
   }
 }
 
