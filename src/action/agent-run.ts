@@ -1,8 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
+import { formatConfigError, type ConfigError } from "../config/parse-repo-config.js";
 import type { RepoConfig } from "../config/schema.js";
+import type { GuardConfig } from "../guard/config.js";
 import { botIdentity } from "../github/identity.js";
+import { KnownSecrets, withKnownSecrets } from "../guard/known-secrets.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { rulesRouter } from "../request/route-intent.js";
 import type { RunRequest } from "../request/run-request.js";
@@ -29,6 +32,8 @@ export interface AgentContext {
   octokit: OctokitLike;
   /** The workflow's token: for git, in a header; never given to the agent. */
   token: string;
+  /** Other secrets the job holds (the model's API key): like the token, found by value in all output. */
+  secrets?: readonly string[];
   /** The login the workflow's token acts as (github-actions[bot] for GITHUB_TOKEN). */
   botLogin: string;
   model: ModelClient;
@@ -36,6 +41,8 @@ export interface AgentContext {
   workspace: string;
   /** The repository's git URL; by default `${GITHUB_SERVER_URL}/owner/name.git`. */
   gitUrl?: string;
+  /** The key plans are MACed with, from the `plan_secret` input; without it, edit history alone holds. */
+  planKey?: Uint8Array;
   /** Cancelled when the workflow run is. */
   signal?: AbortSignal;
   newRunId: () => string;
@@ -51,6 +58,10 @@ export interface AgentResult {
   notice: string;
   /** The run's report, when a run happened: the job summary and the outputs come from it. */
   report?: RunReport;
+  /** The guard config the run used (the repository's, the inputs' terms, the job's secrets). */
+  guard?: GuardConfig;
+  /** The repository's config did not validate and no one asked on a thread: the job says so and fails. */
+  configError?: ConfigError;
 }
 
 /** The Action's mention/prompt mode: the same front door as the App, with the run carried out inline. */
@@ -83,7 +94,9 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
         : {}),
       ...(inputs.prompt.trim() ? { prompt: inputs.prompt } : {}),
       ...(inputs.configPath.trim() ? { configPath: inputs.configPath.trim() } : {}),
-      adjustConfig: (config) => withInputs(config, inputs),
+      // The run's own credentials are found by value in everything it sends, whatever their format.
+      adjustConfig: (config) =>
+        withInputs(config, inputs, new KnownSecrets([ctx.token, ...(ctx.secrets ?? [])])),
     },
   );
 
@@ -103,6 +116,7 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
       now: ctx.now,
       log: ctx.log,
       serverUrl: server,
+      ...(ctx.planKey ? { planKey: ctx.planKey } : {}),
       ...(runId ? { followUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {}),
       onReport: (_request, r) => (report = r),
     });
@@ -116,6 +130,7 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
         runKind: outcome.request.kind,
         notice: report ? `patchwright ${report.headline}` : "patchwright did not report on the run.",
         ...(report ? { report } : {}),
+        guard: outcome.request.config.guard,
       };
     case "duplicate":
       return { conclusion: "duplicate", runKind: "", notice: "patchwright already answered this trigger." };
@@ -126,6 +141,13 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
         notice: `patchwright replied on the thread (${outcome.reason}).`,
       };
     case "ignored":
+      if (outcome.configError)
+        return {
+          conclusion: "skipped",
+          runKind: "",
+          notice: `patchwright cannot run: ${formatConfigError(outcome.configError)} Fix the file on the default branch.`,
+          configError: outcome.configError,
+        };
       return {
         conclusion: "skipped",
         runKind: "",
@@ -135,7 +157,7 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
 }
 
 /** The Action's inputs win over the repository's file, field by field; empty inputs change nothing. */
-function withInputs(config: RepoConfig, inputs: AgentInputs): RepoConfig {
+function withInputs(config: RepoConfig, inputs: AgentInputs, secrets: KnownSecrets): RepoConfig {
   const number = (value: string, fallback: number): number => (value.trim() ? Number(value) : fallback);
   const terms = inputs.forbiddenTerms
     .split(/[,\n]/)
@@ -150,6 +172,9 @@ function withInputs(config: RepoConfig, inputs: AgentInputs): RepoConfig {
       timeoutMinutes: number(inputs.timeoutMinutes, config.limits.timeoutMinutes),
     },
     ...(inputs.model.trim() ? { model: inputs.model.trim() } : {}),
-    guard: { ...config.guard, forbiddenTerms: [...config.guard.forbiddenTerms, ...terms] },
+    guard: withKnownSecrets(
+      { ...config.guard, forbiddenTerms: [...config.guard.forbiddenTerms, ...terms] },
+      secrets,
+    ),
   };
 }

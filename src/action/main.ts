@@ -5,14 +5,52 @@ import { throttling } from "@octokit/plugin-throttling";
 import { randomUUID } from "node:crypto";
 import { createModelClient, type ModelProvider } from "../agent/model/anthropic-client.js";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
+import { derivePlanKey, MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { runAgentAction, type AgentInputs } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
+import { GuardedOutput, jobGuard, type ActionWriter } from "./guarded-output.js";
 import { GuardScope } from "./guard-target.js";
 
 // The Action's entry: the only file that knows @actions/core. Inputs come as INPUT_* variables.
 const NUMERIC_INPUTS = ["max_turns", "max_cost_usd", "timeout_minutes"] as const;
+// Credentials a job may hold for the model or the runner; any that are set count as the run's own secrets.
+const JOB_SECRETS = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_BEARER_TOKEN_BEDROCK",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+];
+
+/** @actions/core as the Action's writer; nothing writes to the runner but through `out` below. */
+const runner: ActionWriter = {
+  info: (message) => core.info(message),
+  warning: (message) => core.warning(message),
+  error: (message, properties) => core.error(message, properties),
+  notice: (message) => core.notice(message),
+  setOutput: (name, value) => core.setOutput(name, value),
+  setFailed: (message) => core.setFailed(message),
+  summary: async (markdown) => {
+    if (process.env["GITHUB_STEP_SUMMARY"]) await core.summary.addRaw(markdown).write();
+  },
+};
+
+// Log lines, annotations, outputs and the summary are outbound text: each passes the leak guard, with the
+// job's own secrets from the start and the run's config once there is one.
+const out = new GuardedOutput(
+  runner,
+  jobGuard(core.getInput("forbidden_terms"), [
+    core.getInput("github_token"),
+    process.env["GITHUB_TOKEN"],
+    core.getInput("anthropic_api_key"),
+    core.getInput("plan_secret"),
+    ...JOB_SECRETS.map((name) => process.env[name]),
+  ]),
+);
 
 async function main(): Promise<void> {
   const terms = core.getInput("forbidden_terms");
@@ -20,16 +58,16 @@ async function main(): Promise<void> {
   for (const term of terms.split(/[,\n]/).map((t) => t.trim())) if (term) core.setSecret(term);
   const mode = core.getInput("mode") || "agent";
   if (mode === "guard") return guardMode(terms);
-  if (mode !== "agent") return core.setFailed(`The input "mode" must be agent or guard, not "${mode}".`);
+  if (mode !== "agent") return out.setFailed(`The input "mode" must be agent or guard, not "${mode}".`);
 
   for (const name of NUMERIC_INPUTS) {
     const value = core.getInput(name);
     if (value && !(Number(value) > 0))
-      return core.setFailed(`The input "${name}" must be a positive number, not "${value}".`);
+      return out.setFailed(`The input "${name}" must be a positive number, not "${value}".`);
   }
   const token = core.getInput("github_token") || process.env["GITHUB_TOKEN"];
   if (!token)
-    return core.setFailed(
+    return out.setFailed(
       'The input "github_token" is empty: pass ${{ secrets.GITHUB_TOKEN }} or an App token.',
     );
   // A token made by an earlier step is not masked unless someone registers it.
@@ -46,6 +84,12 @@ async function main(): Promise<void> {
   };
   const apiKey = core.getInput("anthropic_api_key");
   if (apiKey) core.setSecret(apiKey);
+  const planSecret = core.getInput("plan_secret");
+  if (planSecret) core.setSecret(planSecret);
+  if (planSecret && planSecret.length < MIN_PLAN_SECRET_LENGTH)
+    return out.setFailed(
+      `The input "plan_secret" is shorter than ${MIN_PLAN_SECRET_LENGTH} characters: pass a long random secret, such as the output of \`openssl rand -hex 32\` stored as a repository secret.`,
+    );
   // The key reaches the model client only: the agent's commands get a scrubbed environment.
   const modelEnv = apiKey ? { ...process.env, ANTHROPIC_API_KEY: apiKey } : process.env;
   // A cancelled workflow run sends SIGINT, then SIGTERM: the run stops and says so before the runner kills it.
@@ -59,7 +103,13 @@ async function main(): Promise<void> {
     env: process.env,
     octokit,
     token,
+    // Besides the token, the job's other credentials are found by value in everything the run sends.
+    secrets: [apiKey, planSecret, ...JOB_SECRETS.map((name) => process.env[name])].filter(
+      (v): v is string => !!v,
+    ),
     botLogin: core.getInput("bot_login") || "github-actions[bot]",
+    // With a plan secret, plans are MACed too; without, approve relies on GitHub's edit history.
+    ...(planSecret ? { planKey: derivePlanKey(planSecret, "plan-secret") } : {}),
     model: createModelClient({
       provider: (core.getInput("provider") || "anthropic") as ModelProvider,
       env: modelEnv,
@@ -68,23 +118,25 @@ async function main(): Promise<void> {
     signal: cancelled.signal,
     newRunId: randomUUID,
     now: () => new Date(),
-    log: { info: (m) => core.info(m), warn: (m) => core.warning(m) },
+    log: { info: (m) => out.info(m), warn: (m) => out.warning(m) },
   });
-  core.notice(result.notice);
+  if (result.guard) out.use(result.guard);
+  // A broken config where no one asked (a schedule, an automatic review) is an error on the file: the run
+  // page shows it, and the failed job below tells the maintainers, who would otherwise see a green run.
+  if (result.configError)
+    out.error(result.notice, { title: "patchwright: invalid config", file: result.configError.file });
+  else out.notice(result.notice);
   const report = result.report;
-  core.setOutput("conclusion", result.conclusion);
-  core.setOutput("run_kind", result.runKind);
-  core.setOutput("branch", report?.branch ?? "");
-  core.setOutput("pr_number", report?.pullRequest ? String(report.pullRequest.number) : "");
-  core.setOutput("pr_url", report?.pullRequest?.url ?? "");
-  core.setOutput("cost_usd", (report?.agent?.costUsd ?? 0).toFixed(4));
-  if (process.env["GITHUB_STEP_SUMMARY"]) {
-    await core.summary
-      .addRaw(report ? renderReport(report) : `### patchwright\n\n${result.notice}\n`)
-      .write();
-  }
+  out.setOutput("conclusion", result.conclusion);
+  out.setOutput("run_kind", result.runKind);
+  out.setOutput("branch", report?.branch ?? "");
+  out.setOutput("pr_number", report?.pullRequest ? String(report.pullRequest.number) : "");
+  out.setOutput("pr_url", report?.pullRequest?.url ?? "");
+  out.setOutput("cost_usd", (report?.agent?.costUsd ?? 0).toFixed(4));
+  await out.summary(report ? renderReport(report) : `### patchwright\n\n${result.notice}\n`);
   // The job fails when the work asked for was not done, so a workflow can tell.
-  if (report && ["failed", "blocked", "limit"].includes(report.outcome)) core.setFailed(result.notice);
+  if (report && ["failed", "blocked", "limit"].includes(report.outcome)) out.setFailed(result.notice);
+  if (result.configError) process.exitCode = core.ExitCode.Failure;
 }
 
 function createOctokit(token: string): OctokitLike {
@@ -93,6 +145,13 @@ function createOctokit(token: string): OctokitLike {
     auth: token,
     // GitHub Enterprise Server: the runner says where the API is.
     baseUrl: process.env["GITHUB_API_URL"] ?? "https://api.github.com",
+    // Octokit's own warnings (retries, deprecations) are log lines too: through the guard, not the console.
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => out.warning(message),
+      error: (message: string) => out.warning(message),
+    },
     throttle: {
       onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
         retryCount < 2,
@@ -104,7 +163,7 @@ function createOctokit(token: string): OctokitLike {
 
 async function guardMode(terms: string): Promise<void> {
   const scope = GuardScope.safeParse(core.getInput("scan") || "auto");
-  if (!scope.success) return core.setFailed(`The input "scan" must be auto, tree or pack.`);
+  if (!scope.success) return out.setFailed(`The input "scan" must be auto, tree or pack.`);
   const result = await runGuardCheck(
     {
       scope: scope.data,
@@ -119,29 +178,29 @@ async function guardMode(terms: string): Promise<void> {
       env: process.env,
     },
   );
-  if (!result.ok) return core.setFailed(result.error);
+  if (!result.ok) return out.setFailed(result.error);
   const { report, warnings } = result;
-  for (const w of warnings) core.warning(w);
+  for (const w of warnings) out.warning(w);
   for (const f of report.findings) {
     const file =
       f.where === "file" || f.where === "package"
         ? { file: f.path, startLine: f.line, startColumn: f.column }
         : {};
-    core.error(`${f.message}: ${f.redacted}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ""}`, {
+    out.error(`${f.message}: ${f.redacted}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ""}`, {
       title: `patchwright: ${f.ruleId}`,
       ...file,
     });
   }
-  core.setOutput("findings", report.findings.length);
-  core.setOutput("conclusion", report.findings.length > 0 ? "leaks_found" : "clean");
-  if (process.env["GITHUB_STEP_SUMMARY"]) await core.summary.addRaw(formatMarkdown(report)).write();
+  out.setOutput("findings", String(report.findings.length));
+  out.setOutput("conclusion", report.findings.length > 0 ? "leaks_found" : "clean");
+  await out.summary(formatMarkdown(report));
   if (report.findings.length > 0) {
-    core.setFailed(
+    out.setFailed(
       `The leak guard found ${report.findings.length} leak(s); see the annotations and the job summary.`,
     );
   }
 }
 
 main().catch((err: unknown) => {
-  core.setFailed(`patchwright failed: ${err instanceof Error ? err.message : String(err)}`);
+  out.setFailed(`patchwright failed: ${err instanceof Error ? err.message : String(err)}`);
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commentEdits, isAccount, loginOf } from "../github/comment-edits.js";
 import { listPages } from "../github/paginate.js";
 import { sameLogin } from "../request/permissions.js";
 import type { RunScope } from "./execute-run.js";
@@ -6,9 +7,11 @@ import { checkPlan, readMarker } from "./marker.js";
 
 const Comment = z.object({
   id: z.number(),
+  node_id: z.string().optional(),
   body: z.string().nullable().optional(),
   user: z.object({ login: z.string() }).nullable().optional(),
 });
+type Comment = z.infer<typeof Comment>;
 
 export type ApprovedPlan =
   { status: "ok"; instruction: string; prompt: string } | { status: "none" | "edited"; sentence: string };
@@ -18,12 +21,15 @@ const PAGES = 10;
 /**
  * `approve`: the newest plan this bot posted on the thread, carried out exactly as posted. A plan whose
  * comment was edited afterwards is refused: what would run is no longer what was read and approved.
+ * Anyone with write access can edit our comments, and recompute any hash in them, so two checks hold:
+ * the plan's MAC, made with a key only the App holds (or the Action's `plan_secret`), for this thread
+ * and comment; and GitHub's edit history, in which every edit must be ours.
  */
 export async function findApprovedPlan(s: RunScope): Promise<ApprovedPlan> {
   const { request } = s;
   const phrase = request.config.trigger.phrase;
   if (!request.thread) return { status: "none", sentence: "there is no thread to find a plan on." };
-  let newest: { body?: string | null | undefined } | undefined;
+  let newest: Comment | undefined;
   const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
   const params = { ...s.repo, issue_number: request.thread.number };
   for await (const comments of listPages(s.octokit, route, params, Comment, PAGES)) {
@@ -32,8 +38,15 @@ export async function findApprovedPlan(s: RunScope): Promise<ApprovedPlan> {
       if (c.user && sameLogin(c.user.login, s.deps.botLogin) && readMarker(c.body)?.plan) newest = c;
     }
   }
-  const check = checkPlan(newest?.body);
-  if (check.status === "none") {
+  const { planKey } = s.deps;
+  const check = checkPlan(
+    newest?.body,
+    newest && planKey
+      ? { key: planKey, place: { ...s.repo, thread: request.thread.number, commentId: newest.id } }
+      : undefined,
+  );
+  const again = `Ask for a new plan with \`${phrase} /plan <request>\`.`;
+  if (!newest || check.status === "none") {
     return {
       status: "none",
       sentence: `there is no plan on this thread to approve. Ask for one with \`${phrase} /plan <request>\` first.`,
@@ -44,9 +57,20 @@ export async function findApprovedPlan(s: RunScope): Promise<ApprovedPlan> {
       status: "edited",
       sentence:
         "the plan comment was edited after it was posted, so it is not the plan patchwright wrote and it was " +
-        `not carried out. Ask for a new plan with \`${phrase} /plan <request>\`.`,
+        `not carried out. ${again}`,
     };
   }
+  if (check.status === "unsealed") {
+    return {
+      status: "edited",
+      sentence:
+        "the plan comment does not carry patchwright's signature for this comment on this thread (it was " +
+        "changed or copied from elsewhere, or written before patchwright's key changed), so it was not " +
+        `carried out. ${again}`,
+    };
+  }
+  const editedBy = await someoneElseEdited(s, newest);
+  if (editedBy) return { status: "edited", sentence: `${editedBy} ${again}` };
   const { plan } = check;
   return {
     status: "ok",
@@ -62,4 +86,28 @@ export async function findApprovedPlan(s: RunScope): Promise<ApprovedPlan> {
       plan.text,
     ].join("\n"),
   };
+}
+
+/**
+ * Why the comment's edit history rules it out, or undefined if only we ever wrote it. Our own progress
+ * edits are in the history too; any other editor, even one who put our text back, and it is refused.
+ */
+async function someoneElseEdited(s: RunScope, comment: Comment): Promise<string | undefined> {
+  const unread = "the plan comment's edit history could not be read, so the plan was not carried out.";
+  if (!comment.node_id) return unread;
+  const edits = await commentEdits(s.octokit, comment.node_id);
+  if (!edits) return unread;
+  const bot = s.deps.botLogin;
+  const lastEditor = edits.lastEditor !== undefined ? [edits.lastEditor] : [];
+  const other = [edits.author, ...lastEditor, ...edits.editors].find((actor) => !isAccount(actor, bot));
+  if (other !== undefined) {
+    return (
+      `the plan comment was edited by @${loginOf(other)} after it was posted, so it is not the plan ` +
+      "patchwright wrote and it was not carried out."
+    );
+  }
+  if (!edits.complete) {
+    return "the plan comment was edited more times than patchwright can check, so it was not carried out.";
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { LocalRunResult } from "../agent/run-local.js";
 import { describeGitHubError } from "../github/errors.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
+import { KnownSecrets, withKnownSecrets } from "../guard/known-secrets.js";
 import type { RunRequest } from "../request/run-request.js";
 import { GitError } from "../workspace/git.js";
 import { prepareWorkspace, type Workspace } from "../workspace/prepare-workspace.js";
@@ -9,7 +10,7 @@ import { findApprovedPlan } from "./approve.js";
 import { changeRun } from "./change-run.js";
 import { reviewRun } from "./review-run.js";
 import type { ExecutorDeps } from "./executor-deps.js";
-import { renderMarker, planRecord, type RunMarker } from "./marker.js";
+import { renderMarker, planRecord, type PlanSeal, type RunMarker } from "./marker.js";
 import { blockedDetails, renderReport, type RunReport } from "./report.js";
 import type { RunExecutor } from "./run-queue.js";
 import { threadContext } from "./thread-context.js";
@@ -30,10 +31,26 @@ export interface RunScope {
  * The executor behind the queue: carries out one run on GitHub and always ends with a report in the
  * tracking comment — a pull request, an answer, a plan, or one plain sentence on why not.
  */
-export function createRunExecutor(deps: ExecutorDeps): RunExecutor {
-  return async (request, signal) => {
-    const started = deps.now().getTime();
+export function createRunExecutor(surface: ExecutorDeps): RunExecutor {
+  return async (incoming, signal) => {
+    const started = surface.now().getTime();
+    // The run's own credentials are found by value in everything it sends, whatever their format:
+    // the surface's (model key, webhook secret) and every token the run is given, later ones too.
+    const secrets = new KnownSecrets(surface.knownSecrets ?? []);
+    const request: RunRequest = {
+      ...incoming,
+      config: { ...incoming.config, guard: withKnownSecrets(incoming.config.guard, secrets) },
+    };
+    const deps: ExecutorDeps = {
+      ...surface,
+      tokenFor: async (r, options) => {
+        const token = await surface.tokenFor(r, options);
+        secrets.add(token);
+        return token;
+      },
+    };
     const octokit = await deps.octokitFor(request);
+    await deps.tokenFor(request, { fresh: false }).catch(() => undefined);
     const repo = { owner: request.repository.owner, repo: request.repository.name };
     const tracker = new TrackingComment(
       octokit,
@@ -60,10 +77,18 @@ export function createRunExecutor(deps: ExecutorDeps): RunExecutor {
     const marker: RunMarker = {
       run: request.id,
       trigger: request.trigger.key,
-      ...(plan ? { plan: planRecord(plan.request, plan.text, shown) } : {}),
+      ...(plan ? { plan: planRecord(plan.request, plan.text, shown, planSeal(scope)) } : {}),
     };
     await tracker.finish(`${shown}\n\n${renderMarker(marker)}`);
   };
+}
+
+/** The plan's MAC key and where it is posted; none without a key (the Action without `plan_secret`). */
+function planSeal(s: RunScope): PlanSeal | undefined {
+  const { planKey } = s.deps;
+  const { thread, trackingCommentId, id } = s.request;
+  if (!planKey || !thread || trackingCommentId === undefined) return undefined;
+  return { key: planKey, place: { ...s.repo, thread: thread.number, commentId: trackingCommentId, run: id } };
 }
 
 // A comment holds 65,536 characters; a plan is posted twice (shown, and in its marker).
@@ -128,7 +153,9 @@ async function readOnlyRun(s: RunScope, mode: "answer" | "plan"): Promise<Done> 
   const { agent } = run;
   if (agent.outcome !== "finished") return { report: agentStopped(s, run) };
   if (mode === "answer") {
-    return { report: finished(s, "answered", "here is the answer.", { details: agent.finalText, agent }) };
+    return {
+      report: finished(s, "answered", "here is the answer.", { details: agent.finalText, ...ran(run) }),
+    };
   }
   const phrase = request.config.trigger.phrase;
   const text =
@@ -140,7 +167,7 @@ async function readOnlyRun(s: RunScope, mode: "answer" | "plan"): Promise<Done> 
       s,
       "planned",
       `here is the plan. Reply \`${phrase} approve\` to carry it out as written.`,
-      { details: text, agent },
+      { details: text, ...ran(run) },
     ),
     plan: { request: request.instruction, text },
   };
@@ -220,6 +247,11 @@ export function finished(
   };
 }
 
+/** What a report says of the agent's run: its figures, and what confined its commands. */
+export function ran(run: LocalRunResult): Pick<RunReport, "agent" | "sandbox"> {
+  return { agent: run.agent, sandbox: run.sandbox };
+}
+
 /** A run the agent did not finish: stopped, a limit, or a model failure. Nothing was pushed. */
 export function agentStopped(s: RunScope, run: LocalRunResult): RunReport {
   const { agent } = run;
@@ -229,7 +261,7 @@ export function agentStopped(s: RunScope, run: LocalRunResult): RunReport {
       ? "the run was stopped on request; nothing was pushed."
       : `${agent.reason.charAt(0).toLowerCase()}${agent.reason.slice(1).replace(/\.$/, "")}; nothing was pushed.`;
   return finished(s, outcome, headline, {
-    agent,
+    ...ran(run),
     details: agent.finalText ? `The agent's last words:\n\n${quote(agent.finalText)}` : "",
   });
 }
@@ -237,7 +269,7 @@ export function agentStopped(s: RunScope, run: LocalRunResult): RunReport {
 export function blockedReport(s: RunScope, run: LocalRunResult): RunReport {
   return finished(s, "blocked", "the leak guard blocked the change, so nothing was pushed.", {
     details: blockedDetails(run.blockedBy),
-    agent: run.agent,
+    ...ran(run),
   });
 }
 

@@ -39,6 +39,13 @@ export interface ExecutorDeps {
   transcriptDir?: string;
   /** Least time between two progress edits of the tracking comment. */
   progressIntervalMs?: number;
+  /** Secrets the surface holds (the model key, the webhook secret): no run may send them, in any form. */
+  knownSecrets?: readonly (string | undefined)[];
+  /**
+   * The key plans are MACed with, so `approve` can tell a plan we wrote from one rewritten by someone who
+   * can edit our comments (plan-mac.ts). The App always has one; the Action only with `plan_secret`.
+   */
+  planKey?: Uint8Array;
   /** Told the report of every finished run (the Action's summary and outputs, metrics). */
   onReport?: (request: RunRequest, report: RunReport) => void;
 }

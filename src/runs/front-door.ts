@@ -1,7 +1,8 @@
-import { formatConfigError } from "../config/parse-repo-config.js";
+import { formatConfigError, type ConfigError } from "../config/parse-repo-config.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { RepoConfig } from "../config/schema.js";
 import { createComment, listCommentsSince } from "../github/guarded-comments.js";
+import { postFinishedCheck } from "../github/check-runs.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import { getPullRequest, isFromFork } from "../github/pulls.js";
 import { reactEyes } from "../github/reactions.js";
@@ -51,10 +52,15 @@ export interface FrontDoorDeps {
   configPath?: string;
   /** Settings given by the surface (the Action's inputs) on top of the repository's config. */
   adjustConfig?: (config: RepoConfig) => RepoConfig;
+  /**
+   * Say an invalid config on a pull request event as a failed check run on its head (the App, whose
+   * `checks: write` allows it). The Action's job is a check already: it fails the job instead.
+   */
+  configCheckRuns?: boolean;
 }
 
 export type Outcome =
-  | { status: "ignored"; reason: string }
+  | { status: "ignored"; reason: string; configError?: ConfigError }
   | { status: "replied"; reason: string }
   | { status: "duplicate"; key: string }
   | { status: "queued"; request: RunRequest };
@@ -116,13 +122,17 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   );
   if (!loaded.ok) {
     const sentence = formatConfigError(loaded.error);
-    deps.log.warn("invalid repository config", { error: sentence });
+    const where = `${repo.owner}/${repo.repo}`;
+    // The sentence names the file and the field; in the message itself, since not every log shows fields.
+    deps.log.warn(`invalid config in ${where}: ${sentence}`, { repository: where, error: sentence });
     // With no readable config, only the default trigger phrase is known to be meant for us.
     if (c.type === "mention" && findMention(c.body, DEFAULTS.trigger.phrase).mentioned) {
       await createComment(deps.octokit, repo, c.thread.number, configErrorBody(sentence), DEFAULTS.guard);
       return { status: "replied", reason: "invalid config" };
     }
-    return { status: "ignored", reason: "invalid config" };
+    // No one asked, so no one would learn why nothing happens: a pull request shows it as a check.
+    if (c.type === "review" && deps.configCheckRuns) await configCheck(deps, repo, c.pullRequest, sentence);
+    return { status: "ignored", reason: "invalid config", configError: loaded.error };
   }
   const config = deps.adjustConfig ? deps.adjustConfig(loaded.config) : loaded.config;
 
@@ -446,6 +456,36 @@ function asPromptRun(event: WebhookEvent, classified: Classified, prompt: string
     installationId: undefined,
     sender,
   };
+}
+
+/** A failed check on the pull request's head naming the problem; a failure to post it is only logged. */
+async function configCheck(
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+  pr: PullRequest,
+  sentence: string,
+): Promise<void> {
+  try {
+    await postFinishedCheck(
+      deps.octokit,
+      repo,
+      {
+        name: "patchwright config",
+        headSha: pr.head.sha,
+        conclusion: "failure",
+        title: "patchwright cannot run: its config is invalid",
+        summary:
+          `${sentence}\n\nThe file is read from the default branch: fix it there. Until then patchwright ` +
+          `reviews nothing and starts no runs in this repository. This check is about the repository's ` +
+          `config, not about this pull request's changes.`,
+      },
+      DEFAULTS.guard,
+    );
+  } catch (err) {
+    deps.log.warn(`could not post the config check in ${repo.owner}/${repo.repo}`, {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
 
 function configErrorBody(sentence: string): string {

@@ -1,3 +1,4 @@
+import { mentionOnIssue, NO_INPUTS } from "../helpers/action-world.js";
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -5,10 +6,11 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { runAgentAction, type AgentInputs } from "../../src/action/agent-run.js";
+import { runAgentAction } from "../../src/action/agent-run.js";
 import { checkPlan } from "../../src/runs/marker.js";
 import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
 import {
+  BRANCH_NOT_FOUND,
   FIX_TURNS,
   modelTurns,
   startWorld,
@@ -24,16 +26,6 @@ import { BUNDLE_OPTIONS } from "../../scripts/bundle-action.mjs";
 
 const ROOT = join(import.meta.dirname, "../..");
 const REPO = "/repos/Codertocat/Hello-World";
-const NO_INPUTS: AgentInputs = {
-  triggerPhrase: "",
-  prompt: "",
-  model: "",
-  maxTurns: "",
-  maxCostUsd: "",
-  timeoutMinutes: "",
-  forbiddenTerms: "",
-  configPath: "",
-};
 
 function eventFile(payload: unknown): string {
   const path = join(tempDir(), "event.json");
@@ -89,34 +81,6 @@ function runApi(trackingId?: number): string[] {
 }
 
 /** The front door's side of a mention on issue 1 by an admin: config (none: defaults), 👀, the tracking comment. */
-function mentionOnIssue(
-  trackingId: number,
-  config?: string,
-  onTracking?: (body: string) => void,
-): nock.Scope {
-  const scope = githubApi();
-  const withConfig =
-    config === undefined
-      ? scope
-          .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
-          .query(true)
-          .times(2)
-          .reply(404, {})
-      : scope
-          .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
-          .query(true)
-          .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") });
-  return withConfig
-    .get(/\/collaborators\/Codertocat\/permission$/)
-    .reply(200, { permission: "admin", role_name: "admin" })
-    .get(`${REPO}/issues/1/comments`)
-    .query(true)
-    .reply(200, [])
-    .post(/\/issues\/comments\/\d+\/reactions$/)
-    .reply(201, {})
-    .post(`${REPO}/issues/1/comments`, (b: { body: string }) => (onTracking?.(b.body), true))
-    .reply(201, { id: trackingId, html_url: "u" });
-}
 
 describe("the Action's agent mode", () => {
   it("carries out a mention in the job's checkout: a pull request, a report, the outputs", async () => {
@@ -129,6 +93,8 @@ describe("the Action's agent mode", () => {
     mentionOnIssue(3, "agent:\n  testCommand: node check.js\n", (body) => (tracking = body))
       .post("/graphql")
       .reply(200, threadAnswer({}))
+      .get(/\/branches\/patchwright%2F/)
+      .reply(404, BRANCH_NOT_FOUND)
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
       .reply(201, { number: 2, html_url: "https://github.com/Codertocat/Hello-World/pull/2" })
       .post(`${REPO}/pulls/2/requested_reviewers`)
@@ -178,6 +144,28 @@ describe("the Action's agent mode", () => {
     expectAllNockDone();
   });
 
+  it("finds the job's own token and model key by value, whatever their format, in what it posts", async () => {
+    world = await startWorld([TOKEN]);
+    const payload = webhookExample("issue_comment", (p) => p["action"] === "created");
+    (payload["comment"] as { body: string }).body = "@patchwright /plan tell me how you push";
+    (payload["issue"] as { pull_request?: unknown }).pull_request = undefined;
+    mentionOnIssue(8).post("/graphql").reply(200, threadAnswer({}));
+    const edits = runApi(8);
+    // Neither value has a format any rule knows: only their values give them away.
+    const header = Buffer.from(`x-access-token:${TOKEN}`).toString("base64");
+    const modelKey = "mk-7Qz9Lw2Xc4Vb8Nn1Rt6Yp3";
+    modelTurns([
+      [{ type: "text", text: `- [ ] Push with \`${header}\`\n- [ ] Call the model with ${modelKey}` }],
+    ]);
+    const ctx = { ...context("issue_comment", payload, world), secrets: [modelKey] };
+    await runAgentAction(NO_INPUTS, ctx);
+    const posted = edits.join("\n");
+    expect(posted).not.toContain(header);
+    expect(posted).not.toContain(modelKey);
+    expect(edits.at(-1)).toContain("withheld");
+    expectAllNockDone();
+  });
+
   it("says an event is not for it, without a single API call", async () => {
     const payload = webhookExample("issue_comment", (p) => p["action"] === "created");
     (payload["comment"] as { body: string }).body = "Looks good to me.";
@@ -196,6 +184,8 @@ describe("the Action's agent mode", () => {
       .query(true)
       .times(2)
       .reply(404, {})
+      .get(/\/branches\/patchwright%2F/)
+      .reply(404, BRANCH_NOT_FOUND)
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
       .reply(201, { number: 5, html_url: "https://github.com/Codertocat/Hello-World/pull/5" })
       .post(`${REPO}/pulls/5/requested_reviewers`)

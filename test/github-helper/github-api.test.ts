@@ -13,6 +13,7 @@ import {
   githubDescriptionLoadStats,
   githubFetch,
   githubViolations,
+  graphqlReply,
   mockInstallationToken,
   resetGitHubViolations,
   testOctokit,
@@ -395,5 +396,40 @@ describe("GraphQL", () => {
     );
     expect(wrongType.problems[0]).toMatch(/^GraphQL variables: Variable "\$name" got invalid value 7/);
     expect(scope.isDone()).toBe(false);
+  });
+
+  it("checks GitHub Enterprise Server's GraphQL at /api/graphql, and refuses it under /api/v3", async () => {
+    const base = "https://ghe.example.com/api/v3";
+    const ghes = testOctokit({ baseUrl: base });
+    // A scope for a base: REST paths are written below it, other paths as they are.
+    const scope = githubApi(base)
+      .post("/api/graphql")
+      .reply(200, { data: { repository: { id: "R_1" } } })
+      .get("/repos/o/r")
+      .reply(200, {});
+    expect(await ghes.graphql(query, { owner: "o", name: "r" })).toEqual({ repository: { id: "R_1" } });
+    await ghes.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" });
+    expect(scope.isDone()).toBe(true);
+    const misspelt = await refused(ghes.graphql("query { viewer { loginn } }"));
+    expect(misspelt.problems[0]).toMatch(/^GraphQL: Cannot query field "loginn"/);
+    // GHES has no GraphQL under its REST base: what `request("POST /graphql")` would reach there.
+    const underRest = await refused(ghes.request("POST /graphql", { query }));
+    expect(underRest.problems).toEqual(["no operation's path template matches /graphql"]);
+  });
+
+  it("answers a query from data run through GitHub's schema, and refuses data the schema would not return", async () => {
+    githubApi()
+      .post("/graphql")
+      .reply(graphqlReply({ repository: { id: "R_1", name: "not asked for" } }));
+    expect(await testOctokit().graphql(query, { owner: "o", name: "r" })).toEqual({
+      repository: { id: "R_1" },
+    });
+    githubApi()
+      .post("/graphql")
+      .reply(graphqlReply({ repository: { name: "no id" } }));
+    const { problems } = await refused(testOctokit().graphql(query, { owner: "o", name: "r" }));
+    expect(problems).toEqual([
+      "the test's GraphQL data does not fit GitHub's schema: Cannot return null for non-nullable field Repository.id.",
+    ]);
   });
 });

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import type { ErrorObject } from "ajv";
 import {
   buildClientSchema,
+  executeSync,
   getOperationAST,
   getVariableValues,
   parse,
@@ -109,8 +110,8 @@ export function githubDescriptionLoadStats(): LoadStats {
 
 /**
  * The path below the API base if the URL is GitHub's REST API: https://api.github.com/..., or a GitHub
- * Enterprise Server base ending in /api/v3. Anything else (uploads, GHES GraphQL at /api/graphql, other
- * hosts) is not checked.
+ * Enterprise Server base ending in /api/v3. Anything else (uploads, GraphQL, other hosts) is not checked
+ * against the REST description.
  */
 export function githubApiPath(url: URL): string | undefined {
   if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
@@ -119,18 +120,28 @@ export function githubApiPath(url: URL): string | undefined {
   return ghes ? url.pathname.slice(ghes[0].length) || "/" : undefined;
 }
 
+/**
+ * Whether the URL is GitHub's GraphQL endpoint: https://api.github.com/graphql, or a GitHub Enterprise
+ * Server's /api/graphql (not /api/v3/graphql: GHES has nothing there, so that is checked as REST, and fails).
+ */
+export function isGithubGraphql(url: URL): boolean {
+  if (url.protocol !== "https:" && url.protocol !== "http:") return false;
+  if (url.hostname === "api.github.com") return url.pathname === "/graphql";
+  return /^(?:\/.*)?\/api\/graphql$/.test(url.pathname);
+}
+
 export const githubFetch: typeof fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : input);
-  const path = githubApiPath(url);
+  const graphql = isGithubGraphql(url);
+  const path = graphql ? "/graphql" : githubApiPath(url);
   if (path !== undefined) {
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
     const contentType = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() || undefined;
     const body = await readBody(input, init);
-    const result: RequestCheck =
-      url.hostname === "api.github.com" && path === "/graphql"
-        ? checkGraphql(method, body)
-        : githubDescription().check({ method, path, query: url.searchParams, contentType, body });
+    const result: RequestCheck = graphql
+      ? checkGraphql(method, body)
+      : githubDescription().check({ method, path, query: url.searchParams, contentType, body });
     checked.push({ method, url: url.href, operation: result.operation, ok: result.problems.length === 0 });
     if (result.problems.length > 0) {
       const violation: Violation = {
@@ -197,18 +208,23 @@ function checkGraphql(method: string, body: string | undefined): RequestCheck {
 
 let graphqlSchema: GraphQLSchema | undefined;
 
-/** The query against GitHub's published GraphQL schema (@octokit/graphql-schema), variables included. */
-function checkGraphqlQuery(query: string, variables: unknown, operationName: unknown): string[] {
+/** GitHub's published GraphQL schema (@octokit/graphql-schema), read once, on first use. */
+function githubGraphqlSchema(): GraphQLSchema {
   // The introspection result: GitHub's published SDL defines one field twice, which graphql refuses. The
-  // package exports only a module that parses it on import; read the file once, on the first query.
-  graphqlSchema ??= buildClientSchema(
+  // package exports only a module that parses it on import.
+  return (graphqlSchema ??= buildClientSchema(
     JSON.parse(
       readFileSync(
         join(import.meta.dirname, "../../node_modules/@octokit/graphql-schema/schema.json"),
         "utf8",
       ),
     ) as IntrospectionQuery,
-  );
+  ));
+}
+
+/** The query against GitHub's published GraphQL schema, variables included. */
+function checkGraphqlQuery(query: string, variables: unknown, operationName: unknown): string[] {
+  const graphqlSchema = githubGraphqlSchema();
   let document;
   try {
     document = parse(query);
@@ -227,11 +243,51 @@ function checkGraphqlQuery(query: string, variables: unknown, operationName: unk
   return (values.errors ?? []).map((e) => `GraphQL variables: ${e.message}`);
 }
 
+/**
+ * A nock reply for GitHub's GraphQL endpoint that answers the request's own query from `root`, run through
+ * GitHub's schema: the answer holds exactly the fields asked for, in the shape GitHub gives them (an
+ * abstract type, such as a comment's `author`, is told by `__typename` in `root`). Data the schema would
+ * not return — a missing non-null field, an author without a type — is recorded as a violation (failing
+ * the test, as a bad request does) and answered 500.
+ *
+ *   githubApi().post("/graphql").reply(graphqlReply({ repository: { issueOrPullRequest: {...} } }));
+ */
+export function graphqlReply(root: object): (uri: string, body: nock.Body) => [number, object] {
+  return (uri, body) => {
+    const { query, variables } = body as { query: string; variables?: Record<string, unknown> };
+    const result = executeSync({
+      schema: githubGraphqlSchema(),
+      document: parse(query),
+      rootValue: root,
+      ...(variables ? { variableValues: variables } : {}),
+    });
+    if (!result.errors?.length) return [200, { data: result.data }];
+    const problems = result.errors.map(
+      (e) => `the test's GraphQL data does not fit GitHub's schema: ${e.message}`,
+    );
+    violations.push({ method: "POST", url: uri, operation: "POST /graphql", problems, errors: [] });
+    return [500, { message: problems.join("; ") }];
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 
-/** `nock("https://api.github.com")`. */
-export function githubApi(): nock.Scope {
-  return nock("https://api.github.com");
+/**
+ * `nock("https://api.github.com")`. Given another REST base, such as a GitHub Enterprise Server's
+ * `http://ghes.example/api/v3`, a scope on its host whose paths are written below the base, as for
+ * api.github.com (`.get("/app")` matches `/api/v3/app`); other paths on the host (GHES GraphQL's
+ * `/api/graphql`) are matched as they are.
+ */
+export function githubApi(base?: string): nock.Scope {
+  if (base === undefined) return nock("https://api.github.com");
+  const { origin, pathname } = new URL(base);
+  const prefix = pathname.replace(/\/+$/, "");
+  if (!prefix) return nock(origin);
+  return nock(origin).filteringPath((p) =>
+    p === prefix || p.startsWith(`${prefix}/`) || p.startsWith(`${prefix}?`)
+      ? p.slice(prefix.length) || "/"
+      : p,
+  );
 }
 
 /**

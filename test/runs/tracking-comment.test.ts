@@ -13,6 +13,7 @@ function recorder(fail = false): OctokitLike & { bodies: string[] } {
       bodies.push(body);
       return Promise.resolve({ data: { id: 1 }, status: 200 });
     },
+    graphql: () => Promise.reject(new Error("the tracking comment uses REST only")),
   };
 }
 
