@@ -5,13 +5,13 @@ import { describe, expect, it } from "vitest";
 import { openInside, readConfinedBytes, readConfinedFile } from "../../src/guard/sources/read-confined.js";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";
 
-const SECRET = "outside-marker-5f1c9a";
+const OUTSIDE_MARKER = "outside-marker-5f1c9a";
 
 /** A tree and, beside it, a folder holding a file the reads must never return. */
 function setup(): { root: string; outside: string } {
   const root = realpathSync(tempDir("pw-confined-"));
   const outside = realpathSync(tempDir("pw-outside-"));
-  writeFileSync(join(outside, "secret.txt"), `${SECRET}\n`);
+  writeFileSync(join(outside, "secret.txt"), `${OUTSIDE_MARKER}\n`);
   writeFiles(root, { "src/a.ts": "export const a = 1;\n", "docs/readme.md": "hello\n" });
   return { root, outside };
 }
@@ -75,7 +75,7 @@ describe("readConfinedFile", () => {
     for (const path of paths) {
       const read = await readConfinedFile(root, path, { maxBytes: 1000 });
       expect(read).toMatchObject({ ok: false, reason: "outside" });
-      expect(JSON.stringify(read)).not.toContain(SECRET);
+      expect(JSON.stringify(read)).not.toContain(OUTSIDE_MARKER);
     }
     expect(await readConfinedFile(root, "dangling.txt", { maxBytes: 100 })).toMatchObject({ ok: false });
   });
@@ -145,7 +145,7 @@ describe("openInside (the checks made on the opened file, against a swap after t
       maxBytes: 1000,
     });
     expect(read).toMatchObject({ ok: false, reason: "outside" });
-    expect(JSON.stringify(read)).not.toContain(SECRET);
+    expect(JSON.stringify(read)).not.toContain(OUTSIDE_MARKER);
   });
 
   it("refuses a final component that became a link, even one inside the tree", async () => {
@@ -155,7 +155,7 @@ describe("openInside (the checks made on the opened file, against a swap after t
     for (const name of ["became-link", "inner-link"]) {
       const read = await openInside(root, join(root, name), JSON.stringify(name), { maxBytes: 1000 });
       expect(read).toMatchObject({ ok: false, reason: "outside" });
-      expect(JSON.stringify(read)).not.toContain(SECRET);
+      expect(JSON.stringify(read)).not.toContain(OUTSIDE_MARKER);
     }
   });
 
