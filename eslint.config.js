@@ -26,6 +26,33 @@ export default tseslint.config(
     },
   },
   {
+    // Everything the Action writes to the runner is outbound text: it goes through GuardedOutput, whose
+    // RUNNER is the one place allowed to call @actions/core's writers.
+    files: ["src/**/*.ts"],
+    ignores: ["src/action/guarded-output.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...[
+          "info",
+          "warning",
+          "error",
+          "notice",
+          "debug",
+          "setOutput",
+          "setFailed",
+          "summary",
+          "exportVariable",
+        ].map((property) => ({
+          object: "core",
+          property,
+          message:
+            "Write to the runner through GuardedOutput (src/action/guarded-output.ts): it passes the leak guard.",
+        })),
+      ],
+    },
+  },
+  {
     // vitest's asymmetric matchers (expect.stringMatching, expect.any) are typed `any`.
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-unsafe-assignment": "off" },

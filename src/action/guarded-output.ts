@@ -1,3 +1,4 @@
+import * as core from "@actions/core";
 import { guardOutbound } from "../github/guarded-comments.js";
 import { GuardConfig } from "../guard/config.js";
 import { withKnownSecrets } from "../guard/known-secrets.js";
@@ -91,3 +92,17 @@ export function jobGuard(forbiddenTerms: string, secrets: readonly (string | und
     .filter((t) => t.length >= 2);
   return withKnownSecrets(GuardConfig.parse({ forbiddenTerms: terms }), secrets);
 }
+
+/** @actions/core as the Action's writer; the only place that writes to the runner
+ * (lint forbids core's writers elsewhere): everything else goes through a GuardedOutput over it. */
+export const RUNNER: ActionWriter = {
+  info: (message) => core.info(message),
+  warning: (message) => core.warning(message),
+  error: (message, properties) => core.error(message, properties),
+  notice: (message) => core.notice(message),
+  setOutput: (name, value) => core.setOutput(name, value),
+  setFailed: (message) => core.setFailed(message),
+  summary: async (markdown) => {
+    if (process.env["GITHUB_STEP_SUMMARY"]) await core.summary.addRaw(markdown).write();
+  },
+};

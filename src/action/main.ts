@@ -10,10 +10,10 @@ import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { runAgentAction, type AgentInputs } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
-import { GuardedOutput, jobGuard, type ActionWriter } from "./guarded-output.js";
+import { GuardedOutput, jobGuard, RUNNER } from "./guarded-output.js";
 import { GuardScope } from "./guard-target.js";
 
-// The Action's entry: the only file that knows @actions/core. Inputs come as INPUT_* variables.
+// The Action's entry: with guarded-output.ts (its writer), the only file that knows @actions/core.
 const NUMERIC_INPUTS = ["max_turns", "max_cost_usd", "timeout_minutes"] as const;
 // Credentials a job may hold for the model or the runner; any that are set count as the run's own secrets.
 const JOB_SECRETS = [
@@ -26,23 +26,10 @@ const JOB_SECRETS = [
   "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
 ];
 
-/** @actions/core as the Action's writer; nothing writes to the runner but through `out` below. */
-const runner: ActionWriter = {
-  info: (message) => core.info(message),
-  warning: (message) => core.warning(message),
-  error: (message, properties) => core.error(message, properties),
-  notice: (message) => core.notice(message),
-  setOutput: (name, value) => core.setOutput(name, value),
-  setFailed: (message) => core.setFailed(message),
-  summary: async (markdown) => {
-    if (process.env["GITHUB_STEP_SUMMARY"]) await core.summary.addRaw(markdown).write();
-  },
-};
-
 // Log lines, annotations, outputs and the summary are outbound text: each passes the leak guard, with the
 // job's own secrets from the start and the run's config once there is one.
 const out = new GuardedOutput(
-  runner,
+  RUNNER,
   jobGuard(core.getInput("forbidden_terms"), [
     core.getInput("github_token"),
     process.env["GITHUB_TOKEN"],

@@ -373,7 +373,10 @@ async function reviewChunks(
       readOnly: true,
     },
     sandboxHost(hostEnv),
-  );
+  ).catch(async (err: unknown) => {
+    for (const dir of [scratchDir, env.HOME]) if (dir) await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   deps.signal?.addEventListener("abort", onAbort, { once: true });
