@@ -112,6 +112,8 @@ export interface ReviewResult {
   notPosted: number;
   /** Earlier findings whose code is gone. */
   looksFixed: number;
+  /** Earlier summary-only findings listed again: their code has not changed since. */
+  carried: number;
   /** What changed but was not read, with why. */
   notReviewed: NotReviewed[];
   modelCalls: number;
@@ -137,6 +139,7 @@ export async function runReview(input: ReviewInput, deps: ReviewDeps): Promise<R
     alreadyPosted: 0,
     notPosted: 0,
     looksFixed: 0,
+    carried: 0,
     notReviewed: [],
     ...spent,
     tokens: totalTokens(spent.usage),
@@ -330,6 +333,7 @@ export async function runReview(input: ReviewInput, deps: ReviewDeps): Promise<R
     alreadyPosted: published.alreadyPosted,
     notPosted: notPosted.length + published.rejected,
     looksFixed: published.looksFixed.length,
+    carried: published.carried,
     notReviewed,
     reviewId: published.reviewId,
     summaryCommentId: published.summaryCommentId,

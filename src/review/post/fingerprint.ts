@@ -31,9 +31,19 @@ export function distinctive(code: string): boolean {
  */
 export function codeContext(fileText: string, startLine: number, line: number): string {
   const lines = fileText.split("\n");
+  const { from, to } = contextRange(lines, startLine, line);
+  return lines.slice(from - 1, to).join("\n");
+}
+
+/** The 1-based lines `codeContext` takes (`to` may pass the end of the file). */
+export function contextRange(
+  lines: readonly string[],
+  startLine: number,
+  line: number,
+): { from: number; to: number } {
   const own = lines.slice(Math.max(0, startLine - 1), line).join("\n");
-  if (distinctive(own)) return own;
-  return lines.slice(Math.max(0, startLine - 2), Math.min(lines.length, line + 1)).join("\n");
+  if (distinctive(own)) return { from: Math.max(1, startLine), to: line };
+  return { from: Math.max(1, startLine - 1), to: Math.min(lines.length, line + 1) };
 }
 
 export function fingerprint(finding: Pick<Finding, "path" | "title" | "category">, context: string): string {

@@ -10,7 +10,8 @@ export interface FixedFinding {
   fingerprint: string;
   path: string;
   title: string;
-  url: string;
+  /** Its inline comment; a finding only ever listed in the summary has none. */
+  url?: string;
   why: "file gone" | "code changed";
 }
 
@@ -32,11 +33,21 @@ export function commentedCode(posted: PostedFinding): string {
     .join("\n");
 }
 
-function contains(haystack: string[], needle: string[]): boolean {
-  for (let i = 0; i + needle.length <= haystack.length; i++) {
-    if (needle.every((line, j) => haystack[i + j] === line)) return true;
+/**
+ * Where `code` (normalised lines, as `normaliseCode` gives them) is in a file, blank lines ignored: the
+ * file line each match starts on, in order.
+ */
+export function locateCode(fileText: string, code: readonly string[]): number[] {
+  const rows = fileText
+    .split("\n")
+    .map((text, i) => ({ text: normaliseCode(text), line: i + 1 }))
+    .filter((r) => r.text !== "");
+  const starts: number[] = [];
+  if (code.length === 0) return starts;
+  for (let i = 0; i + code.length <= rows.length; i++) {
+    if (code.every((line, j) => rows[i + j]!.text === line)) starts.push(rows[i]!.line);
   }
-  return false;
+  return starts;
 }
 
 /**
@@ -59,14 +70,13 @@ export async function looksFixed(
     if (!distinctive(code.join("\n"))) continue;
     if (!files.has(posted.path)) files.set(posted.path, readFile(posted.path));
     const text = await files.get(posted.path)!;
-    const lines = text === undefined ? undefined : normaliseCode(text).split("\n");
-    if (lines !== undefined && contains(lines, code)) continue;
+    if (text !== undefined && locateCode(text, code).length > 0) continue;
     fixed.push({
       fingerprint: posted.fingerprint,
       path: posted.path,
       title: readCommentTitle(posted.body) ?? "an earlier finding",
       url: posted.url,
-      why: lines === undefined ? "file gone" : "code changed",
+      why: text === undefined ? "file gone" : "code changed",
     });
   }
   return fixed;

@@ -1,10 +1,19 @@
 /**
  * The posting half of a review run, end to end: skip findings already on the pull request, post the
- * new ones as one review, see which earlier ones look fixed, and update the one summary comment.
+ * new ones as one review, see which earlier ones look fixed, carry the earlier summary-only ones whose
+ * code is unchanged, and update the one summary comment.
  */
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
 import type { GuardConfig } from "../../guard/config.js";
 import { isBlocking, type FileNote, type Finding } from "../findings/finding.js";
+import {
+  carriedChars,
+  carryOver,
+  fromCarried,
+  toCarried,
+  withinBudget,
+  type CarriedFinding,
+} from "./carry-findings.js";
 import { codeContext, fingerprint } from "./fingerprint.js";
 import { looksFixed, type FixedFinding } from "./looks-fixed.js";
 import { listPostedFingerprints, postReview, type ReviewComment } from "./post-review.js";
@@ -59,6 +68,8 @@ export interface PublishResult {
   alreadyPosted: number;
   rejected: number;
   looksFixed: FixedFinding[];
+  /** Summary-only findings of earlier reviews listed again: their code has not changed. */
+  carried: number;
   summaryCommentId: number;
 }
 
@@ -76,9 +87,12 @@ export async function publishReview(deps: PublishDeps, input: PublishInput): Pro
   const known = new Set([...(summaryComment?.marker.findings ?? []), ...earlier.map((e) => e.fingerprint)]);
 
   const files = new Map<string, Promise<string | undefined>>();
+  const readFile = (path: string) => {
+    if (!files.has(path)) files.set(path, deps.readFile(path));
+    return files.get(path)!;
+  };
   const fingerprintOf = async (f: Finding) => {
-    if (!files.has(f.path)) files.set(f.path, deps.readFile(f.path));
-    const text = (await files.get(f.path)) ?? "";
+    const text = (await readFile(f.path)) ?? "";
     return fingerprint(f, codeContext(text, f.startLine ?? f.line, f.line));
   };
   const stillFound = new Set<string>();
@@ -88,12 +102,18 @@ export async function publishReview(deps: PublishDeps, input: PublishInput): Pro
     if (!known.has(fp) && !stillFound.has(fp)) fresh.push({ placed, fp });
     stillFound.add(fp);
   }
-  const notPosted: Finding[] = [];
-  for (const f of input.notPosted) {
-    const fp = await fingerprintOf(f);
-    if (!known.has(fp) && !stillFound.has(fp)) notPosted.push(f);
+  const notPosted: { finding: Finding; fp: string }[] = [];
+  for (const finding of input.notPosted) {
+    const fp = await fingerprintOf(finding);
+    if (!known.has(fp) && !stillFound.has(fp)) notPosted.push({ finding, fp });
     stillFound.add(fp);
   }
+  // Summary-only findings of earlier reviews: nothing else would remember them.
+  const carried = await carryOver(
+    summaryComment?.marker.summaryOnly ?? [],
+    readFile,
+    new Set([...known, ...stillFound]),
+  );
 
   const byComment = new Map<ReviewComment, { finding: Finding; fp: string }>();
   for (const { placed, fp } of fresh) {
@@ -126,26 +146,39 @@ export async function publishReview(deps: PublishDeps, input: PublishInput): Pro
           guard,
         );
 
-  const fixed = await looksFixed(earlier, deps.readFile, stillFound);
+  const fixed = [...(await looksFixed(earlier, readFile, stillFound)), ...carried.fixed];
   const postedFps = result.posted.map((c) => byComment.get(c)!.fp);
   const findings = [...new Set([...known, ...postedFps])].slice(-MAX_MARKER_FINDINGS);
+  const rejected = result.rejected.map((r) => ({ ...byComment.get(r.comment)!, reason: r.reason }));
+  const summaryOnly: CarriedFinding[] = [];
+  for (const { finding, fp } of [...notPosted, ...rejected]) {
+    const entry = toCarried(finding, fp, await readFile(finding.path));
+    if (entry) summaryOnly.push(entry);
+  }
+  const carry = withinBudget([...summaryOnly, ...carried.kept], guard);
   const body = renderSummary({
     headSha: input.headSha,
     summary: input.summary,
     files: input.files,
     notReviewed: input.notReviewed,
-    notPosted,
-    rejected: result.rejected.map((r) => ({ finding: byComment.get(r.comment)!.finding, reason: r.reason })),
+    notPosted: [...notPosted.map((n) => n.finding), ...carried.kept.map(fromCarried)],
+    rejected: rejected.map((r) => ({ finding: r.finding, reason: r.reason })),
     looksFixed: fixed,
     unparsed: input.unparsed,
     notes: result.error === undefined ? input.notes : [...input.notes, result.error],
     stats: input.stats,
     paused: summaryComment?.marker.paused === true,
+    reserve: carriedChars(carry),
   });
   const summary = await upsertSummary(octokit, repo, pullNumber, {
     body,
     // A pause outlives reviews: only `resume` ends it.
-    marker: { headSha: input.headSha, findings, ...(summaryComment?.marker.paused && { paused: true }) },
+    marker: {
+      headSha: input.headSha,
+      findings,
+      ...(carry.length > 0 && { summaryOnly: carry }),
+      ...(summaryComment?.marker.paused && { paused: true }),
+    },
     botLogin,
     guard,
     existing: summaryComment ?? null,
@@ -156,6 +189,7 @@ export async function publishReview(deps: PublishDeps, input: PublishInput): Pro
     alreadyPosted: input.comments.length - fresh.length,
     rejected: result.rejected.length,
     looksFixed: fixed,
+    carried: carried.kept.length,
     summaryCommentId: summary.commentId,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * One summary comment per pull request, updated in place: the walkthrough, what was not posted or
- * not reviewed, and a hidden marker with the head SHA reviewed and the findings posted so far.
+ * not reviewed, and a hidden marker with the head SHA reviewed, the findings posted so far, and the
+ * findings listed only here (carried to the next review, see carry-findings.ts).
  */
 import { z } from "zod";
 import { createComment, updateComment } from "../../github/guarded-comments.js";
@@ -9,6 +10,7 @@ import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
 import type { GuardConfig } from "../../guard/config.js";
 import { sameLogin } from "../../request/permissions.js";
 import type { FileNote, Finding, Severity } from "../findings/finding.js";
+import { CarriedFinding } from "./carry-findings.js";
 import type { FixedFinding } from "./looks-fixed.js";
 import { neutraliseMarkers } from "../../github/markers.js";
 import { fenced, inlineCode, oneLine } from "./markdown.js";
@@ -21,6 +23,8 @@ export const SummaryMarker = z.object({
     .optional(),
   /** Fingerprints of every finding posted on the pull request so far. */
   findings: z.array(z.string().regex(/^[0-9a-f]{16}$/)),
+  /** Findings only ever listed in the summary, kept until their code changes; absent when none. */
+  summaryOnly: z.array(CarriedFinding).optional(),
   /** `@patchwright pause` turned automatic review off for this pull request; absent when it is on. */
   paused: z.literal(true).optional(),
 });
@@ -170,6 +174,8 @@ export interface SummaryInput {
   stats: { modelCalls: number; tokens: number; costUsd: number };
   /** Automatic review is paused on the pull request (this review was asked for). */
   paused?: boolean;
+  /** Characters the marker needs beyond its usual size (carried findings): taken off the text's limit. */
+  reserve?: number;
 }
 
 const BADGE: Record<Severity, string> = { critical: "🔴", major: "🟠", minor: "🟡", nit: "⚪" };
@@ -196,7 +202,7 @@ export function renderSummary(input: SummaryInput): string {
     "Earlier findings that look fixed",
     input.looksFixed.map(
       (f) =>
-        `- [${text(oneLine(f.title))}](${f.url}) in ${inlineCode(f.path)}: ` +
+        `- ${f.url === undefined ? text(oneLine(f.title)) : `[${text(oneLine(f.title))}](${f.url})`} in ${inlineCode(f.path)}: ` +
         (f.why === "file gone" ? "the file is gone." : "the code it was about has changed."),
     ),
   );
@@ -230,9 +236,10 @@ export function renderSummary(input: SummaryInput): string {
       `${tokens.toLocaleString("en-US")} tokens · $${costUsd.toFixed(costUsd < 1 ? 4 : 2)}</sub>`,
   );
   const body = sections.join("\n\n");
-  return body.length <= MAX_BODY_CHARS
+  const max = MAX_BODY_CHARS - (input.reserve ?? 0);
+  return body.length <= max
     ? body
-    : `${body.slice(0, MAX_BODY_CHARS)}\n\n_(The summary was cut: it was too long for one comment.)_`;
+    : `${body.slice(0, max)}\n\n_(The summary was cut: it was too long for one comment.)_`;
 }
 
 /** A finding as a collapsed list entry: the line says what and where, the explanation is inside. */
