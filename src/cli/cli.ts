@@ -13,7 +13,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("An open-source coding agent for GitHub, and the leak guard that checks what it sends.")
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done (clean, valid), 1 what was checked failed (findings, an invalid config, a run that" +
+        " failed or was blocked), 2 could not run (bad usage, unreadable input, a missing setting).",
+    );
 
   program
     .command("scan")
@@ -59,7 +64,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--provider <provider>", "anthropic, bedrock or vertex", "anthropic")
     .addHelpText(
       "after",
-      "\nExit codes: 0 finished (and the leak guard passed), 1 the run failed, hit a limit or was blocked, 2 bad usage.",
+      "\nExit codes: 0 finished (and the leak guard passed), 1 the run failed, hit a limit or was blocked," +
+        " 2 could not start (bad usage, not a repository, a missing setting).",
     )
     .action(async (instruction: string, opts: RunOptions) => {
       code = await runRunCommand(instruction, opts, io);
@@ -70,6 +76,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Print a salted SHA-256 of each term, to list forbidden terms in a public config")
     .argument("<term...>", "the terms (codenames, hostnames, product names)")
     .option("--salt <salt>", "letters and digits; reuse one salt for a list so scans hash each word once")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 printed, 2 bad usage (such as a salt that is not letters and digits).",
+    )
     .action((terms: string[], opts: { salt?: string }) => {
       code = runHashTerm(terms, opts, io);
     });

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { runLocal } from "../agent/run-local.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
-import { createModelClient, MISSING_API_KEY } from "../agent/model/anthropic-client.js";
+import { createModelClient, missingModelSetting } from "../agent/model/anthropic-client.js";
 import { ReplayModel } from "../agent/model/replay-model.js";
 import type { AgentEvent } from "../agent/events.js";
 import { ModelError } from "../agent/model-types.js";
@@ -9,6 +9,7 @@ import { parseRepoConfig, formatConfigError } from "../config/parse-repo-config.
 import { RepoConfig } from "../config/schema.js";
 import { readConfinedFile } from "../guard/sources/read-confined.js";
 import type { CliIo } from "./io.js";
+import { checkRunRepo } from "./run-preflight.js";
 
 export interface RunOptions {
   repo: string;
@@ -30,9 +31,14 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
     io.stderr.write(`patchwright: ${message}\n`);
     return 2;
   };
+  // Refused before anything is made: an empty request would name a branch and spend a turn on nothing.
+  if (!instruction.trim())
+    return fail(`the request is empty: say what to do, e.g. patchwright run "fix the failing test".`);
   if (!["implement", "answer", "plan"].includes(opts.mode))
     return fail(`--mode must be implement, answer or plan`);
   const repo = resolve(io.cwd, opts.repo);
+  const preflight = await checkRunRepo(repo, opts.repo, opts.base);
+  if (!preflight.ok) return fail(preflight.message);
   // Like every file of the repository the harness reads: not through a link out, not a FIFO, not huge.
   const configFile = await readConfinedFile(repo, ".github/patchwright.yml", { maxBytes: 1024 * 1024 });
   if (!configFile.ok && configFile.reason !== "missing")
@@ -65,10 +71,13 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
   if (!["anthropic", "bedrock", "vertex"].includes(opts.provider)) {
     return fail(`--provider must be anthropic, bedrock or vertex, not "${opts.provider}"`);
   }
-  // Say so before a worktree is made, not after the first turn.
-  if (!opts.replay && opts.provider === "anthropic" && !io.env["ANTHROPIC_API_KEY"]?.trim()) {
-    return fail(MISSING_API_KEY);
-  }
+  // Say so before a worktree is made, not after the first turn. The CLI has no region option, so the
+  // sentence names only the environment variable.
+  const missing = opts.replay
+    ? undefined
+    : missingModelSetting({ provider: opts.provider as "anthropic" | "bedrock" | "vertex", env: io.env });
+  if (missing) return fail(missing.replace(/ \(or the \w+ option\)/, ""));
+  if (preflight.warning) io.stderr.write(`patchwright: warning: ${preflight.warning}\n`);
   let model;
   try {
     model = opts.replay

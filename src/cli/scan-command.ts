@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { loadBaseline } from "../guard/baseline.js";
 import { formatJson } from "../guard/format/format-json.js";
 import { formatSarif } from "../guard/format/format-sarif.js";
@@ -8,6 +8,8 @@ import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
 import { git } from "../workspace/git.js";
 import type { CliIo } from "./io.js";
+import { checkNamedPath, describeFsError, requirePackage, requireRepo } from "./scan-preflight.js";
+import { useColor } from "./use-color.js";
 import { VERSION } from "./version.js";
 
 export interface ScanOptions {
@@ -32,13 +34,20 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     if (!["text", "json", "sarif"].includes(opts.format)) {
       throw new ScanError(`--format must be text, json or sarif, not "${opts.format}"`);
     }
+    if (target.mode === "paths")
+      for (const p of target.paths) await checkNamedPath(io.cwd, p, "folder-or-file");
+    if (target.mode === "pack") await requirePackage(io.cwd, target.dir);
+    if (opts.config !== undefined) await checkNamedPath(io.cwd, opts.config, "config");
+    // `git diff --cached` outside a repository fails as "unknown option 'cached'": say what is wrong.
     const repoRoot =
       target.mode === "pack"
         ? target.dir
-        : await git(io.cwd, ["rev-parse", "--show-toplevel"]).then(
-            (out) => out.trim(),
-            () => io.cwd,
-          );
+        : target.mode === "staged"
+          ? await requireRepo(io.cwd, "--staged")
+          : await git(io.cwd, ["rev-parse", "--show-toplevel"]).then(
+              (out) => out.trim(),
+              () => io.cwd,
+            );
     const { config, warnings } = await loadGuardConfig({
       file: opts.config,
       repoRoot,
@@ -59,12 +68,18 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     const report = await scan(target, { cwd: io.cwd, config, baseline, input: io.stdin, inlineAllow: true });
     if (opts.format === "json") io.stdout.write(formatJson(report));
     else if (opts.format === "sarif") io.stdout.write(formatSarif(report, VERSION));
-    else
-      io.stdout.write(formatText(report, { color: opts.color && !io.env["NO_COLOR"] && !!io.stdout.isTTY }));
+    else io.stdout.write(formatText(report, { color: useColor(opts.color, io.env, !!io.stdout.isTTY) }));
     return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
   } catch (err) {
-    if (!(err instanceof ScanError)) throw err;
-    io.stderr.write(`patchwright: could not scan: ${err.message}\n`);
+    // A folder met inside the walk (unreadable, gone) is a reason the scan could not finish, not a bug.
+    const message =
+      err instanceof ScanError
+        ? err.message
+        : isFsError(err)
+          ? describeFsError(err, shownPath(err, io.cwd))
+          : undefined;
+    if (message === undefined) throw err;
+    io.stderr.write(`patchwright: could not scan: ${message}\n`);
     return EXIT_CANNOT_SCAN;
   }
 }
@@ -83,4 +98,13 @@ function chooseTarget(paths: string[], opts: ScanOptions): ScanTarget {
   if (opts.pack !== undefined) return { mode: "pack", dir: typeof opts.pack === "string" ? opts.pack : "." };
   if (opts.text !== undefined) return { mode: "text" };
   return { mode: "paths", paths: paths.length ? paths : ["."] };
+}
+
+function isFsError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === "string" && "path" in err;
+}
+
+function shownPath(err: { path: string }, cwd: string): string {
+  const rel = relative(cwd, err.path);
+  return rel && !rel.startsWith("..") ? rel : err.path;
 }

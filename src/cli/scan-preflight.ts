@@ -1,0 +1,85 @@
+import { lstat, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { ScanError } from "../guard/scan-error.js";
+import { git } from "../workspace/git.js";
+
+/**
+ * Checks made before a scan starts, so each mistake is one sentence saying what to do: a FIFO named on the
+ * command line would block the read forever, and a link loop would otherwise read as "no such file".
+ */
+export async function checkNamedPath(
+  cwd: string,
+  shown: string,
+  what: "folder-or-file" | "config",
+): Promise<void> {
+  const abs = resolve(cwd, shown);
+  const link = await lstat(abs).catch((err: NodeJS.ErrnoException) => err);
+  const named = what === "config" ? `the config ${shown}` : shown;
+  if (link instanceof Error) throw new ScanError(describeFsError(link, named));
+  const info = await stat(abs).catch((err: NodeJS.ErrnoException) => err);
+  if (info instanceof Error) {
+    if (info.code === "ENOENT")
+      throw new ScanError(`${named} is a symbolic link to something that does not exist.`);
+    throw new ScanError(describeFsError(info, named));
+  }
+  if (what === "config" && !info.isFile()) {
+    throw new ScanError(
+      `the config ${shown} is ${kindOf(info)}, not a file: pass --config with a YAML or JSON file.`,
+    );
+  }
+  if (!info.isFile() && !info.isDirectory()) {
+    throw new ScanError(`${shown} is ${kindOf(info)}, not a file or folder: name files and folders to scan.`);
+  }
+}
+
+/** One sentence for a file system error on `shown`: what went wrong, in words, not an errno code. */
+export function describeFsError(err: NodeJS.ErrnoException, shown: string): string {
+  switch (err.code) {
+    case "ENOENT":
+      return `cannot read ${shown}: no such file or folder.`;
+    case "ELOOP":
+      return `${shown} is a symbolic link that loops back on itself: point it at a real file or folder.`;
+    case "EACCES":
+    case "EPERM":
+      return `cannot read ${shown}: permission denied (scan it as a user who may read it, or leave it out).`;
+    case "ENOTDIR":
+      return `cannot read ${shown}: no such file or folder (a part of its path is a file).`;
+    default:
+      return `cannot read ${shown}: ${err.message}.`;
+  }
+}
+
+/** The folder's repository top, or a sentence saying that `flag` needs one. */
+export async function requireRepo(cwd: string, flag: string): Promise<string> {
+  const top = await git(cwd, ["rev-parse", "--show-toplevel"]).catch(() => undefined);
+  if (top === undefined) {
+    throw new ScanError(
+      `${flag} scans a git repository, and ${cwd} is not in one: run it inside a repository.`,
+    );
+  }
+  return top.trim();
+}
+
+/** `--pack` runs `npm pack`, which needs the package's manifest. */
+export async function requirePackage(cwd: string, dir: string): Promise<void> {
+  const manifest = await stat(join(resolve(cwd, dir), "package.json")).catch(() => undefined);
+  if (!manifest?.isFile()) {
+    throw new ScanError(
+      `--pack scans an npm package, and ${dir === "." ? "this folder" : dir} has no package.json: pass --pack with the package's folder.`,
+    );
+  }
+}
+
+function kindOf(info: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
+  if (info.isDirectory()) return "a folder";
+  if (info.isFIFO()) return "a FIFO (a named pipe)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
