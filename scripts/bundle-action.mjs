@@ -4,7 +4,7 @@ import process from "node:process";
 import { build } from "esbuild";
 
 export const BUNDLE_OPTIONS = {
-  entryPoints: ["src/action/main.ts"],
+  entryPoints: ["src/action/index.ts"],
   bundle: true,
   platform: "node",
   target: "node20",

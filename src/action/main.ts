@@ -26,25 +26,12 @@ const JOB_SECRETS = [
   "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
 ];
 
-// Log lines, annotations, outputs and the summary are outbound text: each passes the leak guard, with the
-// job's own secrets from the start and the run's config once there is one.
-const out = new GuardedOutput(
-  RUNNER,
-  jobGuard(core.getInput("forbidden_terms"), [
-    core.getInput("github_token"),
-    process.env["GITHUB_TOKEN"],
-    core.getInput("anthropic_api_key"),
-    core.getInput("plan_secret"),
-    ...JOB_SECRETS.map((name) => process.env[name]),
-  ]),
-);
-
-async function main(): Promise<void> {
+async function main(out: GuardedOutput): Promise<void> {
   const terms = core.getInput("forbidden_terms");
   // Registered as secrets, the terms are masked wherever they would appear in the job's log.
   for (const term of terms.split(/[,\n]/).map((t) => t.trim())) if (term) core.setSecret(term);
   const mode = core.getInput("mode") || "agent";
-  if (mode === "guard") return guardMode(terms);
+  if (mode === "guard") return guardMode(terms, out);
   if (mode !== "agent") return out.setFailed(`The input "mode" must be agent or guard, not "${mode}".`);
 
   for (const name of NUMERIC_INPUTS) {
@@ -83,7 +70,7 @@ async function main(): Promise<void> {
   const cancelled = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => cancelled.abort(new Error("the workflow run was cancelled")));
-  const octokit = createOctokit(token);
+  const octokit = createOctokit(token, out);
   const result = await runAgentAction(inputs, {
     eventName: process.env["GITHUB_EVENT_NAME"] ?? "",
     eventPath: process.env["GITHUB_EVENT_PATH"],
@@ -126,7 +113,7 @@ async function main(): Promise<void> {
   if (result.configError) process.exitCode = core.ExitCode.Failure;
 }
 
-function createOctokit(token: string): OctokitLike {
+function createOctokit(token: string, out: GuardedOutput): OctokitLike {
   const GitHub = Octokit.plugin(retry, throttling);
   return new GitHub({
     auth: token,
@@ -148,7 +135,7 @@ function createOctokit(token: string): OctokitLike {
   });
 }
 
-async function guardMode(terms: string): Promise<void> {
+async function guardMode(terms: string, out: GuardedOutput): Promise<void> {
   const scope = GuardScope.safeParse(core.getInput("scan") || "auto");
   if (!scope.success) return out.setFailed(`The input "scan" must be auto, tree or pack.`);
   const result = await runGuardCheck(
@@ -188,6 +175,26 @@ async function guardMode(terms: string): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  out.setFailed(`patchwright failed: ${err instanceof Error ? err.message : String(err)}`);
-});
+/**
+ * The Action, run once: what bundle/action.js starts (src/action/index.ts), and what
+ * `@github/local-action` drives for local debugging. It never rejects: a failure fails the step.
+ */
+export async function run(): Promise<void> {
+  // Log lines, annotations, outputs and the summary are outbound text: each passes the leak guard, with the
+  // job's own secrets from the start and the run's config once there is one.
+  const out = new GuardedOutput(
+    RUNNER,
+    jobGuard(core.getInput("forbidden_terms"), [
+      core.getInput("github_token"),
+      process.env["GITHUB_TOKEN"],
+      core.getInput("anthropic_api_key"),
+      core.getInput("plan_secret"),
+      ...JOB_SECRETS.map((name) => process.env[name]),
+    ]),
+  );
+  try {
+    await main(out);
+  } catch (err) {
+    out.setFailed(`patchwright failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
