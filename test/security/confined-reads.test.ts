@@ -367,6 +367,11 @@ describe("memory notes on the branch", () => {
 describe("patchwright run: the repository's config", () => {
   it("a config linked outside the repository is refused before anything runs", async () => {
     const { root, outside } = setup();
+    // A repository with a commit, so the run gets as far as reading its config.
+    writeFiles(root, { "README.md": "# demo\n" });
+    git(root, ["init", "-q", "-b", "main"]);
+    git(root, ["add", "-A"]);
+    git(root, ["commit", "-q", "-m", "initial"]);
     mkdirSync(join(root, ".github"));
     symlinkSync(join(outside, "secret.txt"), join(root, ".github/patchwright.yml"));
     const out: string[] = [];
