@@ -16,6 +16,7 @@ import {
   type WebhookEvent,
 } from "../runs/front-door.js";
 import { createRunExecutor } from "../runs/execute-run.js";
+import { isGuardCheckEvent, runGuardCheck } from "../runs/guard-check-run.js";
 import type { ExecutorDeps } from "../runs/executor-deps.js";
 import { notifyWaiting } from "../runs/messages.js";
 import { FileRunJournal, journaled, reportInterruptedRuns } from "../runs/run-journal.js";
@@ -58,6 +59,11 @@ export interface AppOptions {
    * plans then cannot be approved after a restart.
    */
   planKey?: Uint8Array;
+  /**
+   * Run the leak guard as the `patchwright leak guard` check run on every pull request's new commits
+   * (the repository's `guard.check` can still turn it off). On by default; tests of other things turn it off.
+   */
+  guardCheck?: boolean;
   /** Told what became of each event, and of each failure (metrics, tests). */
   onOutcome?: (event: WebhookEvent, outcome: Outcome) => void;
   onError?: (event: WebhookEvent, error: unknown) => void;
@@ -106,30 +112,31 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           botLogin = undefined;
           throw err;
         }));
+    const env = options.env ?? process.env;
+    // GHE_PROTOCOL as Probot reads it (read-app-env.ts allows https or http): git goes where the API does.
+    const gheProtocol = env["GHE_PROTOCOL"] === "http" ? "http" : "https";
+    const serverUrl =
+      options.serverUrl ?? (env["GHE_HOST"] ? `${gheProtocol}://${env["GHE_HOST"]}` : "https://github.com");
+    const remoteUrl = (owner: string, name: string): string =>
+      options.gitUrl?.(owner, name) ?? `${serverUrl}/${owner}/${name}.git`;
+    const installationToken = async (id: number | undefined, fresh = false): Promise<string> => {
+      const octokit = await installationOctokit(id);
+      const auth = await (octokit as unknown as { auth(o: object): Promise<{ token: string }> }).auth({
+        type: "installation",
+        ...(fresh ? { refresh: true } : {}),
+      });
+      return auth.token;
+    };
     if (options.queue) queue = options.queue(app);
     else {
-      const env = options.env ?? process.env;
-      // GHE_PROTOCOL as Probot reads it (read-app-env.ts allows https or http): git goes where the API does.
-      const gheProtocol = env["GHE_PROTOCOL"] === "http" ? "http" : "https";
-      const serverUrl =
-        options.serverUrl ?? (env["GHE_HOST"] ? `${gheProtocol}://${env["GHE_HOST"]}` : "https://github.com");
       const stateDir = options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright";
       const journal = new FileRunJournal(join(stateDir, "runs.json"));
       const model = options.model ?? createModelClient({ provider: options.provider ?? "anthropic", env });
       let executor: Promise<RunExecutor> | undefined;
       const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
         octokitFor: (request) => installationOctokit(request.installationId),
-        tokenFor: async (request, { fresh }) => {
-          const octokit = await installationOctokit(request.installationId);
-          const auth = await (octokit as unknown as { auth(o: object): Promise<{ token: string }> }).auth({
-            type: "installation",
-            ...(fresh ? { refresh: true } : {}),
-          });
-          return auth.token;
-        },
-        remoteUrlFor: (request) =>
-          options.gitUrl?.(request.repository.owner, request.repository.name) ??
-          `${serverUrl}/${request.repository.owner}/${request.repository.name}.git`,
+        tokenFor: (request, { fresh }) => installationToken(request.installationId, fresh),
+        remoteUrlFor: (request) => remoteUrl(request.repository.owner, request.repository.name),
         model,
         defaultModel: DEFAULT_MODEL,
         env,
@@ -176,6 +183,32 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       // Probot hands every handler a Context (with an installation Octokit), though onAny's type omits it.
       const context = emitted as unknown as Context;
       const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
+      // Beside whatever else the event asks for (an automatic review), and whoever opened the pull request.
+      const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
+      if (guardCheck && intake.size >= INTAKE_LIMIT) {
+        app.log.error({ delivery: event.id }, "intake full: no leak guard check; redeliver the event");
+        options.onError?.(event, new Error("intake full"));
+      } else if (guardCheck) {
+        const installation = (event.payload as { installation?: { id?: number } }).installation?.id;
+        void intake
+          .add(async () => {
+            const outcome = await runGuardCheck(event, {
+              octokit: context.octokit,
+              token: () => installationToken(installation),
+              remoteUrl,
+              log,
+            });
+            log.info(`leak guard check on ${event.name}: ${outcome.status}`, {
+              delivery: event.id,
+              repository: repositoryOf(event.payload),
+              ...outcome,
+            });
+          })
+          .catch((err: unknown) => {
+            app.log.error({ delivery: event.id, err }, `could not run the leak guard check on ${event.name}`);
+            options.onError?.(event, err);
+          });
+      }
       const screened = screenEvent(event);
       if (screened) {
         // Said from the screen's reason and the payload's repository: never the text of a comment.

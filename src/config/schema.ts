@@ -182,6 +182,10 @@ const Guard = GuardConfig.extend({
   aiAttribution: GuardConfig.shape.aiAttribution.describe(
     'Block AI attribution such as "Co-Authored-By" trailers naming an AI and "Generated with" footers.',
   ),
+  check: GuardConfig.shape.check.describe(
+    "The App runs the leak guard on every pull request's new commits as the check run " +
+      "`patchwright leak guard`, which fails on a finding or when it cannot scan.",
+  ),
   allow: guardAllow
     .extend({
       paths: guardAllow.shape.paths.describe("Globs of files the guard never scans."),

@@ -16,6 +16,11 @@ export const GuardConfig = z
     forbiddenTermHashes: z.array(TermHash).default(() => []),
     /** Flag AI attribution: Co-Authored-By trailers naming an AI, "Generated with ..." footers. */
     aiAttribution: z.boolean().default(false),
+    /**
+     * The App's `patchwright leak guard` check run on every pull request. Here, not in the App's config
+     * alone, because the guard reads this section strictly on its own (the Action, the CLI).
+     */
+    check: z.boolean().default(true),
     allow: z
       .object({
         /** Globs (relative to the scanned root) never scanned. */

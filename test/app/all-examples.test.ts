@@ -108,6 +108,7 @@ describe("every example payload of the subscribed events", () => {
       const outcomes: Outcome[] = [];
       const errors: unknown[] = [];
       const app = createPatchwrightApp({
+        guardCheck: false,
         queue: () => recordingQueue(),
         onOutcome: (_e, o) => outcomes.push(o),
         onError: (_e, err) => errors.push(err),

@@ -24,6 +24,8 @@ async function harness(intakeConcurrency?: number): Promise<Harness> {
   const outcomes: Outcome[] = [];
   const errors: unknown[] = [];
   const app = createPatchwrightApp({
+    // The leak guard check has its own tests (test/runs/app-guard-check.test.ts).
+    guardCheck: false,
     ...(intakeConcurrency ? { intakeConcurrency } : {}),
     newRunId: () => `run-${++runIds}`,
     now: () => new Date("2026-11-21T10:00:00Z"),

@@ -34,6 +34,8 @@ async function app(
 ): Promise<{ probot: Probot; outcomes: Outcome[]; receive(name: string, payload: object): Promise<void> }> {
   const outcomes: Outcome[] = [];
   const patchwright = createPatchwrightApp({
+    // The leak guard check has its own tests (test/runs/app-guard-check.test.ts).
+    guardCheck: false,
     model: testModel(),
     gitUrl: w.gitUrl,
     stateDir: tempDir("pw-state-"),

@@ -278,6 +278,7 @@ describe("an invalid config on an event without a mention", () => {
     };
     const outcomes: Outcome[] = [];
     const app = createPatchwrightApp({
+      guardCheck: false,
       queue: () => recordingQueue(),
       onOutcome: (_e, o) => outcomes.push(o),
     });
