@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve, sep } from "node:path";
 import {
   shellArgs,
+  spawnCommand,
   type Sandbox,
   type SandboxProcess,
   type SandboxSpawnOptions,
@@ -100,12 +101,7 @@ export function bubblewrapSandbox(o: BubblewrapOptions & { bwrap: string }, spec
     description: `bubblewrap (${spec.network ? "network open by agent.network" : "no network"})`,
     spawn(command: string, options: SandboxSpawnOptions): SandboxProcess {
       const args = bubblewrapArgs(o, spec, spec.readOnly || options.readOnly);
-      return spawn(o.bwrap, [...args, ...shellArgs(command)], {
-        cwd: spec.root,
-        env: { ...options.env },
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      return spawnCommand([o.bwrap, ...args, ...shellArgs(command)], spec.root, options.env);
     },
     // The command is pid 1's child in its own pid namespace: when it ends, the kernel ends the rest.
     killAll: () => Promise.resolve(),

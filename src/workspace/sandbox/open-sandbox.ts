@@ -1,8 +1,14 @@
-import { spawn } from "node:child_process";
 import { delimiter } from "node:path";
 import { bubblewrapSandbox, probeBubblewrap } from "./bubblewrap.js";
 import { findOnPath } from "./find-on-path.js";
-import { shellArgs, type NoSandbox, type Sandbox, type SandboxMode, type SandboxSpec } from "./sandbox.js";
+import {
+  shellArgs,
+  spawnCommand,
+  type NoSandbox,
+  type Sandbox,
+  type SandboxMode,
+  type SandboxSpec,
+} from "./sandbox.js";
 import { currentPrivilege, probeSeparateUser, separateUserSandbox, type Privilege } from "./separate-user.js";
 
 /** What the host offers; read from the environment by `sandboxHost`, replaced in tests. */
@@ -58,13 +64,7 @@ export function unconfinedSandbox(spec: Pick<SandboxSpec, "root">): Sandbox {
   return {
     kind: "none",
     description: "none (PATCHWRIGHT_SANDBOX=none: commands run unconfined)",
-    spawn: (command, options) =>
-      spawn("bash", shellArgs(command).slice(1), {
-        cwd: spec.root,
-        env: { ...options.env },
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      }),
+    spawn: (command, options) => spawnCommand(shellArgs(command), spec.root, options.env),
     killAll: () => Promise.resolve(),
     dispose: () => Promise.resolve(),
   };

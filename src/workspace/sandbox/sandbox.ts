@@ -1,4 +1,4 @@
-import type { ChildProcessByStdio } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 
@@ -83,6 +83,26 @@ const MAX_FILE_BLOCKS = 2 * 1024 * 1024;
  */
 export function shellArgs(command: string): string[] {
   return ["bash", "-c", `ulimit -f ${MAX_FILE_BLOCKS} && exec bash -c "$0"`, command];
+}
+
+/**
+ * Starts `argv` in its own process group (so a timeout or an abort kills everything it started), with
+ * no standard input and both outputs piped; as `ids` when given (the harness is root).
+ */
+export function spawnCommand(
+  argv: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string>>,
+  ids?: { uid: number; gid: number },
+): SandboxProcess {
+  const [file, ...args] = argv;
+  return spawn(file!, args, {
+    cwd,
+    env: { ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...ids,
+  });
 }
 
 /** The sentence the model (and the report) gets when commands are refused. */

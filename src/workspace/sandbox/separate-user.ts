@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, stat, writeFile } from "node:fs/promises";
@@ -7,6 +7,7 @@ import { dirname, join, sep } from "node:path";
 import { findOnPath } from "./find-on-path.js";
 import {
   shellArgs,
+  spawnCommand,
   type Sandbox,
   type SandboxProcess,
   type SandboxSpawnOptions,
@@ -191,25 +192,15 @@ export async function separateUserSandbox(
       if (options.readOnly && !spec.readOnly) {
         throw new Error("This run's work tree belongs to its sandbox user: a read-only command cannot run.");
       }
-      const env = { ...options.env };
-      const common = {
-        cwd: spec.root,
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"],
-      };
       if (privilege.asRoot) {
-        return spawn("bash", shellArgs(command).slice(1), {
-          ...common,
-          env,
+        return spawnCommand(shellArgs(command), spec.root, options.env, {
           uid: Number(uid),
           gid: Number(gid),
         });
       }
-      const pairs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-      return spawn("sudo", ["-n", "-u", name, "--", tools.env, "-i", ...pairs, ...shellArgs(command)], {
-        ...common,
-        env: { PATH: ADMIN_PATH },
-      });
+      const pairs = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
+      const argv = ["sudo", "-n", "-u", name, "--", tools.env, "-i", ...pairs, ...shellArgs(command)];
+      return spawnCommand(argv, spec.root, { PATH: ADMIN_PATH });
     },
     killAll,
     dispose,
