@@ -8,6 +8,7 @@ import { formatMarkdown } from "../guard/format/format-markdown.js";
 import { derivePlanKey, MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
+import { credentialValues } from "../tools/bash.js";
 import { runAgentAction, type AgentInputs } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
 import { GuardedOutput, jobGuard, RUNNER } from "./guarded-output.js";
@@ -15,16 +16,6 @@ import { GuardScope } from "./guard-target.js";
 
 // The Action's entry: with guarded-output.ts (its writer), the only file that knows @actions/core.
 const NUMERIC_INPUTS = ["max_turns", "max_cost_usd", "timeout_minutes"] as const;
-// Credentials a job may hold for the model or the runner; any that are set count as the run's own secrets.
-const JOB_SECRETS = [
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_AUTH_TOKEN",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "AWS_BEARER_TOKEN_BEDROCK",
-  "ACTIONS_RUNTIME_TOKEN",
-  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-];
 
 async function main(out: GuardedOutput): Promise<void> {
   const terms = core.getInput("forbidden_terms");
@@ -78,9 +69,7 @@ async function main(out: GuardedOutput): Promise<void> {
     octokit,
     token,
     // Besides the token, the job's other credentials are found by value in everything the run sends.
-    secrets: [apiKey, planSecret, ...JOB_SECRETS.map((name) => process.env[name])].filter(
-      (v): v is string => !!v,
-    ),
+    secrets: [apiKey, planSecret, ...credentialValues(process.env)].filter((v): v is string => !!v),
     botLogin: core.getInput("bot_login") || "github-actions[bot]",
     // With a plan secret, plans are MACed too; without, approve relies on GitHub's edit history.
     ...(planSecret ? { planKey: derivePlanKey(planSecret, "plan-secret") } : {}),
@@ -189,7 +178,7 @@ export async function run(): Promise<void> {
       process.env["GITHUB_TOKEN"],
       core.getInput("anthropic_api_key"),
       core.getInput("plan_secret"),
-      ...JOB_SECRETS.map((name) => process.env[name]),
+      ...credentialValues(process.env),
     ]),
   );
   try {

@@ -7,6 +7,7 @@ import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
 import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
+import { credentialValues } from "../tools/bash.js";
 import { rulesRouter } from "../request/route-intent.js";
 import {
   handleEvent,
@@ -21,17 +22,6 @@ import type { ExecutorDeps } from "../runs/executor-deps.js";
 import { notifyWaiting } from "../runs/messages.js";
 import { FileRunJournal, journaled, reportInterruptedRuns } from "../runs/run-journal.js";
 import { InProcessRunQueue, type RunExecutor, type RunQueue } from "../runs/run-queue.js";
-
-/** What the App holds that no run may ever send, found by value on top of every run's own tokens. */
-const SURFACE_SECRETS = [
-  "WEBHOOK_SECRET",
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_AUTH_TOKEN",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "AWS_BEARER_TOKEN_BEDROCK",
-  "PATCHWRIGHT_PLAN_SECRET",
-];
 
 export interface AppOptions {
   /** Events worked on at once after GitHub has been answered. */
@@ -140,7 +130,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         model,
         defaultModel: DEFAULT_MODEL,
         env,
-        knownSecrets: SURFACE_SECRETS.map((name) => env[name]),
+        // What the App holds (its webhook secret, key, model credentials) no run may ever send.
+        knownSecrets: credentialValues(env),
         planKey: options.planKey ?? randomBytes(32),
         now: options.now ?? (() => new Date()),
         log,

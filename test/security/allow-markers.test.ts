@@ -8,6 +8,7 @@ import { scan, scanText } from "../../src/guard/scan.js";
 import { BranchMemoryStore } from "../../src/memory/memory-store.js";
 import { guardedPush, type PushRequest } from "../../src/workspace/guarded-push.js";
 import { cli } from "../helpers/run-cli.js";
+import { pushRequest } from "../helpers/push-request.js";
 import { commit, git, tempDir, tempRepo, writeFiles, remoteAndClone } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 
@@ -21,16 +22,9 @@ const guard = GuardConfig.parse({});
 
 /** A bare remote with main, and a clone with a run branch one commit ahead. */
 function pushSetup(files: Record<string, string>, message = "the run's change"): PushRequest {
-  const { remote, work, base } = remoteAndClone();
-  commit(work, files, message);
-  return {
-    worktree: work,
-    remoteUrl: remote,
-    branch: "patchwright/fix-1",
-    base,
-    defaultBranch: "main",
-    guard,
-  };
+  const s = remoteAndClone();
+  commit(s.work, files, message);
+  return pushRequest(s, { guard });
 }
 
 const remoteHas = (remote: string, branch: string): boolean =>

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GuardConfig } from "../../src/guard/config.js";
 import { guardedPush, type PushRequest } from "../../src/workspace/guarded-push.js";
+import { pushRequest } from "../helpers/push-request.js";
 import { commit, git, remoteAndClone } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 
@@ -14,20 +14,7 @@ const rand = prng(1207);
 const setup = (): { remote: string; work: string; base: string } =>
   remoteAndClone({ "README.md": "# demo\n", "notes.txt": "first\n" });
 
-function request(
-  s: { remote: string; work: string; base: string },
-  over: Partial<PushRequest> = {},
-): PushRequest {
-  return {
-    worktree: s.work,
-    remoteUrl: s.remote,
-    branch: "patchwright/fix-1",
-    base: s.base,
-    defaultBranch: "main",
-    guard: GuardConfig.parse({}),
-    ...over,
-  };
-}
+const request = pushRequest;
 
 const remoteHasBranch = (remote: string): boolean =>
   git(remote, ["for-each-ref", "refs/heads/patchwright", "refs/tags"]).trim() !== "";

@@ -7,6 +7,7 @@ import { GuardConfig } from "../../src/guard/config.js";
 import { KnownSecrets, withKnownSecrets } from "../../src/guard/known-secrets.js";
 import { createRedactor, scan, scanText } from "../../src/guard/scan.js";
 import { guardedPush, type PushRequest } from "../../src/workspace/guarded-push.js";
+import { pushRequest } from "../helpers/push-request.js";
 import { commit, git, tempDir, tempRepo, remoteAndClone } from "../helpers/temp-repo.js";
 import { githubToken, prng, statelessGithubToken } from "../helpers/tokens.js";
 
@@ -18,16 +19,9 @@ const rand = prng(2026);
 const guard = GuardConfig.parse({});
 
 function pushSetup(files: Record<string, string>, config: GuardConfig = guard): PushRequest {
-  const { remote, work, base } = remoteAndClone();
-  commit(work, files, "the run's change");
-  return {
-    worktree: work,
-    remoteUrl: remote,
-    branch: "patchwright/fix-1",
-    base,
-    defaultBranch: "main",
-    guard: config,
-  };
+  const s = remoteAndClone();
+  commit(s.work, files, "the run's change");
+  return pushRequest(s, { guard: config });
 }
 
 const remoteHas = (remote: string, branch: string): boolean =>

@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { GuardConfig } from "../../src/guard/config.js";
-import { guardedPush, type PushRequest } from "../../src/workspace/guarded-push.js";
+import { guardedPush } from "../../src/workspace/guarded-push.js";
+import { pushRequest } from "../helpers/push-request.js";
 import { commit, git, remoteAndClone } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 
@@ -19,20 +19,7 @@ function setup(files: Record<string, string> = { "a.txt": "change\n" }): {
   return { remote, work, base };
 }
 
-function request(
-  s: { remote: string; work: string; base: string },
-  over: Partial<PushRequest> = {},
-): PushRequest {
-  return {
-    worktree: s.work,
-    remoteUrl: s.remote,
-    branch: "patchwright/fix-1",
-    base: s.base,
-    defaultBranch: "main",
-    guard: GuardConfig.parse({}),
-    ...over,
-  };
-}
+const request = pushRequest;
 
 const remoteHas = (remote: string, branch: string): boolean =>
   git(remote, ["branch", "--list", branch]).trim() !== "";
