@@ -10,13 +10,13 @@ export interface GuardCheckInputs {
   /** From the workflow (ideally a secret): never from a file in the repository. */
   forbiddenTerms: string;
   forbiddenTermHashes: string;
-  config?: string;
+  config?: string | undefined;
 }
 
 export interface GuardCheckContext {
   workspace: string;
   eventName: string;
-  eventPath?: string;
+  eventPath?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
 }
 

@@ -24,7 +24,7 @@ export interface LoadedConfig {
  * where secret lists belong, since a list in a public file would itself leak the terms.
  */
 export async function loadGuardConfig(opts: {
-  file?: string;
+  file?: string | undefined;
   repoRoot: string;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;

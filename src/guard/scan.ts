@@ -28,7 +28,7 @@ export interface ScanDeps {
   cwd: string;
   /** The settings; a config made with withKnownSecrets also finds the run's own secrets by value. */
   config: GuardConfig;
-  baseline?: ReadonlySet<string>;
+  baseline?: ReadonlySet<string> | undefined;
   /**
    * Honour inline `patchwright:allow` markers: only for a scan a person asked for (the `patchwright scan`
    * command, the Action's guard check), never for what the agent wrote. In a scan of commits a marker

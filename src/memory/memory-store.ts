@@ -86,7 +86,7 @@ interface Entry {
   mode: string;
   type: string;
   /** The blob (or gitlink) id; absent for text written during this run and not yet hashed. */
-  oid?: string;
+  oid?: string | undefined;
   size: number;
   /** Text written during this run. */
   text?: string;

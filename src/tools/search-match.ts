@@ -155,7 +155,7 @@ export function createSlicer(timeoutMs: number): Slicer {
       }
       throw error;
     } finally {
-      (context as { job?: () => void }).job = undefined;
+      (context as { job?: (() => void) | undefined }).job = undefined;
     }
     if (!result) throw new Error("The search slice did not run.");
     return result.value;

@@ -31,7 +31,7 @@ export function findRipgrep(pathEnv: string | undefined, root: string): string |
 
 export interface RipgrepSearch {
   pattern: string;
-  glob?: string;
+  glob?: string | undefined;
   ignoreCase: boolean;
   /** The real worktree, and the folder or file searched (a real path inside it). */
   root: string;

@@ -10,7 +10,7 @@ export const SNAP_DISTANCE = 3;
 /** The new-file lines a finding cites: one line, or `startLine` to `line`. */
 export interface FindingLines {
   line: number;
-  startLine?: number;
+  startLine?: number | undefined;
 }
 
 export type Placement =

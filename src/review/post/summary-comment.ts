@@ -91,7 +91,7 @@ export interface UpsertSummary {
   botLogin: string;
   guard: GuardConfig;
   /** The summary found earlier in the run (null: there is none), to save a lookup; looked up when left out. */
-  existing?: SummaryComment | null;
+  existing?: SummaryComment | null | undefined;
 }
 
 /** Updates our summary comment, or creates it if the pull request has none yet. */

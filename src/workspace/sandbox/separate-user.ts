@@ -52,7 +52,7 @@ interface Tools {
 }
 
 function findTools(): Tools | string {
-  const found: Partial<Record<keyof Tools, string>> = {};
+  const found: Partial<Record<keyof Tools, string | undefined>> = {};
   for (const name of [
     "useradd",
     "userdel",
