@@ -8,7 +8,7 @@ import { formatMarkdown } from "../guard/format/format-markdown.js";
 import { derivePlanKey, MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
-import { credentialValues } from "../tools/bash.js";
+import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
 import { runAgentAction, type AgentInputs } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
 import { GuardedOutput, jobGuard, RUNNER } from "./guarded-output.js";

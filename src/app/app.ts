@@ -7,7 +7,7 @@ import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
 import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
-import { credentialValues } from "../tools/bash.js";
+import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
 import { rulesRouter } from "../request/route-intent.js";
 import {
   handleEvent,

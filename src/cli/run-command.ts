@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { runLocal } from "../agent/run-local.js";
+import { runSession } from "../runs/run-session.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import { createModelClient, missingModelSetting } from "../agent/model/anthropic-client.js";
 import { ReplayModel } from "../agent/model/replay-model.js";
@@ -88,7 +88,7 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
   }
   const modelName = opts.model ?? config.model ?? DEFAULT_MODEL;
   try {
-    const result = await runLocal({
+    const result = await runSession({
       repo,
       instruction,
       mode: opts.mode as "implement" | "answer" | "plan",

@@ -5,9 +5,8 @@
  * done, and a failure of the model or of GitHub ends in one sentence (in the result, and in the summary
  * when it can be written), never in half a review.
  */
-import { mkdtemp, realpath, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { realpath } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import PQueue from "p-queue";
 import { InstructionLoader, gitRefSource } from "../agent/instructions/load-instructions.js";
 import type { LimitKind } from "../agent/events.js";
@@ -17,9 +16,7 @@ import { policyFor } from "../agent/permissions.js";
 import { RepoConfig } from "../config/schema.js";
 import { describeGitHubError } from "../github/errors.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
-import { openSandbox, sandboxHost } from "../workspace/sandbox/open-sandbox.js";
-import { readSandboxMode } from "../workspace/sandbox/sandbox.js";
-import { scrubbedEnv } from "../tools/bash.js";
+import { openRunSandbox } from "../workspace/sandbox/run-sandbox.js";
 import type { ToolContext } from "../tools/tool-types.js";
 import { checkoutPatch, checkoutReader } from "./checkout.js";
 import type { ReviewChunk } from "./diff/budget.js";
@@ -363,23 +360,14 @@ async function reviewChunks(
   const { pull, config } = input;
   const now = deps.now ?? Date.now;
   const root = await realpath(deps.checkout);
-  const scratchDir = await mkdtemp(join(tmpdir(), "patchwright-review-"));
-  const hostEnv = deps.env ?? process.env;
-  const env = scrubbedEnv(hostEnv, input.agent?.env);
   // Read-only, whoever wrote the pull request: a fork's author can reach this through automatic review.
-  const sandbox = await openSandbox(
-    readSandboxMode(hostEnv),
-    {
-      root,
-      readable: [scratchDir],
-      writable: env.HOME ? [env.HOME] : [],
-      network: input.agent?.network ?? false,
-      readOnly: true,
-    },
-    sandboxHost(hostEnv),
-  ).catch(async (err: unknown) => {
-    for (const dir of [scratchDir, env.HOME]) if (dir) await rm(dir, { recursive: true, force: true });
-    throw err;
+  const sandboxed = await openRunSandbox({
+    hostEnv: deps.env ?? process.env,
+    passEnv: input.agent?.env,
+    root,
+    readable: [],
+    network: input.agent?.network ?? false,
+    readOnly: true,
   });
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -388,11 +376,11 @@ async function reviewChunks(
   try {
     const toolContext: ToolContext = {
       root,
-      env,
-      scratchDir,
+      env: sandboxed.env,
+      scratchDir: sandboxed.scratchDir,
       signal: stop.signal,
       commandTimeoutMs: deps.commandTimeoutMs ?? REVIEW_DEFAULTS.commandTimeoutMs,
-      sandbox,
+      sandbox: sandboxed.sandbox,
     };
     // Instruction files from the base: the head is written by whoever opened the pull request, and a
     // pull request must not be able to tell its own reviewer what to overlook.
@@ -461,9 +449,7 @@ async function reviewChunks(
     return { reviews, failure };
   } finally {
     deps.signal?.removeEventListener("abort", onAbort);
-    if (sandbox.kind !== "unavailable") await sandbox.dispose();
-    await rm(scratchDir, { recursive: true, force: true });
-    if (env.HOME) await rm(env.HOME, { recursive: true, force: true });
+    await sandboxed.dispose();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AgentEvent } from "../agent/events.js";
-import { runLocal, type LocalRunResult } from "../agent/run-local.js";
+import { runSession, type RunSessionResult } from "./run-session.js";
 import type { RunMode } from "../agent/system-prompt.js";
 import type { RunRequest } from "../request/run-request.js";
 import { createProgressTool, PROGRESS_TOOL, type ProgressItem } from "../tools/progress-tool.js";
@@ -28,7 +28,7 @@ export async function runAgentStep(
   tracker: TrackingComment,
   signal: AbortSignal,
   started: number,
-): Promise<LocalRunResult> {
+): Promise<RunSessionResult> {
   const config = request.config;
   let checklist: ProgressItem[] = [];
   let current = "starting";
@@ -46,7 +46,7 @@ export async function runAgentStep(
     checklist = items;
     show();
   });
-  return runLocal({
+  return runSession({
     repo: step.repoDir,
     base: step.base,
     ...(step.instructionsFrom ? { instructionsFrom: step.instructionsFrom } : {}),

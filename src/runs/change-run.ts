@@ -2,7 +2,7 @@ import { guardOutbound } from "../github/guarded-comments.js";
 import { isProtectedBranch } from "../github/branch-protection.js";
 import { describeGitHubError } from "../github/errors.js";
 import { createPullRequest, requestReviewer } from "../github/pulls.js";
-import type { LocalRunResult } from "../agent/run-local.js";
+import type { RunSessionResult } from "./run-session.js";
 import { MEMORY_BRANCH } from "../memory/memory-store.js";
 import type { RunRequest } from "../request/run-request.js";
 import { slug } from "../workspace/branch-name.js";
@@ -69,7 +69,7 @@ export async function changeRun(s: RunScope, instruction: string, planPrompt?: s
 async function deliver(
   s: RunScope,
   ws: Workspace,
-  run: LocalRunResult,
+  run: RunSessionResult,
   title: string,
   onPull: boolean,
 ): Promise<RunReport> {
@@ -159,7 +159,7 @@ async function deliver(
 }
 
 /** A fork's branch cannot be pushed to: the change goes back as a patch the author can apply. */
-async function patchReply(s: RunScope, ws: Workspace, run: LocalRunResult, base: string): Promise<RunReport> {
+async function patchReply(s: RunScope, ws: Workspace, run: RunSessionResult, base: string): Promise<RunReport> {
   const patch = await git(ws.dir, ["diff", "--no-color", "--no-ext-diff", `${base}..${run.commit!}`]);
   if (patch.length > MAX_PATCH_CHARS) {
     return finished(
@@ -183,7 +183,7 @@ async function patchReply(s: RunScope, ws: Workspace, run: LocalRunResult, base:
 
 function pushFailed(
   s: RunScope,
-  run: LocalRunResult,
+  run: RunSessionResult,
   pushed: Exclude<PushResult, { status: "pushed" }>,
 ): RunReport {
   if (pushed.status === "blocked") return blockedReport(s, { ...run, blockedBy: pushed.findings });
@@ -276,7 +276,7 @@ function guardedTitle(title: string, request: RunRequest): string {
   return checked === title ? short : `Changes for #${request.thread?.number ?? ""}`.replace(/ #$/, "");
 }
 
-function pullBody(s: RunScope, run: LocalRunResult): string {
+function pullBody(s: RunScope, run: RunSessionResult): string {
   const { request } = s;
   const { agent } = run;
   const tests =

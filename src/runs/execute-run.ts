@@ -1,4 +1,4 @@
-import type { LocalRunResult } from "../agent/run-local.js";
+import type { RunSessionResult } from "./run-session.js";
 import { describeGitHubError } from "../github/errors.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import { KnownSecrets, withKnownSecrets } from "../guard/known-secrets.js";
@@ -130,7 +130,7 @@ async function dispatch(s: RunScope): Promise<Done> {
 async function readOnlyRun(s: RunScope, mode: "answer" | "plan"): Promise<Done> {
   const { request } = s;
   const ws = await workspaceFor(s, refsFor(request));
-  let run: LocalRunResult;
+  let run: RunSessionResult;
   try {
     run = await runAgentStep(
       {
@@ -248,12 +248,12 @@ export function finished(
 }
 
 /** What a report says of the agent's run: its figures, and what confined its commands. */
-export function ran(run: LocalRunResult): Pick<RunReport, "agent" | "sandbox"> {
+export function ran(run: RunSessionResult): Pick<RunReport, "agent" | "sandbox"> {
   return { agent: run.agent, sandbox: run.sandbox };
 }
 
 /** A run the agent did not finish: stopped, a limit, or a model failure. Nothing was pushed. */
-export function agentStopped(s: RunScope, run: LocalRunResult): RunReport {
+export function agentStopped(s: RunScope, run: RunSessionResult): RunReport {
   const { agent } = run;
   const outcome = agent.outcome === "aborted" ? "stopped" : agent.outcome === "limit" ? "limit" : "failed";
   const headline =
@@ -266,7 +266,7 @@ export function agentStopped(s: RunScope, run: LocalRunResult): RunReport {
   });
 }
 
-export function blockedReport(s: RunScope, run: LocalRunResult): RunReport {
+export function blockedReport(s: RunScope, run: RunSessionResult): RunReport {
   return finished(s, "blocked", "the leak guard blocked the change, so nothing was pushed.", {
     details: blockedDetails(run.blockedBy),
     ...ran(run),

@@ -1,8 +1,8 @@
 import { realpathSync } from "node:fs";
-import { scrubbedEnv } from "../../src/tools/bash.js";
 import type { ToolContext } from "../../src/tools/tool-types.js";
 import { unconfinedSandbox } from "../../src/workspace/sandbox/open-sandbox.js";
 import type { NoSandbox } from "../../src/workspace/sandbox/sandbox.js";
+import { scrubbedEnv } from "../../src/workspace/sandbox/scrubbed-env.js";
 import { tempDir } from "./temp-repo.js";
 
 /** For tests whose tools run no command: a command there would be refused, as without a sandbox. */
@@ -15,7 +15,7 @@ export const NO_COMMANDS: NoSandbox = { kind: "unavailable", reason: "this test 
 export function testToolContext(root: string, overrides: Partial<ToolContext> = {}): ToolContext {
   return {
     root: realpathSync(root),
-    env: scrubbedEnv(process.env),
+    env: scrubbedEnv(process.env, tempDir("pw-home-")),
     scratchDir: tempDir("pw-scratch-"),
     signal: new AbortController().signal,
     commandTimeoutMs: 10_000,

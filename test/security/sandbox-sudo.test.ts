@@ -26,13 +26,13 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync, realpathSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 const { openSandbox, sandboxHost } = await import(${JSON.stringify(join(ROOT, "dist/workspace/sandbox/open-sandbox.js"))});
-const { scrubbedEnv } = await import(${JSON.stringify(join(ROOT, "dist/tools/bash.js"))});
+const { scrubbedEnv } = await import(${JSON.stringify(join(ROOT, "dist/workspace/sandbox/scrubbed-env.js"))});
 const make = (p) => realpathSync(mkdtempSync(join(tmpdir(), p)));
 const root = make("pw-sudo-root-"), home = make("pw-sudo-home-"), scratch = make("pw-sudo-scratch-");
 writeFileSync(join(root, "README.md"), "# demo\\n");
 const sandbox = await openSandbox("user", { root, readable: [scratch], writable: [home], network: false, readOnly: false }, sandboxHost(process.env));
 if (sandbox.kind !== "user") { console.log(JSON.stringify({ error: sandbox.reason ?? sandbox.kind })); process.exit(0); }
-const env = { ...scrubbedEnv(process.env), HOME: home };
+const env = scrubbedEnv(process.env, home);
 const run = (command) => new Promise((resolve) => {
   const child = sandbox.spawn(command, { env, readOnly: false });
   let out = "";

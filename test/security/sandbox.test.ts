@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ModelResponse } from "../../src/agent/model-types.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
-import { runLocal, type LocalRunOptions } from "../../src/agent/run-local.js";
+import { runSession, type RunSessionOptions } from "../../src/runs/run-session.js";
 import { RepoConfig } from "../../src/config/schema.js";
-import { createBashTool, FULL_OUTPUT_BYTES, scrubbedEnv } from "../../src/tools/bash.js";
+import { createBashTool, FULL_OUTPUT_BYTES } from "../../src/tools/bash.js";
+import { scrubbedEnv } from "../../src/workspace/sandbox/scrubbed-env.js";
 import { runTool } from "../../src/tools/define-tool.js";
 import type { ToolContext } from "../../src/tools/tool-types.js";
 import { sandboxHost, type SandboxHost } from "../../src/workspace/sandbox/open-sandbox.js";
@@ -51,9 +52,9 @@ function bash(command: string): ModelResponse {
 function run(
   repo: string,
   model: ScriptedModel,
-  over: Partial<LocalRunOptions> = {},
-): ReturnType<typeof runLocal> {
-  return runLocal({
+  over: Partial<RunSessionOptions> = {},
+): ReturnType<typeof runSession> {
+  return runSession({
     repo,
     instruction: "Tidy the readme",
     mode: "implement",
@@ -180,7 +181,7 @@ describe.each(confiningKinds)("a command in the sandbox (%s)", (kind) => {
     const scratch = tempDir("pw-scratch-");
     return {
       root: wt.path,
-      env: { ...scrubbedEnv(process.env), HOME: home },
+      env: scrubbedEnv(process.env, home),
       scratchDir: scratch,
       signal: new AbortController().signal,
       commandTimeoutMs: 10_000,
@@ -294,7 +295,7 @@ describe("credentials actions/checkout persisted", () => {
       });
       const ctx: ToolContext = {
         root: wt.path,
-        env: { ...scrubbedEnv(process.env), HOME: home },
+        env: scrubbedEnv(process.env, home),
         scratchDir: tempDir(),
         signal: new AbortController().signal,
         commandTimeoutMs: 10_000,

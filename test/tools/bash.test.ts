@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createBashTool, FULL_OUTPUT_BYTES, scrubbedEnv } from "../../src/tools/bash.js";
+import { createBashTool, FULL_OUTPUT_BYTES } from "../../src/tools/bash.js";
+import { scrubbedEnv } from "../../src/workspace/sandbox/scrubbed-env.js";
 import { runTool } from "../../src/tools/define-tool.js";
 import type { ToolContext } from "../../src/tools/tool-types.js";
 import type { SandboxKind } from "../../src/workspace/sandbox/sandbox.js";
@@ -13,7 +14,7 @@ async function context(
   readOnly = false,
 ): Promise<ToolContext> {
   const { root, home, scratch } = runFolders();
-  const env = { ...scrubbedEnv(process.env), HOME: home };
+  const env = scrubbedEnv(process.env, home);
   return {
     root,
     env,
@@ -83,10 +84,10 @@ describe.each(confiningKinds)("a confining sandbox (%s)", (kind) => {
 
 describe("bash without a sandbox", () => {
   it("refuses every command, saying why and what to do", async () => {
-    const { root, scratch } = runFolders();
+    const { root, home, scratch } = runFolders();
     const ctx: ToolContext = {
       root,
-      env: scrubbedEnv(process.env),
+      env: scrubbedEnv(process.env, home),
       scratchDir: scratch,
       signal: new AbortController().signal,
       commandTimeoutMs: 10_000,
@@ -112,7 +113,7 @@ describe("bash environment", () => {
     process.env.GITHUB_TOKEN = ["ghs", "testvalue1234567890"].join("_");
     process.env.ANTHROPIC_API_KEY = ["sk", "ant", "testvalue123"].join("-");
     process.env.NPM_CONFIG_REGISTRY = "https://registry.example";
-    const env = scrubbedEnv(process.env, [
+    const env = scrubbedEnv(process.env, runFolders().home, [
       "GITHUB_TOKEN",
       "ANTHROPIC_API_KEY",
       "MY_AUTH",

@@ -1,27 +1,27 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, realpath, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
 import { withKnownSecrets } from "../guard/known-secrets.js";
 import { createRedactor, scan } from "../guard/scan.js";
-import { policyFor } from "./permissions.js";
-import { credentialValues, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
+import { policyFor } from "../agent/permissions.js";
+import { runHarnessCommand } from "../tools/bash.js";
 import { toolsFor, type AnyTool } from "../tools/index.js";
-import { detectTestCommand } from "./detect-test-command.js";
-import { gitRefSource, InstructionLoader, worktreeSource } from "./instructions/load-instructions.js";
-import { buildRepoMap } from "./repo-map/index.js";
+import { detectTestCommand } from "../agent/detect-test-command.js";
+import { gitRefSource, InstructionLoader, worktreeSource } from "../agent/instructions/load-instructions.js";
+import { buildRepoMap } from "../agent/repo-map/index.js";
 import { BranchMemoryStore } from "../memory/memory-store.js";
 import { createMemoryTool, MEMORY_TOOL_NAME } from "../memory/memory-tool.js";
-import type { AgentEvent, AgentResult } from "./events.js";
-import { runAgent, type AgentLimits } from "./loop.js";
-import type { ModelClient } from "./model-types.js";
-import { systemPrompt, type RunMode } from "./system-prompt.js";
-import { Transcript } from "./transcript.js";
+import type { AgentEvent, AgentResult } from "../agent/events.js";
+import { runAgent, type AgentLimits } from "../agent/loop.js";
+import type { ModelClient } from "../agent/model-types.js";
+import { systemPrompt, type RunMode } from "../agent/system-prompt.js";
+import { Transcript } from "../agent/transcript.js";
 import { git, verifyGitDir } from "../workspace/git.js";
-import { openSandbox, sandboxHost, type SandboxHost } from "../workspace/sandbox/open-sandbox.js";
-import { readSandboxMode } from "../workspace/sandbox/sandbox.js";
+import type { SandboxHost } from "../workspace/sandbox/open-sandbox.js";
+import { openRunSandbox } from "../workspace/sandbox/run-sandbox.js";
+import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
 import { slug } from "../workspace/branch-name.js";
 import {
   changedFiles,
@@ -35,7 +35,7 @@ import {
 // Enough for the outline of the files that matter, small against a 200,000-token window.
 const REPO_MAP_TOKENS = 4000;
 
-export interface LocalRunOptions {
+export interface RunSessionOptions {
   repo: string;
   /** What was asked: names the branch and the commit. */
   instruction: string;
@@ -73,7 +73,7 @@ export interface LocalRunOptions {
   sandboxHost?: SandboxHost;
 }
 
-export interface LocalRunResult {
+export interface RunSessionResult {
   runId: string;
   agent: AgentResult;
   branch: string | undefined;
@@ -89,11 +89,12 @@ export interface LocalRunResult {
 }
 
 /**
- * `patchwright run`: a run on a local repository, in a worktree on a new branch, so the person's
- * checkout is never touched. Only a finished run is committed, and only when the leak guard passes.
+ * One agent run, whatever started it (the CLI, a mention through the App or the Action): a worktree on a
+ * new branch, so the checkout it starts from is never touched; one sandbox with its own HOME and scratch
+ * folder, disposed at the end; the transcript. Only a finished run is committed, and only when the leak
+ * guard passes.
  */
-export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
-  const sandboxMode = readSandboxMode(o.env);
+export async function runSession(o: RunSessionOptions): Promise<RunSessionResult> {
   // The harness's own credentials never leave, whatever their format (a key no rule knows yet).
   const guard = withKnownSecrets(o.config.guard, credentialValues(o.env));
   const repo = (await git(resolve(o.repo), ["rev-parse", "--show-toplevel"])).trim();
@@ -108,42 +109,34 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     createRedactor(guard),
   );
   const root = await realpath(wt.path);
-  const env = scrubbedEnv(o.env, o.config.agent.env);
-  const scratchDir = await mkdtemp(join(tmpdir(), "patchwright-scratch-"));
-  const sandbox = await openSandbox(
-    sandboxMode,
-    {
-      root,
-      // The git metadata and the saved command output can be read, never written.
-      readable: [wt.commonDir, scratchDir],
-      writable: env["HOME"] ? [env["HOME"]] : [],
-      network: o.config.agent.network,
-      readOnly: o.mode !== "implement",
-    },
-    o.sandboxHost ?? sandboxHost(o.env),
-  ).catch(async (err: unknown) => {
+  const run = await openRunSandbox({
+    hostEnv: o.env,
+    passEnv: o.config.agent.env,
+    root,
+    // The git metadata and the saved command output can be read, never written.
+    readable: [wt.commonDir],
+    network: o.config.agent.network,
+    readOnly: o.mode !== "implement",
+    host: o.sandboxHost,
+  }).catch(async (err: unknown) => {
     await removeWorktree(wt).catch(() => undefined);
     await git(repo, ["branch", "-D", branch]).catch(() => undefined);
-    for (const dir of [scratchDir, env["HOME"]]) if (dir) await rm(dir, { recursive: true, force: true });
     throw err;
   });
+  const { sandbox } = run;
   const ctx = {
     root,
-    env,
-    scratchDir,
+    env: run.env,
+    scratchDir: run.scratchDir,
     signal: o.signal ?? new AbortController().signal,
     commandTimeoutMs: o.commandTimeoutMs ?? o.config.agent.commandTimeoutSeconds * 1000,
     sandbox,
   };
-  const sandboxStopped = async (): Promise<void> => {
-    if (sandbox.kind !== "unavailable") await sandbox.dispose();
-  };
   // Whatever happens, the temporary worktree and folders go; a branch stays only if it holds a commit.
   const cleanUp = async (keepBranch: boolean): Promise<void> => {
-    await sandboxStopped().catch(() => undefined);
+    await run.dispose();
     await transcript.close().catch(() => undefined);
     if (!o.keep) await removeWorktree(wt).catch(() => undefined);
-    for (const dir of [scratchDir, env["HOME"]]) if (dir) await rm(dir, { recursive: true, force: true });
     if (!keepBranch) await git(repo, ["branch", "-D", branch]).catch(() => undefined);
   };
   try {
@@ -153,12 +146,12 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     throw err;
   }
 
-  async function runInWorktree(): Promise<LocalRunResult> {
+  async function runInWorktree(): Promise<RunSessionResult> {
     const testCommand =
       o.mode === "implement"
         ? o.config.agent.testCommand.trim() || (await detectTestCommand(root))
         : undefined;
-    const sandboxLine = sandbox.kind === "unavailable" ? `none: ${sandbox.reason}` : sandbox.description;
+    const sandboxLine = run.description;
     transcript.write({
       type: "run_started",
       runId,
@@ -245,7 +238,7 @@ export async function runLocal(o: LocalRunOptions): Promise<LocalRunResult> {
     }
 
     // Nothing of the sandbox runs past this point, and the tree is the harness's again.
-    await sandboxStopped();
+    await run.stop();
     let commit: string | undefined;
     let files: string[] = [];
     let blockedBy: Finding[] = [];

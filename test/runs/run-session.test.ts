@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { runLocal, type LocalRunOptions } from "../../src/agent/run-local.js";
+import { runSession, type RunSessionOptions } from "../../src/runs/run-session.js";
 import type { ModelResponse } from "../../src/agent/model-types.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
@@ -39,7 +39,7 @@ function repoWithTests(): string {
   });
 }
 
-function options(repo: string, model: ScriptedModel, over: Partial<LocalRunOptions> = {}): LocalRunOptions {
+function options(repo: string, model: ScriptedModel, over: Partial<RunSessionOptions> = {}): RunSessionOptions {
   return {
     repo,
     instruction: "Make the greeting say hello",
@@ -63,7 +63,7 @@ describe("patchwright run on a local repository", () => {
       edit("greet.js", '"hi"', '"hello"'),
       textResponse("Changed the greeting to hello."),
     ]);
-    const result = await runLocal(options(repo, model));
+    const result = await runSession(options(repo, model));
 
     expect(result.agent).toMatchObject({ outcome: "finished", verification: "passed" });
     expect(result.files).toEqual(["greet.js"]);
@@ -88,7 +88,7 @@ describe("patchwright run on a local repository", () => {
   it("commits nothing and leaves no branch when a limit ends the run", async () => {
     const repo = repoWithTests();
     const model = new ScriptedModel(() => edit("greet.js", '"hi"', '"hello"'));
-    const result = await runLocal(
+    const result = await runSession(
       options(repo, model, { limits: { maxTurns: 2, maxCostUsd: 1, timeoutMs: 60_000 } }),
     );
     expect(result.agent.outcome).toBe("limit");
@@ -107,14 +107,14 @@ describe("patchwright run on a local repository", () => {
       ),
       textResponse("Done."),
     ]);
-    const result = await runLocal(options(repo, model));
+    const result = await runSession(options(repo, model));
     expect(result.blockedBy.map((f) => f.ruleId)).toEqual(["github-pat-classic"]);
     expect(readFileSync(result.transcriptPath, "utf8")).not.toContain(token);
   });
 
   it("replays a recorded transcript through the real loop from the command line", async () => {
     const repo = repoWithTests();
-    const first = await runLocal(
+    const first = await runSession(
       options(repo, new ScriptedModel([edit("greet.js", '"hi"', '"hello"'), textResponse("Changed it.")])),
     );
     const replay = await cli(
@@ -145,7 +145,7 @@ describe("patchwright run on a local repository", () => {
     });
     const model = new ScriptedModel([call("cat greet.js"), call("env"), textResponse("Looked around.")]);
     const results: string[] = [];
-    await runLocal(
+    await runSession(
       options(repo, model, {
         config,
         onEvent: (e) => void (e.type === "tool_result" && results.push(e.content)),
@@ -176,14 +176,14 @@ describe("patchwright run on a local repository", () => {
       stopReason: "tool_use",
       usage: USAGE,
     };
-    await runLocal(
+    await runSession(
       options(repo, new ScriptedModel([note, textResponse("Noted.")]), { config, mode: "answer" }),
     );
     expect(git(repo, ["show", "patchwright/memory:testing.md"])).toBe("Run the tests with npm test.\n");
     expect(git(repo, ["status", "--porcelain"])).toBe("");
 
     const second = new ScriptedModel([textResponse("I know how to run the tests.")]);
-    await runLocal(options(repo, second, { config, mode: "answer" }));
+    await runSession(options(repo, second, { config, mode: "answer" }));
     expect(second.requests[0]!.system.map((b) => b.text).join("\n")).toContain("testing.md");
   });
 
@@ -222,7 +222,7 @@ describe("patchwright run against the Anthropic API (stubbed at HTTP)", () => {
       .reply(200, streamedMessage([{ type: "text", text: "Changed the greeting to hello." }]), SSE_HEADERS);
 
     const model = createAnthropicClient({ apiKey: "test-key", maxRetries: 2 });
-    const result = await runLocal(options(repo, new ScriptedModel([]), { model }));
+    const result = await runSession(options(repo, new ScriptedModel([]), { model }));
 
     expect(result.agent).toMatchObject({ outcome: "finished", verification: "passed", turns: 2 });
     expect(result.files).toEqual(["greet.js"]);
