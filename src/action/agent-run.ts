@@ -10,7 +10,8 @@ import type { OctokitLike } from "../github/octokit-like.js";
 import { rulesRouter } from "../request/route-intent.js";
 import type { RunRequest } from "../request/run-request.js";
 import { createRunExecutor } from "../runs/execute-run.js";
-import { handleEvent, type FrontDoorLog, type Outcome } from "../runs/front-door.js";
+import { handleEvent } from "../runs/front-door.js";
+import type { FrontDoorLog, Outcome } from "../runs/front-door/types.js";
 import type { RunReport } from "../runs/report.js";
 import type { RunQueue } from "../runs/run-queue.js";
 

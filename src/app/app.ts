@@ -9,13 +9,8 @@ import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
 import { rulesRouter } from "../request/route-intent.js";
-import {
-  handleEvent,
-  screenEvent,
-  type FrontDoorLog,
-  type Outcome,
-  type WebhookEvent,
-} from "../runs/front-door.js";
+import { handleEvent, screenEvent } from "../runs/front-door.js";
+import type { FrontDoorLog, Outcome, WebhookEvent } from "../runs/front-door/types.js";
 import { createRunExecutor } from "../runs/execute-run.js";
 import { isGuardCheckEvent, runGuardCheck } from "../runs/guard-check-run.js";
 import type { ExecutorDeps } from "../runs/executor-deps.js";

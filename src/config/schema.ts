@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BUILT_IN_COMMANDS } from "../request/parse-intent.js";
+import { BUILT_IN_COMMANDS } from "./built-in-commands.js";
 import { Rule } from "../agent/permissions.js";
 import { GuardConfig } from "../guard/config.js";
 

@@ -1,18 +1,5 @@
 import { z } from "zod";
-
-/** Commands patchwright understands itself. */
-export const BUILT_IN_COMMANDS = [
-  "review",
-  "plan",
-  "approve",
-  "stop",
-  "help",
-  "buddy",
-  "pause",
-  "resume",
-] as const;
-export const BuiltInCommand = z.enum(BUILT_IN_COMMANDS);
-export type BuiltInCommand = z.infer<typeof BuiltInCommand>;
+import { BuiltInCommand } from "../config/built-in-commands.js";
 
 /** Built-in commands that also work without a slash (`approve`, `/approve`); the others need one. */
 const BARE_COMMANDS: ReadonlySet<string> = new Set(["approve", "stop", "help", "buddy", "pause", "resume"]);

@@ -1,11 +1,9 @@
 import type { AgentEvent } from "../agent/events.js";
 import { runSession, type RunSessionResult } from "./run-session.js";
 import type { RunMode } from "../agent/system-prompt.js";
-import type { RunRequest } from "../request/run-request.js";
 import { createProgressTool, PROGRESS_TOOL, type ProgressItem } from "../tools/progress-tool.js";
-import type { ExecutorDeps } from "./executor-deps.js";
 import { renderProgress } from "./report.js";
-import type { TrackingComment } from "./tracking-comment.js";
+import type { RunScope } from "./run-scope.js";
 
 export interface AgentStep {
   mode: RunMode;
@@ -21,14 +19,8 @@ export interface AgentStep {
 }
 
 /** One harness run inside a GitHub run: the agent's checklist and current step go to the tracking comment. */
-export async function runAgentStep(
-  step: AgentStep,
-  request: RunRequest,
-  deps: ExecutorDeps,
-  tracker: TrackingComment,
-  signal: AbortSignal,
-  started: number,
-): Promise<RunSessionResult> {
+export async function runAgentStep(step: AgentStep, s: RunScope): Promise<RunSessionResult> {
+  const { request, deps, tracker, signal, started } = s;
   const config = request.config;
   let checklist: ProgressItem[] = [];
   let current = "starting";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { commentEdits, isAccount, loginOf } from "../github/comment-edits.js";
 import { listPages } from "../github/paginate.js";
 import { sameLogin } from "../request/permissions.js";
-import type { RunScope } from "./execute-run.js";
+import type { RunScope } from "./run-scope.js";
 import { checkPlan, readMarker } from "./marker.js";
 
 const Comment = z.object({

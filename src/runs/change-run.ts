@@ -22,7 +22,7 @@ import {
   refsFor,
   workspaceFor,
   type RunScope,
-} from "./execute-run.js";
+} from "./run-scope.js";
 import { blockedDetails, figures, type RunReport } from "./report.js";
 
 const MAX_PATCH_CHARS = 50_000;
@@ -51,11 +51,7 @@ export async function changeRun(s: RunScope, instruction: string, planPrompt?: s
         commitTitle: title,
         trailers: [coAuthoredBy(request)],
       },
-      request,
-      s.deps,
-      s.tracker,
-      s.signal,
-      s.started,
+      s,
     );
     const memoryNote = memory.length ? await pushMemory(s, ws, memoryBefore) : undefined;
     const report = await deliver(s, ws, run, title, onPull);
@@ -159,7 +155,12 @@ async function deliver(
 }
 
 /** A fork's branch cannot be pushed to: the change goes back as a patch the author can apply. */
-async function patchReply(s: RunScope, ws: Workspace, run: RunSessionResult, base: string): Promise<RunReport> {
+async function patchReply(
+  s: RunScope,
+  ws: Workspace,
+  run: RunSessionResult,
+  base: string,
+): Promise<RunReport> {
   const patch = await git(ws.dir, ["diff", "--no-color", "--no-ext-diff", `${base}..${run.commit!}`]);
   if (patch.length > MAX_PATCH_CHARS) {
     return finished(

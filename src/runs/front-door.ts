@@ -1,76 +1,15 @@
-import { formatConfigError, type ConfigError } from "../config/parse-repo-config.js";
-import { loadRepoConfig } from "../config/load-repo-config.js";
-import { RepoConfig } from "../config/schema.js";
-import { createComment, listCommentsSince } from "../github/guarded-comments.js";
-import { postFinishedCheck } from "../github/check-runs.js";
-import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
-import { getPullRequest, isFromFork } from "../github/pulls.js";
-import { reactEyes } from "../github/reactions.js";
-import { classifyEvent, type Candidate, type Classified } from "../request/classify-event.js";
-import { findMention } from "../request/find-mention.js";
-import { parseIntent } from "../request/parse-intent.js";
-import { Repository, type PullRequest } from "../request/payloads.js";
-import { atLeast, getPermission, isBot, sameLogin } from "../request/permissions.js";
-import type { IntentRouter } from "../request/route-intent.js";
-import type { RunKind, RunRequest } from "../request/run-request.js";
-import { sanitizeUserText } from "../request/sanitize-text.js";
-import { setReviewPaused } from "../review/pause.js";
-import { readMarker, type RunMarker } from "./marker.js";
-import { helpBody, trackingBody } from "./messages.js";
-import { threadKey, type RunQueue } from "./run-queue.js";
-
-export interface WebhookEvent {
-  /** The delivery id (X-GitHub-Delivery), or the Actions run id. */
-  id: string;
-  name: string;
-  payload: unknown;
-}
-
-export interface FrontDoorLog {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
-
-export interface FrontDoorDeps {
-  octokit: OctokitLike;
-  queue: RunQueue;
-  /** The login the App or the Action's token acts as: its own events are never triggers. */
-  botLogin: string;
-  router: IntentRouter;
-  newRunId: () => string;
-  now: () => Date;
-  log: FrontDoorLog;
-  /** Where a run can be followed (the Actions job); none for the App yet. */
-  followUrl?: string;
-  /** Filled in when the payload has no repository (a scheduled workflow). */
-  fallbackRepository?: { owner: string; name: string; defaultBranch: string };
-  /** Triggers already handled by this process: a cheap first check before asking GitHub. */
-  seen?: Set<string>;
-  /** The Action's `prompt` input: run it on whatever event started the workflow, no mention needed. */
-  prompt?: string;
-  /** Where the repository's config lives, when not `.github/patchwright.yml` (the Action's config_path). */
-  configPath?: string;
-  /** Settings given by the surface (the Action's inputs) on top of the repository's config. */
-  adjustConfig?: (config: RepoConfig) => RepoConfig;
-  /**
-   * Say an invalid config on a pull request event as a failed check run on its head (the App, whose
-   * `checks: write` allows it). The Action's job is a check already: it fails the job instead.
-   */
-  configCheckRuns?: boolean;
-}
-
-export type Outcome =
-  | { status: "ignored"; reason: string; configError?: ConfigError }
-  | { status: "replied"; reason: string }
-  | { status: "duplicate"; key: string }
-  | { status: "queued"; request: RunRequest };
-
-const DEFAULTS = RepoConfig.parse({});
-const BUILT_IN_KIND: Partial<Record<string, RunKind>> = {
-  review: "review",
-  plan: "plan",
-  approve: "implement",
-};
+import type { RepoRef } from "../github/octokit-like.js";
+import { createComment } from "../github/guarded-comments.js";
+import { isFromFork } from "../github/pulls.js";
+import { classifyEvent, type Classified } from "../request/classify-event.js";
+import { Repository } from "../request/payloads.js";
+import { isBot, sameLogin } from "../request/permissions.js";
+import type { RepoConfig } from "../config/schema.js";
+import { acknowledge } from "./front-door/acknowledge.js";
+import { buildRunRequest } from "./front-door/build-run-request.js";
+import { configFor } from "./front-door/repo-config.js";
+import { resolveRequest } from "./front-door/resolve-request.js";
+import type { FrontDoorDeps, Outcome, Resolved, WebhookEvent } from "./front-door/types.js";
 
 /**
  * What can be told from the payload alone, with no API call: most events request nothing. A surface
@@ -87,8 +26,9 @@ function screen(c: Classified): Extract<Outcome, { status: "ignored" }> | undefi
 }
 
 /**
- * From "GitHub sent an event" to "a run is requested": classify, load the config from the default branch,
- * find the mention, check who asked, acknowledge once, and queue one typed RunRequest.
+ * From "GitHub sent an event" to "a run is requested", in stages: screen the payload, drop our own
+ * events, load the config, let bots through only when allowed, resolve what is asked (authorising the
+ * person, answering commands), refuse changes to forks, acknowledge once, and queue one RunRequest.
  */
 export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Promise<Outcome> {
   const classified = classifyEvent(event.name, event.payload);
@@ -96,7 +36,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   if (c.type === "ignored") return { status: "ignored", reason: c.reason };
   const screened = screen(c);
   if (screened) return screened;
-  const repoInfo = c.repository
+  const repository = c.repository
     ? {
         owner: c.repository.owner.login,
         name: c.repository.name,
@@ -104,8 +44,8 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
         private: c.repository.private ?? false,
       }
     : deps.fallbackRepository && { ...deps.fallbackRepository, private: true };
-  if (!repoInfo) return { status: "ignored", reason: "the event names no repository" };
-  const repo: RepoRef = { owner: repoInfo.owner, repo: repoInfo.name };
+  if (!repository) return { status: "ignored", reason: "the event names no repository" };
+  const repo: RepoRef = { owner: repository.owner, repo: repository.name };
 
   // Never react to ourselves, before any API call.
   if (c.sender && sameLogin(c.sender.login, deps.botLogin))
@@ -114,27 +54,9 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
     return { status: "ignored", reason: "our own comment" };
   }
 
-  // The config comes from the default branch: a pull request's head is written by whoever opened it.
-  const loaded = await loadRepoConfig(
-    deps.octokit,
-    { ...repo, ref: repoInfo.defaultBranch },
-    deps.configPath ? [deps.configPath] : undefined,
-  );
-  if (!loaded.ok) {
-    const sentence = formatConfigError(loaded.error);
-    const where = `${repo.owner}/${repo.repo}`;
-    // The sentence names the file and the field; in the message itself, since not every log shows fields.
-    deps.log.warn(`invalid config in ${where}: ${sentence}`, { repository: where, error: sentence });
-    // With no readable config, only the default trigger phrase is known to be meant for us.
-    if (c.type === "mention" && findMention(c.body, DEFAULTS.trigger.phrase).mentioned) {
-      await createComment(deps.octokit, repo, c.thread.number, configErrorBody(sentence), DEFAULTS.guard);
-      return { status: "replied", reason: "invalid config" };
-    }
-    // No one asked, so no one would learn why nothing happens: a pull request shows it as a check.
-    if (c.type === "review" && deps.configCheckRuns) await configCheck(deps, repo, c.pullRequest, sentence);
-    return { status: "ignored", reason: "invalid config", configError: loaded.error };
-  }
-  const config = deps.adjustConfig ? deps.adjustConfig(loaded.config) : loaded.config;
+  const loaded = await configFor(c, deps, repo, repository.defaultBranch);
+  if (!loaded.ok) return loaded.outcome;
+  const { config } = loaded;
 
   if (c.type !== "dispatch" && isBot(c.author)) {
     const allowed = config.permissions.allowedBots.some((b) => sameLogin(b, c.author.login));
@@ -142,304 +64,57 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
       return { status: "ignored", reason: `bot ${c.author.login} is not in permissions.allowedBots` };
   }
 
-  const request = await toRequest(c, config, deps, repo, event.id);
-  if (request.status !== "request") return request;
-  const { kind, instruction, command, thread, pr, key, author } = request;
-  const authorId = c.type === "dispatch" ? c.sender?.id : c.author.id;
+  const resolved = await resolveRequest(c, config, deps, repo, event.id);
+  if (resolved.status !== "request") return resolved;
+  const refused = await refuseForkChange(resolved, config, deps, repo);
+  if (refused) return refused;
 
-  // Runs that push need a branch we may push to, never a fork's: the change comes back as a patch when
-  // the config asks for one (`pullRequests.forks: patch`), otherwise the person is told why not.
-  if (
-    thread?.isPullRequest &&
-    pr &&
-    isFromFork(pr) &&
-    kind === "implement" &&
-    config.pullRequests.forks === "explain"
-  ) {
-    await createComment(
-      deps.octokit,
-      repo,
-      thread.number,
-      `@${author} patchwright cannot push to a pull request from a fork, so it will not make changes here. ` +
-        `Ask for a review (\`${config.trigger.phrase} /review\`) or a plan instead, or open the change from a branch of this repository.`,
-      config.guard,
-    );
-    return { status: "replied", reason: "fork" };
-  }
-
-  // One trigger, one run: the same delivery or the same comment delivered again finds the first run's marker.
-  if (deps.seen?.has(key)) return { status: "duplicate", key };
-  deps.seen?.add(key);
-  let trackingCommentId: number | undefined;
   const runId = deps.newRunId();
-  const marker: RunMarker = { run: runId, trigger: key };
-  try {
-    // Requests from a person are acknowledged on their thread; automatic reviews speak through their review.
-    const acknowledge = thread && (c.type === "mention" || c.type === "assigned" || c.type === "labeled");
-    const since =
-      c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
-    if (acknowledge && thread && (await hasTrackingComment(deps, repo, thread.number, key, since))) {
-      return { status: "duplicate", key };
-    }
-    if (acknowledge && thread) {
-      if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
-      const posted = await createComment(
-        deps.octokit,
-        repo,
-        thread.number,
-        trackingBody(marker, deps.followUrl),
-        config.guard,
-      );
-      trackingCommentId = posted.id;
-    }
-  } catch (err) {
-    // Not acknowledged: a redelivery must be able to try again.
-    deps.seen?.delete(key);
-    throw err;
-  }
+  const { key } = resolved;
+  const ack = await acknowledge(c, deps, repo, config, {
+    thread: resolved.thread,
+    key,
+    marker: { run: runId, trigger: key },
+  });
+  if (ack.duplicate) return { status: "duplicate", key };
 
-  const runRequest: RunRequest = {
+  const request = buildRunRequest({
     id: runId,
-    kind,
-    repository: repoInfo,
-    ...(c.installationId !== undefined ? { installationId: c.installationId } : {}),
-    ...(thread ? { thread } : {}),
-    trigger: {
-      event: event.name,
-      deliveryId: event.id,
-      key,
-      ...(c.type === "mention"
-        ? {
-            commentId: c.comment.id,
-            commentKind: c.comment.kind,
-            createdAt: c.comment.createdAt || undefined,
-          }
-        : {}),
-      author,
-      ...(authorId !== undefined ? { authorId } : {}),
-    },
-    instruction,
-    ...(command ? { command } : {}),
-    refs: {
-      base: pr?.base.ref ?? repoInfo.defaultBranch,
-      ...(pr ? { head: pr.head.ref, headSha: pr.head.sha } : {}),
-      fromFork: pr ? isFromFork(pr) : false,
-    },
-    ...(trackingCommentId !== undefined ? { trackingCommentId } : {}),
+    event,
+    candidate: c,
+    resolved,
+    repository,
     config,
+    trackingCommentId: ack.trackingCommentId,
     requestedAt: deps.now().toISOString(),
-  };
-  deps.queue.add(runRequest);
-  deps.log.info("run queued", { run: runId, kind, trigger: key });
-  return { status: "queued", request: runRequest };
+  });
+  deps.queue.add(request);
+  deps.log.info("run queued", { run: runId, kind: request.kind, trigger: key });
+  return { status: "queued", request };
 }
 
-type Resolved =
-  | {
-      status: "request";
-      kind: RunKind;
-      instruction: string;
-      command?: string;
-      thread?: { number: number; isPullRequest: boolean };
-      pr?: PullRequest;
-      key: string;
-      author: string;
-    }
-  | Exclude<Outcome, { status: "queued" }>;
-
-/** Decides what the candidate asks for, replying where the answer is a sentence, not a run. */
-async function toRequest(
-  c: Candidate,
+/**
+ * Runs that push need a branch we may push to, never a fork's: the change comes back as a patch when
+ * the config asks for one (`pullRequests.forks: patch`), otherwise the person is told why not.
+ */
+async function refuseForkChange(
+  r: Extract<Resolved, { status: "request" }>,
   config: RepoConfig,
   deps: FrontDoorDeps,
   repo: RepoRef,
-  deliveryId: string,
-): Promise<Resolved> {
-  switch (c.type) {
-    case "dispatch":
-      return {
-        status: "request",
-        kind: c.prompt ? "prompt" : "maintenance",
-        instruction: sanitizeUserText(c.prompt),
-        key: `${c.event}:${deps.now().toISOString()}`,
-        author: c.sender?.login ?? "schedule",
-      };
-    case "review": {
-      if (!config.review.auto) return { status: "ignored", reason: "review.auto is off" };
-      if (c.pullRequest.draft && !config.review.drafts)
-        return { status: "ignored", reason: "draft pull request" };
-      // Automatic review is read-only and switched on by the maintainers' config, so it reviews every author.
-      const { number, head } = c.pullRequest;
-      return {
-        status: "request",
-        kind: "review",
-        instruction: "",
-        thread: { number, isPullRequest: true },
-        pr: c.pullRequest,
-        key: `review:${number}:${head.sha}`,
-        author: c.author.login,
-      };
-    }
-    case "assigned":
-    case "labeled": {
-      const wanted =
-        c.type === "assigned"
-          ? sameLogin(c.assignee, deps.botLogin)
-          : c.label.toLowerCase() === config.trigger.label.toLowerCase();
-      if (!wanted) return { status: "ignored", reason: `${c.type} something else` };
-      if (!(await authorized(deps, repo, c.author.login, config)))
-        return deny(deps, repo, c.thread.number, c.author.login, config);
-      return {
-        status: "request",
-        kind: "implement",
-        instruction: "",
-        thread: c.thread,
-        key: `${c.type}:${c.thread.number}:${deliveryId}`,
-        author: c.author.login,
-      };
-    }
-    case "mention":
-      return mentionRequest(c, config, deps, repo);
-  }
-}
-
-async function mentionRequest(
-  c: Extract<Candidate, { type: "mention" }>,
-  config: RepoConfig,
-  deps: FrontDoorDeps,
-  repo: RepoRef,
-): Promise<Resolved> {
-  const { mentioned, instruction } = findMention(c.body, config.trigger.phrase);
-  if (!mentioned) return { status: "ignored", reason: "no mention" };
-  const author = c.author.login;
-  if (!isBot(c.author) && !(await authorized(deps, repo, author, config))) {
-    return deny(deps, repo, c.thread.number, author, config);
-  }
-  const reply = async (text: string, reason: string): Promise<Resolved> => {
-    await createComment(deps.octokit, repo, c.thread.number, text, config.guard);
-    return { status: "replied", reason };
-  };
-  const intent = parseIntent(instruction, Object.keys(config.commands));
-  let kind: RunKind;
-  let command: string | undefined;
-  let text = instruction;
-  if (intent.kind === "command") {
-    switch (intent.command) {
-      case "help":
-        return reply(helpBody(config), "help");
-      case "stop": {
-        const stopped = deps.queue.cancel(
-          threadKey({ repository: { owner: repo.owner, name: repo.repo }, thread: c.thread }),
-        );
-        return reply(
-          stopped ? "Stopped the run on this thread." : "Nothing is running on this thread.",
-          "stop",
-        );
-      }
-      case "pause":
-      case "resume": {
-        if (!c.thread.isPullRequest)
-          return reply(
-            `\`${intent.command}\` turns automatic review off and on for a pull request.`,
-            intent.command,
-          );
-        const paused = intent.command === "pause";
-        const { changed } = await setReviewPaused(
-          deps.octokit,
-          repo,
-          c.thread.number,
-          deps.botLogin,
-          paused,
-          config.guard,
-        );
-        const state = paused
-          ? `Automatic review is paused on this pull request; \`${config.trigger.phrase} resume\` turns it back on. \`${config.trigger.phrase} /review\` still reviews on demand.`
-          : "Automatic review is on again for this pull request: the next push is reviewed.";
-        return reply(
-          changed ? state : `Nothing changed: ${state.charAt(0).toLowerCase()}${state.slice(1)}`,
-          intent.command,
-        );
-      }
-      case "buddy":
-        return reply(
-          config.features.buddy
-            ? "`buddy` is switched on in the config, but it is not available in this version yet."
-            : "`buddy` is off: set `features.buddy: true` in `.github/patchwright.yml` to meet it.",
-          "buddy",
-        );
-      default:
-        kind = BUILT_IN_KIND[intent.command]!;
-        command = intent.command;
-        text = intent.args;
-    }
-    if (kind === "review" && !c.thread.isPullRequest)
-      return reply("`/review` works on pull requests.", "review on issue");
-  } else if (intent.kind === "custom") {
-    const custom = config.commands[intent.name]!;
-    kind = custom.kind;
-    command = `/${intent.name}`;
-    text = [custom.prompt, intent.args].filter(Boolean).join("\n\n");
-  } else {
-    kind = await deps.router.route(intent.text);
-  }
-  const pr =
-    c.pullRequest ??
-    (c.thread.isPullRequest ? await getPullRequest(deps.octokit, repo, c.thread.number) : undefined);
-  return {
-    status: "request",
-    kind,
-    instruction: text,
-    ...(command ? { command } : {}),
-    thread: c.thread,
-    ...(pr ? { pr } : {}),
-    key: `${c.comment.kind}:${c.comment.id}`,
-    author,
-  };
-}
-
-async function authorized(
-  deps: FrontDoorDeps,
-  repo: RepoRef,
-  login: string,
-  config: RepoConfig,
-): Promise<boolean> {
-  const level = await getPermission(deps.octokit, repo, login);
-  const ok = atLeast(level, config.permissions.minimum);
-  if (!ok) deps.log.info("not authorised", { login, level, minimum: config.permissions.minimum });
-  return ok;
-}
-
-async function deny(
-  deps: FrontDoorDeps,
-  repo: RepoRef,
-  number: number,
-  login: string,
-  config: RepoConfig,
-): Promise<Resolved> {
-  if (!config.permissions.replyToUnauthorized)
-    return { status: "ignored", reason: `${login} may not trigger runs` };
+): Promise<Outcome | undefined> {
+  const { thread, pr } = r;
+  if (!thread?.isPullRequest || !pr || !isFromFork(pr)) return undefined;
+  if (r.kind !== "implement" || config.pullRequests.forks !== "explain") return undefined;
   await createComment(
     deps.octokit,
     repo,
-    number,
-    `Thanks @${login} — patchwright runs only for people with ${config.permissions.minimum} access to this repository. A maintainer can ask it instead.`,
+    thread.number,
+    `@${r.author} patchwright cannot push to a pull request from a fork, so it will not make changes here. ` +
+      `Ask for a review (\`${config.trigger.phrase} /review\`) or a plan instead, or open the change from a branch of this repository.`,
     config.guard,
   );
-  return { status: "replied", reason: "not authorised" };
-}
-
-async function hasTrackingComment(
-  deps: FrontDoorDeps,
-  repo: RepoRef,
-  number: number,
-  key: string,
-  since: string,
-): Promise<boolean> {
-  const comments = await listCommentsSince(deps.octokit, repo, number, since);
-  // Only our own comments count: anyone can paste a marker into a comment of theirs.
-  return comments.some(
-    (cm) => cm.user && sameLogin(cm.user.login, deps.botLogin) && readMarker(cm.body)?.trigger === key,
-  );
+  return { status: "replied", reason: "fork" };
 }
 
 /** A workflow with a `prompt` runs it whatever the event; the event still names the repository. */
@@ -456,38 +131,4 @@ function asPromptRun(event: WebhookEvent, classified: Classified, prompt: string
     installationId: undefined,
     sender,
   };
-}
-
-/** A failed check on the pull request's head naming the problem; a failure to post it is only logged. */
-async function configCheck(
-  deps: FrontDoorDeps,
-  repo: RepoRef,
-  pr: PullRequest,
-  sentence: string,
-): Promise<void> {
-  try {
-    await postFinishedCheck(
-      deps.octokit,
-      repo,
-      {
-        name: "patchwright config",
-        headSha: pr.head.sha,
-        conclusion: "failure",
-        title: "patchwright cannot run: its config is invalid",
-        summary:
-          `${sentence}\n\nThe file is read from the default branch: fix it there. Until then patchwright ` +
-          `reviews nothing and starts no runs in this repository. This check is about the repository's ` +
-          `config, not about this pull request's changes.`,
-      },
-      DEFAULTS.guard,
-    );
-  } catch (err) {
-    deps.log.warn(`could not post the config check in ${repo.owner}/${repo.repo}`, {
-      error: err instanceof Error ? err.message : String(err),
-    });
-  }
-}
-
-function configErrorBody(sentence: string): string {
-  return `patchwright cannot run: ${sentence} Fix the file on the default branch and mention it again.`;
 }

@@ -8,7 +8,7 @@ import { ScanError } from "../guard/scan-error.js";
 import { PullRequestEvent } from "../request/payloads.js";
 import { fetchRange } from "../workspace/fetch-range.js";
 import { GitError } from "../workspace/git.js";
-import type { FrontDoorLog, WebhookEvent } from "./front-door.js";
+import type { FrontDoorLog, WebhookEvent } from "./front-door/types.js";
 
 export const GUARD_CHECK_NAME = "patchwright leak guard";
 // What brings new commits to a pull request; ready_for_review and the rest bring none.

@@ -1,6 +1,6 @@
 import { getPullRequest } from "../github/pulls.js";
 import { runReview } from "../review/run-review.js";
-import { finished, workspaceFor, type RunScope } from "./execute-run.js";
+import { finished, workspaceFor, type RunScope } from "./run-scope.js";
 import type { RunReport } from "./report.js";
 
 /**

@@ -6,7 +6,7 @@ type Payload = Record<string, unknown>;
 type Editable = Record<string, unknown>;
 const at = (p: Payload, key: string): Editable => p[key] as Editable;
 import { createPatchwrightApp } from "../../src/app/app.js";
-import type { Outcome } from "../../src/runs/front-door.js";
+import type { Outcome } from "../../src/runs/front-door/types.js";
 import { githubApi, testProbot } from "../helpers/github-api.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 

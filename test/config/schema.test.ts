@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
 import { schemaNodeAt, settingPaths } from "../../src/config/json-schema.js";
 import { RepoConfig } from "../../src/config/schema.js";
-import { BUILT_IN_COMMANDS } from "../../src/request/parse-intent.js";
+import { BUILT_IN_COMMANDS } from "../../src/config/built-in-commands.js";
 
 describe("RepoConfig", () => {
   it("parses {} to the full default config", () => {

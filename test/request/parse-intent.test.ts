@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_COMMANDS, Intent, parseIntent } from "../../src/request/parse-intent.js";
+import { BUILT_IN_COMMANDS } from "../../src/config/built-in-commands.js";
+import { Intent, parseIntent } from "../../src/request/parse-intent.js";
 
 const CUSTOM = ["deploy-docs", "/triage", "changelog"];
 const parse = (instruction: string) => parseIntent(instruction, CUSTOM);

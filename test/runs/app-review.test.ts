@@ -2,7 +2,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
-import type { Outcome } from "../../src/runs/front-door.js";
+import type { Outcome } from "../../src/runs/front-door/types.js";
 import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import {
   API_REPO,

@@ -5,7 +5,7 @@ import type { Probot } from "probot";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import { PatchwrightOctokit } from "../../src/app/octokit.js";
-import type { Outcome } from "../../src/runs/front-door.js";
+import type { Outcome } from "../../src/runs/front-door/types.js";
 import { readMarker } from "../../src/runs/marker.js";
 import { expectAllNockDone, githubApi, githubFetch, testProbot } from "../helpers/github-api.js";
 import {

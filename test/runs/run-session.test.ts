@@ -39,7 +39,11 @@ function repoWithTests(): string {
   });
 }
 
-function options(repo: string, model: ScriptedModel, over: Partial<RunSessionOptions> = {}): RunSessionOptions {
+function options(
+  repo: string,
+  model: ScriptedModel,
+  over: Partial<RunSessionOptions> = {},
+): RunSessionOptions {
   return {
     repo,
     instruction: "Make the greeting say hello",

@@ -15,7 +15,7 @@ import type { Probot, Options as ProbotOptions } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import { PatchwrightOctokit } from "../../src/app/octokit.js";
-import type { Outcome } from "../../src/runs/front-door.js";
+import type { Outcome } from "../../src/runs/front-door/types.js";
 import { threadContext } from "../../src/runs/thread-context.js";
 import {
   expectAllNockDone,

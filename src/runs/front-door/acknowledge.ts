@@ -1,0 +1,62 @@
+import type { RepoConfig } from "../../config/schema.js";
+import { createComment, listCommentsSince } from "../../github/guarded-comments.js";
+import type { RepoRef } from "../../github/octokit-like.js";
+import { reactEyes } from "../../github/reactions.js";
+import type { Candidate } from "../../request/classify-event.js";
+import { sameLogin } from "../../request/permissions.js";
+import { readMarker, type RunMarker } from "../marker.js";
+import { trackingBody } from "../messages.js";
+import type { FrontDoorDeps } from "./types.js";
+
+export type Acknowledged = { duplicate: true } | { duplicate: false; trackingCommentId: number | undefined };
+
+/**
+ * One trigger, one run: the same delivery or the same comment delivered again finds the first run's
+ * marker. Requests from a person are acknowledged on their thread (eyes and a tracking comment);
+ * automatic reviews speak through their review.
+ */
+export async function acknowledge(
+  c: Candidate,
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+  config: RepoConfig,
+  at: { thread: { number: number } | undefined; key: string; marker: RunMarker },
+): Promise<Acknowledged> {
+  const { thread, key, marker } = at;
+  if (deps.seen?.has(key)) return { duplicate: true };
+  deps.seen?.add(key);
+  try {
+    const byPerson = c.type === "mention" || c.type === "assigned" || c.type === "labeled";
+    if (!byPerson || !thread) return { duplicate: false, trackingCommentId: undefined };
+    const since =
+      c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
+    if (await hasTrackingComment(deps, repo, thread.number, key, since)) return { duplicate: true };
+    if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
+    const posted = await createComment(
+      deps.octokit,
+      repo,
+      thread.number,
+      trackingBody(marker, deps.followUrl),
+      config.guard,
+    );
+    return { duplicate: false, trackingCommentId: posted.id };
+  } catch (err) {
+    // Not acknowledged: a redelivery must be able to try again.
+    deps.seen?.delete(key);
+    throw err;
+  }
+}
+
+async function hasTrackingComment(
+  deps: FrontDoorDeps,
+  repo: RepoRef,
+  number: number,
+  key: string,
+  since: string,
+): Promise<boolean> {
+  const comments = await listCommentsSince(deps.octokit, repo, number, since);
+  // Only our own comments count: anyone can paste a marker into a comment of theirs.
+  return comments.some(
+    (cm) => cm.user && sameLogin(cm.user.login, deps.botLogin) && readMarker(cm.body)?.trigger === key,
+  );
+}
