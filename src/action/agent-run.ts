@@ -14,17 +14,20 @@ import { handleEvent } from "../runs/front-door.js";
 import type { FrontDoorLog, Outcome } from "../runs/front-door/types.js";
 import type { RunReport } from "../runs/report.js";
 import type { RunQueue } from "../runs/run-queue.js";
+import type { ActionInputs } from "./read-inputs.js";
 
-export interface AgentInputs {
-  triggerPhrase: string;
-  prompt: string;
-  model: string;
-  maxTurns: string;
-  maxCostUsd: string;
-  timeoutMinutes: string;
-  forbiddenTerms: string;
-  configPath: string;
-}
+/** The inputs a mention or prompt run uses, already checked and converted (read-inputs.ts). */
+export type AgentInputs = Pick<
+  ActionInputs,
+  | "trigger_phrase"
+  | "prompt"
+  | "model"
+  | "max_turns"
+  | "max_cost_usd"
+  | "timeout_minutes"
+  | "forbidden_terms"
+  | "config_path"
+>;
 
 export interface AgentContext {
   eventName: string;
@@ -93,8 +96,8 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
       ...(owner && name
         ? { fallbackRepository: { owner, name, defaultBranch: ctx.env["GITHUB_REF_NAME"] ?? "main" } }
         : {}),
-      ...(inputs.prompt.trim() ? { prompt: inputs.prompt } : {}),
-      ...(inputs.configPath.trim() ? { configPath: inputs.configPath.trim() } : {}),
+      ...(inputs.prompt ? { prompt: inputs.prompt } : {}),
+      ...(inputs.config_path ? { configPath: inputs.config_path } : {}),
       // The run's own credentials are found by value in everything it sends, whatever their format.
       adjustConfig: (config) =>
         withInputs(config, inputs, new KnownSecrets([ctx.token, ...(ctx.secrets ?? [])])),
@@ -157,24 +160,19 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
   }
 }
 
-/** The Action's inputs win over the repository's file, field by field; empty inputs change nothing. */
+/** The Action's inputs win over the repository's file, field by field; unset inputs change nothing. */
 function withInputs(config: RepoConfig, inputs: AgentInputs, secrets: KnownSecrets): RepoConfig {
-  const number = (value: string, fallback: number): number => (value.trim() ? Number(value) : fallback);
-  const terms = inputs.forbiddenTerms
-    .split(/[,\n]/)
-    .map((t) => t.trim())
-    .filter(Boolean);
   return {
     ...config,
-    trigger: { ...config.trigger, phrase: inputs.triggerPhrase.trim() || config.trigger.phrase },
+    trigger: { ...config.trigger, phrase: inputs.trigger_phrase ?? config.trigger.phrase },
     limits: {
-      maxTurns: number(inputs.maxTurns, config.limits.maxTurns),
-      maxCostUsd: number(inputs.maxCostUsd, config.limits.maxCostUsd),
-      timeoutMinutes: number(inputs.timeoutMinutes, config.limits.timeoutMinutes),
+      maxTurns: inputs.max_turns ?? config.limits.maxTurns,
+      maxCostUsd: inputs.max_cost_usd ?? config.limits.maxCostUsd,
+      timeoutMinutes: inputs.timeout_minutes ?? config.limits.timeoutMinutes,
     },
-    ...(inputs.model.trim() ? { model: inputs.model.trim() } : {}),
+    ...(inputs.model ? { model: inputs.model } : {}),
     guard: withKnownSecrets(
-      { ...config.guard, forbiddenTerms: [...config.guard.forbiddenTerms, ...terms] },
+      { ...config.guard, forbiddenTerms: [...config.guard.forbiddenTerms, ...inputs.forbidden_terms] },
       secrets,
     ),
   };

@@ -3,58 +3,37 @@ import { Octokit } from "@octokit/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { randomUUID } from "node:crypto";
-import { createModelClient, type ModelProvider } from "../agent/model/anthropic-client.js";
+import { createModelClient } from "../agent/model/anthropic-client.js";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
-import { derivePlanKey, MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
+import { derivePlanKey } from "../runs/plan-mac.js";
 import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
-import { runAgentAction, type AgentInputs } from "./agent-run.js";
+import { runAgentAction } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
 import { GuardedOutput, jobGuard, RUNNER } from "./guarded-output.js";
-import { GuardScope } from "./guard-target.js";
+import { readActionInputs, type ActionInputs } from "./read-inputs.js";
 
 // The Action's entry: with guarded-output.ts (its writer), the only file that knows @actions/core.
-const NUMERIC_INPUTS = ["max_turns", "max_cost_usd", "timeout_minutes"] as const;
 
 async function main(out: GuardedOutput): Promise<void> {
-  const terms = core.getInput("forbidden_terms");
-  // Registered as secrets, the terms are masked wherever they would appear in the job's log.
-  for (const term of terms.split(/[,\n]/).map((t) => t.trim())) if (term) core.setSecret(term);
-  const mode = core.getInput("mode") || "agent";
-  if (mode === "guard") return guardMode(terms, out);
-  if (mode !== "agent") return out.setFailed(`The input "mode" must be agent or guard, not "${mode}".`);
+  const read = readActionInputs((name) => core.getInput(name), process.env);
+  if (!read.ok) return out.setFailed(read.error);
+  const inputs = read.inputs;
+  // Registered as secrets, the terms and keys are masked wherever they would appear in the job's log
+  // (a token made by an earlier step is not masked unless someone registers it).
+  for (const secret of [
+    ...inputs.forbidden_terms,
+    inputs.github_token,
+    inputs.anthropic_api_key,
+    inputs.plan_secret,
+  ])
+    if (secret) core.setSecret(secret);
+  if (inputs.mode === "guard") return guardMode(inputs, out);
 
-  for (const name of NUMERIC_INPUTS) {
-    const value = core.getInput(name);
-    if (value && !(Number(value) > 0))
-      return out.setFailed(`The input "${name}" must be a positive number, not "${value}".`);
-  }
-  const token = core.getInput("github_token") || process.env["GITHUB_TOKEN"];
-  if (!token)
-    return out.setFailed(
-      'The input "github_token" is empty: pass ${{ secrets.GITHUB_TOKEN }} or an App token.',
-    );
-  // A token made by an earlier step is not masked unless someone registers it.
-  core.setSecret(token);
-  const inputs: AgentInputs = {
-    triggerPhrase: core.getInput("trigger_phrase"),
-    prompt: core.getInput("prompt"),
-    model: core.getInput("model"),
-    maxTurns: core.getInput("max_turns"),
-    maxCostUsd: core.getInput("max_cost_usd"),
-    timeoutMinutes: core.getInput("timeout_minutes"),
-    forbiddenTerms: terms,
-    configPath: core.getInput("config_path"),
-  };
-  const apiKey = core.getInput("anthropic_api_key");
-  if (apiKey) core.setSecret(apiKey);
-  const planSecret = core.getInput("plan_secret");
-  if (planSecret) core.setSecret(planSecret);
-  if (planSecret && planSecret.length < MIN_PLAN_SECRET_LENGTH)
-    return out.setFailed(
-      `The input "plan_secret" is shorter than ${MIN_PLAN_SECRET_LENGTH} characters: pass a long random secret, such as the output of \`openssl rand -hex 32\` stored as a repository secret.`,
-    );
+  const token = inputs.github_token!;
+  const apiKey = inputs.anthropic_api_key;
+  const planSecret = inputs.plan_secret;
   // The key reaches the model client only: the agent's commands get a scrubbed environment.
   const modelEnv = apiKey ? { ...process.env, ANTHROPIC_API_KEY: apiKey } : process.env;
   // A cancelled workflow run sends SIGINT, then SIGTERM: the run stops and says so before the runner kills it.
@@ -70,13 +49,10 @@ async function main(out: GuardedOutput): Promise<void> {
     token,
     // Besides the token, the job's other credentials are found by value in everything the run sends.
     secrets: [apiKey, planSecret, ...credentialValues(process.env)].filter((v): v is string => !!v),
-    botLogin: core.getInput("bot_login") || "github-actions[bot]",
+    botLogin: inputs.bot_login,
     // With a plan secret, plans are MACed too; without, approve relies on GitHub's edit history.
     ...(planSecret ? { planKey: derivePlanKey(planSecret, "plan-secret") } : {}),
-    model: createModelClient({
-      provider: (core.getInput("provider") || "anthropic") as ModelProvider,
-      env: modelEnv,
-    }),
+    model: createModelClient({ provider: inputs.provider, env: modelEnv }),
     workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
     signal: cancelled.signal,
     newRunId: randomUUID,
@@ -124,15 +100,13 @@ function createOctokit(token: string, out: GuardedOutput): OctokitLike {
   });
 }
 
-async function guardMode(terms: string, out: GuardedOutput): Promise<void> {
-  const scope = GuardScope.safeParse(core.getInput("scan") || "auto");
-  if (!scope.success) return out.setFailed(`The input "scan" must be auto, tree or pack.`);
+async function guardMode(inputs: ActionInputs, out: GuardedOutput): Promise<void> {
   const result = await runGuardCheck(
     {
-      scope: scope.data,
-      forbiddenTerms: terms,
-      forbiddenTermHashes: core.getInput("forbidden_term_hashes"),
-      config: core.getInput("config_path") || undefined,
+      scope: inputs.scan,
+      forbiddenTerms: inputs.forbidden_terms.join("\n"),
+      forbiddenTermHashes: inputs.forbidden_term_hashes,
+      config: inputs.config_path,
     },
     {
       workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),

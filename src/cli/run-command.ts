@@ -1,7 +1,8 @@
+import { z } from "zod";
 import { resolve } from "node:path";
 import { runSession } from "../runs/run-session.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
-import { createModelClient, missingModelSetting } from "../agent/model/anthropic-client.js";
+import { createModelClient, missingModelSetting, MODEL_PROVIDERS } from "../agent/model/anthropic-client.js";
 import { ReplayModel } from "../agent/model/replay-model.js";
 import type { AgentEvent } from "../agent/events.js";
 import { ModelError } from "../agent/model-types.js";
@@ -68,21 +69,22 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
   const author = parseIdentity(opts.author ?? "patchwright <patchwright@users.noreply.github.com>");
   if (!author) return fail(`--author must look like "Name <email>"`);
 
-  if (!["anthropic", "bedrock", "vertex"].includes(opts.provider)) {
-    return fail(`--provider must be anthropic, bedrock or vertex, not "${opts.provider}"`);
+  const provider = z.enum(MODEL_PROVIDERS).safeParse(opts.provider);
+  if (!provider.success) {
+    return fail(
+      `--provider must be ${MODEL_PROVIDERS.join(", ").replace(/, (\w+)$/, " or $1")}, not "${opts.provider}"`,
+    );
   }
   // Say so before a worktree is made, not after the first turn. The CLI has no region option, so the
   // sentence names only the environment variable.
-  const missing = opts.replay
-    ? undefined
-    : missingModelSetting({ provider: opts.provider as "anthropic" | "bedrock" | "vertex", env: io.env });
+  const missing = opts.replay ? undefined : missingModelSetting({ provider: provider.data, env: io.env });
   if (missing) return fail(missing.replace(/ \(or the \w+ option\)/, ""));
   if (preflight.warning) io.stderr.write(`patchwright: warning: ${preflight.warning}\n`);
   let model;
   try {
     model = opts.replay
       ? ReplayModel.fromFile(resolve(io.cwd, opts.replay))
-      : createModelClient({ provider: opts.provider as "anthropic" | "bedrock" | "vertex", env: io.env });
+      : createModelClient({ provider: provider.data, env: io.env });
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
   }

@@ -104,7 +104,8 @@ function describe(error: z.ZodError, prefix: string): string {
   return `${prefix}${field}: ${issue.message}`;
 }
 
-function splitList(value: string | undefined): string[] {
+/** A list given as text: comma or newline separated, blanks dropped. */
+export function splitList(value: string | undefined): string[] {
   return (value ?? "")
     .split(/[,\n]/)
     .map((s) => s.trim())

@@ -194,7 +194,7 @@ describe("the Action's agent mode", () => {
     const sent: string[] = [];
     modelTurns(FIX_TURNS, sent);
     const result = await runAgentAction(
-      { ...NO_INPUTS, prompt: "fix the off-by-one in pagination", maxTurns: "5" },
+      { ...NO_INPUTS, prompt: "fix the off-by-one in pagination", max_turns: 5 },
       context("schedule", { schedule: "0 3 * * 1" }, world),
     );
     expect(result).toMatchObject({ conclusion: "pr_opened", runKind: "prompt" });

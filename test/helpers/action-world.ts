@@ -6,16 +6,7 @@ import type { AgentInputs } from "../../src/action/agent-run.js";
 import { githubApi } from "./github-api.js";
 import { API_REPO } from "./run-world.js";
 
-export const NO_INPUTS: AgentInputs = {
-  triggerPhrase: "",
-  prompt: "",
-  model: "",
-  maxTurns: "",
-  maxCostUsd: "",
-  timeoutMinutes: "",
-  forbiddenTerms: "",
-  configPath: "",
-};
+export const NO_INPUTS: AgentInputs = { forbidden_terms: [] };
 
 export function mentionOnIssue(
   trackingId: number,
