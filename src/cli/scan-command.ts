@@ -8,7 +8,8 @@ import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
 import { git } from "../workspace/git.js";
 import type { CliIo } from "./io.js";
-import { checkNamedPath, describeFsError, requirePackage, requireRepo } from "./scan-preflight.js";
+import { describeFsError } from "../guard/sources/describe-fs-error.js";
+import { checkNamedPath, requirePackage, requireRepo } from "./scan-preflight.js";
 import { useColor } from "./use-color.js";
 import { VERSION } from "./version.js";
 

@@ -1,6 +1,7 @@
 import { lstat, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ScanError } from "../guard/scan-error.js";
+import { describeFsError } from "../guard/sources/describe-fs-error.js";
 import { git } from "../workspace/git.js";
 
 /**
@@ -29,23 +30,6 @@ export async function checkNamedPath(
   }
   if (!info.isFile() && !info.isDirectory()) {
     throw new ScanError(`${shown} is ${kindOf(info)}, not a file or folder: name files and folders to scan.`);
-  }
-}
-
-/** One sentence for a file system error on `shown`: what went wrong, in words, not an errno code. */
-export function describeFsError(err: NodeJS.ErrnoException, shown: string): string {
-  switch (err.code) {
-    case "ENOENT":
-      return `cannot read ${shown}: no such file or folder.`;
-    case "ELOOP":
-      return `${shown} is a symbolic link that loops back on itself: point it at a real file or folder.`;
-    case "EACCES":
-    case "EPERM":
-      return `cannot read ${shown}: permission denied (scan it as a user who may read it, or leave it out).`;
-    case "ENOTDIR":
-      return `cannot read ${shown}: no such file or folder (a part of its path is a file).`;
-    default:
-      return `cannot read ${shown}: ${err.message}.`;
   }
 }
 

@@ -6,6 +6,7 @@ import { GuardConfig } from "./config.js";
 import { RULE_CATALOG } from "./rules/index.js";
 import { gitOutput, gitSucceeds } from "./sources/git-process.js";
 import { ScanError } from "./scan-error.js";
+import { describeFsError } from "./sources/describe-fs-error.js";
 
 export const REPO_CONFIG = ".github/patchwright.yml";
 export const TERMS_ENV = "PATCHWRIGHT_FORBIDDEN_TERMS";
@@ -44,7 +45,7 @@ export async function loadGuardConfig(opts: {
       ? await readAtCommit(opts.repoRoot, opts.fromCommit, fromRoot.split(sep).join("/"), shown, !opts.file)
       : await readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
           if (!opts.file && err.code === "ENOENT") return undefined;
-          throw new ScanError(`cannot read the config ${shown}: ${err.code ?? err.message}`);
+          throw new ScanError(describeFsError(err, `the config ${shown}`).replace(/\.$/, ""));
         });
 
   let config = GuardConfig.parse({});

@@ -2,7 +2,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeFsError } from "../../src/cli/scan-preflight.js";
+import { describeFsError } from "../../src/guard/sources/describe-fs-error.js";
 import { useColor } from "../../src/cli/use-color.js";
 import { git, tempDir, tempRepo, writeFiles } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
@@ -191,6 +191,24 @@ describe("patchwright scan: each mistake is one sentence and exit 2", () => {
     expect(describeFsError(err, "locked")).toBe(
       "cannot read locked: permission denied (scan it as a user who may read it, or leave it out).",
     );
+  });
+});
+
+describe("an unreadable file met inside a folder", () => {
+  it("says permission denied in words, not an errno code", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "ok.ts": "export {};\n", "private.env": "NAME=value\n" });
+    chmodSync(join(dir, "private.env"), 0o000);
+    chmodSync(dir, 0o755);
+    // Root reads anything: run as nobody when we are root.
+    const asNobody =
+      process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    const r = await run(["scan", "."], dir, {}, asNobody);
+    expectOneSentence(
+      r,
+      /cannot read private\.env: permission denied \(scan it as a user who may read it, or leave it out\)/,
+    );
+    expect(r.code).toBe(2);
   });
 });
 

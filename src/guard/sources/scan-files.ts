@@ -4,6 +4,7 @@ import type { Collector } from "../collector.js";
 import type { Guard } from "../engine.js";
 import type { Finding, Where } from "../finding.js";
 import { ScanError } from "../scan-error.js";
+import { describeFsError } from "./describe-fs-error.js";
 import { fileChunks, readBlocks } from "./read-blocks.js";
 import { walkFiles } from "./walk-files.js";
 
@@ -48,7 +49,7 @@ export async function scanFile(
     await scanStream(guard, fileChunks(absPath), path, where, out, true);
   } catch (err) {
     if (err instanceof ScanError) throw err;
-    throw new ScanError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ScanError(describeFsError(err as NodeJS.ErrnoException, path).replace(/\.$/, ""));
   }
 }
 
