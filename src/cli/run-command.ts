@@ -81,10 +81,10 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
   if (missing) return fail(missing.replace(/ \(or the \w+ option\)/, ""));
   if (preflight.warning) io.stderr.write(`patchwright: warning: ${preflight.warning}\n`);
   let model;
+  let replay: ReplayModel | undefined;
   try {
-    model = opts.replay
-      ? ReplayModel.fromFile(resolve(io.cwd, opts.replay))
-      : createModelClient({ provider: provider.data, env: io.env });
+    replay = opts.replay ? ReplayModel.fromFile(resolve(io.cwd, opts.replay)) : undefined;
+    model = replay ?? createModelClient({ provider: provider.data, env: io.env });
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
   }
@@ -114,11 +114,19 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
       `tests:      ${agent.verification.replace("_", " ")}`,
       `turns:      ${agent.turns}`,
       `tokens:     ${tokens} (input ${agent.usage.inputTokens}, output ${agent.usage.outputTokens}, cache read ${agent.usage.cacheReadInputTokens}, cache write ${agent.usage.cacheCreationInputTokens})`,
-      `cost:       $${agent.costUsd.toFixed(4)}${agent.costKnown ? "" : " (estimated)"}`,
+      replay
+        ? `cost:       nothing was spent (replayed; the recording's figures: $${agent.costUsd.toFixed(4)})`
+        : `cost:       $${agent.costUsd.toFixed(4)}${agent.costKnown ? "" : " (estimated)"}`,
       `sandbox:    ${result.sandbox}`,
       `transcript: ${result.transcriptPath}`,
       ...(result.worktree ? [`worktree:   ${result.worktree}`] : []),
     ];
+    if (replay?.divergence) {
+      const { turn, reason } = replay.divergence;
+      lines.push(
+        `warning:    the replay diverged from its recording at turn ${turn}: ${reason}. From there the recorded answers did not fit this run, so its outcome says nothing about this repository.`,
+      );
+    }
     for (const warning of result.warnings) lines.push(`warning:    ${warning}`);
     if (result.blockedBy.length) {
       lines.push(
@@ -128,7 +136,8 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
       );
     }
     io.stdout.write(`${lines.join("\n")}\n`);
-    return agent.outcome === "finished" && result.blockedBy.length === 0 ? 0 : 1;
+    // A replay that diverged did not reproduce its recording: that is a failure of what was asked.
+    return agent.outcome === "finished" && result.blockedBy.length === 0 && !replay?.divergence ? 0 : 1;
   } catch (err) {
     if (err instanceof ModelError) return fail(err.message);
     throw err;

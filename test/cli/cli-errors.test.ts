@@ -4,6 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeFsError } from "../../src/guard/sources/describe-fs-error.js";
 import { useColor } from "../../src/cli/use-color.js";
+import type { ModelResponse } from "../../src/agent/model-types.js";
+import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
+import { RepoConfig } from "../../src/config/schema.js";
+import { runSession } from "../../src/runs/run-session.js";
 import { git, tempDir, tempRepo, writeFiles } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 
@@ -241,5 +245,57 @@ describe("exit codes in help, and colour", () => {
     expect(useColor(true, { FORCE_COLOR: "1", NO_COLOR: "1" }, false)).toBe(true);
     expect(useColor(true, { NO_COLOR: "1" }, true)).toBe(false);
     expect(useColor(true, {}, true)).toBe(true);
+  });
+});
+
+describe("patchwright run --replay", () => {
+  /** A real run's transcript: the model reads README.md, then answers. */
+  async function recordOn(repo: string): Promise<string> {
+    const readme: ModelResponse = {
+      model: "claude-sonnet-4-6",
+      content: [
+        {
+          type: "tool_use",
+          id: "r1",
+          name: "str_replace_based_edit_tool",
+          input: { command: "view", path: "README.md" },
+        },
+      ],
+      stopReason: "tool_use",
+      usage: { inputTokens: 900, outputTokens: 40, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+    };
+    const result = await runSession({
+      repo,
+      instruction: "what is this?",
+      mode: "answer",
+      model: new ScriptedModel([readme, textResponse("A demo.")]),
+      modelName: "claude-sonnet-4-6",
+      limits: { maxTurns: 5, maxCostUsd: 1, timeoutMs: 60_000 },
+      config: RepoConfig.parse({}),
+      author: { name: "patchwright", email: "patchwright@example.com" },
+      keep: false,
+      env: { PATH: process.env["PATH"] ?? "" },
+      transcriptDir: tempDir(),
+    });
+    return result.transcriptPath;
+  }
+
+  it("says nothing was spent, and matches its recording on the same repository", async () => {
+    const repo = tempRepo({ "README.md": "# demo\n" });
+    const r = await run(["run", "--mode", "answer", "--replay", await recordOn(repo), "what is this?"], repo);
+    expect(r.stdout).toContain("cost:       nothing was spent (replayed; the recording's figures: $");
+    expect(r.stdout).not.toContain("diverged");
+    expect(r.code).toBe(0);
+  });
+
+  it("says it diverged when replayed on another repository, and fails", async () => {
+    const recording = await recordOn(tempRepo({ "README.md": "# demo\n" }));
+    const other = tempRepo({ "README.md": "# something else entirely\n" });
+    const r = await run(["run", "--mode", "answer", "--replay", recording, "what is this?"], other);
+    expect(r.stdout).toContain(
+      "warning:    the replay diverged from its recording at turn 2: the tool results differ",
+    );
+    expect(r.stdout).toContain("nothing was spent");
+    expect(r.code).toBe(1);
   });
 });

@@ -89,14 +89,35 @@ function isResponseRecord(
   return record.type === "model_response" && "response" in record;
 }
 
-/** Plays a transcript's model responses back in order, whatever it is asked. */
+function isRequestRecord(
+  record: TranscriptRecord,
+): record is TranscriptRecord & { request: z.infer<typeof ModelRequestSchema> } {
+  return record.type === "model_request" && "request" in record;
+}
+
+/** Where a replay stopped matching its recording: the turn, and what differed. */
+export interface ReplayDivergence {
+  turn: number;
+  reason: string;
+}
+
+/**
+ * Plays a transcript's model responses back in order, whatever it is asked, and notes the first turn
+ * where what the run sends differs from what the recording sent (another repository or commit gives
+ * other tool results): from there on the played answers no longer fit the run.
+ */
 export class ReplayModel implements ModelClient {
   private readonly responses: ModelResponse[];
+  private readonly recordedResults: (string | undefined)[];
   private played = 0;
   readonly requests: ModelRequest[] = [];
+  divergence: ReplayDivergence | undefined;
 
   constructor(records: TranscriptRecord[]) {
     this.responses = records.filter(isResponseRecord).map((record) => record.response);
+    this.recordedResults = records
+      .filter(isRequestRecord)
+      .map((record) => toolResults(record.request.messages));
   }
 
   static fromJsonl(jsonl: string): ReplayModel {
@@ -120,11 +141,29 @@ export class ReplayModel implements ModelClient {
         new ModelError("bad_request", `the recording has no more responses (${this.played} played)`),
       );
     }
+    const recorded = this.recordedResults[this.played];
+    if (!this.divergence && recorded !== undefined && recorded !== toolResults(request.messages)) {
+      this.divergence = {
+        turn: this.played + 1,
+        reason: "the tool results differ from the recording's (another repository or commit?)",
+      };
+    }
     this.played++;
     this.requests.push(request);
     emitText(response, onText);
     return Promise.resolve(structuredClone(response));
   }
+}
+
+type Block =
+  { type: "text" | "tool_use" } | { type: "tool_result"; content: string; is_error?: boolean | undefined };
+
+/** The tool results the last message carries, as one comparable string ("" when it carries none). */
+function toolResults(messages: readonly { content: string | readonly Block[] }[]): string {
+  const last = messages.at(-1)?.content;
+  if (typeof last === "string" || last === undefined) return "";
+  const results = last.flatMap((b) => (b.type === "tool_result" ? [[b.content, b.is_error ?? false]] : []));
+  return JSON.stringify(results);
 }
 
 export type Script =
