@@ -19,7 +19,7 @@ import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import { openRunSandbox } from "../workspace/sandbox/run-sandbox.js";
 import type { ToolContext } from "../tools/tool-types.js";
 import { checkoutPatch, checkoutReader } from "./checkout.js";
-import type { ReviewChunk } from "./diff/budget.js";
+import type { ReviewChunk } from "./diff/chunk.js";
 import { pathInstructionsFor } from "./diff/filters.js";
 import { notReviewedReason, type NotReviewed } from "./diff/not-reviewed.js";
 import { prepareDiff, type PreparedDiff } from "./diff/prepare.js";
