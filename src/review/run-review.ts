@@ -115,6 +115,7 @@ export async function runReview(input: ReviewInput, deps: ReviewDeps): Promise<R
         sinceSha: diff.sinceSha,
         inline: chosen.inline,
         notPosted: chosen.notPosted,
+        // In the order the stages came to them.
         notes: [
           ...diff.notes,
           ...reviewed.notes,
