@@ -1,6 +1,6 @@
 import { estimateTokens } from "../../agent/context/token-count.js";
-import type { FileStatus } from "./changed-files.js";
-import { enclosingContext, type ContextLines } from "./context.js";
+import type { ChunkFile, ChunkHunk, ReviewChunk } from "./chunk.js";
+import { enclosingContext } from "./context.js";
 import type { DiffFile } from "./diff-file.js";
 import type { NotReviewed } from "./not-reviewed.js";
 import { newEnd, oldEnd, type Hunk } from "./patch.js";
@@ -10,28 +10,6 @@ import { riskOf } from "./risk.js";
 // Fits a diff into model calls of a fixed size. Whole files stay together where they fit; a file too big
 // for one call is split by hunks, and a hunk too big by lines. Whatever does not fit in the allowed calls
 // (lowest risk first, as files are taken in risk order) is named in `notReviewed`, never dropped quietly.
-
-/** A hunk as sent: whole, or a run of its lines when it alone is more than one call holds. */
-export interface ChunkHunk {
-  hunk: Hunk;
-  /** Unchanged lines above the hunk, up to its enclosing definition: context, not part of the diff. */
-  context?: ContextLines;
-  part?: { index: number; count: number };
-}
-
-export interface ChunkFile {
-  path: string;
-  previousPath?: string;
-  status: FileStatus;
-  hunks: ChunkHunk[];
-}
-
-/** What one model call reviews. */
-export interface ReviewChunk {
-  files: ChunkFile[];
-  /** estimateTokens of renderChunk(this). */
-  tokens: number;
-}
 
 export interface BudgetOptions {
   /** The most tokens of rendered diff one model call may take. */

@@ -1,5 +1,6 @@
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
-import { planReview, type BudgetOptions, type ReviewChunk } from "./budget.js";
+import { planReview, type BudgetOptions } from "./budget.js";
+import type { ReviewChunk } from "./chunk.js";
 import { fetchCompareFiles, fetchPullFiles, fillMissingPatches, type LocalPatch } from "./changed-files.js";
 import { parseChangedFiles } from "./diff-file.js";
 import { filterFiles, type PathsConfig } from "./filters.js";

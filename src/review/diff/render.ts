@@ -1,4 +1,4 @@
-import type { ChunkFile, ChunkHunk, ReviewChunk } from "./budget.js";
+import type { ChunkFile, ChunkHunk, ReviewChunk } from "./chunk.js";
 import type { HunkLine } from "./patch.js";
 
 /** How to read a rendered chunk; belongs in the review prompt next to it. */
