@@ -26,8 +26,8 @@ import {
   type ModelClient,
   type ModelRequest,
   type ModelResponse,
-  type ToolSpec,
 } from "../model-types.js";
+import type { ToolSpec } from "../../tools/tool-spec.js";
 import { bedrockBackend, type BedrockOptions } from "./bedrock-client.js";
 import { nonEmpty, oneLine, type MessagesSdk, type SdkBackend, type ServiceWords } from "./sdk-backend.js";
 import { vertexBackend, type VertexOptions } from "./vertex-client.js";
