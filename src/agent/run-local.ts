@@ -6,7 +6,7 @@ import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
 import { withKnownSecrets } from "../guard/known-secrets.js";
 import { createRedactor, scan } from "../guard/scan.js";
-import { policyFor } from "./permissions.js";
+import { policyFor } from "./permissions/policies.js";
 import { credentialValues, runHarnessCommand, scrubbedEnv } from "../tools/bash.js";
 import { toolsFor, type AnyTool } from "../tools/index.js";
 import { detectTestCommand } from "./detect-test-command.js";

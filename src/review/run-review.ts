@@ -13,7 +13,7 @@ import { InstructionLoader, gitRefSource } from "../agent/instructions/load-inst
 import type { LimitKind } from "../agent/events.js";
 import type { ModelClient, Usage } from "../agent/model-types.js";
 import { addUsage, costUsd, emptyUsage } from "../agent/model/prices.js";
-import { policyFor } from "../agent/permissions.js";
+import { policyFor } from "../agent/permissions/policies.js";
 import { RepoConfig } from "../config/schema.js";
 import { describeGitHubError } from "../github/errors.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";

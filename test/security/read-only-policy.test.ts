@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decide, policyFor, type Rule } from "../../src/agent/permissions.js";
+import { policyFor } from "../../src/agent/permissions/policies.js";
+import { decide } from "../../src/agent/permissions/rules.js";
+import type { Rule } from "../../src/config/permission-rule.js";
 import { tempRepo, writeFiles } from "../helpers/temp-repo.js";
 
 /**
