@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { runLocal } from "../agent/run-local.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
-import { createModelClient, missingModelSetting } from "../agent/model/anthropic-client.js";
+import { createModelClient, missingModelSetting } from "../agent/model/model-provider.js";
 import { ReplayModel } from "../agent/model/replay-model.js";
 import type { AgentEvent } from "../agent/events.js";
 import { ModelError } from "../agent/model-types.js";
