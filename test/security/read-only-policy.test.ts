@@ -106,6 +106,9 @@ const FLAGS_AND_OPERANDS: Attack[] = [
     proof: inRepo({ files: { evil: EVIL, big: bigInput() } }),
   },
   { command: "sort -T . in", reason: /`sort -T`/ },
+  // Words after a redirection's target are arguments again; some parsers (tree-sitter-bash) file
+  // them under the redirection, which would hide `-o` from this check.
+  { command: "sort <in -o pwned", reason: /`sort -o`/, proof: inRepo() },
   { command: "sort --random-source -- -uo pwned in", reason: /`sort -o`/, proof: inRepo() },
   {
     command: "uniq -- in -pwned",
