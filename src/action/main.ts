@@ -3,7 +3,7 @@ import { Octokit } from "@octokit/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { randomUUID } from "node:crypto";
-import { createModelClient } from "../agent/model/anthropic-client.js";
+import { createModelClient } from "../agent/model/model-provider.js";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
 import { derivePlanKey } from "../runs/plan-mac.js";
 import { renderReport } from "../runs/report.js";

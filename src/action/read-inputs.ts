@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MODEL_PROVIDERS } from "../agent/model/anthropic-client.js";
+import { MODEL_PROVIDERS } from "../agent/model/model-provider.js";
 import { MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { splitList } from "../guard/load-config.js";
 import { GuardScope } from "./guard-target.js";

@@ -1,4 +1,5 @@
-import type { Message, ModelResponse, SystemBlock, ToolSpec, Usage } from "./model-types.js";
+import type { ToolSpec } from "../tools/tool-spec.js";
+import type { Message, ModelResponse, SystemBlock, Usage } from "./model-types.js";
 
 export type LimitKind = "turns" | "cost" | "time" | "loop" | "context";
 export type VerificationOutcome = "passed" | "failed" | "no_command" | "not_run";

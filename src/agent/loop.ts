@@ -17,7 +17,8 @@ import {
   type Usage,
 } from "./model-types.js";
 import { addUsage, costUsd, emptyUsage } from "./model/prices.js";
-import { decide, type Rule } from "./permissions.js";
+import type { Rule } from "../config/permission-rule.js";
+import { decide } from "./permissions/rules.js";
 import { runTool } from "../tools/define-tool.js";
 import type { Tool, ToolContext } from "../tools/tool-types.js";
 

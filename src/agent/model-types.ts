@@ -1,3 +1,5 @@
+import type { ToolSpec } from "../tools/tool-spec.js";
+
 /**
  * The loop's view of a model: the Messages API's shapes, without the SDK. Only `src/agent/model/*`
  * knows @anthropic-ai/sdk; everything else talks to a ModelClient.
@@ -11,12 +13,6 @@ export interface Message {
   role: "user" | "assistant";
   content: string | ContentBlock[];
 }
-
-/** Anthropic's own client tools (the model was trained on them), or a custom tool with a JSON schema. */
-export type ToolSpec =
-  | { kind: "anthropic"; type: "text_editor_20250728" | "bash_20250124"; name: string }
-  | { kind: "anthropic"; type: "memory_20250818"; name: "memory" }
-  | { kind: "custom"; name: string; description: string; inputSchema: Record<string, unknown> };
 
 export interface SystemBlock {
   text: string;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import PQueue from "p-queue";
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { createModelClient, type ModelProvider } from "../agent/model/anthropic-client.js";
+import { createModelClient, type ModelProvider } from "../agent/model/model-provider.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
 import { botIdentity } from "../github/identity.js";

@@ -2,7 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { MODEL_PROVIDERS, missingModelSetting } from "../agent/model/anthropic-client.js";
+import { MODEL_PROVIDERS, missingModelSetting } from "../agent/model/model-provider.js";
 import { derivePlanKey, MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { SANDBOX_MODE_ERROR, SandboxMode } from "../workspace/sandbox/sandbox.js";
 

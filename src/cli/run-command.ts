@@ -2,7 +2,7 @@ import { z } from "zod";
 import { resolve } from "node:path";
 import { runSession } from "../runs/run-session.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
-import { createModelClient, missingModelSetting, MODEL_PROVIDERS } from "../agent/model/anthropic-client.js";
+import { createModelClient, missingModelSetting, MODEL_PROVIDERS } from "../agent/model/model-provider.js";
 import { ReplayModel } from "../agent/model/replay-model.js";
 import type { AgentEvent } from "../agent/events.js";
 import { ModelError } from "../agent/model-types.js";

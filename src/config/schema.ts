@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BUILT_IN_COMMANDS } from "./built-in-commands.js";
-import { Rule } from "../agent/permissions.js";
+import { Rule } from "./permission-rule.js";
 import { GuardConfig } from "../guard/config.js";
 
 /**

@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import PQueue from "p-queue";
 import { InstructionLoader, gitRefSource } from "../agent/instructions/load-instructions.js";
 import type { LimitKind } from "../agent/events.js";
-import { policyFor } from "../agent/permissions.js";
+import { policyFor } from "../agent/permissions/policies.js";
 import type { RepoConfig } from "../config/schema.js";
 import type { ToolContext } from "../tools/tool-types.js";
 import { openRunSandbox } from "../workspace/sandbox/run-sandbox.js";

@@ -5,7 +5,7 @@ import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
 import { withKnownSecrets } from "../guard/known-secrets.js";
 import { createRedactor, scan } from "../guard/scan.js";
-import { policyFor } from "../agent/permissions.js";
+import { policyFor } from "../agent/permissions/policies.js";
 import { runHarnessCommand } from "../tools/bash.js";
 import { toolsFor, type AnyTool } from "../tools/index.js";
 import { detectTestCommand } from "../agent/detect-test-command.js";

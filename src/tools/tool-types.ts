@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ToolSpec } from "../agent/model-types.js";
+import type { ToolSpec } from "./tool-spec.js";
 import type { NoSandbox, Sandbox } from "../workspace/sandbox/sandbox.js";
 
 /** read: looks only; write: changes files in the worktree; exec: runs commands. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { runAgent } from "../../src/agent/loop.js";
 import type { ModelResponse } from "../../src/agent/model-types.js";
-import { toApiParams } from "../../src/agent/model/anthropic-client.js";
+import { toApiParams } from "../../src/agent/model/api-messages.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
-import { policyFor } from "../../src/agent/permissions.js";
+import { policyFor } from "../../src/agent/permissions/policies.js";
 import { systemPrompt } from "../../src/agent/system-prompt.js";
 import { toolsFor } from "../../src/tools/index.js";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";

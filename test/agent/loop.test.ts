@@ -8,7 +8,7 @@ import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.
 import { historyProblems } from "../../src/agent/context/history.js";
 import { estimateTokens } from "../../src/agent/context/token-count.js";
 import { InstructionLoader, worktreeSource } from "../../src/agent/instructions/load-instructions.js";
-import { policyFor } from "../../src/agent/permissions.js";
+import { policyFor } from "../../src/agent/permissions/policies.js";
 import { toolsFor } from "../../src/tools/index.js";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";
 import { testToolContext } from "../helpers/tool-context.js";

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { commandParts, decide, matchesPattern, policyFor, type Rule } from "../../src/agent/permissions.js";
+import { commandParts, decide, matchesPattern } from "../../src/agent/permissions/rules.js";
+import { policyFor } from "../../src/agent/permissions/policies.js";
+import type { Rule } from "../../src/config/permission-rule.js";
 
 const EDITOR = "str_replace_based_edit_tool";
 const allowed = (rules: Rule[], tool: string, subject: string): boolean =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitCommand } from "../../src/agent/split-command.js";
+import { splitCommand } from "../../src/agent/permissions/split-command.js";
 
 const one = (command: string) => {
   const commands = splitCommand(command);

@@ -147,7 +147,7 @@ describe("memory tool", () => {
 
 describe("the memory spec on the Messages API", () => {
   it("maps to Anthropic's memory tool, or a custom equivalent", async () => {
-    const { toApiTools } = await import("../../src/agent/model/anthropic-client.js");
+    const { toApiTools } = await import("../../src/agent/model/api-tools.js");
     const spec = { kind: "anthropic", type: "memory_20250818", name: "memory" } as const;
     expect(toApiTools([spec])).toEqual([{ type: "memory_20250818", name: "memory" }]);
     const [custom] = toApiTools([spec], true);

@@ -2,7 +2,9 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decide, policyFor, type Rule } from "../../src/agent/permissions.js";
+import { policyFor } from "../../src/agent/permissions/policies.js";
+import { decide } from "../../src/agent/permissions/rules.js";
+import type { Rule } from "../../src/config/permission-rule.js";
 import { tempRepo, writeFiles } from "../helpers/temp-repo.js";
 
 /**
@@ -104,6 +106,9 @@ const FLAGS_AND_OPERANDS: Attack[] = [
     proof: inRepo({ files: { evil: EVIL, big: bigInput() } }),
   },
   { command: "sort -T . in", reason: /`sort -T`/ },
+  // Words after a redirection's target are arguments again; some parsers (tree-sitter-bash) file
+  // them under the redirection, which would hide `-o` from this check.
+  { command: "sort <in -o pwned", reason: /`sort -o`/, proof: inRepo() },
   { command: "sort --random-source -- -uo pwned in", reason: /`sort -o`/, proof: inRepo() },
   {
     command: "uniq -- in -pwned",

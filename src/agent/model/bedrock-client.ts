@@ -1,7 +1,7 @@
 /**
  * Amazon Bedrock through @anthropic-ai/bedrock-sdk: requests are SigV4-signed with AWS credentials
  * (or carry a Bedrock API key), and the SDK turns Bedrock's binary event stream back into the
- * Messages API's events. Everything else is shared (anthropic-client.ts).
+ * Messages API's events. Everything else is shared (sdk-model-client.ts).
  */
 import { nonEmpty, type SdkBackend } from "./sdk-backend.js";
 

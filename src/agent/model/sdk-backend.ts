@@ -1,7 +1,7 @@
 /**
  * What differs between Anthropic's API, Amazon Bedrock and Google Vertex AI: how the SDK client is
  * built, and the words the error sentences use. Streaming, mapping and error handling are shared
- * (anthropic-client.ts).
+ * (sdk-model-client.ts).
  */
 import type Anthropic from "@anthropic-ai/sdk";
 

@@ -1,7 +1,7 @@
 /**
  * Google Vertex AI through @anthropic-ai/vertex-sdk: requests carry a Google OAuth token, either
  * the one given or one from Google's application default credentials. Everything else is shared
- * (anthropic-client.ts).
+ * (sdk-model-client.ts).
  */
 import { ModelError } from "../model-types.js";
 import { nonEmpty, oneLine, type SdkBackend } from "./sdk-backend.js";

@@ -10,9 +10,9 @@ import type {
   ModelClient,
   ModelRequest,
   ModelResponse,
-  ToolSpec,
   Usage,
 } from "../../agent/model-types.js";
+import type { ToolSpec } from "../../tools/tool-spec.js";
 import { addUsage, emptyUsage } from "../../agent/model/prices.js";
 import { FileNote, Finding, FindingsReport } from "./finding.js";
 import { isObject, jsonInText, repairFiles, repairFinding, unwrapReport } from "./repair.js";

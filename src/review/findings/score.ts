@@ -4,7 +4,8 @@
  * locally first, so they cost no tokens. If scoring fails, the findings are kept unscored.
  */
 import { z } from "zod";
-import type { ContentBlock, ModelClient, ToolSpec, Usage } from "../../agent/model-types.js";
+import type { ContentBlock, ModelClient, Usage } from "../../agent/model-types.js";
+import type { ToolSpec } from "../../tools/tool-spec.js";
 import { emptyUsage } from "../../agent/model/prices.js";
 import { compareSeverity, type Finding } from "./finding.js";
 import { fenced } from "../post/markdown.js";

@@ -7,7 +7,7 @@ import type { AgentResult, LimitKind } from "../../agent/events.js";
 import { runAgent, type AgentLimits } from "../../agent/loop.js";
 import type { Message, ModelClient, ModelResponse, SystemBlock, Usage } from "../../agent/model-types.js";
 import { addUsage, costUsd, emptyUsage } from "../../agent/model/prices.js";
-import type { Rule } from "../../agent/permissions.js";
+import type { Rule } from "../../config/permission-rule.js";
 import { toolsFor } from "../../tools/index.js";
 import type { ToolContext } from "../../tools/tool-types.js";
 import type { FindingsReport } from "../findings/finding.js";

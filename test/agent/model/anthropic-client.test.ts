@@ -1,7 +1,8 @@
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createAnthropicClient, createModelClient } from "../../../src/agent/model/anthropic-client.js";
+import { createAnthropicClient } from "../../../src/agent/model/anthropic-client.js";
+import { createModelClient } from "../../../src/agent/model/model-provider.js";
 import { costUsd } from "../../../src/agent/model/prices.js";
 import { ModelError, type ModelRequest } from "../../../src/agent/model-types.js";
 import { serverSentEvents, SSE_HEADERS, streamedMessage } from "../../helpers/anthropic-sse.js";

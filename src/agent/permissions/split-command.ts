@@ -1,5 +1,5 @@
 /**
- * Splits a bash command into its simple commands, for the permission policy (see permissions.ts).
+ * Splits a bash command into its simple commands, for the permission rules (see rules.ts).
  *
  * Not a shell parser: it knows quotes, escapes, comments, the operators that separate commands, `$(…)`,
  * backquotes, `<(…)`/`>(…)`, `bash -c '…'` and `eval`, and redirections. What it cannot resolve (what

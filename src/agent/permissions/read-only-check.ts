@@ -1,7 +1,7 @@
 import type { SimpleCommand, Word } from "./split-command.js";
 
 /**
- * Why a command is not read-only, for the read-only runs (see permissions.ts); undefined when it is.
+ * Why a command is not read-only, for the read-only runs (see policies.ts); undefined when it is.
  *
  * Rules match text; this looks at what the shell and the program will do with it. It refuses:
  * - environment assignments (`VAR=x cmd`, `env VAR=x cmd`, a bare `VAR=x`): GIT_*, PAGER, LESSOPEN,
