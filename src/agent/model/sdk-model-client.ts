@@ -25,7 +25,11 @@ export interface AnthropicClientOptions {
   maxRetries?: number;
   /** Per-attempt time limit in ms (the SDK's default is 10 minutes). */
   timeoutMs?: number;
-  /** For Anthropic-compatible endpoints that do not know Anthropic-defined tool types. */
+  /**
+   * For Anthropic-compatible endpoints that do not know Anthropic-defined tool types (a local model
+   * server, some gateways): every tool is sent as a custom tool with its JSON schema. Defaults to
+   * env.PATCHWRIGHT_CUSTOM_TOOLS_ONLY being `true` or `1`.
+   */
   customToolsOnly?: boolean;
   /** Where the environment variables are read from; defaults to process.env. */
   env?: Record<string, string | undefined>;
@@ -34,7 +38,8 @@ export interface AnthropicClientOptions {
 /** The shared part: one SDK client per ModelClient, a streamed request per `send`, errors as sentences. */
 export function createSdkModelClient(backend: SdkBackend, opts: AnthropicClientOptions): ModelClient {
   const maxRetries = opts.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const customToolsOnly = opts.customToolsOnly ?? false;
+  const flag = (opts.env ?? process.env)["PATCHWRIGHT_CUSTOM_TOOLS_ONLY"]?.trim().toLowerCase();
+  const customToolsOnly = opts.customToolsOnly ?? (flag === "true" || flag === "1");
   let sdk: Promise<MessagesSdk> | undefined;
   let baseURL: string | undefined;
 

@@ -165,6 +165,22 @@ describe("createAnthropicClient: streaming", () => {
 });
 
 describe("createAnthropicClient: request body", () => {
+  it("sends every tool as a custom tool when PATCHWRIGHT_CUSTOM_TOOLS_ONLY is set", async () => {
+    let body: { tools?: { type?: string; name: string; input_schema?: unknown }[] } = {};
+    nock(API)
+      .post("/v1/messages", (b: typeof body) => {
+        body = b;
+        return true;
+      })
+      .reply(200, textTurn("done"), SSE_HEADERS);
+    await client({ env: { PATCHWRIGHT_CUSTOM_TOOLS_ONLY: "true" } }).send(request());
+    expect(body.tools?.map((t) => [t.name, t.type, typeof t.input_schema])).toEqual([
+      ["str_replace_based_edit_tool", undefined, "object"],
+      ["bash", undefined, "object"],
+      ["finish", undefined, "object"],
+    ]);
+  });
+
   it("maps tools, system and messages, and places cache breakpoints", async () => {
     let body: Record<string, unknown> = {};
     nock(API)
