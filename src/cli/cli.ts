@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { runConfigCheck } from "./config-command.js";
 import { runHashTerm } from "./hash-term-command.js";
-import { runRunCommand, type RunOptions } from "./run-command.js";
+import type * as RunCommand from "./run-command.js";
+import type { RunOptions } from "./run-command.js";
 import type { CliIo } from "./io.js";
 import { EXIT_CANNOT_SCAN, runScan, type ScanOptions } from "./scan-command.js";
 import { VERSION } from "./version.js";
@@ -68,7 +69,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         " 2 could not start (bad usage, not a repository, a missing setting).",
     )
     .action(async (instruction: string, opts: RunOptions) => {
-      code = await runRunCommand(instruction, opts, io);
+      // Loaded only here: the agent's dependencies are optional, and the leak guard runs without them.
+      const agent = await loadAgentCommand(io);
+      code = agent ? await agent.runRunCommand(instruction, opts, io) : EXIT_CANNOT_SCAN;
     });
 
   program
@@ -104,5 +107,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return err.exitCode === 0 ? 0 : EXIT_CANNOT_SCAN;
     }
     throw err;
+  }
+}
+
+/**
+ * The `run` command's module, or undefined after saying why it cannot load: a guard-only install
+ * (`npm install --omit=optional`) leaves out the model SDKs the agent needs.
+ */
+async function loadAgentCommand(io: CliIo): Promise<typeof RunCommand | undefined> {
+  try {
+    return await import("./run-command.js");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ERR_MODULE_NOT_FOUND") throw err;
+    io.stderr.write(
+      "patchwright: patchwright run needs the agent's dependencies, which this install left out " +
+        "(installed with --omit=optional?): install patchwright again without --omit=optional.\n",
+    );
+    return undefined;
   }
 }
