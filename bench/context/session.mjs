@@ -17,8 +17,8 @@ export async function loadDist() {
     import(dist("agent/loop.js")),
     import(dist("agent/model/anthropic-client.js")),
     import(dist("tools/index.js")),
-    import(dist("agent/permissions.js")),
-    import(dist("tools/bash.js")),
+    import(dist("agent/permissions/policies.js")),
+    import(dist("workspace/sandbox/scrubbed-env.js")),
     import(dist("agent/system-prompt.js")),
     import(dist("agent/model/default-model.js")),
     import(dist("agent/model/prices.js")),
@@ -36,7 +36,7 @@ export async function runSession({ d, port, repo, turns, context, timeoutMs }) {
   const abort = new globalThis.AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const scratchDir = mkdtempSync(join(tmpdir(), "bench-context-scratch-"));
-  const env = d.bash.scrubbedEnv(process.env);
+  const env = d.bash.scrubbedEnv(process.env, mkdtempSync(join(tmpdir(), "bench-context-home-")));
   const compactions = [];
   let toolErrors = 0;
   let turn = 0;

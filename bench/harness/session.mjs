@@ -5,9 +5,7 @@
 // time each call. Prints one JSON line with the measurements to stdout.
 //   node bench/harness/session.mjs --port 1234 --repo /tmp/copy [--turns 50] [--timeout-ms 120000]
 import console from "node:console";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { realpathSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { setTimeout, clearTimeout } from "node:timers";
@@ -31,16 +29,15 @@ const now = () => performance.now();
 const dist = (p) => new URL(`../../dist/${p}`, import.meta.url).href;
 
 const t0 = now();
-const [{ runAgent }, { createAnthropicClient }, { toolsFor }, { policyFor }, { scrubbedEnv }, sys, def, box] =
+const [{ runAgent }, { createAnthropicClient }, { toolsFor }, { policyFor }, sys, def, { openRunSandbox }] =
   await Promise.all([
     import(dist("agent/loop.js")),
     import(dist("agent/model/anthropic-client.js")),
     import(dist("tools/index.js")),
-    import(dist("agent/permissions.js")),
-    import(dist("tools/bash.js")),
+    import(dist("agent/permissions/policies.js")),
     import(dist("agent/system-prompt.js")),
     import(dist("agent/model/default-model.js")),
-    import(dist("workspace/sandbox/open-sandbox.js")),
+    import(dist("workspace/sandbox/run-sandbox.js")),
   ]);
 const importMs = now() - t0;
 const rssAfterImportKb = process.resourceUsage().maxRSS;
@@ -64,19 +61,21 @@ const model = {
 
 const abort = new globalThis.AbortController();
 const timer = setTimeout(() => abort.abort(), timeoutMs);
-const scratchDir = mkdtempSync(join(tmpdir(), "bench-harness-scratch-"));
-const env = scrubbedEnv(process.env);
 const root = realpathSync(args.repo);
-// The run's sandbox as `auto` picks it here (bubblewrap where it works), as a real run would.
-const sandbox = await box.openSandbox(
-  "auto",
-  { root, readable: [scratchDir], writable: [env.HOME], network: false, readOnly: false },
-  box.sandboxHost(process.env),
-);
+// The run's sandbox as `auto` picks it here (bubblewrap where it works), with its HOME and scratch
+// folder, as a real run opens it.
+const run = await openRunSandbox({
+  hostEnv: { ...process.env, PATCHWRIGHT_SANDBOX: "auto" },
+  root,
+  readable: [],
+  network: false,
+  readOnly: false,
+});
+const { sandbox } = run;
 const toolContext = {
   root,
-  env,
-  scratchDir,
+  env: run.env,
+  scratchDir: run.scratchDir,
   signal: abort.signal,
   commandTimeoutMs: 30_000,
   sandbox,
@@ -118,8 +117,7 @@ try {
   }
 } finally {
   clearTimeout(timer);
-  if (sandbox.kind !== "unavailable") await sandbox.dispose();
-  for (const dir of [scratchDir, env.HOME]) if (dir) rmSync(dir, { recursive: true, force: true });
+  await run.dispose();
 }
 const wallMs = now() - started;
 
