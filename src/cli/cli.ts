@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { runConfigCheck } from "./config-command.js";
 import { runHashTerm } from "./hash-term-command.js";
 import type * as RunCommand from "./run-command.js";
-import type { RunOptions } from "./run-command.js";
+import type { RawRunOptions } from "./run-options.js";
 import type { CliIo } from "./io.js";
 import { EXIT_CANNOT_SCAN, runScan, type ScanOptions } from "./scan-command.js";
 import { VERSION } from "./version.js";
@@ -68,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "\nExit codes: 0 finished (and the leak guard passed), 1 the run failed, hit a limit or was blocked," +
         " 2 could not start (bad usage, not a repository, a missing setting).",
     )
-    .action(async (instruction: string, opts: RunOptions) => {
+    .action(async (instruction: string, opts: RawRunOptions) => {
       // Loaded only here: the agent's dependencies are optional, and the leak guard runs without them.
       const agent = await loadAgentCommand(io);
       code = agent ? await agent.runRunCommand(instruction, opts, io) : EXIT_CANNOT_SCAN;

@@ -1,8 +1,7 @@
-import { z } from "zod";
 import { resolve } from "node:path";
 import { runSession } from "../runs/run-session.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
-import { createModelClient, missingModelSetting, MODEL_PROVIDERS } from "../agent/model/model-provider.js";
+import { createModelClient, missingModelSetting } from "../agent/model/model-provider.js";
 import { ReplayModel } from "../agent/model/replay-model.js";
 import type { AgentEvent } from "../agent/events.js";
 import { ModelError } from "../agent/model-types.js";
@@ -11,23 +10,10 @@ import { RepoConfig } from "../config/schema.js";
 import { readConfinedFile } from "../guard/sources/read-confined.js";
 import type { CliIo } from "./io.js";
 import { checkRunRepo } from "./run-preflight.js";
-
-export interface RunOptions {
-  repo: string;
-  base?: string;
-  mode: string;
-  model?: string;
-  maxTurns?: string;
-  maxCost?: string;
-  timeout?: string;
-  keep?: boolean;
-  replay?: string;
-  author?: string;
-  provider: string;
-}
+import { readRunOptions, type RawRunOptions } from "./run-options.js";
 
 /** `patchwright run --repo DIR "instruction"`: exit 0 done (and clean), 1 run failed or blocked, 2 bad usage. */
-export async function runRunCommand(instruction: string, opts: RunOptions, io: CliIo): Promise<number> {
+export async function runRunCommand(instruction: string, raw: RawRunOptions, io: CliIo): Promise<number> {
   const fail = (message: string): number => {
     io.stderr.write(`patchwright: ${message}\n`);
     return 2;
@@ -35,8 +21,9 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
   // Refused before anything is made: an empty request would name a branch and spend a turn on nothing.
   if (!instruction.trim())
     return fail(`the request is empty: say what to do, e.g. patchwright run "fix the failing test".`);
-  if (!["implement", "answer", "plan"].includes(opts.mode))
-    return fail(`--mode must be implement, answer or plan`);
+  const read = readRunOptions(raw);
+  if (!read.ok) return fail(read.message);
+  const opts = read.options;
   const repo = resolve(io.cwd, opts.repo);
   const preflight = await checkRunRepo(repo, opts.repo, opts.base);
   if (!preflight.ok) return fail(preflight.message);
@@ -50,41 +37,21 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
     if (!parsed.ok) return fail(formatConfigError(parsed.error));
     config = parsed.config;
   }
-  const number = (value: string | undefined, fallback: number, name: string): number => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!(n > 0)) throw new Error(`${name} must be a positive number, not "${value}"`);
-    return n;
+  const limits = {
+    maxTurns: opts.maxTurns ?? config.limits.maxTurns,
+    maxCostUsd: opts.maxCost ?? config.limits.maxCostUsd,
+    timeoutMs: (opts.timeout ?? config.limits.timeoutMinutes) * 60_000,
   };
-  let limits;
-  try {
-    limits = {
-      maxTurns: number(opts.maxTurns, config.limits.maxTurns, "--max-turns"),
-      maxCostUsd: number(opts.maxCost, config.limits.maxCostUsd, "--max-cost"),
-      timeoutMs: number(opts.timeout, config.limits.timeoutMinutes, "--timeout") * 60_000,
-    };
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-  const author = parseIdentity(opts.author ?? "patchwright <patchwright@users.noreply.github.com>");
-  if (!author) return fail(`--author must look like "Name <email>"`);
-
-  const provider = z.enum(MODEL_PROVIDERS).safeParse(opts.provider);
-  if (!provider.success) {
-    return fail(
-      `--provider must be ${MODEL_PROVIDERS.join(", ").replace(/, (\w+)$/, " or $1")}, not "${opts.provider}"`,
-    );
-  }
   // Say so before a worktree is made, not after the first turn. The CLI has no region option, so the
   // sentence names only the environment variable.
-  const missing = opts.replay ? undefined : missingModelSetting({ provider: provider.data, env: io.env });
+  const missing = opts.replay ? undefined : missingModelSetting({ provider: opts.provider, env: io.env });
   if (missing) return fail(missing.replace(/ \(or the \w+ option\)/, ""));
   if (preflight.warning) io.stderr.write(`patchwright: warning: ${preflight.warning}\n`);
   let model;
   let replay: ReplayModel | undefined;
   try {
     replay = opts.replay ? ReplayModel.fromFile(resolve(io.cwd, opts.replay)) : undefined;
-    model = replay ?? createModelClient({ provider: provider.data, env: io.env });
+    model = replay ?? createModelClient({ provider: opts.provider, env: io.env });
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
   }
@@ -93,14 +60,14 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
     const result = await runSession({
       repo,
       instruction,
-      mode: opts.mode as "implement" | "answer" | "plan",
+      mode: opts.mode,
       ...(opts.base ? { base: opts.base } : {}),
       model,
       modelName,
       limits,
       config,
-      author,
-      keep: opts.keep ?? false,
+      author: opts.author,
+      keep: opts.keep,
       env: io.env,
       onEvent: (e) => io.stderr.write(describeEvent(e)),
     });
@@ -142,11 +109,6 @@ export async function runRunCommand(instruction: string, opts: RunOptions, io: C
     if (err instanceof ModelError) return fail(err.message);
     throw err;
   }
-}
-
-function parseIdentity(text: string): { name: string; email: string } | undefined {
-  const m = /^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
-  return m ? { name: m[1]!, email: m[2]! } : undefined;
 }
 
 function describeEvent(e: AgentEvent): string {
