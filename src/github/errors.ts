@@ -1,3 +1,15 @@
+import { RequestError } from "@octokit/request-error";
+
+/** The status GitHub answered a failed request with; undefined for anything but Octokit's RequestError. */
+export function gitHubStatus(err: unknown): number | undefined {
+  return err instanceof RequestError ? err.status : undefined;
+}
+
+/** Whether `err` is GitHub answering `status` (a 404 that means "none", a 422 refusal). */
+export function isStatus(err: unknown, status: number): err is RequestError {
+  return gitHubStatus(err) === status;
+}
+
 /** One sentence for a person about a failed GitHub request, from Octokit's RequestError or anything else. */
 export function describeGitHubError(err: unknown): string {
   const e = err as { status?: unknown; message?: unknown; request?: { method?: string; url?: string } };

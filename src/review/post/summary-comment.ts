@@ -12,7 +12,7 @@ import { sameLogin } from "../../request/permissions.js";
 import type { FileNote, Finding, Severity } from "../findings/finding.js";
 import { CarriedFinding } from "./carry-findings.js";
 import type { FixedFinding } from "./looks-fixed.js";
-import { neutraliseMarkers } from "../../github/markers.js";
+import { hiddenMarker, neutraliseMarkers } from "../../github/markers.js";
 import { fenced, inlineCode, oneLine } from "./markdown.js";
 
 export const SummaryMarker = z.object({
@@ -30,28 +30,25 @@ export const SummaryMarker = z.object({
 });
 export type SummaryMarker = z.infer<typeof SummaryMarker>;
 
-export function renderSummaryMarker(marker: SummaryMarker): string {
-  // Escaped so nothing in the JSON can close the HTML comment early.
-  const json = JSON.stringify(SummaryMarker.parse(marker)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return `<!-- patchwright:review ${json} -->`;
-}
+const summaryMarker = hiddenMarker({
+  kind: "review",
+  payload: SummaryMarker,
+  encoding: { as: "json" },
+  place: "end",
+});
 
-const TRAILING_MARKER = /<!-- patchwright:review (\{[^\n]*?\}) -->\s*$/;
+export function renderSummaryMarker(marker: SummaryMarker): string {
+  return summaryMarker.render(marker);
+}
 
 /** A summary's text without the marker it ends with. */
 export function withoutMarker(body: string): string {
-  return body.replace(TRAILING_MARKER, "").trimEnd();
+  return summaryMarker.strip(body).trimEnd();
 }
 
 /** The marker the summary ends with (the last reviewed head SHA); undefined if there is none. */
 export function readSummaryMarker(body: string | null | undefined): SummaryMarker | undefined {
-  const m = TRAILING_MARKER.exec(body ?? "");
-  if (!m) return undefined;
-  try {
-    return SummaryMarker.safeParse(JSON.parse(m[1]!)).data;
-  } catch {
-    return undefined;
-  }
+  return summaryMarker.read(body);
 }
 
 const IssueComment = z.object({
