@@ -69,19 +69,3 @@ export async function updateComment(
     body: guardKeepingMarkers(body, guard),
   });
 }
-
-/** Comments on a thread created at or after `since`, oldest first (for finding our own markers). */
-export async function listCommentsSince(
-  octokit: OctokitLike,
-  repo: RepoRef,
-  issueNumber: number,
-  since: string,
-): Promise<PostedComment[]> {
-  const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    ...repo,
-    issue_number: issueNumber,
-    since,
-    per_page: 100,
-  });
-  return z.array(Comment).parse(data);
-}

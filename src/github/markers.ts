@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 
 /**
  * Our hidden markers (`<!-- patchwright:KIND PAYLOAD -->`) carry state between runs, so text we did not

@@ -1,7 +1,8 @@
 import { formatConfigError, type ConfigError } from "../config/parse-repo-config.js";
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { RepoConfig } from "../config/schema.js";
-import { createComment, listCommentsSince } from "../github/guarded-comments.js";
+import { createComment } from "../github/guarded-comments.js";
+import { ourMarkedComments } from "../github/marked-comments.js";
 import { postFinishedCheck } from "../github/check-runs.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import { getPullRequest, isFromFork } from "../github/pulls.js";
@@ -435,11 +436,10 @@ async function hasTrackingComment(
   key: string,
   since: string,
 ): Promise<boolean> {
-  const comments = await listCommentsSince(deps.octokit, repo, number, since);
-  // Only our own comments count: anyone can paste a marker into a comment of theirs.
-  return comments.some(
-    (cm) => cm.user && sameLogin(cm.user.login, deps.botLogin) && readMarker(cm.body)?.trigger === key,
-  );
+  const ours = { botLogin: deps.botLogin, read: readMarker, since };
+  for await (const { marker } of ourMarkedComments(deps.octokit, repo, number, ours))
+    if (marker.trigger === key) return true;
+  return false;
 }
 
 /** A workflow with a `prompt` runs it whatever the event; the event still names the repository. */

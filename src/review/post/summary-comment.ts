@@ -5,10 +5,9 @@
  */
 import { z } from "zod";
 import { createComment, updateComment } from "../../github/guarded-comments.js";
-import { listPages } from "../../github/paginate.js";
+import { ourMarkedComments } from "../../github/marked-comments.js";
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
 import type { GuardConfig } from "../../guard/config.js";
-import { sameLogin } from "../../request/permissions.js";
 import type { FileNote, Finding, Severity } from "../findings/finding.js";
 import { CarriedFinding } from "./carry-findings.js";
 import type { FixedFinding } from "./looks-fixed.js";
@@ -51,12 +50,6 @@ export function readSummaryMarker(body: string | null | undefined): SummaryMarke
   return summaryMarker.read(body);
 }
 
-const IssueComment = z.object({
-  id: z.number(),
-  body: z.string().nullable().optional(),
-  user: z.object({ login: z.string() }).nullable().optional(),
-});
-
 export interface SummaryComment {
   id: number;
   /** The comment as it is on GitHub, marker included. */
@@ -71,14 +64,8 @@ export async function findSummary(
   number: number,
   botLogin: string,
 ): Promise<SummaryComment | undefined> {
-  const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-  for await (const comments of listPages(octokit, route, { ...repo, issue_number: number }, IssueComment)) {
-    for (const c of comments) {
-      // Only our own comment counts: anyone can paste a marker.
-      const marker = c.user && sameLogin(c.user.login, botLogin) ? readSummaryMarker(c.body) : undefined;
-      if (marker) return { id: c.id, body: c.body ?? "", marker };
-    }
-  }
+  const ours = ourMarkedComments(octokit, repo, number, { botLogin, read: readSummaryMarker });
+  for await (const { comment, marker } of ours) return { id: comment.id, body: comment.body ?? "", marker };
   return undefined;
 }
 
