@@ -3,6 +3,8 @@ import { loadRepoConfig } from "../config/load-repo-config.js";
 import { RepoConfig } from "../config/schema.js";
 import { createComment } from "../github/guarded-comments.js";
 import { ourMarkedComments } from "../github/marked-comments.js";
+import { getCollaboratorPermission } from "../github/permissions.js";
+import { getRepoFile } from "../github/repo-file.js";
 import { postFinishedCheck } from "../github/check-runs.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import { getPullRequest, isFromFork } from "../github/pulls.js";
@@ -11,7 +13,7 @@ import { classifyEvent, type Candidate, type Classified } from "../request/class
 import { findMention } from "../request/find-mention.js";
 import { parseIntent } from "../request/parse-intent.js";
 import { Repository, type PullRequest } from "../request/payloads.js";
-import { atLeast, getPermission, isBot, sameLogin } from "../request/permissions.js";
+import { atLeast, isBot, sameLogin } from "../request/permissions.js";
 import type { IntentRouter } from "../request/route-intent.js";
 import type { RunKind, RunRequest } from "../request/run-request.js";
 import { sanitizeUserText } from "../request/sanitize-text.js";
@@ -117,8 +119,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
 
   // The config comes from the default branch: a pull request's head is written by whoever opened it.
   const loaded = await loadRepoConfig(
-    deps.octokit,
-    { ...repo, ref: repoInfo.defaultBranch },
+    (path) => getRepoFile(deps.octokit, { ...repo, ref: repoInfo.defaultBranch, path }),
     deps.configPath ? [deps.configPath] : undefined,
   );
   if (!loaded.ok) {
@@ -404,7 +405,7 @@ async function authorized(
   login: string,
   config: RepoConfig,
 ): Promise<boolean> {
-  const level = await getPermission(deps.octokit, repo, login);
+  const level = await getCollaboratorPermission(deps.octokit, repo, login);
   const ok = atLeast(level, config.permissions.minimum);
   if (!ok) deps.log.info("not authorised", { login, level, minimum: config.permissions.minimum });
   return ok;
