@@ -1,5 +1,5 @@
 import { estimateTokens } from "../../agent/context/token-count.js";
-import type { FileStatus } from "./changed-files.js";
+import type { FileStatus } from "../../github/pull-files.js";
 import { enclosingContext, type ContextLines } from "./context.js";
 import type { DiffFile } from "./diff-file.js";
 import type { NotReviewed } from "./not-reviewed.js";
