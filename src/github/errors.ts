@@ -29,19 +29,22 @@ export function refusalReason(err: unknown): string | undefined {
 
 /** One sentence for a person about a failed GitHub request, from Octokit's RequestError or anything else. */
 export function describeGitHubError(err: unknown): string {
-  const e = err as { status?: unknown; message?: unknown; request?: { method?: string; url?: string } };
-  const message = (
-    typeof e?.message === "string" ? e.message.split("\n")[0]!.slice(0, 300) : String(err)
-  ).replace(/\.+$/, "");
-  if (typeof e?.status !== "number") return message;
+  const text = (err as { message?: unknown } | null | undefined)?.message;
+  const message = (typeof text === "string" ? text.split("\n")[0]!.slice(0, 300) : String(err)).replace(
+    /\.+$/,
+    "",
+  );
+  if (!(err instanceof RequestError)) return message;
   const what =
-    e.request?.method && e.request.url ? ` to ${e.request.method} ${new URL(e.request.url).pathname}` : "";
+    err.request.method && err.request.url
+      ? ` to ${err.request.method} ${new URL(err.request.url).pathname}`
+      : "";
   const hint = /rate limit/i.test(message)
     ? " patchwright waited and retried; try again in a few minutes."
-    : e.status === 403 || e.status === 404
+    : err.status === 403 || err.status === 404
       ? " Check that the app or token has access to this repository and the permissions patchwright needs."
-      : e.status >= 500
+      : err.status >= 500
         ? " GitHub had a problem; patchwright retried, so try again later."
         : "";
-  return `GitHub answered ${e.status}${what}: ${message}.${hint}`;
+  return `GitHub answered ${err.status}${what}: ${message}.${hint}`;
 }

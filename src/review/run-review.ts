@@ -15,7 +15,7 @@ import type { ModelClient, Usage } from "../agent/model-types.js";
 import { addUsage, costUsd, emptyUsage } from "../agent/model/prices.js";
 import { policyFor } from "../agent/permissions.js";
 import { RepoConfig } from "../config/schema.js";
-import { describeGitHubError } from "../github/errors.js";
+import { describeGitHubError, isStatus } from "../github/errors.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import { openSandbox, sandboxHost } from "../workspace/sandbox/open-sandbox.js";
 import { readSandboxMode } from "../workspace/sandbox/sandbox.js";
@@ -210,7 +210,7 @@ export async function runReview(input: ReviewInput, deps: ReviewDeps): Promise<R
       prepared = await prepare(sinceSha);
     } catch (err) {
       // The last reviewed commit is gone (a force-push, then garbage collection): review it all.
-      if (sinceSha === undefined || (err as { status?: unknown }).status !== 404) throw err;
+      if (sinceSha === undefined || !isStatus(err, 404)) throw err;
       prepared = await prepare(undefined);
       incremental = undefined;
       notes.push(
