@@ -28,7 +28,7 @@ async function readAll(maxPages?: number): Promise<number[]> {
 }
 
 describe("listPages", () => {
-  it("follows GitHub's next links past the 30 pages it once stopped at, silently", async () => {
+  it("follows GitHub's next links past 30 pages, where it used to stop without a word", async () => {
     stubPages(35);
     const ids = await readAll();
     expect(ids).toHaveLength(3500);

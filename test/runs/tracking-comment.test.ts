@@ -8,7 +8,8 @@ import { TrackingComment } from "../../src/runs/tracking-comment.js";
 function recorder(fail = false): OctokitLike & { bodies: string[] } {
   const bodies: string[] = [];
   const fetch = (_url: string | URL | Request, init?: RequestInit) => {
-    const { body } = JSON.parse(String(init?.body)) as { body: string };
+    // Octokit sends a JSON body as a string.
+    const { body } = JSON.parse(init?.body as string) as { body: string };
     if (fail && !body.startsWith("final")) return Promise.reject(new Error("502"));
     bodies.push(body);
     return Promise.resolve(Response.json({ id: 1 }));
