@@ -24,7 +24,7 @@ export const RunMarker = z.object({
 });
 export type RunMarker = z.infer<typeof RunMarker>;
 
-// Anywhere in the body: a tracking comment's report may follow it.
+// Read anywhere in the body, as it always was, so every tracking comment already posted is still found.
 const runMarker = hiddenMarker({
   kind: "run",
   payload: RunMarker,

@@ -67,15 +67,15 @@ export async function postReview(
   const toSend = (list: ReviewComment[]) => list.map((c) => sent.get(c)!);
   const commitId = review.commitId;
 
-  const submit = async (list: ReviewComment[]) =>
-    (
-      await createReview(octokit, repo, pullNumber, {
-        commitId,
-        body,
-        event: review.event,
-        comments: toSend(list),
-      })
-    ).id;
+  const submit = async (list: ReviewComment[]) => {
+    const posted = await createReview(octokit, repo, pullNumber, {
+      commitId,
+      body,
+      event: review.event,
+      comments: toSend(list),
+    });
+    return posted.id;
+  };
   /** A pending review as a dry run: undefined when GitHub accepts `list`, else GitHub's reason. */
   const probe = async (list: ReviewComment[]): Promise<string | undefined> => {
     let id: number;
