@@ -2,6 +2,9 @@
 // comments and pull requests in memory and prints each write. Anything else fails loudly, so the demo
 // cannot pretend a call it does not know succeeded.
 
+import { URL } from "node:url";
+import { Octokit } from "@octokit/core";
+
 export function fakeGitHub({ owner, name, issue, timeline }) {
   const comments = new Map();
   const pulls = [];
@@ -83,25 +86,40 @@ export function fakeGitHub({ owner, name, issue, timeline }) {
       (p) => (timeline(`review requested from @${p.reviewers.join(", @")}`), {}),
     ],
   ];
-  const octokit = {
-    // As @octokit/graphql does: the query goes to POST /graphql, and `data` is what it resolves to.
-    async graphql(query, variables = {}) {
-      const { data } = await octokit.request("POST /graphql", { query, ...variables });
-      return data.data;
+  // A real Octokit whose fetch answers from the routes above, so errors, pagination and GraphQL behave
+  // as they do against GitHub.
+  const octokit = new Octokit({
+    request: {
+      fetch: async (url, init = {}) => {
+        const { pathname, searchParams } = new URL(url);
+        const method = init.method ?? "GET";
+        const path = decodeURIComponent(pathname);
+        const params = { ...Object.fromEntries(searchParams), ...(init.body ? JSON.parse(init.body) : {}) };
+        for (const [m, pattern, handle] of routes) {
+          const re = new RegExp(
+            `^${pattern.replace("{path}", "(?<path>.+)").replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`,
+          );
+          const match = m === method ? re.exec(path) : null;
+          if (!match) continue;
+          try {
+            return answer(200, await handle({ ...params, ...match.groups }));
+          } catch (err) {
+            return answer(err.status ?? 500, { message: err.message });
+          }
+        }
+        return answer(501, { message: `the demo's GitHub does not know ${method} ${path}` });
+      },
     },
-    async request(route, params = {}) {
-      const [method, path] = route.split(" ");
-      const filled = path.replace(/\{(\w+)\}/g, (_, k) => String(params[k]));
-      for (const [m, pattern, handle] of routes) {
-        const re = new RegExp(`^${pattern.replace("{path}", ".+").replace(/\{\w+\}/g, "[^/]+")}$`);
-        if (m === method && re.test(filled)) return { status: 200, data: await handle(params) };
-      }
-      throw Object.assign(new Error(`the demo's GitHub does not know ${method} ${filled}`), {
-        status: 501,
-      });
-    },
-  };
+  });
   return { comments, pulls, octokit };
+}
+
+/** A JSON answer, as the fetch Octokit is given must return (Node's global Response). */
+function answer(status, data) {
+  return new globalThis.Response(JSON.stringify(data), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 function fail(status, message) {

@@ -1,7 +1,11 @@
-// An in-process GitHub for `npm run bench:review`: an OctokitLike (`request(route, params)`) answering the
-// routes a review uses, from the synthetic pull request's file list. Like GitHub, it refuses (422) a review
-// with a comment on a line that is not on the new side of the diff. It counts every call by route, and
-// checks each posted comment against the diff on its own (with its own hunk reader, not patchwright's).
+// An in-process GitHub for `npm run bench:review`: a real Octokit whose fetch answers the routes a review
+// uses, from the synthetic pull request's file list, so errors and pagination work as against GitHub.
+// Like GitHub, it refuses (422) a review with a comment on a line that is not on the new side of the diff.
+// It counts every call by route, and checks each posted comment against the diff on its own (with its own
+// hunk reader, not patchwright's).
+
+import { URL } from "node:url";
+import { Octokit } from "@octokit/core";
 
 /** The new-side lines of each file's patch: where GitHub takes an inline comment. */
 function rightLines(files) {
@@ -23,8 +27,39 @@ class HttpError extends Error {
   constructor(status, data) {
     super(data.message);
     this.status = status;
-    this.response = { data };
+    this.data = data;
   }
+}
+
+/** A page of a list, with the `link` GitHub sends when another page follows. */
+class Page {
+  constructor(items, p, total, path) {
+    this.items = items;
+    this.next =
+      p.page * p.per_page < total
+        ? `<https://api.github.com${path}?per_page=${p.per_page}&page=${p.page + 1}>; rel="next"`
+        : undefined;
+  }
+}
+
+/** A JSON answer, as the fetch Octokit is given must return (Node's global Response). */
+function answer(status, data, headers = {}) {
+  return new globalThis.Response(JSON.stringify(data), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** The route's parameters in the URL, by name; numbers as numbers, as the client sent them. */
+function matchRoute(template, path) {
+  const names = [];
+  const source = template.replace(/\{(\w+)\}/g, (_, name) => (names.push(name), "([^/]+)"));
+  const m = new RegExp(`^${source}$`).exec(path);
+  return m && Object.fromEntries(names.map((name, i) => [name, number(decodeURIComponent(m[i + 1]))]));
+}
+
+function number(value) {
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export function fakeGitHub({ files, botLogin }) {
@@ -39,8 +74,8 @@ export function fakeGitHub({ files, botLogin }) {
   const user = { login: botLogin, id: 1, type: "Bot" };
 
   const routes = {
-    "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": (p) =>
-      files.slice((p.page - 1) * p.per_page, p.page * p.per_page),
+    "GET /repos/{owner}/{repo}/pulls/{pull_number}/files": (p, path) =>
+      new Page(files.slice((p.page - 1) * p.per_page, p.page * p.per_page), p, files.length, path),
     "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": (p) => (p.page === 1 ? issueComments : []),
     "POST /repos/{owner}/{repo}/issues/{issue_number}/comments": (p) => {
       const comment = {
@@ -76,17 +111,31 @@ export function fakeGitHub({ files, botLogin }) {
     issueComments,
     /** Posted comments whose line is not on the new side of the diff (GitHub would have refused them). */
     outsideDiff: () => reviews.flatMap((r) => r.comments).filter((c) => !onDiff(c)).length,
-    octokit: {
-      request(route, params = {}) {
-        calls.push(route);
-        const answer = routes[route];
-        if (!answer) return Promise.reject(new HttpError(404, { message: `no fake for ${route}` }));
-        try {
-          return Promise.resolve({ status: 200, data: JSON.parse(JSON.stringify(answer(params))) });
-        } catch (error) {
-          return Promise.reject(error);
-        }
+    octokit: new Octokit({
+      request: {
+        fetch: async (url, init = {}) => {
+          const { pathname, searchParams } = new URL(url);
+          const method = init.method ?? "GET";
+          for (const [route, handle] of Object.entries(routes)) {
+            const [m, template] = route.split(" ");
+            const fromPath = m === method ? matchRoute(template, pathname) : null;
+            if (!fromPath) continue;
+            calls.push(route);
+            const query = Object.fromEntries([...searchParams].map(([k, v]) => [k, number(v)]));
+            const body = init.body ? JSON.parse(init.body) : {};
+            try {
+              const data = handle({ ...query, ...body, ...fromPath }, pathname);
+              if (data instanceof Page) return answer(200, data.items, data.next ? { link: data.next } : {});
+              return answer(200, data);
+            } catch (error) {
+              if (error instanceof HttpError) return answer(error.status, error.data);
+              throw error;
+            }
+          }
+          calls.push(`${method} ${pathname}`);
+          return answer(404, { message: `no fake for ${method} ${pathname}` });
+        },
       },
-    },
+    }),
   };
 }

@@ -5,6 +5,7 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import { createModelClient, type ModelProvider } from "../agent/model/model-provider.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
+import { getAuthenticatedApp } from "../github/authenticated-app.js";
 import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
@@ -88,10 +89,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     const resolveBotLogin = (): Promise<string> =>
       (botLogin ??= app
         .auth()
-        .then(async (octokit) => {
-          const { data } = await octokit.request("GET /app");
-          return `${data?.slug ?? "patchwright"}[bot]`;
-        })
+        .then(async (octokit) => `${(await getAuthenticatedApp(octokit))?.slug ?? "patchwright"}[bot]`)
         // A failure is not remembered: the next event asks again.
         .catch((err: unknown) => {
           botLogin = undefined;

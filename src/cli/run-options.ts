@@ -48,7 +48,7 @@ export const RunOptions = z.object({
 });
 export type RunOptions = z.infer<typeof RunOptions>;
 /** What commander passes: every value a string (or a flag's boolean), unchecked. */
-export type RawRunOptions = z.input<typeof RunOptions>;
+export type RawRunOptions = { [K in keyof RunOptions]?: K extends "keep" ? boolean : string };
 
 /** The options, or the first mistake in one sentence. */
 export function readRunOptions(

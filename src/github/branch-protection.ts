@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { isStatus } from "./errors.js";
 import type { OctokitLike, RepoRef } from "./octokit-like.js";
 
-const Branch = z.object({ protected: z.boolean() });
+export const Branch = z.looseObject({ protected: z.boolean() });
+export type Branch = z.infer<typeof Branch>;
 
 /**
  * Whether GitHub protects `branch`, read for every push: a rule may let the App bypass protection, and
@@ -20,7 +22,7 @@ export async function isProtectedBranch(
     });
     return Branch.parse(data).protected;
   } catch (err) {
-    if ((err as { status?: unknown }).status === 404) return false;
+    if (isStatus(err, 404)) return false;
     throw err;
   }
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { GuardConfig } from "../guard/config.js";
 import { guardOutbound } from "./guarded-comments.js";
 import type { OctokitLike, RepoRef } from "./octokit-like.js";
@@ -38,6 +39,9 @@ export interface CheckAnnotation {
 /** GitHub takes at most 50 annotations per request; more are added with further updates. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 
+export const CreatedCheckRun = z.looseObject({ id: z.number() });
+export type CreatedCheckRun = z.infer<typeof CreatedCheckRun>;
+
 /** A check run shown as in progress while the work runs; its id is what `completeCheck` finishes. */
 export async function startCheck(
   octokit: OctokitLike,
@@ -50,9 +54,9 @@ export async function startCheck(
     head_sha: check.headSha,
     status: "in_progress",
   });
-  const id = (data as { id?: unknown } | null)?.id;
-  if (typeof id !== "number") throw new Error("GitHub's answer to creating a check run has no id");
-  return id;
+  const created = CreatedCheckRun.safeParse(data);
+  if (!created.success) throw new Error("GitHub's answer to creating a check run has no id");
+  return created.data.id;
 }
 
 /**

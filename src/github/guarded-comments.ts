@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { GuardConfig } from "../guard/config.js";
 import { scanText } from "../guard/scan.js";
+import { trailingMarkers } from "./markers.js";
 import type { OctokitLike, RepoRef } from "./octokit-like.js";
 
 const Comment = z.object({
@@ -28,15 +29,13 @@ export function guardOutbound(body: string, guard: GuardConfig): string {
   return `patchwright withheld this message: the leak guard found ${findings.length} possible leak(s) (${rules}). The full text stays in the run's log, redacted.`;
 }
 
-const TRAILING_MARKERS = /(?:\s*<!-- patchwright:[a-z]+ [^\n]*? -->)+\s*$/;
-
 /**
  * The leak guard on a body ending in our markers: the text before them is checked on its own (a
  * withheld text becomes the guard's notice), then the whole again, so a marker never passes
  * unchecked but survives a withheld message — it is what keeps a run from starting twice.
  */
 export function guardKeepingMarkers(body: string, guard: GuardConfig): string {
-  const markers = TRAILING_MARKERS.exec(body)?.[0];
+  const markers = trailingMarkers(body);
   if (!markers) return guardOutbound(body, guard);
   const text = body.slice(0, body.length - markers.length);
   return guardOutbound(`${guardOutbound(text, guard)}${markers}`, guard);
@@ -69,20 +68,4 @@ export async function updateComment(
     comment_id: commentId,
     body: guardKeepingMarkers(body, guard),
   });
-}
-
-/** Comments on a thread created at or after `since`, oldest first (for finding our own markers). */
-export async function listCommentsSince(
-  octokit: OctokitLike,
-  repo: RepoRef,
-  issueNumber: number,
-  since: string,
-): Promise<PostedComment[]> {
-  const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    ...repo,
-    issue_number: issueNumber,
-    since,
-    per_page: 100,
-  });
-  return z.array(Comment).parse(data);
 }

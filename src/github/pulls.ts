@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PullRequest } from "../request/payloads.js";
+import { isStatus } from "./errors.js";
 import type { OctokitLike, RepoRef } from "./octokit-like.js";
 
 export async function getPullRequest(
@@ -19,7 +20,7 @@ export function isFromFork(pr: PullRequest): boolean {
   return pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
 }
 
-const CreatedPull = z.object({ number: z.number(), html_url: z.string() });
+const CreatedPull = z.looseObject({ number: z.number(), html_url: z.string() });
 export type CreatedPull = z.infer<typeof CreatedPull>;
 
 export async function createPullRequest(
@@ -50,7 +51,7 @@ export async function requestReviewer(
     });
     return true;
   } catch (err) {
-    if ((err as { status?: number }).status === 422) return false;
+    if (isStatus(err, 422)) return false;
     throw err;
   }
 }

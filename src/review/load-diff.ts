@@ -1,3 +1,4 @@
+import { isStatus } from "../github/errors.js";
 import { checkoutPatch } from "./checkout.js";
 import { prepareDiff, type PreparedDiff } from "./diff/prepare.js";
 import { inlineCode } from "./post/markdown.js";
@@ -40,7 +41,7 @@ export async function loadDiff(
     prepared = await prepare(sinceSha);
   } catch (err) {
     // The last reviewed commit is gone (a force-push, then garbage collection): review it all.
-    if (sinceSha === undefined || (err as { status?: unknown }).status !== 404) throw err;
+    if (sinceSha === undefined || !isStatus(err, 404)) throw err;
     prepared = await prepare(undefined);
     since = undefined;
     notes.push(

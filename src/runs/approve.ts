@@ -1,22 +1,10 @@
-import { z } from "zod";
 import { commentEdits, isAccount, loginOf } from "../github/comment-edits.js";
-import { listPages } from "../github/paginate.js";
-import { sameLogin } from "../request/permissions.js";
+import { ourMarkedComments, type IssueComment as Comment } from "../github/marked-comments.js";
 import type { RunScope } from "./run-scope.js";
 import { checkPlan, readMarker } from "./marker.js";
 
-const Comment = z.object({
-  id: z.number(),
-  node_id: z.string().optional(),
-  body: z.string().nullable().optional(),
-  user: z.object({ login: z.string() }).nullable().optional(),
-});
-type Comment = z.infer<typeof Comment>;
-
 export type ApprovedPlan =
   { status: "ok"; instruction: string; prompt: string } | { status: "none" | "edited"; sentence: string };
-
-const PAGES = 10;
 
 /**
  * `approve`: the newest plan this bot posted on the thread, carried out exactly as posted. A plan whose
@@ -30,13 +18,9 @@ export async function findApprovedPlan(s: RunScope): Promise<ApprovedPlan> {
   const phrase = request.config.trigger.phrase;
   if (!request.thread) return { status: "none", sentence: "there is no thread to find a plan on." };
   let newest: Comment | undefined;
-  const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-  const params = { ...s.repo, issue_number: request.thread.number };
-  for await (const comments of listPages(s.octokit, route, params, Comment, PAGES)) {
-    for (const c of comments) {
-      // Only our own comments count: anyone can paste a marker into theirs.
-      if (c.user && sameLogin(c.user.login, s.deps.botLogin) && readMarker(c.body)?.plan) newest = c;
-    }
+  const ours = { botLogin: s.deps.botLogin, read: readMarker };
+  for await (const { comment, marker } of ourMarkedComments(s.octokit, s.repo, request.thread.number, ours)) {
+    if (marker.plan) newest = comment;
   }
   const { planKey } = s.deps;
   const check = checkPlan(

@@ -1,6 +1,7 @@
 import { guardOutbound } from "../github/guarded-comments.js";
 import { isProtectedBranch } from "../github/branch-protection.js";
 import { describeGitHubError } from "../github/errors.js";
+import { getIssue } from "../github/issues.js";
 import { createPullRequest, requestReviewer } from "../github/pulls.js";
 import type { RunSessionResult } from "./run-session.js";
 import { MEMORY_BRANCH } from "../memory/memory-store.js";
@@ -235,14 +236,8 @@ async function titleFor(s: RunScope, instruction: string): Promise<string> {
   const capitalised = first.charAt(0).toUpperCase() + first.slice(1);
   // "fix this" says little; the issue's title then names the change.
   if (first.length >= 15 || !s.request.thread) return capitalised || "Changes requested through patchwright";
-  const { data } = await s.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
-    ...s.repo,
-    issue_number: s.request.thread.number,
-  });
-  const title = (data as { title?: unknown }).title;
-  return typeof title === "string" && title.trim()
-    ? title.trim()
-    : first || "Changes requested through patchwright";
+  const { title } = await getIssue(s.octokit, s.repo, s.request.thread.number);
+  return title.trim() || first || "Changes requested through patchwright";
 }
 
 function branchNameFor(request: RunRequest, title: string): string {

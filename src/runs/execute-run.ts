@@ -1,4 +1,4 @@
-import { describeGitHubError } from "../github/errors.js";
+import { describeGitHubError, gitHubStatus } from "../github/errors.js";
 import { KnownSecrets, withKnownSecrets } from "../guard/known-secrets.js";
 import type { RunRequest } from "../request/run-request.js";
 import { GitError } from "../workspace/git.js";
@@ -109,7 +109,7 @@ function failure(s: RunScope, err: unknown): RunReport {
   const sentence =
     err instanceof GitError
       ? `git failed: ${err.message}.`
-      : (err as { status?: unknown })?.status !== undefined
+      : gitHubStatus(err) !== undefined
         ? describeGitHubError(err)
         : `the run failed: ${(err as Error)?.message ?? String(err)}`;
   return finished(s, "failed", `${sentence.replace(/\.$/, "")}. Nothing was pushed.`);

@@ -1,6 +1,7 @@
 import { loadRepoConfig } from "../config/load-repo-config.js";
 import { completeCheck, startCheck, type CheckAnnotation } from "../github/check-runs.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
+import { getRepoFile } from "../github/repo-file.js";
 import type { GuardConfig } from "../guard/config.js";
 import type { Finding } from "../guard/finding.js";
 import { scan } from "../guard/scan.js";
@@ -46,10 +47,8 @@ export async function runGuardCheck(event: WebhookEvent, deps: GuardCheckDeps): 
   if (!parsed.success) return { status: "skipped", reason: "malformed pull_request payload" };
   const { repository, pull_request: pr } = parsed.data;
   const repo: RepoRef = { owner: repository.owner.login, repo: repository.name };
-  const loaded = await loadRepoConfig(deps.octokit, {
-    ...repo,
-    ref: repository.default_branch ?? "main",
-  });
+  const ref = repository.default_branch ?? "main";
+  const loaded = await loadRepoConfig((path) => getRepoFile(deps.octokit, { ...repo, ref, path }));
   // The front door already says an invalid config as the failed `patchwright config` check.
   if (!loaded.ok) return { status: "skipped", reason: "invalid config" };
   const guard = loaded.config.guard;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { hiddenMarker } from "../github/markers.js";
 import { planMac, planMacHolds, type PlanPlace } from "./plan-mac.js";
 
 /** A plan posted by a plan run: its text, and what `approve` checks before carrying it out. */
@@ -23,23 +24,20 @@ export const RunMarker = z.object({
 });
 export type RunMarker = z.infer<typeof RunMarker>;
 
-const PATTERN = /<!-- patchwright:run (\{[^\n]*?\}) -->/;
+// Read anywhere in the body, as it always was, so every tracking comment already posted is still found.
+const runMarker = hiddenMarker({
+  kind: "run",
+  payload: RunMarker,
+  encoding: { as: "json" },
+  place: "anywhere",
+});
 
 export function renderMarker(marker: RunMarker): string {
-  // `<` and `>` escaped, so no text inside (a plan) can close the comment or open a new one.
-  const json = JSON.stringify(marker).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return `<!-- patchwright:run ${json} -->`;
+  return runMarker.render(marker);
 }
 
 export function readMarker(body: string | null | undefined): RunMarker | undefined {
-  const m = PATTERN.exec(body ?? "");
-  if (!m) return undefined;
-  try {
-    const parsed = RunMarker.safeParse(JSON.parse(m[1]!));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return runMarker.read(body);
 }
 
 /** The key a plan's MAC is made with, and where the plan is posted. */
@@ -86,7 +84,7 @@ export function checkPlan(
 }
 
 function visibleHash(body: string): string {
-  return sha256(body.replace(PATTERN, "").replace(/\r\n?/g, "\n").trim());
+  return sha256(runMarker.strip(body).replace(/\r\n?/g, "\n").trim());
 }
 
 function sha256(text: string): string {

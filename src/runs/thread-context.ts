@@ -1,70 +1,7 @@
-import { z } from "zod";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
+import { getThreadDiscussion, type ThreadText } from "../github/thread-discussion.js";
 import { sameLogin } from "../request/permissions.js";
 import { sanitizeUserText } from "../request/sanitize-text.js";
-
-// One GraphQL query: REST cannot tell an edited issue body from an issue with new comments, nor
-// resolved review threads from open ones; GraphQL has `lastEditedAt` and `isResolved`.
-// `__typename` on authors: GraphQL names an App's bot `patchwright` (a Bot), where REST and webhooks say
-// `patchwright[bot]`; the type is what tells the bot from a person who took the same name.
-const QUERY = `query($owner: String!, $name: String!, $number: Int!) {
-  repository(owner: $owner, name: $name) {
-    issueOrPullRequest(number: $number) {
-      __typename
-      ... on Issue { title body createdAt lastEditedAt author { __typename login }
-        comments(last: 50) { nodes { databaseId body createdAt lastEditedAt author { __typename login } } } }
-      ... on PullRequest { title body createdAt lastEditedAt author { __typename login }
-        comments(last: 50) { nodes { databaseId body createdAt lastEditedAt author { __typename login } } }
-        reviewThreads(last: 50) { nodes { isResolved isOutdated path line
-          comments(first: 20) { nodes { databaseId body createdAt lastEditedAt author { __typename login } } } } } }
-    }
-  }
-}`;
-
-/** An Actor as GraphQL gives it, turned into the login REST and webhooks use (`name[bot]` for a bot). */
-const Author = z
-  .object({ __typename: z.string(), login: z.string() })
-  .nullable()
-  .transform((a) =>
-    a === null
-      ? null
-      : { login: a.__typename === "Bot" ? `${a.login}[bot]` : a.login, bot: a.__typename === "Bot" },
-  );
-
-const Text = z.object({
-  databaseId: z.number().nullable().optional(),
-  body: z.string(),
-  createdAt: z.string(),
-  lastEditedAt: z.string().nullable(),
-  author: Author,
-});
-type Text = z.infer<typeof Text>;
-
-const Thread = z.object({
-  title: z.string(),
-  body: z.string(),
-  createdAt: z.string(),
-  lastEditedAt: z.string().nullable(),
-  author: Author,
-  comments: z.object({ nodes: z.array(Text) }),
-  reviewThreads: z
-    .object({
-      nodes: z.array(
-        z.object({
-          isResolved: z.boolean(),
-          isOutdated: z.boolean(),
-          path: z.string(),
-          line: z.number().nullable(),
-          comments: z.object({ nodes: z.array(Text) }),
-        }),
-      ),
-    })
-    .optional(),
-});
-
-const Response = z.object({
-  repository: z.object({ issueOrPullRequest: Thread.nullable() }).nullable(),
-});
 
 export interface ThreadContext {
   title: string;
@@ -85,12 +22,7 @@ export async function threadContext(
   number: number,
   o: { triggerAt: string; triggerCommentId?: number | undefined; botLogin: string },
 ): Promise<ThreadContext> {
-  const data = await octokit
-    .graphql(QUERY, { owner: repo.owner, name: repo.repo, number })
-    .catch((err: unknown) => {
-      throw graphqlError(err);
-    });
-  const thread = Response.parse(data).repository?.issueOrPullRequest;
+  const thread = await getThreadDiscussion(octokit, repo, number);
   if (!thread) throw new Error(`#${number} was not found in ${repo.owner}/${repo.repo}.`);
   const at = Date.parse(o.triggerAt);
   const edited = (t: { lastEditedAt: string | null }): boolean =>
@@ -124,12 +56,12 @@ export async function threadContext(
  * Whether GraphQL's author is the account we act as. `botLogin` is REST's form (`patchwright[bot]`), or a
  * surface's setting that may leave `[bot]` out: a bot matches either way, a person only by the exact login.
  */
-function isOurs(author: Text["author"], botLogin: string): boolean {
+function isOurs(author: ThreadText["author"], botLogin: string): boolean {
   if (!author) return false;
   return sameLogin(author.login, botLogin) || (author.bot && sameLogin(author.login, `${botLogin}[bot]`));
 }
 
-function comment(c: Text, edited: boolean): string[] {
+function comment(c: ThreadText, edited: boolean): string[] {
   return [
     `@${c.author?.login ?? "ghost"} at ${c.createdAt}:`,
     edited ? "> (edited after the request: not shown)" : quote(c.body),
@@ -148,10 +80,4 @@ function quote(text: string): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
-}
-
-/** Octokit's GraphqlResponseError carries GitHub's `errors`: the first one, in GitHub's words. */
-function graphqlError(err: unknown): unknown {
-  const answer = z.object({ errors: z.array(z.object({ message: z.string() })).min(1) }).safeParse(err);
-  return answer.success ? new Error(`GitHub's GraphQL API said: ${answer.data.errors[0]!.message}`) : err;
 }

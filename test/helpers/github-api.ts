@@ -291,6 +291,16 @@ export function githubApi(base?: string): nock.Scope {
 }
 
 /**
+ * The `link` header GitHub sends with a page of a list that has another page after it: the client finds
+ * the next page by it, so a stub of several pages must send it on every page but the last.
+ *
+ *   githubApi().get("/repos/o/r/issues/1/comments").query(true).reply(200, first, nextPage("/repos/o/r/issues/1/comments", 2));
+ */
+export function nextPage(path: string, page: number, perPage = 100): { link: string } {
+  return { link: `<https://api.github.com${path}?per_page=${perPage}&page=${page}>; rel="next"` };
+}
+
+/**
  * Throws, naming them, if any nock interceptor was not used; clears all interceptors either way so the
  * next test starts clean. Call it at the end of a test (it is not automatic: some tests keep
  * interceptors on purpose).

@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { githubApi } from "../helpers/github-api.js";
+import { githubApi, nextPage } from "../helpers/github-api.js";
 import { comparison, diffEntry } from "./diff/github-payloads.js";
 
 type Json = Record<string, unknown>;
@@ -169,7 +169,8 @@ export function fakeGitHub(options: FakeGitHubOptions) {
     .reply((uri) => {
       log("GET", uri);
       const all = entries(options.baseSha, state.headSha);
-      return [200, all.slice((page(uri) - 1) * 100, page(uri) * 100)];
+      const more = all.length > page(uri) * 100 ? nextPage("/repos/o/r/pulls/1/files", page(uri) + 1) : {};
+      return [200, all.slice((page(uri) - 1) * 100, page(uri) * 100), more];
     })
     .get(/^\/repos\/o\/r\/compare\/[0-9a-f]+\.\.\.[0-9a-f]+$/)
     .query(true)

@@ -1,20 +1,20 @@
+import { Octokit } from "@octokit/core";
 import { describe, expect, it } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
 import type { OctokitLike } from "../../src/github/octokit-like.js";
 import { TrackingComment } from "../../src/runs/tracking-comment.js";
 
+/** A real Octokit whose requests never leave: each comment body sent is recorded (or, failing, refused). */
 function recorder(fail = false): OctokitLike & { bodies: string[] } {
   const bodies: string[] = [];
-  return {
-    bodies,
-    request: (_route: string, params?: object) => {
-      const body = (params as { body: string }).body;
-      if (fail && !body.startsWith("final")) return Promise.reject(new Error("502"));
-      bodies.push(body);
-      return Promise.resolve({ data: { id: 1 }, status: 200 });
-    },
-    graphql: () => Promise.reject(new Error("the tracking comment uses REST only")),
+  const fetch = (_url: string | URL | Request, init?: RequestInit) => {
+    // Octokit sends a JSON body as a string.
+    const { body } = JSON.parse(init?.body as string) as { body: string };
+    if (fail && !body.startsWith("final")) return Promise.reject(new Error("502"));
+    bodies.push(body);
+    return Promise.resolve(Response.json({ id: 1 }));
   };
+  return Object.assign(new Octokit({ request: { fetch } }), { bodies });
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

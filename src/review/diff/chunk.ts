@@ -1,4 +1,4 @@
-import type { FileStatus } from "./changed-files.js";
+import type { FileStatus } from "../../github/pull-files.js";
 import type { ContextLines } from "./context.js";
 import type { Hunk } from "./patch.js";
 

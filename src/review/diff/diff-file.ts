@@ -1,4 +1,4 @@
-import type { ChangedFile, FileStatus } from "./changed-files.js";
+import type { ChangedFile, FileStatus } from "../../github/pull-files.js";
 import type { NotReviewed } from "./not-reviewed.js";
 import { parsePatch, PatchParseError, type Hunk } from "./patch.js";
 

@@ -1,7 +1,8 @@
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
 import { planReview, type BudgetOptions } from "./budget.js";
 import type { ReviewChunk } from "./chunk.js";
-import { fetchCompareFiles, fetchPullFiles, fillMissingPatches, type LocalPatch } from "./changed-files.js";
+import { compareCommits, listPullFiles } from "../../github/pull-files.js";
+import { fillMissingPatches, type LocalPatch } from "./changed-files.js";
 import { parseChangedFiles } from "./diff-file.js";
 import { filterFiles, type PathsConfig } from "./filters.js";
 import type { NotReviewed } from "./not-reviewed.js";
@@ -42,12 +43,12 @@ export interface PreparedDiff {
 /** The pull request's diff, fetched, completed, filtered and planned into model calls. */
 export async function prepareDiff(options: PrepareOptions): Promise<PreparedDiff> {
   const { octokit, repo, pull, sinceSha, localPatch } = options;
-  const listed = await fetchPullFiles(octokit, repo, pull.number, pull.changedFiles);
+  const listed = await listPullFiles(octokit, repo, pull.number, pull.changedFiles);
   const whole = parseChangedFiles(
     await fillMissingPatches(listed.files, {
       base: pull.baseSha,
       head: pull.headSha,
-      compare: async () => (await fetchCompareFiles(octokit, repo, pull.baseSha, pull.headSha)).files,
+      compare: async () => (await compareCommits(octokit, repo, pull.baseSha, pull.headSha)).files,
       ...(localPatch && { localPatch }),
     }),
   );
@@ -56,7 +57,7 @@ export async function prepareDiff(options: PrepareOptions): Promise<PreparedDiff
   let review = whole;
   let truncated = listed.truncated;
   if (sinceSha !== undefined) {
-    const since = await fetchCompareFiles(octokit, repo, sinceSha, pull.headSha);
+    const since = await compareCommits(octokit, repo, sinceSha, pull.headSha);
     truncated ||= since.truncated;
     // A file changed since the last review but no longer by the pull request (changed back) has
     // nothing left to review or comment on.

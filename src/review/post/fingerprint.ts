@@ -3,6 +3,8 @@
  * line number, so it survives lines moving above it. Each inline comment carries it, hidden.
  */
 import { createHash } from "node:crypto";
+import { z } from "zod";
+import { hiddenMarker } from "../../github/markers.js";
 import type { Finding } from "../findings/finding.js";
 
 /** Lowercase, digits removed (counts and line numbers in titles vary), whitespace collapsed. */
@@ -57,13 +59,18 @@ export function fingerprint(finding: Pick<Finding, "path" | "title" | "category"
     .slice(0, 16);
 }
 
-export function renderFingerprint(fp: string): string {
-  return `<!-- patchwright:finding ${fp} -->`;
-}
+const fingerprintMarker = hiddenMarker({
+  kind: "finding",
+  payload: z.string().regex(/^[0-9a-f]{16}$/),
+  encoding: { as: "text", pattern: "[0-9a-f]{16}" },
+  place: "end",
+});
 
-const TRAILING_FINGERPRINT = /<!-- patchwright:finding ([0-9a-f]{16}) -->\s*$/;
+export function renderFingerprint(fp: string): string {
+  return fingerprintMarker.render(fp);
+}
 
 /** The fingerprint a comment of ours ends with; one quoted earlier in the text does not count. */
 export function readFingerprint(body: string | null | undefined): string | undefined {
-  return TRAILING_FINGERPRINT.exec(body ?? "")?.[1];
+  return fingerprintMarker.read(body);
 }

@@ -4,13 +4,18 @@
  * with pending reviews, which nobody else sees and which are deleted straight away, and the rest is
  * posted as one review.
  */
-import { z } from "zod";
 import type { GuardConfig } from "../../guard/config.js";
+import { refusalReason } from "../../github/errors.js";
+import { guardKeepingMarkers } from "../../github/guarded-comments.js";
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
+import {
+  createReview,
+  deleteReview,
+  listReviewComments,
+  type ReviewCommentInput,
+} from "../../github/reviews.js";
 import { sameLogin } from "../../request/permissions.js";
 import { readFingerprint } from "./fingerprint.js";
-import { guardKeepingMarkers } from "../../github/guarded-comments.js";
-import { listPages } from "../../github/paginate.js";
 
 export interface ReviewComment {
   path: string;
@@ -39,18 +44,6 @@ export interface PostReviewResult {
   error: string | undefined;
 }
 
-const Review = z.object({ id: z.number() });
-
-const HttpError = z.object({
-  status: z.number(),
-  response: z.object({ data: z.unknown() }).optional(),
-});
-
-const ValidationBody = z.object({
-  message: z.string().optional(),
-  errors: z.array(z.union([z.string(), z.object({ message: z.string().optional() })])).optional(),
-});
-
 /**
  * Posts `review`; on a 422, finds the comments GitHub refuses and posts the others. Every body goes
  * through the leak guard (our hidden markers kept).
@@ -72,32 +65,26 @@ export async function postReview(
   // The caller's comment objects are returned as they came; only what is sent is guarded.
   const sent = new Map(comments.map((c) => [c, { ...toApi(c), body: guardKeepingMarkers(c.body, guard) }]));
   const toSend = (list: ReviewComment[]) => list.map((c) => sent.get(c)!);
-  const route = "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews";
-  const base = { ...repo, pull_number: pullNumber, commit_id: review.commitId };
+  const commitId = review.commitId;
 
   const submit = async (list: ReviewComment[]) => {
-    const { data } = await octokit.request(route, {
-      ...base,
+    const posted = await createReview(octokit, repo, pullNumber, {
+      commitId,
       body,
       event: review.event,
       comments: toSend(list),
     });
-    return Review.parse(data).id;
+    return posted.id;
   };
   /** A pending review as a dry run: undefined when GitHub accepts `list`, else GitHub's reason. */
   const probe = async (list: ReviewComment[]): Promise<string | undefined> => {
     let id: number;
     try {
-      const { data } = await octokit.request(route, { ...base, comments: toSend(list) });
-      id = Review.parse(data).id;
+      id = (await createReview(octokit, repo, pullNumber, { commitId, comments: toSend(list) })).id;
     } catch (err) {
       return refusal(err);
     }
-    await octokit.request("DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}", {
-      ...repo,
-      pull_number: pullNumber,
-      review_id: id,
-    });
+    await deleteReview(octokit, repo, pullNumber, id);
     return undefined;
   };
   /** The offending comments in `list`, which GitHub refused as a whole with `reason`. */
@@ -144,7 +131,7 @@ function refusedWhole(comments: ReviewComment[], reason: string): PostReviewResu
   };
 }
 
-function toApi(c: ReviewComment) {
+function toApi(c: ReviewComment): ReviewCommentInput {
   const range = c.startLine !== undefined && c.startLine < c.line;
   return {
     path: c.path,
@@ -157,28 +144,10 @@ function toApi(c: ReviewComment) {
 
 /** GitHub's reason for a 422; any other error is not a refusal and is thrown on. */
 function refusal(err: unknown): string {
-  const http = HttpError.safeParse(err);
-  if (!http.success || http.data.status !== 422) throw err;
-  const body = ValidationBody.safeParse(http.data.response?.data);
-  const details = (body.data?.errors ?? [])
-    .map((e) => (typeof e === "string" ? e : e.message))
-    .filter((m): m is string => Boolean(m));
-  const message = body.data?.message ?? "Unprocessable Entity";
-  return details.length > 0 ? `${message}: ${details.join("; ")}` : message;
+  const reason = refusalReason(err);
+  if (reason === undefined) throw err;
+  return reason;
 }
-
-const PullComment = z.object({
-  id: z.number(),
-  body: z.string(),
-  path: z.string(),
-  line: z.number().nullable().optional(),
-  start_line: z.number().nullable().optional(),
-  original_line: z.number().nullable().optional(),
-  original_start_line: z.number().nullable().optional(),
-  diff_hunk: z.string(),
-  html_url: z.string(),
-  user: z.object({ login: z.string() }).nullable(),
-});
 
 export interface PostedFinding {
   fingerprint: string;
@@ -206,24 +175,21 @@ export async function listPostedFingerprints(
   botLogin: string,
 ): Promise<PostedFinding[]> {
   const found: PostedFinding[] = [];
-  const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments";
-  for await (const comments of listPages(octokit, route, { ...repo, pull_number: pullNumber }, PullComment)) {
-    for (const c of comments) {
-      const fp = readFingerprint(c.body);
-      if (fp !== undefined && c.user && sameLogin(c.user.login, botLogin)) {
-        found.push({
-          fingerprint: fp,
-          commentId: c.id,
-          path: c.path,
-          line: c.line ?? null,
-          startLine: c.start_line ?? null,
-          originalLine: c.original_line ?? null,
-          originalStartLine: c.original_start_line ?? null,
-          body: c.body,
-          diffHunk: c.diff_hunk,
-          url: c.html_url,
-        });
-      }
+  for await (const c of listReviewComments(octokit, repo, pullNumber)) {
+    const fp = readFingerprint(c.body);
+    if (fp !== undefined && c.user && sameLogin(c.user.login, botLogin)) {
+      found.push({
+        fingerprint: fp,
+        commentId: c.id,
+        path: c.path,
+        line: c.line ?? null,
+        startLine: c.start_line ?? null,
+        originalLine: c.original_line ?? null,
+        originalStartLine: c.original_start_line ?? null,
+        body: c.body,
+        diffHunk: c.diff_hunk,
+        url: c.html_url,
+      });
     }
   }
   return found;

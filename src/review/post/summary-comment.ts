@@ -5,14 +5,13 @@
  */
 import { z } from "zod";
 import { createComment, updateComment } from "../../github/guarded-comments.js";
-import { listPages } from "../../github/paginate.js";
+import { ourMarkedComments } from "../../github/marked-comments.js";
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
 import type { GuardConfig } from "../../guard/config.js";
-import { sameLogin } from "../../request/permissions.js";
 import type { FileNote, Finding, Severity } from "../findings/finding.js";
 import { CarriedFinding } from "./carry-findings.js";
 import type { FixedFinding } from "./looks-fixed.js";
-import { neutraliseMarkers } from "../../github/markers.js";
+import { hiddenMarker, neutraliseMarkers } from "../../github/markers.js";
 import { fenced, inlineCode, oneLine } from "./markdown.js";
 
 export const SummaryMarker = z.object({
@@ -30,35 +29,26 @@ export const SummaryMarker = z.object({
 });
 export type SummaryMarker = z.infer<typeof SummaryMarker>;
 
-export function renderSummaryMarker(marker: SummaryMarker): string {
-  // Escaped so nothing in the JSON can close the HTML comment early.
-  const json = JSON.stringify(SummaryMarker.parse(marker)).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
-  return `<!-- patchwright:review ${json} -->`;
-}
+const summaryMarker = hiddenMarker({
+  kind: "review",
+  payload: SummaryMarker,
+  encoding: { as: "json" },
+  place: "end",
+});
 
-const TRAILING_MARKER = /<!-- patchwright:review (\{[^\n]*?\}) -->\s*$/;
+export function renderSummaryMarker(marker: SummaryMarker): string {
+  return summaryMarker.render(marker);
+}
 
 /** A summary's text without the marker it ends with. */
 export function withoutMarker(body: string): string {
-  return body.replace(TRAILING_MARKER, "").trimEnd();
+  return summaryMarker.strip(body).trimEnd();
 }
 
 /** The marker the summary ends with (the last reviewed head SHA); undefined if there is none. */
 export function readSummaryMarker(body: string | null | undefined): SummaryMarker | undefined {
-  const m = TRAILING_MARKER.exec(body ?? "");
-  if (!m) return undefined;
-  try {
-    return SummaryMarker.safeParse(JSON.parse(m[1]!)).data;
-  } catch {
-    return undefined;
-  }
+  return summaryMarker.read(body);
 }
-
-const IssueComment = z.object({
-  id: z.number(),
-  body: z.string().nullable().optional(),
-  user: z.object({ login: z.string() }).nullable().optional(),
-});
 
 export interface SummaryComment {
   id: number;
@@ -74,14 +64,8 @@ export async function findSummary(
   number: number,
   botLogin: string,
 ): Promise<SummaryComment | undefined> {
-  const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-  for await (const comments of listPages(octokit, route, { ...repo, issue_number: number }, IssueComment)) {
-    for (const c of comments) {
-      // Only our own comment counts: anyone can paste a marker.
-      const marker = c.user && sameLogin(c.user.login, botLogin) ? readSummaryMarker(c.body) : undefined;
-      if (marker) return { id: c.id, body: c.body ?? "", marker };
-    }
-  }
+  const ours = ourMarkedComments(octokit, repo, number, { botLogin, read: readSummaryMarker });
+  for await (const { comment, marker } of ours) return { id: comment.id, body: comment.body ?? "", marker };
   return undefined;
 }
 

@@ -1,9 +1,9 @@
 import type { RepoConfig } from "../../config/schema.js";
-import { createComment, listCommentsSince } from "../../github/guarded-comments.js";
+import { createComment } from "../../github/guarded-comments.js";
+import { ourMarkedComments } from "../../github/marked-comments.js";
 import type { RepoRef } from "../../github/octokit-like.js";
 import { reactEyes } from "../../github/reactions.js";
 import type { Candidate } from "../../request/classify-event.js";
-import { sameLogin } from "../../request/permissions.js";
 import { readMarker, type RunMarker } from "../marker.js";
 import { trackingBody } from "../messages.js";
 import type { FrontDoorDeps } from "./types.js";
@@ -54,9 +54,9 @@ async function hasTrackingComment(
   key: string,
   since: string,
 ): Promise<boolean> {
-  const comments = await listCommentsSince(deps.octokit, repo, number, since);
   // Only our own comments count: anyone can paste a marker into a comment of theirs.
-  return comments.some(
-    (cm) => cm.user && sameLogin(cm.user.login, deps.botLogin) && readMarker(cm.body)?.trigger === key,
-  );
+  const ours = { botLogin: deps.botLogin, read: readMarker, since };
+  for await (const { marker } of ourMarkedComments(deps.octokit, repo, number, ours))
+    if (marker.trigger === key) return true;
+  return false;
 }

@@ -1,7 +1,8 @@
 import type { RepoConfig } from "../../config/schema.js";
 import { createComment } from "../../github/guarded-comments.js";
 import type { RepoRef } from "../../github/octokit-like.js";
-import { atLeast, getPermission } from "../../request/permissions.js";
+import { getCollaboratorPermission } from "../../github/permissions.js";
+import { atLeast } from "../../request/permissions.js";
 import type { FrontDoorDeps, Resolved } from "./types.js";
 
 /** Whether `login` has the access the config asks for to trigger runs. */
@@ -11,7 +12,7 @@ export async function authorized(
   login: string,
   config: RepoConfig,
 ): Promise<boolean> {
-  const level = await getPermission(deps.octokit, repo, login);
+  const level = await getCollaboratorPermission(deps.octokit, repo, login);
   const ok = atLeast(level, config.permissions.minimum);
   if (!ok) deps.log.info("not authorised", { login, level, minimum: config.permissions.minimum });
   return ok;

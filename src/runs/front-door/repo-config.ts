@@ -3,6 +3,7 @@ import { loadRepoConfig } from "../../config/load-repo-config.js";
 import { RepoConfig } from "../../config/schema.js";
 import { postFinishedCheck } from "../../github/check-runs.js";
 import { createComment } from "../../github/guarded-comments.js";
+import { getRepoFile } from "../../github/repo-file.js";
 import type { RepoRef } from "../../github/octokit-like.js";
 import type { Candidate } from "../../request/classify-event.js";
 import { findMention } from "../../request/find-mention.js";
@@ -22,8 +23,7 @@ export async function configFor(
   defaultBranch: string,
 ): Promise<{ ok: true; config: RepoConfig } | { ok: false; outcome: Outcome }> {
   const loaded = await loadRepoConfig(
-    deps.octokit,
-    { ...repo, ref: defaultBranch },
+    (path) => getRepoFile(deps.octokit, { ...repo, ref: defaultBranch, path }),
     deps.configPath ? [deps.configPath] : undefined,
   );
   if (loaded.ok) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { estimateTokens } from "../../../src/agent/context/token-count.js";
 import { planReview, type ReviewPlan } from "../../../src/review/diff/budget.js";
-import type { FileStatus } from "../../../src/review/diff/changed-files.js";
+import type { FileStatus } from "../../../src/github/pull-files.js";
 import type { DiffFile } from "../../../src/review/diff/diff-file.js";
 import { newEnd, oldEnd, parsePatch, type Hunk, type HunkLine } from "../../../src/review/diff/patch.js";
 import { renderChunk } from "../../../src/review/diff/render.js";

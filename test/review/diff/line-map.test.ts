@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChangedFile } from "../../../src/review/diff/changed-files.js";
+import { ChangedFile } from "../../../src/github/pull-files.js";
 import { parseChangedFiles } from "../../../src/review/diff/diff-file.js";
 import { codeAt, placeFinding, suggestionAllowed } from "../../../src/review/diff/line-map.js";
 import { parsePatch } from "../../../src/review/diff/patch.js";

@@ -8,7 +8,7 @@ import {
   type ReviewToPost,
 } from "../../../src/review/post/post-review.js";
 import { renderFingerprint } from "../../../src/review/post/fingerprint.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../../helpers/github-api.js";
+import { expectAllNockDone, githubApi, nextPage, testOctokit } from "../../helpers/github-api.js";
 import { githubToken, prng } from "../../helpers/tokens.js";
 
 const guard = RepoConfig.parse({}).guard;
@@ -194,7 +194,7 @@ describe("listPostedFingerprints", () => {
     githubApi()
       .get("/repos/o/r/pulls/1/comments")
       .query({ per_page: "100", page: "1" })
-      .reply(200, page1)
+      .reply(200, page1, nextPage("/repos/o/r/pulls/1/comments", 2))
       .get("/repos/o/r/pulls/1/comments")
       .query({ per_page: "100", page: "2" })
       .reply(200, [
