@@ -272,7 +272,7 @@ const Agent = z
   })
   .strict();
 
-const Features = z
+export const Features = z
   .object({
     buddy: z
       .boolean()

@@ -34,6 +34,8 @@ export interface RunReport {
   tests?: string;
   /** What confined the agent's commands (bubblewrap, a separate user, none), or why they were refused. */
   sandbox?: string;
+  /** Things the person should know about how the run went (instruction files cut, flags not built). */
+  notes?: string[];
   elapsedMs: number;
 }
 
@@ -58,6 +60,8 @@ export function renderReport(report: RunReport): string {
   const lines = [`${ICON[report.outcome]} **patchwright** — ${report.headline}`];
   // The model's words: a marker in them must not pass for one of ours (a forged plan, a forged trigger).
   if (report.details?.trim()) lines.push("", neutraliseMarkers(cut(report.details.trim())));
+  if (report.notes?.length)
+    lines.push("", ...report.notes.map((n) => `> [!NOTE]\n> ${neutraliseMarkers(n)}`));
   const links = report.links.map((l) => `[${l.label}](${l.url})`);
   if (report.branch) links.unshift(`branch \`${report.branch}\``);
   if (links.length) lines.push("", links.join(" · "));

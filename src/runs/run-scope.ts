@@ -98,9 +98,9 @@ export function finished(
   };
 }
 
-/** What a report says of the agent's run: its figures, and what confined its commands. */
-export function ran(run: RunSessionResult): Pick<RunReport, "agent" | "sandbox"> {
-  return { agent: run.agent, sandbox: run.sandbox };
+/** What a report says of the agent's run: its figures, what confined its commands, and what to know. */
+export function ran(run: RunSessionResult): Pick<RunReport, "agent" | "sandbox" | "notes"> {
+  return { agent: run.agent, sandbox: run.sandbox, ...(run.warnings.length ? { notes: run.warnings } : {}) };
 }
 
 /** A run the agent did not finish: stopped, a limit, or a model failure. Nothing was pushed. */

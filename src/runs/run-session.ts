@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { unbuiltFlagNotes } from "../config/flags.js";
 import type { RepoConfig } from "../config/schema.js";
 import type { Finding } from "../guard/finding.js";
 import { withKnownSecrets } from "../guard/known-secrets.js";
@@ -167,7 +168,10 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
       o.instructionsFrom ? gitRefSource(repo, o.instructionsFrom) : worktreeSource(root),
     );
     const rootInstructions = await instructions.load("");
-    const warnings = rootInstructions.warning ? [rootInstructions.warning] : [];
+    const warnings = [
+      ...unbuiltFlagNotes(o.config.features),
+      ...(rootInstructions.warning ? [rootInstructions.warning] : []),
+    ];
     if (sandbox.kind === "unavailable") {
       warnings.push(
         `No command ran in this run: ${sandbox.reason} The tests were not run either; set PATCHWRIGHT_SANDBOX (see docs/security.md).`,
