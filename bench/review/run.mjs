@@ -30,7 +30,8 @@ if (!existsSync(join(ROOT, "dist/review/run-review.js"))) {
   if (built.status !== 0) throw new Error("npm run build failed");
 }
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
-const { runReview, REVIEW_DEFAULTS } = await load("review/run-review.js");
+const { runReview } = await load("review/run-review.js");
+const { REVIEW_DEFAULTS } = await load("review/review-input.js");
 const { RepoConfig } = await load("config/schema.js");
 const { estimateTokens } = await load("agent/context/token-count.js");
 

@@ -21,10 +21,6 @@ import type { ReviewDeps, ReviewInput } from "./review-input.js";
 import { scoreReviewFindings } from "./score-review-findings.js";
 import { Spend } from "./spend.js";
 
-// The entry point's whole interface in one place: callers (src/runs, bench/review) take runReview's
-// input types and its defaults from here.
-export { REVIEW_DEFAULTS, type ReviewDeps, type ReviewInput, type ReviewPull } from "./review-input.js";
-
 export interface ReviewResult {
   /** up-to-date: this head was reviewed already; paused: automatic review is off for this pull request. */
   status: "reviewed" | "up-to-date" | "paused" | "failed";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EXCLUDES } from "../../src/review/diff/filters.js";
-import { REVIEW_DEFAULTS } from "../../src/review/run-review.js";
+import { REVIEW_DEFAULTS } from "../../src/review/review-input.js";
 
 const doc = readFileSync(new URL("../../docs/review.md", import.meta.url), "utf8");
 
