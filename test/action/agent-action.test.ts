@@ -4,11 +4,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
-import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
 import { checkPlan } from "../../src/runs/marker.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
+import { githubApi, testOctokit } from "../helpers/github-api.js";
 import {
   BRANCH_NOT_FOUND,
   FIX_TURNS,
@@ -38,7 +37,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 /** The job's checkout as actions/checkout leaves it: the remote cloned, the token persisted in its config. */
@@ -121,7 +119,6 @@ describe("the Action's agent mode", () => {
     // The token actions/checkout persisted is gone before the agent's commands could read it.
     expect(() => git(ctx.workspace, ["config", "--local", "--get-regexp", "extraheader"])).toThrow();
     expect(world.server.tokensSeen.every((t) => t === TOKEN)).toBe(true);
-    expectAllNockDone();
   });
 
   it("posts a plan whose link to the job is part of what approve checks", async () => {
@@ -141,7 +138,6 @@ describe("the Action's agent mode", () => {
       status: "ok",
       plan: { request: "make the page size configurable" },
     });
-    expectAllNockDone();
   });
 
   it("finds the job's own token and model key by value, whatever their format, in what it posts", async () => {
@@ -163,7 +159,6 @@ describe("the Action's agent mode", () => {
     expect(posted).not.toContain(header);
     expect(posted).not.toContain(modelKey);
     expect(edits.at(-1)).toContain("withheld");
-    expectAllNockDone();
   });
 
   it("says an event is not for it, without a single API call", async () => {
@@ -201,7 +196,6 @@ describe("the Action's agent mode", () => {
     expect(pull).toMatchObject({ head: "patchwright/fix-the-off-by-one-in", base: "master" });
     expect(pull["body"]).not.toContain("Closes");
     expect(sent[0]).not.toContain("<thread>");
-    expectAllNockDone();
   });
 });
 
@@ -233,7 +227,6 @@ describe("the Action on each kind of event", () => {
     expect(result).toMatchObject({ conclusion: "no_changes", runKind: "implement" });
     expect(edits.at(-1)).toContain("without changing any file");
     expect(edits.at(-1)).toContain("the README is spelled right");
-    expectAllNockDone();
   });
 
   it("skips a pull request when review is off", async () => {

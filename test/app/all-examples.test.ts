@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
-import nock from "nock";
 import type { Probot } from "probot";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 type Payload = Record<string, unknown>;
 type Editable = Record<string, unknown>;
 const at = (p: Payload, key: string): Editable => p[key] as Editable;
@@ -95,10 +94,6 @@ function pullRequest(number: number): object {
     base: { ref: "master", sha: "b".repeat(40), repo },
   };
 }
-
-afterEach(() => {
-  nock.cleanAll();
-});
 
 describe("every example payload of the subscribed events", () => {
   for (const name of SUBSCRIBED) {

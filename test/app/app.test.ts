@@ -1,10 +1,9 @@
-import nock from "nock";
 import type { Options as ProbotOptions, Probot } from "probot";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome, WebhookEvent } from "../../src/runs/front-door.js";
 import { readMarker } from "../../src/runs/marker.js";
-import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
@@ -104,10 +103,6 @@ function commentEvent(body: string): Record<string, unknown> {
   return payload;
 }
 
-afterEach(() => {
-  nock.cleanAll();
-});
-
 describe("the App, on a mention", () => {
   it("reacts, posts one tracking comment with a marker and queues the run", async () => {
     const h = await harness();
@@ -137,7 +132,6 @@ describe("the App, on a mention", () => {
       trigger: expect.stringMatching(/^issue_comment:\d+$/),
     });
     expect(tracking).toContain("is working on this");
-    expectAllNockDone();
   });
 
   it("runs once for one comment, however often it is delivered", async () => {
@@ -185,7 +179,6 @@ describe("the App, on a mention", () => {
     expect(quiet.outcomes).toMatchObject([
       { status: "ignored", reason: expect.stringMatching(/may not trigger/) },
     ]);
-    expectAllNockDone();
 
     const polite = await harness();
     mockInstallationToken();
@@ -197,7 +190,6 @@ describe("the App, on a mention", () => {
     const reply = replyOn();
     await polite.receive("issue_comment", commentEvent("@patchwright delete everything"));
     expect(reply()).toMatch(/only for people with write access/);
-    expectAllNockDone();
   });
 
   it("uses the finer role: maintain passes a maintain minimum that write does not", async () => {
@@ -222,7 +214,6 @@ describe("the App, on a mention", () => {
     (bot["comment"] as { user: object }).user = { login: "renovate[bot]", type: "Bot" };
     await h.receive("issue_comment", bot);
     expect(h.outcomes[1]).toMatchObject({ status: "ignored", reason: expect.stringMatching(/allowedBots/) });
-    expectAllNockDone();
   });
 
   it("answers help with the commands, and a bad config with the file and field", async () => {
@@ -239,7 +230,6 @@ describe("the App, on a mention", () => {
     await h.receive("issue_comment", commentEvent("@patchwright fix it"));
     expect(complaint()).toMatch(/\.github\/patchwright\.yml: `review\.auto`/);
     expect(h.outcomes.map((o) => o.status)).toEqual(["replied", "replied"]);
-    expectAllNockDone();
   });
 
   it("withholds a reply that would leak, naming only the rule", async () => {
@@ -254,7 +244,6 @@ describe("the App, on a mention", () => {
     await h.receive("issue_comment", commentEvent("@patchwright help"));
     expect(help()).toMatch(/withheld this message.*forbidden-term/);
     expect(help()).not.toContain("falcon");
-    expectAllNockDone();
   });
 });
 

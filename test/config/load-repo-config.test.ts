@@ -3,7 +3,7 @@ import type { ProbotOctokit } from "probot";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { loadRepoConfig, type ContentsClient } from "../../src/config/load-repo-config.js";
 import { RepoConfig } from "../../src/config/schema.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
+import { githubApi, testOctokit } from "../helpers/github-api.js";
 
 const where = { owner: "octo", repo: "demo", ref: "main" };
 const ROUTE = "GET /repos/{owner}/{repo}/contents/{path}";
@@ -113,6 +113,5 @@ describe("loadRepoConfig", () => {
       .reply(200, file(text, ".github/patchwright.yaml"));
     const loaded = await loadRepoConfig(testOctokit(), where);
     expect(loaded).toMatchObject({ ok: true, source: "file", config: { features: { buddy: true } } });
-    expectAllNockDone();
   });
 });

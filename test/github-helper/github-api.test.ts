@@ -1,13 +1,12 @@
 import { createRequire } from "node:module";
 import nock from "nock";
 import type { Probot } from "probot";
-import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import {
   GitHubApiViolationError,
   TEST_INSTALLATION_TOKEN,
   assertNoGitHubViolations,
   checkedGitHubRequests,
-  expectAllNockDone,
   githubApi,
   githubApiPath,
   githubDescriptionLoadStats,
@@ -40,10 +39,6 @@ async function refused(request: Promise<unknown>): Promise<{ message: string; pr
   resetGitHubViolations();
   return { message: (error as Error).message, problems: recorded[0]!.problems };
 }
-
-afterEach(() => {
-  nock.cleanAll();
-});
 
 /** With throttling on, the throttling plugin queues every request through Bottleneck (writes 1 s apart). */
 function spyOnBottleneck() {
@@ -82,7 +77,6 @@ describe("request bodies", () => {
       .get("/repos/octo/demo")
       .reply(200, { id: 1 });
     await testOctokit().rest.repos.get({ owner: "octo", repo: "demo" });
-    expectAllNockDone();
     expect(schedule).not.toHaveBeenCalled();
   });
 
@@ -247,7 +241,6 @@ describe("query parameters", () => {
       per_page: 100,
       labels: "bug,ui",
     });
-    expectAllNockDone();
   });
 
   it("refuses an unknown parameter and a badly typed one", async () => {
@@ -335,7 +328,6 @@ describe("Probot apps", () => {
       .post("/repos/Codertocat/Hello-World/issues/1/comments", { body: "Thanks!" })
       .reply(201, { id: 1 });
     await probot.receive({ id: "1", name: "issues", payload: issuesOpened() } as never);
-    expectAllNockDone();
     expect(checkedGitHubRequests()).toEqual([
       expect.objectContaining({
         operation: "POST /app/installations/{installation_id}/access_tokens",

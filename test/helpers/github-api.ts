@@ -1,15 +1,17 @@
-// Every GitHub request a test makes goes through `githubFetch`, which checks it against GitHub's OpenAPI
-// description (see openapi-description.ts) before nock sees it. A request GitHub would not accept fails
-// with an error, and is recorded: importing this module registers an `afterEach` that fails the test
-// if anything was recorded, so catching the error does not hide the bad request.
+// Requests to GitHub's API are checked against GitHub's OpenAPI description (see openapi-description.ts),
+// and stubbed responses against the responses it declares. `testOctokit()` and `testProbot()` send
+// through `githubFetch`, which checks a request before nock sees it and fails it with an error; every
+// other request reaching a nock interceptor is checked there (see nock-checks.ts, installed for every test
+// by setup.ts). Either way a violation is recorded, and the setup's `afterEach` fails the test if anything
+// was recorded, so catching the error does not hide the bad request.
 //
 // Use:
-//   import { githubApi, testOctokit, expectAllNockDone } from "../helpers/github-api.js";
-//   githubApi().post("/repos/o/r/issues/1/comments").reply(201, { id: 1 });
+//   import { githubApi, testOctokit } from "../helpers/github-api.js";
+//   import { githubExample } from "../helpers/github-examples.js";
+//   githubApi()
+//     .post("/repos/o/r/issues/1/comments")
+//     .reply(201, githubExample("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", 201, { id: 1 }));
 //   await testOctokit().rest.issues.createComment({ owner: "o", repo: "r", issue_number: 1, body: "hi" });
-//   expectAllNockDone();
-//
-// Import it at the top of the test file (not lazily inside a test), so the hooks attach to the file.
 
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -27,7 +29,6 @@ import {
 } from "graphql";
 import nock from "nock";
 import { Probot, ProbotOctokit, type ApplicationFunction, type Options as ProbotOptions } from "probot";
-import { afterAll, afterEach } from "vitest";
 import { githubDescription, type LoadStats, type RequestCheck } from "./openapi-description.js";
 
 export type { LoadStats } from "./openapi-description.js";
@@ -62,6 +63,8 @@ export class GitHubApiViolationError extends Error {
 
 const violations: Violation[] = [];
 const checked: CheckedRequest[] = [];
+/** `METHOD url` of the requests `githubFetch` checked and let through, not yet seen by a nock interceptor. */
+const checkedByFetch: string[] = [];
 
 /** The violations recorded since the last reset (the `afterEach` resets after every test). */
 export function githubViolations(): readonly Violation[] {
@@ -71,20 +74,22 @@ export function githubViolations(): readonly Violation[] {
 export function resetGitHubViolations(): void {
   violations.length = 0;
   checked.length = 0;
+  checkedByFetch.length = 0;
 }
 
-/** The GitHub requests `githubFetch` checked since the last reset, good and bad. */
+/** The GitHub requests checked since the last reset, good and bad. */
 export function checkedGitHubRequests(): readonly CheckedRequest[] {
   return [...checked];
 }
 
 /**
- * Throws if any violation was recorded, listing them; resets either way. This is what the `afterEach`
- * (and an `afterAll`, for requests made by `afterAll` hooks or after the last test) registered below call.
+ * Throws if any violation was recorded, listing them; resets either way. The setup's `afterEach` (and
+ * `afterAll`, for requests made by `afterAll` hooks or after the last test) calls it.
  */
 export function assertNoGitHubViolations(): void {
   const found = violations.splice(0);
   checked.length = 0;
+  checkedByFetch.length = 0;
   if (found.length === 0) return;
   throw new Error(
     `${found.length} GitHub API request(s) did not match GitHub's OpenAPI description ` +
@@ -92,9 +97,6 @@ export function assertNoGitHubViolations(): void {
       found.map((v) => `  - ${formatViolation(v)}`).join("\n"),
   );
 }
-
-afterEach(assertNoGitHubViolations);
-afterAll(assertNoGitHubViolations);
 
 function formatViolation(v: Violation): string {
   const op = v.operation ? ` (${v.operation})` : "";
@@ -132,33 +134,92 @@ export function isGithubGraphql(url: URL): boolean {
 
 export const githubFetch: typeof fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : input);
-  const graphql = isGithubGraphql(url);
-  const path = graphql ? "/graphql" : githubApiPath(url);
-  if (path !== undefined) {
+  if (isGithubGraphql(url) || githubApiPath(url) !== undefined) {
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    const contentType = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() || undefined;
-    const body = await readBody(input, init);
-    const result: RequestCheck = graphql
-      ? checkGraphql(method, body)
-      : githubDescription().check({ method, path, query: url.searchParams, contentType, body });
-    checked.push({ method, url: url.href, operation: result.operation, ok: result.problems.length === 0 });
-    if (result.problems.length > 0) {
-      const violation: Violation = {
-        method,
-        url: url.href,
-        operation: result.operation,
-        problems: result.problems.map((p) => p.message),
-        errors: result.problems.flatMap((p) => p.errors),
-      };
-      violations.push(violation);
-      throw new GitHubApiViolationError(violation);
-    }
+    const violation = checkGitHubRequest({
+      method,
+      url,
+      contentType: mediaType(headers.get("content-type")),
+      body: await readBody(input, init),
+    });
+    if (violation) throw new GitHubApiViolationError(violation);
+    checkedByFetch.push(`${method} ${url.href}`);
   }
   if (globalThis.fetch === githubFetch)
     throw new Error("githubFetch wraps the global fetch; do not install it as one");
   return globalThis.fetch(input, init);
 };
+
+/** A Content-Type header's media type, lower case, without parameters. */
+export function mediaType(header: string | null | undefined): string | undefined {
+  return header?.split(";")[0]?.trim().toLowerCase() || undefined;
+}
+
+/**
+ * Checks a request against GitHub's OpenAPI description (GraphQL against GitHub's schema) if it is
+ * addressed to GitHub's API, and records it; a violation is also recorded for the `afterEach` check.
+ */
+export function checkGitHubRequest(request: {
+  method: string;
+  url: URL;
+  contentType: string | undefined;
+  body: string | undefined;
+}): Violation | undefined {
+  const { method, url, contentType, body } = request;
+  const graphql = isGithubGraphql(url);
+  const path = graphql ? "/graphql" : githubApiPath(url);
+  if (path === undefined) return undefined;
+  const result: RequestCheck = graphql
+    ? checkGraphql(method, body)
+    : githubDescription().check({ method, path, query: url.searchParams, contentType, body });
+  checked.push({ method, url: url.href, operation: result.operation, ok: result.problems.length === 0 });
+  return record(method, url.href, result);
+}
+
+/** `checkGitHubRequest` for a request a nock interceptor caught, unless `githubFetch` already checked it. */
+export function checkInterceptedGitHubRequest(
+  request: Parameters<typeof checkGitHubRequest>[0],
+): Violation | undefined {
+  const seen = checkedByFetch.indexOf(`${request.method} ${request.url.href}`);
+  if (seen >= 0) {
+    checkedByFetch.splice(seen, 1);
+    return undefined;
+  }
+  return checkGitHubRequest(request);
+}
+
+/**
+ * Checks a stubbed response to a request to GitHub's REST API against the response GitHub declares for
+ * the operation (see `GitHubDescription.checkResponse`), recording a violation. GraphQL answers are not
+ * checked here: `graphqlReply` builds them through GitHub's schema.
+ */
+export function checkGitHubResponse(response: {
+  method: string;
+  url: URL;
+  status: number;
+  contentType: string | undefined;
+  body: string | undefined;
+}): Violation | undefined {
+  const { method, url, status, contentType, body } = response;
+  const path = isGithubGraphql(url) ? undefined : githubApiPath(url);
+  if (path === undefined) return undefined;
+  const result = githubDescription().checkResponse({ method, path, status, contentType, body });
+  return record(method, url.href, result);
+}
+
+function record(method: string, url: string, result: RequestCheck): Violation | undefined {
+  if (result.problems.length === 0) return undefined;
+  const violation: Violation = {
+    method,
+    url,
+    operation: result.operation,
+    problems: result.problems.map((p) => p.message),
+    errors: result.problems.flatMap((p) => p.errors),
+  };
+  violations.push(violation);
+  return violation;
+}
 
 /** The body as text, when it can be read without consuming what `fetch` will send. */
 async function readBody(
@@ -288,17 +349,6 @@ export function githubApi(base?: string): nock.Scope {
       ? p.slice(prefix.length) || "/"
       : p,
   );
-}
-
-/**
- * Throws, naming them, if any nock interceptor was not used; clears all interceptors either way so the
- * next test starts clean. Call it at the end of a test (it is not automatic: some tests keep
- * interceptors on purpose).
- */
-export function expectAllNockDone(): void {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  if (pending.length > 0) throw new Error(`nock interceptors not used:\n  ${pending.join("\n  ")}`);
 }
 
 export type TestOctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;

@@ -1,6 +1,7 @@
 // GitHub's OpenAPI description of api.github.com (from @octokit/openapi), indexed for checking the
-// requests that tests send. Loaded lazily, once per process, and kept small: only the parts a request
-// check needs (operations' parameters and request bodies, and the shared schemas) outlive the load.
+// requests that tests send and the responses their stubs give. Loaded lazily, once per process, and kept
+// small: only the parts the checks need (operations' parameters, request bodies and JSON responses, the
+// shared schemas, and the response examples stubs are built from) outlive the load.
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,17 +22,37 @@ interface RawRequestBody {
   content?: Record<string, { schema?: SchemaObject }>;
 }
 
+interface RawResponse {
+  $ref?: string;
+  content?: Record<
+    string,
+    { schema?: SchemaObject; examples?: Record<string, { $ref?: string; value?: unknown }> }
+  >;
+}
+
 interface RawOperation {
   operationId?: string;
   parameters?: RawParameter[];
   requestBody?: RawRequestBody;
+  responses?: Record<string, RawResponse>;
 }
 
 interface RawDescription {
   openapi: string;
   info: { version: string };
   paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, SchemaObject>; parameters: Record<string, RawParameter> };
+  components: {
+    schemas: Record<string, SchemaObject>;
+    parameters: Record<string, RawParameter>;
+    responses: Record<string, RawResponse>;
+    examples: Record<string, { value?: unknown }>;
+  };
+}
+
+/** What an operation answers with one status: the JSON schema, if any, and the examples' values. */
+export interface DeclaredResponse {
+  schema: SchemaObject | undefined;
+  examples: unknown[];
 }
 
 export interface Operation {
@@ -41,6 +62,8 @@ export interface Operation {
   pathParameters: RawParameter[];
   queryParameters: RawParameter[];
   requestBody: RawRequestBody | undefined;
+  /** By status code ("200", "default"), the responses GitHub declares. */
+  responses: Map<string, DeclaredResponse>;
 }
 
 export interface LoadStats {
@@ -54,6 +77,16 @@ export interface LoadStats {
   operations: number;
   openapi: string;
   version: string;
+}
+
+export interface ResponseToCheck {
+  method: string;
+  /** The path below the API base, as in `RequestToCheck`. */
+  path: string;
+  status: number;
+  /** The media type of the body, lower case, without parameters. */
+  contentType: string | undefined;
+  body: string | undefined;
 }
 
 /** One problem with a request, in words, with the ajv errors behind it if there were any. */
@@ -274,6 +307,7 @@ export class GitHubDescription {
   private readonly formats = new Set<string>();
   private readonly bodyValidators = new Map<string, ValidateFunction | null>();
   private readonly paramValidators = new Map<string, ValidateFunction>();
+  private readonly responseValidators = new Map<string, ValidateFunction>();
 
   constructor(file: string) {
     const heapBefore = process.memoryUsage().heapUsed;
@@ -285,6 +319,7 @@ export class GitHubDescription {
     const sharedParameters = raw.components.parameters;
     const resolveParameter = (p: RawParameter): RawParameter =>
       p.$ref ? (sharedParameters[p.$ref.slice("#/components/parameters/".length)] ?? p) : p;
+    const responses = (op: RawOperation) => declaredResponses(op, raw.components);
     let count = 0;
     for (const [template, item] of Object.entries(raw.paths)) {
       const pathLevel = Array.isArray(item.parameters) ? (item.parameters as RawParameter[]) : [];
@@ -300,6 +335,7 @@ export class GitHubDescription {
           pathParameters: parameters.filter((p) => p.in === "path"),
           queryParameters: parameters.filter((p) => p.in === "query"),
           requestBody: op.requestBody,
+          responses: responses(op),
         });
         count++;
       }
@@ -356,6 +392,94 @@ export class GitHubDescription {
     this.checkParameters(op, pathValues(op.template, segments), request.query, problems);
     this.checkBody(op, request, problems);
     return { operation: `${op.method} ${op.template}`, problems };
+  }
+
+  /** The operation named like `GET /repos/{owner}/{repo}/issues`, or undefined. */
+  operation(name: string): Operation | undefined {
+    const [method = "", template = ""] = name.split(" ");
+    return this.operations.get(template)?.get(method.toUpperCase());
+  }
+
+  /**
+   * A stubbed response against what GitHub declares for the request's operation: a status GitHub does
+   * not answer the operation with is a problem when it claims success (2xx), and a JSON body must fit
+   * the status's response schema. Failures a stub invents (a 404, a 500) are not checked: GitHub can
+   * answer anything with them, and their bodies are GitHub's one basic-error shape at most.
+   */
+  checkResponse(response: ResponseToCheck): RequestCheck {
+    const method = response.method === "HEAD" ? "GET" : response.method;
+    const path = response.path.length > 1 ? response.path.replace(/\/+$/, "") : response.path || "/";
+    const op = this.match(path)
+      .map((m) => m.methods.get(method))
+      .find((o) => o !== undefined);
+    if (!op) return { operation: undefined, problems: [] };
+    const operation = `${op.method} ${op.template}`;
+    const problems: RequestProblem[] = [];
+    const status = String(response.status);
+    const declared = op.responses.get(status);
+    if (!declared) {
+      if (response.status >= 200 && response.status < 300) {
+        const known = [...op.responses.keys()].join(", ");
+        problems.push({ message: `GitHub answers ${operation} with ${known}, never ${status}`, errors: [] });
+      }
+      return { operation, problems };
+    }
+    if (!declared.schema || response.method === "HEAD") return { operation, problems };
+    const { body, contentType } = response;
+    if (contentType !== undefined && !isJsonMediaType(contentType)) {
+      problems.push({ message: `the ${status} response is ${contentType}, GitHub answers JSON`, errors: [] });
+      return { operation, problems };
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(body ?? "");
+    } catch {
+      problems.push({
+        message: `the ${status} response body is not JSON: ${preview(body ?? "")}`,
+        errors: [],
+      });
+      return { operation, problems };
+    }
+    const validate = this.responseValidator(operation, status, declared.schema);
+    if (!validate(data)) {
+      // A made-up body misses most of what GitHub sends: one line per object, not per property.
+      const missing = new Map<string, ErrorObject[]>();
+      for (const e of validate.errors ?? []) {
+        const where = `the ${status} response body${e.instancePath ? ` at ${e.instancePath}` : ""}`;
+        if (e.keyword === "required") {
+          missing.set(where, [...(missing.get(where) ?? []), e]);
+        } else {
+          problems.push({ message: `${where} ${describeError(e)}`, errors: [e] });
+        }
+      }
+      for (const [where, errors] of missing) {
+        const names = errors.map((e) => String((e.params as { missingProperty?: unknown }).missingProperty));
+        const listed =
+          names.length > 6 ? `${names.slice(0, 6).join(", ")}, ... (${names.length})` : names.join(", ");
+        problems.push({ message: `${where} lacks required ${listed}`, errors });
+      }
+      if (declared.examples.length > 0) {
+        problems.push({
+          message: `build it from GitHub's example: githubExample("${operation}", ${status}, { ...overrides })`,
+          errors: [],
+        });
+      }
+    }
+    return { operation, problems };
+  }
+
+  private responseValidator(operation: string, status: string, schema: SchemaObject): ValidateFunction {
+    const key = `${operation} ${status}`;
+    let validate = this.responseValidators.get(key);
+    if (!validate) {
+      const ajv = this.ajvFor("body");
+      // Not closed: GitHub adds response fields without notice, and clients must ignore them.
+      const converted = convertSchema(schema, { formats: this.formats, close: false }, false) as SchemaObject;
+      this.registerFormats(ajv);
+      validate = ajv.compile(converted);
+      this.responseValidators.set(key, validate);
+    }
+    return validate;
   }
 
   private checkParameters(
@@ -531,6 +655,24 @@ export class GitHubDescription {
     }
     return n;
   }
+}
+
+/** An operation's responses by status, references to shared responses and examples resolved. */
+function declaredResponses(
+  op: RawOperation,
+  components: RawDescription["components"],
+): Map<string, DeclaredResponse> {
+  const out = new Map<string, DeclaredResponse>();
+  for (const [status, entry] of Object.entries(op.responses ?? {})) {
+    const response = entry.$ref ? (components.responses[entry.$ref.split("/").pop()!] ?? entry) : entry;
+    const jsonType = Object.keys(response.content ?? {}).find(isJsonMediaType);
+    const content = jsonType ? response.content?.[jsonType] : undefined;
+    const examples = Object.values(content?.examples ?? {}).map((e) =>
+      e.$ref ? components.examples[e.$ref.split("/").pop()!]?.value : e.value,
+    );
+    out.set(status, { schema: content?.schema, examples: examples.filter((e) => e !== undefined) });
+  }
+  return out;
 }
 
 function isJsonMediaType(type: string): boolean {

@@ -1,9 +1,7 @@
-import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import {
-  expectAllNockDone,
   githubApi,
   mockInstallationToken,
   testProbot,
@@ -31,7 +29,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 /** Commits on a new branch of the remote, published as pull request `number`'s head; returns its sha. */
@@ -126,7 +123,6 @@ describe("the App's leak guard check on pull requests", () => {
     // Not the value, nor any long piece of it, in any request GitHub was sent.
     for (const body of bodies) expect(body).not.toContain(token.slice(0, 12));
     expect(updates[0]!.output!.summary).toContain("`src/settings.js` line 3");
-    expectAllNockDone();
   });
 
   it("passes a clean pull request, on synchronize too", async () => {
@@ -139,7 +135,6 @@ describe("the App's leak guard check on pull requests", () => {
       action: "synchronize",
     });
     expect(updates).toEqual([expect.objectContaining({ status: "completed", conclusion: "success" })]);
-    expectAllNockDone();
   });
 
   it("posts no check when the default branch's config sets guard.check: false", async () => {
@@ -152,7 +147,6 @@ describe("the App's leak guard check on pull requests", () => {
       config: "guard:\n  check: false\n",
       expectCheck: false,
     });
-    expectAllNockDone();
   });
 
   it("judges a pull request by the default branch's rules, not the guard.allow its head adds", async () => {
@@ -174,7 +168,6 @@ describe("the App's leak guard check on pull requests", () => {
       expect.objectContaining({ path: "deploy.sh", start_line: 1 }),
     ]);
     for (const body of bodies) expect(body).not.toContain(token.slice(0, 12));
-    expectAllNockDone();
   });
 
   it("fails with a sentence when the range cannot be fetched, never success", async () => {
@@ -191,7 +184,6 @@ describe("the App's leak guard check on pull requests", () => {
     expect(updates[0]!.output!.summary).toMatch(
       /^The leak guard could not scan this pull request's commits, so it cannot call them clean: it could not fetch/,
     );
-    expectAllNockDone();
   });
 
   it("reaches past a shallow fetch: a token added by the first of 60 commits and removed by the next", async () => {
@@ -209,7 +201,6 @@ describe("the App's leak guard check on pull requests", () => {
     expect(updates.at(-1)!.output!.annotations).toEqual([
       expect.objectContaining({ path: "first.txt", start_line: 1 }),
     ]);
-    expectAllNockDone();
   });
 
   it("sends more than 50 annotations in batches of 50, the conclusion with the last", async () => {
@@ -222,6 +213,5 @@ describe("the App's leak guard check on pull requests", () => {
     expect(updates[0]).not.toHaveProperty("conclusion");
     expect(updates[1]).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(updates[1]!.output!.annotations!.at(-1)).toMatchObject({ path: "keys.env", start_line: 60 });
-    expectAllNockDone();
   });
 });

@@ -1,9 +1,8 @@
-import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome } from "../../src/runs/front-door.js";
-import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import {
   API_REPO,
   configAndPermission,
@@ -26,7 +25,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 async function app(
@@ -143,7 +141,6 @@ describe("automatic review through the App", () => {
     expect(review.comments![0]).toMatchObject({ path: "src/page.js", line: 5 });
     expect(review.comments![0]!.body).toContain("Debug logging left in");
     expect(summary).toContain("Logs every page it builds.");
-    expectAllNockDone();
   });
 
   it("pauses and resumes automatic review on a pull request when asked", async () => {
@@ -166,7 +163,6 @@ describe("automatic review through the App", () => {
     await h.receive("issue_comment", { ...payload, installation: { id: 42, node_id: "x" } });
     expect(marker).toMatch(/<!-- patchwright:review \{[^\n]*"paused":true/);
     expect(reply).toContain("Automatic review is paused on this pull request");
-    expectAllNockDone();
 
     (payload["comment"] as { body: string; id: number }).body = "@patchwright resume";
     (payload["comment"] as { id: number }).id += 1;
@@ -182,6 +178,5 @@ describe("automatic review through the App", () => {
     await h.receive("issue_comment", { ...payload, installation: { id: 42, node_id: "x" } });
     expect(resumed).not.toContain('"paused":true');
     expect(reply).toContain("Automatic review is on again");
-    expectAllNockDone();
   });
 });

@@ -10,11 +10,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
-import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { GuardedOutput, jobGuard, type ActionWriter } from "../../src/action/guarded-output.js";
 import { startApiRelay, type ApiRelay } from "../helpers/api-relay.js";
-import { expectAllNockDone } from "../helpers/github-api.js";
 import { modelTurns, startWorld, threadAnswer, trackingEdits, type World } from "../helpers/run-world.js";
 import { git, tempDir } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
@@ -31,7 +29,6 @@ afterEach(async () => {
   await world?.close();
   await relay?.close();
   world = relay = undefined;
-  nock.cleanAll();
 });
 
 /** The Action as GitHub runs it, built from the sources as they are now (not the committed bundle). */
@@ -107,7 +104,6 @@ describe("the Action's own output", () => {
       },
     });
     expect(relay.failures).toEqual([]);
-    expectAllNockDone();
 
     const summary = readFileSync(summaryPath, "utf8");
     const outputs = readFileSync(outputPath, "utf8");

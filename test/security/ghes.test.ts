@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Octokit } from "@octokit/core";
 import { build } from "esbuild";
-import nock from "nock";
 import type { Probot, Options as ProbotOptions } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
@@ -18,7 +17,6 @@ import { PatchwrightOctokit } from "../../src/app/octokit.js";
 import type { Outcome } from "../../src/runs/front-door.js";
 import { threadContext } from "../../src/runs/thread-context.js";
 import {
-  expectAllNockDone,
   githubApi,
   githubFetch,
   graphqlReply,
@@ -57,7 +55,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 /** GraphQL's data for a thread, as the root the query is answered from (see `graphqlReply`). */
@@ -80,7 +77,6 @@ describe("GraphQL on GitHub Enterprise Server", () => {
         botLogin: "patchwright[bot]",
       });
       expect(context.title).toBe("Pagination drops items");
-      expectAllNockDone();
     }
   });
 });
@@ -126,7 +122,6 @@ describe("the bot's own comments, as GraphQL names the bot", () => {
     expect(context.text).not.toContain("working on it");
     expect(context.text).toContain("@dependabot[bot] at 2026-11-21T09:06:00Z:\n> Bumps lodash");
     expect(context.text).toContain("@patchwright at 2026-11-21T09:07:00Z:\n> I am a person");
-    expectAllNockDone();
   });
 });
 
@@ -219,7 +214,6 @@ describe("the App with GHE_HOST and GHE_PROTOCOL=http", () => {
     expect(edits.at(-1)).toContain("Make the page size an option");
     // The plan run read the repository from the GHES host's git, with the installation token.
     expect(world.server.tokensSeen).toContain(TOKEN_ONE);
-    expectAllNockDone();
   });
 
   it("mints the fresh token a push uses on the GHES API, not on api.github.com", async () => {
@@ -260,7 +254,6 @@ describe("the App with GHE_HOST and GHE_PROTOCOL=http", () => {
     const branch = "patchwright/issue-1-fix-the-off-by-one-in";
     expect(git(w.remote, ["show", `${branch}:src/page.js`])).toContain("i < end");
     expect(w.server.tokensSeen.at(-1)).toBe(TOKEN_TWO);
-    expectAllNockDone();
   });
 });
 
@@ -312,7 +305,6 @@ describe("an invalid config on an event without a mention", () => {
     expect(warnings).toContainEqual(
       expect.stringMatching(/Codertocat\/Hello-World: \.github\/patchwright\.yml: `review\.auto`/),
     );
-    expectAllNockDone();
   });
 
   it("the Action: on a schedule, an error on the file naming the field, the job summary, and a failed job", async () => {

@@ -18,7 +18,7 @@ import { createPatchwrightApp } from "../../src/app/app.js";
 import { commentEdits, isAccount } from "../../src/github/comment-edits.js";
 import { readMarker, renderMarker } from "../../src/runs/marker.js";
 import { derivePlanKey } from "../../src/runs/plan-mac.js";
-import { expectAllNockDone, githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
+import { githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
 import {
   API_REPO,
   configAndPermission,
@@ -41,7 +41,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -173,7 +172,6 @@ async function appPlan(h: AppHarness): Promise<string> {
   await h.receive(appMention("@patchwright /plan make the page size configurable"));
   const posted = edits.at(-1)!;
   expect(readMarker(posted)?.plan?.mac).toMatch(/^[0-9a-f]{64}$/);
-  expectAllNockDone();
   return posted;
 }
 
@@ -320,7 +318,6 @@ async function actionPlan(w: World, planKey?: Uint8Array): Promise<string> {
     actionContext(w, "@patchwright /plan make the page size configurable", planKey),
   );
   expect(result.conclusion).toBe("planned");
-  expectAllNockDone();
   return edits.at(-1)!;
 }
 
@@ -418,6 +415,5 @@ describe("reading a comment's edit history", () => {
     const edits = await commentEdits(testOctokit(), "IC_kwDOlong");
     expect(edits).toMatchObject({ complete: false });
     expect(edits?.editors).toHaveLength(1000);
-    expectAllNockDone();
   });
 });

@@ -66,7 +66,6 @@ afterEach(() => {
     expect(JSON.stringify(spy.mock.calls)).not.toContain(KEY);
     spy.mockRestore();
   }
-  nock.cleanAll();
 });
 
 describe("createAnthropicClient: streaming", () => {

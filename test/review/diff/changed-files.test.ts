@@ -7,7 +7,7 @@ import {
   type LocalPatchRequest,
 } from "../../../src/review/diff/changed-files.js";
 import { parseChangedFiles } from "../../../src/review/diff/diff-file.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../../helpers/github-api.js";
+import { githubApi, testOctokit } from "../../helpers/github-api.js";
 import { comparison, diffEntry } from "./github-payloads.js";
 
 const repo = { owner: "o", repo: "r" };
@@ -30,7 +30,6 @@ describe("fetchPullFiles", () => {
     expect(files).toHaveLength(103);
     expect(files[102]).toMatchObject({ filename: "src/file102.ts", status: "modified", patch: PATCH });
     expect(truncated).toBe(false);
-    expectAllNockDone();
   });
 
   it("stops once it has the pull request's changed_files, without asking for an empty page", async () => {
@@ -38,7 +37,6 @@ describe("fetchPullFiles", () => {
     const { files, truncated } = await fetchPullFiles(testOctokit(), repo, 7, 100);
     expect(files).toHaveLength(100);
     expect(truncated).toBe(false);
-    expectAllNockDone();
   });
 
   it("says the list is truncated at GitHub's 3000 files", async () => {
@@ -52,7 +50,6 @@ describe("fetchPullFiles", () => {
     const { files, truncated } = await fetchPullFiles(testOctokit(), repo, 7, 3400);
     expect(files).toHaveLength(3000);
     expect(truncated).toBe(true);
-    expectAllNockDone();
   });
 
   it("keeps renames, removed files and files without a patch", async () => {
@@ -70,7 +67,6 @@ describe("fetchPullFiles", () => {
       ["gone.ts", "removed", undefined, true],
       ["logo.png", "added", undefined, false],
     ]);
-    expectAllNockDone();
   });
 
   it("rejects a response that is not a file list", async () => {
@@ -79,7 +75,6 @@ describe("fetchPullFiles", () => {
       .query({ per_page: 100, page: 1 })
       .reply(200, { message: "?" });
     await expect(fetchPullFiles(testOctokit(), repo, 7)).rejects.toThrow();
-    expectAllNockDone();
   });
 });
 
@@ -92,7 +87,6 @@ describe("fetchCompareFiles", () => {
     const { files, truncated } = await fetchCompareFiles(testOctokit(), repo, "abc123", "def456");
     expect(files.map((f) => f.filename)).toEqual(["a.ts"]);
     expect(truncated).toBe(false);
-    expectAllNockDone();
   });
 
   it("says a comparison of 300 files may be truncated", async () => {
@@ -101,7 +95,6 @@ describe("fetchCompareFiles", () => {
       .query({ per_page: 1, page: 1 })
       .reply(200, comparison(page(0, 300)));
     expect((await fetchCompareFiles(testOctokit(), repo, "a", "b")).truncated).toBe(true);
-    expectAllNockDone();
   });
 });
 

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
-import nock from "nock";
+import { describe, expect, it } from "vitest";
 import { RepoConfig } from "../../../src/config/schema.js";
 import {
   listPostedFingerprints,
@@ -8,7 +7,7 @@ import {
   type ReviewToPost,
 } from "../../../src/review/post/post-review.js";
 import { renderFingerprint } from "../../../src/review/post/fingerprint.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../../helpers/github-api.js";
+import { githubApi, testOctokit } from "../../helpers/github-api.js";
 import { githubToken, prng } from "../../helpers/tokens.js";
 
 const guard = RepoConfig.parse({}).guard;
@@ -44,8 +43,6 @@ interface SentReview {
     body: string;
   }[];
 }
-
-afterEach(() => nock.cleanAll());
 
 /**
  * GitHub as far as reviews go: a review with a comment on a path in `badPaths` is refused (422), and
@@ -117,7 +114,6 @@ describe("postReview", () => {
     expect(deleted).toEqual([100, 101, 102]);
     // 2 submits + 4 probes (none, a+b, bad, d) + 3 deletes.
     expect(sent.length + deleted.length).toBe(9);
-    expectAllNockDone();
   });
 
   it("posts nothing, with a clear sentence, when GitHub refuses the review as a whole", async () => {
@@ -151,7 +147,6 @@ describe("postReview", () => {
     ).rejects.toMatchObject({
       status: 500,
     });
-    expectAllNockDone();
   });
 
   it("passes every body through the leak guard and keeps the fingerprint of a withheld comment", async () => {
@@ -213,6 +208,5 @@ describe("listPostedFingerprints", () => {
       startLine: null,
       diffHunk: "@@ -1 +1 @@\n+x",
     });
-    expectAllNockDone();
   });
 });
