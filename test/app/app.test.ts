@@ -358,6 +358,8 @@ describe("the App, on pull requests", () => {
 
   it("requests a review when review.auto is on, skipping drafts unless configured", async () => {
     const h = await harness();
+    // Probot caches the installation token: one request for the whole loop.
+    mockInstallationToken();
     for (const [action, draft, config, expected] of [
       ["opened", false, "review:\n  auto: true\n", "queued"],
       ["synchronize", false, "review:\n  auto: true\n", "queued"],
@@ -365,7 +367,6 @@ describe("the App, on pull requests", () => {
       ["opened", true, "review:\n  auto: true\n  drafts: true\n", "queued"],
       ["opened", false, "", "ignored"],
     ] as const) {
-      mockInstallationToken();
       repository({ config });
       await h.receive("pull_request", prEvent(action, false, draft));
       expect(h.outcomes.at(-1)?.status, `${action} draft=${draft} ${config}`).toBe(expected);

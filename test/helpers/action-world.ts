@@ -4,7 +4,8 @@
 import type nock from "nock";
 import type { AgentInputs } from "../../src/action/agent-run.js";
 import { githubApi } from "./github-api.js";
-import { API_REPO } from "./run-world.js";
+import { githubExample } from "./github-examples.js";
+import { API_REPO, configFile, issueComment, permissionOf } from "./run-world.js";
 
 export const NO_INPUTS: AgentInputs = {
   triggerPhrase: "",
@@ -33,15 +34,15 @@ export function mentionOnIssue(
       : scope
           .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
           .query(true)
-          .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") });
+          .reply(200, configFile(config));
   return withConfig
     .get(/\/collaborators\/Codertocat\/permission$/)
-    .reply(200, { permission: "admin", role_name: "admin" })
+    .reply(200, permissionOf("Codertocat", "admin"))
     .get(`${API_REPO}/issues/1/comments`)
     .query(true)
     .reply(200, [])
     .post(/\/issues\/comments\/\d+\/reactions$/)
-    .reply(201, {})
+    .reply(201, githubExample("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", 201))
     .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => (onTracking?.(b.body), true))
-    .reply(201, { id: trackingId, html_url: "u" });
+    .reply(201, issueComment(trackingId));
 }

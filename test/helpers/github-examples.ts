@@ -67,3 +67,15 @@ function merge(base: Json | undefined, overrides: ExampleOverrides): Json {
 function isObject(value: Json | undefined): value is { [key: string]: Json } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * GitHub's error body: `message`, `documentation_url` and `status` (a string, as GitHub sends it), with
+ * `extra` (such as a 422's `errors`).
+ */
+export function githubError(
+  status: number,
+  message: string,
+  extra: ExampleOverrides = {},
+): Record<string, unknown> {
+  return { message, documentation_url: "https://docs.github.com/rest", status: String(status), ...extra };
+}

@@ -2,14 +2,13 @@
 // remote (Codertocat/Hello-World, default branch master), the Anthropic API stubbed at HTTP with
 // scripted turns, and GitHub's API answers the executor asks for. GitHub's requests still go through the
 // OpenAPI-checked fetch of github-api.ts.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import nock from "nock";
 import type { ContentBlock } from "../../src/agent/model-types.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { SSE_HEADERS, streamedMessage } from "./anthropic-sse.js";
 import { githubApi } from "./github-api.js";
+import { githubExample, type ExampleOverrides } from "./github-examples.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
 import { git, tempDir, tempRepo, writeFiles } from "./temp-repo.js";
 
@@ -195,8 +194,38 @@ export function trackingEdits(commentId: number): string[] {
   githubApi()
     .persist()
     .patch(`${API_REPO}/issues/comments/${commentId}`, (b: { body: string }) => (bodies.push(b.body), true))
-    .reply(200, { id: commentId });
+    .reply(200, (_uri, b: { body: string }) => issueComment(commentId, { body: b.body }));
   return bodies;
+}
+
+/** GitHub's issue comment `id` (its example, on this repository's issue 1), with `overrides`. */
+export function issueComment(id: number, overrides: ExampleOverrides = {}): Record<string, unknown> {
+  return githubExample("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", 200, {
+    id,
+    html_url: `https://github.com/${OWNER}/${NAME}/issues/1#issuecomment-${id}`,
+    url: `https://api.github.com${API_REPO}/issues/comments/${id}`,
+    issue_url: `https://api.github.com${API_REPO}/issues/1`,
+    ...overrides,
+  });
+}
+
+/** GitHub's answer for a file's contents (its example, renamed), holding `text`. */
+export function configFile(text: string, path = ".github/patchwright.yml"): Record<string, unknown> {
+  return githubExample("GET /repos/{owner}/{repo}/contents/{path}", 200, {
+    name: path.split("/").pop(),
+    path,
+    size: Buffer.byteLength(text),
+    content: Buffer.from(text).toString("base64"),
+  });
+}
+
+/** GitHub's answer for a collaborator's permission (its example, for `login`). */
+export function permissionOf(login: string, permission: string): Record<string, unknown> {
+  return githubExample("GET /repos/{owner}/{repo}/collaborators/{username}/permission", 200, {
+    permission,
+    role_name: permission,
+    user: { login },
+  });
 }
 
 /** The repository's config, read from the default branch. */
@@ -204,14 +233,14 @@ export function repoConfig(config: string, scope = githubApi()): nock.Scope {
   return scope
     .get(/\/contents\/\.github%2Fpatchwright\.yml/)
     .query({ ref: "master" })
-    .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") });
+    .reply(200, configFile(config));
 }
 
 /** The repository's config, and the commenter's permission. */
 export function configAndPermission(config: string, permission = "write", scope = githubApi()): nock.Scope {
   return repoConfig(config, scope)
     .get(/\/collaborators\/[^/]+\/permission$/)
-    .reply(200, { permission, role_name: permission, user: null });
+    .reply(200, permissionOf(OWNER, permission));
 }
 
 /** GitHub's body for a branch that does not exist. */
@@ -229,15 +258,10 @@ export function branchLookup(branch: string, existing = false, scope = githubApi
   const path = `${API_REPO}/branches/${encodeURIComponent(branch)}`;
 
   if (!existing) return scope.get(path).reply(404, BRANCH_NOT_FOUND);
-  return scope.get(path).reply(200, { ...branchExample(), name: branch, protected: false });
-}
-
-let example: Record<string, unknown> | undefined;
-function branchExample(): Record<string, unknown> {
-  if (example) return example;
-  const require = createRequire(import.meta.url);
-  const description = JSON.parse(
-    readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8"),
-  ) as { components: { examples: Record<string, { value: Record<string, unknown> }> } };
-  return (example = description.components.examples["branch-get"]!.value);
+  return scope
+    .get(path)
+    .reply(
+      200,
+      githubExample("GET /repos/{owner}/{repo}/branches/{branch}", 200, { name: branch, protected: false }),
+    );
 }

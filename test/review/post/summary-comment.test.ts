@@ -12,6 +12,7 @@ import {
   type SummaryInput,
 } from "../../../src/review/post/summary-comment.js";
 import { githubApi, testOctokit } from "../../helpers/github-api.js";
+import { githubExample } from "../../helpers/github-examples.js";
 import { githubToken, prng } from "../../helpers/tokens.js";
 import { finding } from "../findings/helpers.js";
 
@@ -87,12 +88,13 @@ describe("renderSummary", () => {
 });
 
 describe("upsertSummary", () => {
-  const issueComment = (id: number, login: string, body: string) => ({
-    id,
-    body,
-    user: { login },
-    html_url: `https://github.com/o/r/pull/1#issuecomment-${id}`,
-  });
+  const issueComment = (id: number, login: string, body: string) =>
+    githubExample("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", 200, {
+      id,
+      body,
+      user: { login },
+      html_url: `https://github.com/o/r/pull/1#issuecomment-${id}`,
+    });
 
   it("creates the summary once when the pull request has none of ours", async () => {
     let sent = "";
