@@ -86,7 +86,7 @@ describe("loadRepoConfig", () => {
     for (const [data, message] of cases) {
       const loaded = await loadRepoConfig(fakeOctokit({ ".github/patchwright.yml": data }).octokit, where);
       expect(loaded.ok).toBe(false);
-      if (!loaded.ok) expect(loaded.error.message).toMatch(message);
+      expect(loaded.ok ? undefined : loaded.error.message).toMatch(message);
     }
   });
 

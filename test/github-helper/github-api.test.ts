@@ -241,6 +241,7 @@ describe("query parameters", () => {
       per_page: 100,
       labels: "bug,ui",
     });
+    expect(checkedGitHubRequests().map((r) => r.ok)).toEqual([true]);
   });
 
   it("refuses an unknown parameter and a badly typed one", async () => {

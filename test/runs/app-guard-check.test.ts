@@ -137,6 +137,7 @@ describe("the App's leak guard check on pull requests", () => {
     expect(updates).toEqual([expect.objectContaining({ status: "completed", conclusion: "success" })]);
   });
 
+  // eslint-disable-next-line vitest/expect-expect -- receivePullRequest asserts, and the setup fails an unmatched check-run request
   it("posts no check when the default branch's config sets guard.check: false", async () => {
     world = await startWorld([TEST_INSTALLATION_TOKEN]);
     const head = pushCommits(world, "quiet", 5, [{ "a.txt": `${githubToken(prng(8))}\n` }]);

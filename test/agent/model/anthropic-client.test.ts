@@ -60,13 +60,15 @@ beforeEach(() => {
   consoleSpies = CONSOLE_METHODS.map((method) => vi.spyOn(console, method));
 });
 
-afterEach(() => {
-  // The key never reaches a log line, whatever happened in the test.
+// The key never reaches a log line, whatever happened in the test.
+function expectKeyNeverLogged(): void {
   for (const spy of consoleSpies) {
     expect(JSON.stringify(spy.mock.calls)).not.toContain(KEY);
     spy.mockRestore();
   }
-});
+}
+
+afterEach(expectKeyNeverLogged);
 
 describe("createAnthropicClient: streaming", () => {
   it("streams text to onText, assembles tool input from deltas, and maps usage and cost", async () => {
