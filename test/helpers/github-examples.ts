@@ -40,16 +40,11 @@ export function githubExample(
   }
   if (Array.isArray(example) || !isObject(example))
     throw new Error(`GitHub's example for ${operation} ${status} is not an object; pass a list of items`);
-  return merge(structuredClone(example), overrides) as Record<string, Json>;
+  return merge(example, overrides) as Record<string, Json>;
 }
 
 function exampleOf(operation: string, status: number): Json {
-  const op = githubDescription().operation(operation);
-  if (!op) throw new Error(`GitHub's description has no operation ${operation}`);
-  const example = op.responses.get(String(status))?.examples[0];
-  if (example === undefined)
-    throw new Error(`GitHub's description has no example for ${operation} ${status}`);
-  return example as Json;
+  return githubDescription().example(operation, status) as Json;
 }
 
 function merge(base: Json | undefined, overrides: ExampleOverrides): Json {

@@ -468,6 +468,41 @@ export class GitHubDescription {
     return { operation, problems };
   }
 
+  /**
+   * GitHub's first example of the operation's response with `status`, as a fresh copy. A few of GitHub's
+   * examples leave out a property their schema requires (a repository's `language`, for one): such a
+   * property is set to null, which GitHub sends for the nullable ones; a gap that null does not fill is
+   * left for the response check to report.
+   */
+  example(operationName: string, status: number): unknown {
+    const op = this.operation(operationName);
+    if (!op) throw new Error(`GitHub's description has no operation ${operationName}`);
+    const declared = op.responses.get(String(status));
+    const example = declared?.examples[0];
+    if (example === undefined)
+      throw new Error(`GitHub's description has no example for ${operationName} ${status}`);
+    const copy: unknown = structuredClone(example);
+    if (!declared?.schema) return copy;
+    const validate = this.responseValidator(`${op.method} ${op.template}`, String(status), declared.schema);
+    for (let pass = 0; pass < 5 && !validate(copy); pass++) {
+      const missing = (validate.errors ?? []).filter((e) => e.keyword === "required");
+      if (missing.length === 0) break;
+      for (const e of missing) {
+        const target = e.instancePath
+          .split("/")
+          .slice(1)
+          .reduce<unknown>(
+            (at, key) =>
+              isRecord(at) || Array.isArray(at) ? (at as Record<string, unknown>)[key] : undefined,
+            copy,
+          );
+        const name = String((e.params as { missingProperty?: unknown }).missingProperty);
+        if (isRecord(target) && !(name in target)) target[name] = null;
+      }
+    }
+    return copy;
+  }
+
   private responseValidator(operation: string, status: string, schema: SchemaObject): ValidateFunction {
     const key = `${operation} ${status}`;
     let validate = this.responseValidators.get(key);
@@ -667,9 +702,13 @@ function declaredResponses(
     const response = entry.$ref ? (components.responses[entry.$ref.split("/").pop()!] ?? entry) : entry;
     const jsonType = Object.keys(response.content ?? {}).find(isJsonMediaType);
     const content = jsonType ? response.content?.[jsonType] : undefined;
-    const examples = Object.values(content?.examples ?? {}).map((e) =>
-      e.$ref ? components.examples[e.$ref.split("/").pop()!]?.value : e.value,
-    );
+    // An example is `{ $ref }`, `{ value }`, or (a few) `{ value: { $ref } }`.
+    const named = (ref: string) => components.examples[ref.split("/").pop()!]?.value;
+    const examples = Object.values(content?.examples ?? {}).map((e) => {
+      if (e.$ref) return named(e.$ref);
+      const ref = isRecord(e.value) && typeof e.value.$ref === "string" ? e.value.$ref : undefined;
+      return ref ? named(ref) : e.value;
+    });
     out.set(status, { schema: content?.schema, examples: examples.filter((e) => e !== undefined) });
   }
   return out;

@@ -224,7 +224,8 @@ export function permissionOf(login: string, permission: string): Record<string, 
   return githubExample("GET /repos/{owner}/{repo}/collaborators/{username}/permission", 200, {
     permission,
     role_name: permission,
-    user: { login },
+    // GitHub's example user lacks the role_name its schema requires.
+    user: { login, role_name: permission },
   });
 }
 

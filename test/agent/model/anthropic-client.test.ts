@@ -315,6 +315,7 @@ describe("createAnthropicClient: configuration", () => {
     expect(error.kind).toBe("auth");
     expect(error.message).toMatch(/^ANTHROPIC_API_KEY is not set: add it as a secret/);
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 
   it("createModelClient builds each provider and refuses an unknown one at run time", () => {
@@ -487,6 +488,7 @@ describe("createAnthropicClient: errors", () => {
     const error = await failure(client().send(request({ signal: AbortSignal.abort() })));
     expect(error.kind).toBe("aborted");
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 });
 
@@ -575,6 +577,7 @@ describe("createModelClient: vertex", () => {
     expect(noRegion.kind).toBe("auth");
     expect(noRegion.message).toMatch(/^CLOUD_ML_REGION is not set: set it \(or the region option\)/);
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 
   it("retries a 429 and then succeeds", async () => {
@@ -753,6 +756,7 @@ describe("createModelClient: bedrock", () => {
         bedrock({ env: { AWS_REGION: "us-east-1" }, maxRetries: 0 }).send(request({ model: BEDROCK_MODEL })),
       );
       expect(scope.isDone()).toBe(false);
+      nock.cleanAll(); // the stub was there to be left unused
       expect(error.kind).toBe("auth");
       expect(error.message).toMatch(/^could not get credentials for Amazon Bedrock after 0 retries: /);
       expect(error.message).toMatch(
@@ -772,6 +776,7 @@ describe("createModelClient: bedrock", () => {
       "AWS_REGION is not set: set it (or the region option) to the AWS region where Bedrock serves the model, such as us-east-1.",
     );
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 
   it("retries a throttled request and then succeeds", async () => {
