@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome, WebhookEvent } from "../../src/runs/front-door.js";
 import { readMarker } from "../../src/runs/marker.js";
+import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
 import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
@@ -34,7 +35,9 @@ async function harness(intakeConcurrency?: number): Promise<Harness> {
     queue: () => recordingQueue(),
   });
   const probot = await testProbot(app.appFn);
-  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi()
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     probot,
     idle: () => app.idle(),
@@ -59,12 +62,12 @@ function repository(opts: { config?: string; permission?: string; roleName?: str
     scope
       .get(/\/contents\/\.github%2Fpatchwright\.yml/)
       .query({ ref: "master" })
-      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(opts.config).toString("base64") });
+      .reply(200, configFile(opts.config));
   }
   if (opts.permission) {
     scope
       .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: opts.permission, role_name: opts.roleName ?? opts.permission, user: null });
+      .reply(200, permissionOf("Codertocat", opts.permission, opts.roleName));
   }
 }
 
@@ -78,9 +81,9 @@ function acknowledgement(trackingId: number, existing: object[] = []): void {
     .query(true)
     .reply(200, existing)
     .post(/\/reactions$/)
-    .reply(201, {})
+    .reply(201, reaction())
     .post(`${REPO}/issues/1/comments`)
-    .reply(201, { id: trackingId, html_url: "u" });
+    .reply(201, issueComment(trackingId));
 }
 
 /** Answers the one comment patchwright posts on an issue; returns a getter for its body. */
@@ -88,7 +91,7 @@ function replyOn(issue = 1): () => string {
   let body = "";
   githubApi()
     .post(`${REPO}/issues/${issue}/comments`, (b: { body: string }) => ((body = b.body), true))
-    .reply(201, { id: 1, html_url: "u" });
+    .reply(201, issueComment(1, { issue_url: `https://api.github.com${REPO}/issues/${issue}` }));
   return () => body;
 }
 
@@ -114,12 +117,9 @@ describe("the App, on a mention", () => {
       .query(true)
       .reply(200, [])
       .post(/\/issues\/comments\/\d+\/reactions$/, { content: "eyes" })
-      .reply(201, { id: 1, content: "eyes" })
+      .reply(201, reaction("eyes", { id: 1 }))
       .post(`${REPO}/issues/1/comments`, (body: { body: string }) => ((tracking = body.body), true))
-      .reply(201, {
-        id: 900,
-        html_url: "https://github.com/Codertocat/Hello-World/issues/1#issuecomment-900",
-      });
+      .reply(201, issueComment(900));
 
     await h.receive("issue_comment", commentEvent("@patchwright fix the off-by-one in pagination"));
 
@@ -159,14 +159,14 @@ describe("the App, on a mention", () => {
     githubApi()
       .get(`${REPO}/issues/1/comments`)
       .query(true)
-      .reply(200, [{ id: 5, html_url: "u", body: marker, user: { login: "patchwright[bot]" } }]);
+      .reply(200, [issueComment(5, { body: marker, user: { login: "patchwright[bot]", type: "Bot" } })]);
     await h.receive("issue_comment", payload);
     expect(h.outcomes.map((o) => o.status)).toEqual(["duplicate"]);
 
     const forged = await harness();
     mockInstallationToken();
     repository({ permission: "write" });
-    acknowledgement(902, [{ id: 6, html_url: "u", body: marker, user: { login: "mallory" } }]);
+    acknowledgement(902, [issueComment(6, { body: marker, user: { login: "mallory" } })]);
     await forged.receive("issue_comment", payload);
     expect(forged.outcomes.map((o) => o.status)).toEqual(["queued"]);
   });
@@ -323,7 +323,7 @@ describe("the App's intake", () => {
       .times(2)
       .reply(404, {})
       .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "read", role_name: "read" });
+      .reply(200, permissionOf("Codertocat", "read"));
     await h.probot.receive({
       id: "slow",
       name: "issue_comment",
@@ -396,9 +396,9 @@ describe("the App, on pull requests", () => {
       .query(true)
       .reply(200, [])
       .post(/\/pulls\/comments\/\d+\/reactions$/)
-      .reply(201, {})
+      .reply(201, reaction())
       .post(`${REPO}/issues/${pr.number}/comments`)
-      .reply(201, { id: 7, html_url: "u" });
+      .reply(201, issueComment(7));
     await h.receive("pull_request_review_comment", comment);
     expect(h.outcomes.at(-1)).toMatchObject({
       status: "queued",
@@ -418,7 +418,7 @@ describe("the App, when GitHub fails", () => {
       .query(true)
       .reply(200, [])
       .post(/\/reactions$/)
-      .reply(201, {})
+      .reply(201, reaction())
       .post(`${REPO}/issues/1/comments`)
       .reply(502, { message: "Server Error" });
     const payload = commentEvent("@patchwright add retries to the uploader");

@@ -4,8 +4,8 @@
 import type nock from "nock";
 import type { AgentInputs } from "../../src/action/agent-run.js";
 import { githubApi } from "./github-api.js";
-import { githubExample } from "./github-examples.js";
-import { API_REPO, configFile, issueComment, permissionOf } from "./run-world.js";
+import { configFile, issueComment, permissionOf, reaction } from "./github-answers.js";
+import { API_REPO } from "./run-world.js";
 
 export const NO_INPUTS: AgentInputs = {
   triggerPhrase: "",
@@ -42,7 +42,7 @@ export function mentionOnIssue(
     .query(true)
     .reply(200, [])
     .post(/\/issues\/comments\/\d+\/reactions$/)
-    .reply(201, githubExample("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", 201))
+    .reply(201, reaction())
     .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => (onTracking?.(b.body), true))
     .reply(201, issueComment(trackingId));
 }

@@ -8,7 +8,8 @@ import type { ContentBlock } from "../../src/agent/model-types.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { SSE_HEADERS, streamedMessage } from "./anthropic-sse.js";
 import { githubApi } from "./github-api.js";
-import { githubExample, type ExampleOverrides } from "./github-examples.js";
+import { configFile, issueComment, permissionOf } from "./github-answers.js";
+import { githubExample } from "./github-examples.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
 import { git, tempDir, tempRepo, writeFiles } from "./temp-repo.js";
 
@@ -86,7 +87,7 @@ export function pullRequestBranch(
 /** GitHub's pull request, from this repository or a fork. */
 export function pullRequest(number: number, head: { ref: string; sha: string }, fork = false): object {
   const repo = { full_name: `${OWNER}/${NAME}` };
-  return {
+  return githubExample("GET /repos/{owner}/{repo}/pulls/{pull_number}", 200, {
     number,
     title: "Make pages configurable",
     body: "",
@@ -94,7 +95,7 @@ export function pullRequest(number: number, head: { ref: string; sha: string }, 
     user: { login: OWNER, type: "User" },
     head: { ...head, repo: fork ? { full_name: "someone/Hello-World" } : repo },
     base: { ref: "master", sha: "b".repeat(40), repo },
-  };
+  });
 }
 
 export const testModel = () => createAnthropicClient({ apiKey: "test-model-key", env: {}, maxRetries: 0 });
@@ -196,37 +197,6 @@ export function trackingEdits(commentId: number): string[] {
     .patch(`${API_REPO}/issues/comments/${commentId}`, (b: { body: string }) => (bodies.push(b.body), true))
     .reply(200, (_uri, b: { body: string }) => issueComment(commentId, { body: b.body }));
   return bodies;
-}
-
-/** GitHub's issue comment `id` (its example, on this repository's issue 1), with `overrides`. */
-export function issueComment(id: number, overrides: ExampleOverrides = {}): Record<string, unknown> {
-  return githubExample("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", 200, {
-    id,
-    html_url: `https://github.com/${OWNER}/${NAME}/issues/1#issuecomment-${id}`,
-    url: `https://api.github.com${API_REPO}/issues/comments/${id}`,
-    issue_url: `https://api.github.com${API_REPO}/issues/1`,
-    ...overrides,
-  });
-}
-
-/** GitHub's answer for a file's contents (its example, renamed), holding `text`. */
-export function configFile(text: string, path = ".github/patchwright.yml"): Record<string, unknown> {
-  return githubExample("GET /repos/{owner}/{repo}/contents/{path}", 200, {
-    name: path.split("/").pop(),
-    path,
-    size: Buffer.byteLength(text),
-    content: Buffer.from(text).toString("base64"),
-  });
-}
-
-/** GitHub's answer for a collaborator's permission (its example, for `login`). */
-export function permissionOf(login: string, permission: string): Record<string, unknown> {
-  return githubExample("GET /repos/{owner}/{repo}/collaborators/{username}/permission", 200, {
-    permission,
-    role_name: permission,
-    // GitHub's example user lacks the role_name its schema requires.
-    user: { login, role_name: permission },
-  });
 }
 
 /** The repository's config, read from the default branch. */
