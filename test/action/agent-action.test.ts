@@ -9,6 +9,15 @@ import { runAgentAction } from "../../src/action/agent-run.js";
 import { checkPlan } from "../../src/runs/marker.js";
 import { githubApi, testOctokit } from "../helpers/github-api.js";
 import {
+  githubUser,
+  issue,
+  issueComment,
+  permissionOf,
+  pullRequestCreated,
+  reviewersRequested,
+} from "../helpers/github-answers.js";
+import { githubError } from "../helpers/github-examples.js";
+import {
   BRANCH_NOT_FOUND,
   FIX_TURNS,
   modelTurns,
@@ -74,7 +83,7 @@ function context(eventName: string, payload: unknown, w?: World) {
 function runApi(trackingId?: number): string[] {
   githubApi()
     .get(/^\/users\/github-actions(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: "github-actions[bot]", id: 41898282, type: "Bot" });
+    .reply(200, githubUser("github-actions[bot]", { id: 41898282, type: "Bot" }));
   return trackingId === undefined ? [] : trackingEdits(trackingId);
 }
 
@@ -94,9 +103,9 @@ describe("the Action's agent mode", () => {
       .get(/\/branches\/patchwright%2F/)
       .reply(404, BRANCH_NOT_FOUND)
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
-      .reply(201, { number: 2, html_url: "https://github.com/Codertocat/Hello-World/pull/2" })
+      .reply(201, pullRequestCreated(2))
       .post(`${REPO}/pulls/2/requested_reviewers`)
-      .reply(201, {});
+      .reply(201, reviewersRequested(2));
     const edits = runApi(3);
     modelTurns(FIX_TURNS);
     const ctx = context("issue_comment", payload, world);
@@ -182,9 +191,9 @@ describe("the Action's agent mode", () => {
       .get(/\/branches\/patchwright%2F/)
       .reply(404, BRANCH_NOT_FOUND)
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
-      .reply(201, { number: 5, html_url: "https://github.com/Codertocat/Hello-World/pull/5" })
+      .reply(201, pullRequestCreated(5))
       .post(`${REPO}/pulls/5/requested_reviewers`)
-      .reply(422, { message: "Reviews may only be requested from collaborators." });
+      .reply(422, githubError(422, "Reviews may only be requested from collaborators."));
     runApi();
     const sent: string[] = [];
     modelTurns(FIX_TURNS, sent);
@@ -211,14 +220,14 @@ describe("the Action on each kind of event", () => {
       .times(2)
       .reply(404, {})
       .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "write", role_name: "write" })
+      .reply(200, permissionOf("Codertocat", "write"))
       .get(`${REPO}/issues/${number}/comments`)
       .query(true)
       .reply(200, [])
       .post(`${REPO}/issues/${number}/comments`)
-      .reply(201, { id: 4, html_url: "u" })
+      .reply(201, issueComment(4))
       .get(`${REPO}/issues/${number}`)
-      .reply(200, { number, title: "Spelling error in the README file" })
+      .reply(200, issue(number, { title: "Spelling error in the README file" }))
       .post("/graphql")
       .reply(200, threadAnswer({}));
     const edits = runApi(4);

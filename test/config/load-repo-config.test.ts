@@ -3,6 +3,7 @@ import type { ProbotOctokit } from "probot";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { loadRepoConfig, type ContentsClient } from "../../src/config/load-repo-config.js";
 import { RepoConfig } from "../../src/config/schema.js";
+import { configFile } from "../helpers/github-answers.js";
 import { githubApi, testOctokit } from "../helpers/github-api.js";
 
 const where = { owner: "octo", repo: "demo", ref: "main" };
@@ -29,7 +30,7 @@ function file(text: string, path = ".github/patchwright.yml") {
   const content = Buffer.from(text)
     .toString("base64")
     .replace(/(.{60})/g, "$1\n");
-  return { type: "file", encoding: "base64", size: text.length, name: path.split("/").pop(), path, content };
+  return { ...configFile(text, path), content };
 }
 
 describe("loadRepoConfig", () => {

@@ -50,3 +50,35 @@ export function reaction(content = "eyes", overrides: ExampleOverrides = {}): Re
     ...overrides,
   });
 }
+
+/** A GitHub user or bot (the public-user example, for `login`), as `GET /users/{username}` answers. */
+export function githubUser(login: string, overrides: ExampleOverrides = {}): Record<string, unknown> {
+  return githubExample("GET /users/{username}", 200, { login, ...overrides });
+}
+
+/** The pull request GitHub opened (its example, numbered `number`). */
+export function pullRequestCreated(
+  number: number,
+  overrides: ExampleOverrides = {},
+): Record<string, unknown> {
+  return githubExample("POST /repos/{owner}/{repo}/pulls", 201, {
+    number,
+    html_url: `https://github.com/Codertocat/Hello-World/pull/${number}`,
+    ...overrides,
+  });
+}
+
+/** GitHub's answer to requesting reviewers on pull request `number` (its example). */
+export function reviewersRequested(number: number): Record<string, unknown> {
+  return githubExample("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", 201, { number });
+}
+
+/** A check run GitHub created or updated (its example, with `id`). */
+export function checkRun(id: number, overrides: ExampleOverrides = {}): Record<string, unknown> {
+  return githubExample("POST /repos/{owner}/{repo}/check-runs", 201, { id, ...overrides });
+}
+
+/** An issue as GitHub answers it (its example, numbered `number`). */
+export function issue(number: number, overrides: ExampleOverrides = {}): Record<string, unknown> {
+  return githubExample("GET /repos/{owner}/{repo}/issues/{issue_number}", 200, { number, ...overrides });
+}

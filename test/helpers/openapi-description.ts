@@ -266,6 +266,23 @@ function convertSchema(schema: unknown, ctx: ConvertContext, closable: boolean):
   return { anyOf: [out, { type: "null" }] };
 }
 
+/** What fills a required property GitHub's example left out: null if allowed, else an empty value. */
+function emptyValue(schema: unknown): unknown {
+  if (!isRecord(schema)) return null;
+  const types = Array.isArray(schema.type) ? (schema.type as unknown[]) : [schema.type];
+  if (types.includes("null") || schema.anyOf !== undefined) return null;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const empty: Record<string, unknown> = {
+    string: "",
+    integer: 0,
+    number: 0,
+    boolean: false,
+    array: [],
+    object: {},
+  };
+  return types.map((t) => empty[String(t)]).find((v) => v !== undefined) ?? null;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -288,6 +305,8 @@ function newAjv(coerce: boolean): Ajv {
     validateSchema: false,
     allowUnionTypes: true,
     coerceTypes: coerce,
+    // Errors carry the schema they came from (to fill gaps in GitHub's examples).
+    verbose: true,
     // Formats are registered as the schemas that use them are compiled (see `registerFormats`).
     formats: {},
   });
@@ -470,9 +489,8 @@ export class GitHubDescription {
 
   /**
    * GitHub's first example of the operation's response with `status`, as a fresh copy. A few of GitHub's
-   * examples leave out a property their schema requires (a repository's `language`, for one): such a
-   * property is set to null, which GitHub sends for the nullable ones; a gap that null does not fill is
-   * left for the response check to report.
+   * examples leave out a property their schema requires (a repository's `language`, a team's `type`):
+   * such a property is filled with null where the schema allows it, else its type's empty value.
    */
   example(operationName: string, status: number): unknown {
     const op = this.operation(operationName);
@@ -497,7 +515,9 @@ export class GitHubDescription {
             copy,
           );
         const name = String((e.params as { missingProperty?: unknown }).missingProperty);
-        if (isRecord(target) && !(name in target)) target[name] = null;
+        const properties = isRecord(e.parentSchema) ? e.parentSchema.properties : undefined;
+        if (isRecord(target) && !(name in target))
+          target[name] = emptyValue(isRecord(properties) ? properties[name] : undefined);
       }
     }
     return copy;

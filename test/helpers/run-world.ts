@@ -85,7 +85,12 @@ export function pullRequestBranch(
 }
 
 /** GitHub's pull request, from this repository or a fork. */
-export function pullRequest(number: number, head: { ref: string; sha: string }, fork = false): object {
+export function pullRequest(
+  number: number,
+  head: { ref: string; sha: string },
+  fork = false,
+  baseSha = "b".repeat(40),
+): object {
   const repo = { full_name: `${OWNER}/${NAME}` };
   return githubExample("GET /repos/{owner}/{repo}/pulls/{pull_number}", 200, {
     number,
@@ -94,7 +99,7 @@ export function pullRequest(number: number, head: { ref: string; sha: string }, 
     draft: false,
     user: { login: OWNER, type: "User" },
     head: { ...head, repo: fork ? { full_name: "someone/Hello-World" } : repo },
-    base: { ref: "master", sha: "b".repeat(40), repo },
+    base: { ref: "master", sha: baseSha, repo },
   });
 }
 

@@ -7,6 +7,7 @@ import {
   testProbot,
   TEST_INSTALLATION_TOKEN,
 } from "../helpers/github-api.js";
+import { appInfo, checkRun, configFile } from "../helpers/github-answers.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 import { API_REPO, startWorld, type World } from "../helpers/run-world.js";
 import { git, tempDir, writeFiles } from "../helpers/temp-repo.js";
@@ -62,11 +63,11 @@ async function receivePullRequest(
   const bodies: string[] = [];
   const api = githubApi()
     .get("/app")
-    .reply(200, { slug: "patchwright", id: 1 })
+    .reply(200, appInfo("patchwright", { id: 1 }))
     .get(/\/contents\/\.github%2Fpatchwright\.yml/)
     .query({ ref: "master" })
     .times(2)
-    .reply(200, { type: "file", encoding: "base64", content: Buffer.from(o.config).toString("base64") });
+    .reply(200, configFile(o.config));
   mockInstallationToken(api.persist());
   if (o.expectCheck !== false) {
     api
@@ -74,13 +75,13 @@ async function receivePullRequest(
         `${API_REPO}/check-runs`,
         (b: CheckBody) => (created.push(b), bodies.push(JSON.stringify(b)), true),
       )
-      .reply(201, { id: 555 })
+      .reply(201, checkRun(555))
       .patch(
         `${API_REPO}/check-runs/555`,
         (b: CheckBody) => (updates.push(b), bodies.push(JSON.stringify(b)), true),
       )
       .times(10)
-      .reply(200, { id: 555 });
+      .reply(200, checkRun(555));
   }
   const payload = webhookExample("pull_request", (p) => p["action"] === (o.action ?? "opened"));
   const pr = payload["pull_request"] as { head: { sha: string }; base: { sha: string } };

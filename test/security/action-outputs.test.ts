@@ -17,6 +17,7 @@ import { modelTurns, startWorld, threadAnswer, trackingEdits, type World } from 
 import { git, tempDir } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
+import { githubUser } from "../helpers/github-answers.js";
 // @ts-expect-error -- a plain .mjs build script without types
 import { BUNDLE_OPTIONS } from "../../scripts/bundle-action.mjs";
 
@@ -70,7 +71,7 @@ describe("the Action's own output", () => {
 
     mentionOnIssue(3)
       .get(/^\/users\/github-actions(%5B|\[)bot(%5D|\])$/)
-      .reply(200, { login: "github-actions[bot]", id: 41898282, type: "Bot" })
+      .reply(200, githubUser("github-actions[bot]", { id: 41898282, type: "Bot" }))
       .post("/graphql")
       .reply(200, threadAnswer({}));
     const comments = trackingEdits(3);

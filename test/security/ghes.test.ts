@@ -24,6 +24,15 @@ import {
   testProbot,
   TEST_INSTALLATION_TOKEN,
 } from "../helpers/github-api.js";
+import {
+  appInfo,
+  checkRun,
+  githubUser,
+  issueComment,
+  pullRequestCreated,
+  reaction,
+  reviewersRequested,
+} from "../helpers/github-answers.js";
 import { githubDescription } from "../helpers/openapi-description.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 import {
@@ -154,7 +163,9 @@ async function ghesApp(w: World, options: ProbotOptions = {}): Promise<GhesApp> 
     onError: (_e, err) => errors.push(err),
   });
   const probot = await testProbot(app.appFn, { baseUrl: api, ...options });
-  githubApi(api).get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi(api)
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     api,
     outcomes,
@@ -185,17 +196,17 @@ function mentionOnGhes(api: string, trackingId: number): string[] {
     .query(true)
     .reply(200, [])
     .post(/\/reactions$/)
-    .reply(201, { id: 1, content: "eyes" })
+    .reply(201, reaction("eyes", { id: 1 }))
     .post(`${API_REPO}/issues/1/comments`)
-    .reply(201, { id: trackingId, html_url: `http://ghes/Codertocat/Hello-World/issues/1#c` })
+    .reply(201, issueComment(trackingId, { html_url: `http://ghes/Codertocat/Hello-World/issues/1#c` }))
     .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: "patchwright[bot]", id: 4242, type: "Bot" })
+    .reply(200, githubUser("patchwright[bot]", { id: 4242, type: "Bot" }))
     .post("/api/graphql")
     .reply(graphqlReply(threadRoot({})));
   githubApi(api)
     .persist()
     .patch(`${API_REPO}/issues/comments/${trackingId}`, (b: { body: string }) => (edits.push(b.body), true))
-    .reply(200, { id: trackingId });
+    .reply(200, issueComment(trackingId, { html_url: "http://ghes/Codertocat/Hello-World/issues/1#c" }));
   return edits;
 }
 
@@ -243,9 +254,9 @@ describe("the App with GHE_HOST and GHE_PROTOCOL=http", () => {
       .optionally()
       .reply(404, { message: "Branch not found" })
       .post(`${API_REPO}/pulls`)
-      .reply(201, { number: 2, html_url: "http://ghes/Codertocat/Hello-World/pull/2" })
+      .reply(201, pullRequestCreated(2, { html_url: "http://ghes/Codertocat/Hello-World/pull/2" }))
       .post(`${API_REPO}/pulls/2/requested_reviewers`)
-      .reply(201, { number: 2 });
+      .reply(201, reviewersRequested(2));
 
     await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
 
@@ -284,11 +295,11 @@ describe("an invalid config on an event without a mention", () => {
     let check: Record<string, unknown> = {};
     repoConfig(INVALID_CONFIG, githubApi(GHES))
       .get("/app")
-      .reply(200, { slug: "patchwright", id: 1 })
+      .reply(200, appInfo("patchwright", { id: 1 }))
       .post("/app/installations/42/access_tokens")
       .reply(201, { token: TOKEN_ONE, expires_at: new Date(Date.now() + 3600_000).toISOString() })
       .post(`${API_REPO}/check-runs`, (b: Record<string, unknown>) => ((check = b), true))
-      .reply(201, { id: 1 });
+      .reply(201, checkRun(1));
 
     await probot.receive({
       id: "pr-1",

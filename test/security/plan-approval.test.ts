@@ -19,6 +19,7 @@ import { commentEdits, isAccount } from "../../src/github/comment-edits.js";
 import { readMarker, renderMarker } from "../../src/runs/marker.js";
 import { derivePlanKey } from "../../src/runs/plan-mac.js";
 import { githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
+import { appInfo, githubUser, issueComment, reaction } from "../helpers/github-answers.js";
 import {
   API_REPO,
   configAndPermission,
@@ -115,7 +116,9 @@ async function appHarness(w: World): Promise<AppHarness> {
     planKey: derivePlanKey("a plan secret of at least thirty-two characters", "plan-secret"),
   });
   const probot = await testProbot(app.appFn);
-  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi()
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     probot,
     async receive(payload) {
@@ -142,9 +145,12 @@ function appFrontDoor(thread: number, trackingId: number): void {
     .query(true)
     .reply(200, [])
     .post(/\/reactions$/)
-    .reply(201, { id: 1, content: "eyes" })
+    .reply(201, reaction("eyes", { id: 1 }))
     .post(`${API_REPO}/issues/${thread}/comments`)
-    .reply(201, { id: trackingId, html_url: `https://github.com/Codertocat/Hello-World/issues/${thread}#c` });
+    .reply(
+      201,
+      issueComment(trackingId, { html_url: `https://github.com/Codertocat/Hello-World/issues/${thread}#c` }),
+    );
 }
 
 function appMention(body: string, thread = 1): Record<string, unknown> {
@@ -164,7 +170,7 @@ async function appPlan(h: AppHarness): Promise<string> {
   appFrontDoor(1, 910);
   githubApi()
     .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: BOT, id: 4242, type: "Bot" })
+    .reply(200, githubUser(BOT, { id: 4242, type: "Bot" }))
     .post("/graphql", isThreadQuery)
     .reply(200, threadAnswer({}));
   const edits = trackingEdits(910);
@@ -201,13 +207,8 @@ async function appApprove(
   return { report: edits.at(-1) ?? "", sent };
 }
 
-const botComment = (id: number, body: string) => ({
-  id,
-  node_id: `IC_kwDO${id}`,
-  html_url: "u",
-  body,
-  user: { login: BOT },
-});
+const botComment = (id: number, body: string) =>
+  issueComment(id, { node_id: `IC_kwDO${id}`, body, user: { login: BOT, type: "Bot" } });
 
 describe("plan approval in the App", () => {
   it("carries out a plan exactly as it posted it", async () => {
@@ -305,7 +306,7 @@ function actionContext(w: World, comment: string, planKey?: Uint8Array) {
 function actionFrontDoor(trackingId: number): string[] {
   mentionOnIssue(trackingId)
     .get(/^\/users\/github-actions(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: ACTIONS_BOT, id: 41898282, type: "Bot" });
+    .reply(200, githubUser(ACTIONS_BOT, { id: 41898282, type: "Bot" }));
   return trackingEdits(trackingId);
 }
 
@@ -341,13 +342,8 @@ async function actionApprove(
   return { report: edits.at(-1) ?? "", sent, conclusion: result.conclusion };
 }
 
-const actionsComment = (body: string) => ({
-  id: 6,
-  node_id: "IC_kwDOaction6",
-  html_url: "u",
-  body,
-  user: { login: ACTIONS_BOT },
-});
+const actionsComment = (body: string) =>
+  issueComment(6, { node_id: "IC_kwDOaction6", body, user: { login: ACTIONS_BOT, type: "Bot" } });
 
 describe("plan approval in the Action", () => {
   it("carries out a plan only its own account ever edited", async () => {

@@ -7,7 +7,7 @@ import {
   type LocalPatchRequest,
 } from "../../../src/review/diff/changed-files.js";
 import { parseChangedFiles } from "../../../src/review/diff/diff-file.js";
-import { githubApi, testOctokit } from "../../helpers/github-api.js";
+import { githubApi, githubViolations, resetGitHubViolations, testOctokit } from "../../helpers/github-api.js";
 import { comparison, diffEntry } from "./github-payloads.js";
 
 const repo = { owner: "o", repo: "r" };
@@ -75,6 +75,11 @@ describe("fetchPullFiles", () => {
       .query({ per_page: 100, page: 1 })
       .reply(200, { message: "?" });
     await expect(fetchPullFiles(testOctokit(), repo, 7)).rejects.toThrow();
+    // The stub is deliberately not what GitHub sends: the response check saw it too.
+    expect(githubViolations().map((v) => v.operation)).toEqual([
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+    ]);
+    resetGitHubViolations();
   });
 });
 
