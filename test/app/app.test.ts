@@ -317,11 +317,16 @@ describe("the App's intake", () => {
   it("answers GitHub before any slow work, and never queues events that request nothing behind it", async () => {
     const h = await harness(1); // one slot: a quiet event queued behind the slow one would wait for it
     mockInstallationToken();
+    // The slow event's config lookup answers only once the quiet event has been decided.
+    let answerLookup = (): void => undefined;
+    const lookupAnswered = new Promise<void>((resolve) => (answerLookup = resolve));
     githubApi()
       .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
-      .delay(300)
       .times(2)
-      .reply(404, {})
+      .reply(async () => {
+        await lookupAnswered;
+        return [404, {}];
+      })
       .get(/\/collaborators\/[^/]+\/permission$/)
       .reply(200, permissionOf("Codertocat", "read"));
     await h.probot.receive({
@@ -336,6 +341,7 @@ describe("the App's intake", () => {
     } as Parameters<Probot["receive"]>[0]);
     // Both deliveries were accepted, and the quiet one decided, while the config lookup still waits.
     expect(h.outcomes).toMatchObject([{ status: "ignored", reason: "issues.edited requests nothing" }]);
+    answerLookup();
     await h.idle();
     expect(h.outcomes.map((o) => o.status)).toEqual(["ignored", "ignored"]);
     expect(h.outcomes[1]).toMatchObject({ reason: expect.stringMatching(/may not trigger/) });

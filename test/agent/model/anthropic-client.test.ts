@@ -474,9 +474,13 @@ describe("createAnthropicClient: errors", () => {
   });
 
   it("aborts through request.signal", async () => {
-    nock(API).post("/v1/messages").delay(5_000).reply(200, textTurn("late"), SSE_HEADERS);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
+    // Aborted once the request is on its way, while the API takes its time to answer.
+    nock(API)
+      .post("/v1/messages")
+      .delay(5_000)
+      .reply(200, textTurn("late"), SSE_HEADERS)
+      .on("request", () => controller.abort());
     const started = Date.now();
     const error = await failure(client().send(request({ signal: controller.signal })));
     expect(error.kind).toBe("aborted");
