@@ -66,6 +66,13 @@ function hooks(): NockHooks | undefined {
   return (globalThis as Holder)[HOOKS];
 }
 
+/** The checks the running test file's setup installed. */
+export function currentNockChecks(): NockChecks {
+  const current = hooks();
+  if (!(current instanceof NockChecks)) throw new Error("the nock checks are not installed (see setup.ts)");
+  return current;
+}
+
 /** Wraps nock (once per process) and points the wrap at this file's checks; returns them. */
 export function installNockChecks(): NockChecks {
   const checks = new NockChecks();

@@ -420,10 +420,9 @@ export class GitHubDescription {
   }
 
   /**
-   * A stubbed response against what GitHub declares for the request's operation: a status GitHub does
-   * not answer the operation with is a problem when it claims success (2xx), and a JSON body must fit
-   * the status's response schema. Failures a stub invents (a 404, a 500) are not checked: GitHub can
-   * answer anything with them, and their bodies are GitHub's one basic-error shape at most.
+   * A stubbed response against what GitHub declares for the request's operation: a JSON body must fit
+   * the schema of its status. A success (2xx) GitHub never answers the operation with is a problem; an
+   * undeclared failure (a 500, a 404 where none is listed) is not, since GitHub can fail anywhere.
    */
   checkResponse(response: ResponseToCheck): RequestCheck {
     const method = response.method === "HEAD" ? "GET" : response.method;
