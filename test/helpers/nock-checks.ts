@@ -18,7 +18,7 @@ import {
   checkGitHubResponse,
   checkInterceptedGitHubRequest,
   mediaType,
-} from "./github-api.js";
+} from "./github-checks.js";
 
 interface Scope {
   basePath: unknown;

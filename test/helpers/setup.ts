@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterAll, afterEach } from "vitest";
-import { assertNoGitHubViolations } from "./github-api.js";
+import { assertNoGitHubViolations } from "./github-checks.js";
 import { installNockChecks } from "./nock-checks.js";
 
 // No test may reach the network. A test that starts its own server enables loopback for itself.
