@@ -67,6 +67,15 @@ describe("the checks every test gets", () => {
     ]);
   });
 
+  it("leave a body asked for in a raw or diff format unchecked, as GitHub sends no JSON then", async () => {
+    githubApi().get("/repos/o/r/contents/README.md").reply(200, "# Hello\n");
+    const raw = await fetch("https://api.github.com/repos/o/r/contents/README.md", {
+      headers: { accept: "application/vnd.github.raw+json" },
+    });
+    expect(await raw.text()).toBe("# Hello\n");
+    expect(githubViolations()).toEqual([]);
+  });
+
   it("refuse a request GitHub would not accept, from any client", async () => {
     githubApi().post("/repos/o/r/issues/1/comments").reply(201, githubExample(COMMENT, 200));
     const sent = await fetch("https://api.github.com/repos/o/r/issues/1/comments", {

@@ -2,8 +2,8 @@
 // and stubbed responses against the responses it declares. `testOctokit()` and `testProbot()` send
 // through `githubFetch`, which checks a request before nock sees it and fails it with an error; every
 // other request reaching a nock interceptor is checked there (see nock-checks.ts, installed for every test
-// by setup.ts). Either way a violation is recorded, and the setup's `afterEach` fails the test if anything
-// was recorded, so catching the error does not hide the bad request.
+// by setup.ts). Either way a violation is recorded (github-checks.ts), and the setup's `afterEach` fails the
+// test if anything was recorded, so catching the error does not hide the bad request.
 //
 // Use:
 //   import { githubApi, testOctokit } from "../helpers/github-api.js";

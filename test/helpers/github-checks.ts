@@ -163,11 +163,12 @@ export function checkGitHubResponse(response: {
   status: number;
   contentType: string | undefined;
   body: string | undefined;
+  accept: string | undefined;
 }): Violation | undefined {
-  const { method, url, status, contentType, body } = response;
+  const { method, url, status, contentType, body, accept } = response;
   const path = isGithubGraphql(url) ? undefined : githubApiPath(url);
   if (path === undefined) return undefined;
-  const result = githubDescription().checkResponse({ method, path, status, contentType, body });
+  const result = githubDescription().checkResponse({ method, path, status, contentType, body, accept });
   return record(method, url.href, result);
 }
 

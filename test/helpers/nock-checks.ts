@@ -196,6 +196,7 @@ export class NockChecks implements NockHooks {
       status,
       contentType,
       body: text,
+      accept: headerValue(req.headers["accept"]),
     });
   }
 

@@ -88,6 +88,8 @@ export interface ResponseToCheck {
   /** The media type of the body, lower case, without parameters. */
   contentType: string | undefined;
   body: string | undefined;
+  /** The request's Accept header: a raw, diff, patch or HTML format is answered in that format, not JSON. */
+  accept?: string | undefined;
 }
 
 /** One problem with a request, in words, with the ajv errors behind it if there were any. */
@@ -445,7 +447,9 @@ export class GitHubDescription {
       }
       return { operation, problems };
     }
-    if (!declared.schema || response.method === "HEAD") return { operation, problems };
+    const otherFormat = /^application\/vnd\.github(?:\.v3)?\.(?:raw|diff|patch|html|text|sha)\b/;
+    if (!declared.schema || response.method === "HEAD" || otherFormat.test(response.accept ?? ""))
+      return { operation, problems };
     const { body, contentType } = response;
     if (contentType !== undefined && !isJsonMediaType(contentType)) {
       problems.push({ message: `the ${status} response is ${contentType}, GitHub answers JSON`, errors: [] });
