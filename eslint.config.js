@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import vitest from "@vitest/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -53,9 +54,19 @@ export default tseslint.config(
     },
   },
   {
-    // vitest's asymmetric matchers (expect.stringMatching, expect.any) are typed `any`.
     files: ["test/**/*.ts"],
-    rules: { "@typescript-eslint/no-unsafe-assignment": "off" },
+    plugins: { vitest },
+    rules: {
+      ...vitest.configs.recommended.rules,
+      // vitest's `expect(value, message)` names the failing case.
+      "vitest/valid-expect": ["error", { maxArgs: 2 }],
+      // Helpers named expect*/assert* hold the assertions of the tests calling them.
+      "vitest/expect-expect": ["error", { assertFunctionNames: ["expect", "expect*", "assert*"] }],
+      // Tables of cases name their describe blocks from the table's keys.
+      "vitest/valid-title": ["error", { ignoreTypeOfDescribeName: true }],
+      // vitest's asymmetric matchers (expect.stringMatching, expect.any) are typed `any`.
+      "@typescript-eslint/no-unsafe-assignment": "off",
+    },
   },
   {
     files: ["**/*.js", "**/*.mjs"],

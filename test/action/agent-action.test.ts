@@ -4,11 +4,19 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
-import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
 import { checkPlan } from "../../src/runs/marker.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
+import { githubApi, testOctokit } from "../helpers/github-api.js";
+import {
+  githubUser,
+  issue,
+  issueComment,
+  permissionOf,
+  pullRequestCreated,
+  reviewersRequested,
+} from "../helpers/github-answers.js";
+import { githubError } from "../helpers/github-examples.js";
 import {
   BRANCH_NOT_FOUND,
   FIX_TURNS,
@@ -38,7 +46,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 /** The job's checkout as actions/checkout leaves it: the remote cloned, the token persisted in its config. */
@@ -76,7 +83,7 @@ function context(eventName: string, payload: unknown, w?: World) {
 function runApi(trackingId?: number): string[] {
   githubApi()
     .get(/^\/users\/github-actions(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: "github-actions[bot]", id: 41898282, type: "Bot" });
+    .reply(200, githubUser("github-actions[bot]", { id: 41898282, type: "Bot" }));
   return trackingId === undefined ? [] : trackingEdits(trackingId);
 }
 
@@ -96,9 +103,9 @@ describe("the Action's agent mode", () => {
       .get(/\/branches\/patchwright%2F/)
       .reply(404, BRANCH_NOT_FOUND)
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
-      .reply(201, { number: 2, html_url: "https://github.com/Codertocat/Hello-World/pull/2" })
+      .reply(201, pullRequestCreated(2))
       .post(`${REPO}/pulls/2/requested_reviewers`)
-      .reply(201, {});
+      .reply(201, reviewersRequested(2));
     const edits = runApi(3);
     modelTurns(FIX_TURNS);
     const ctx = context("issue_comment", payload, world);
@@ -121,7 +128,6 @@ describe("the Action's agent mode", () => {
     // The token actions/checkout persisted is gone before the agent's commands could read it.
     expect(() => git(ctx.workspace, ["config", "--local", "--get-regexp", "extraheader"])).toThrow();
     expect(world.server.tokensSeen.every((t) => t === TOKEN)).toBe(true);
-    expectAllNockDone();
   });
 
   it("posts a plan whose link to the job is part of what approve checks", async () => {
@@ -141,7 +147,6 @@ describe("the Action's agent mode", () => {
       status: "ok",
       plan: { request: "make the page size configurable" },
     });
-    expectAllNockDone();
   });
 
   it("finds the job's own token and model key by value, whatever their format, in what it posts", async () => {
@@ -163,7 +168,6 @@ describe("the Action's agent mode", () => {
     expect(posted).not.toContain(header);
     expect(posted).not.toContain(modelKey);
     expect(edits.at(-1)).toContain("withheld");
-    expectAllNockDone();
   });
 
   it("says an event is not for it, without a single API call", async () => {
@@ -187,9 +191,9 @@ describe("the Action's agent mode", () => {
       .get(/\/branches\/patchwright%2F/)
       .reply(404, BRANCH_NOT_FOUND)
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
-      .reply(201, { number: 5, html_url: "https://github.com/Codertocat/Hello-World/pull/5" })
+      .reply(201, pullRequestCreated(5))
       .post(`${REPO}/pulls/5/requested_reviewers`)
-      .reply(422, { message: "Reviews may only be requested from collaborators." });
+      .reply(422, githubError(422, "Reviews may only be requested from collaborators."));
     runApi();
     const sent: string[] = [];
     modelTurns(FIX_TURNS, sent);
@@ -201,7 +205,6 @@ describe("the Action's agent mode", () => {
     expect(pull).toMatchObject({ head: "patchwright/fix-the-off-by-one-in", base: "master" });
     expect(pull["body"]).not.toContain("Closes");
     expect(sent[0]).not.toContain("<thread>");
-    expectAllNockDone();
   });
 });
 
@@ -217,14 +220,14 @@ describe("the Action on each kind of event", () => {
       .times(2)
       .reply(404, {})
       .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "write", role_name: "write" })
+      .reply(200, permissionOf("Codertocat", "write"))
       .get(`${REPO}/issues/${number}/comments`)
       .query(true)
       .reply(200, [])
       .post(`${REPO}/issues/${number}/comments`)
-      .reply(201, { id: 4, html_url: "u" })
+      .reply(201, issueComment(4))
       .get(`${REPO}/issues/${number}`)
-      .reply(200, { number, title: "Spelling error in the README file" })
+      .reply(200, issue(number, { title: "Spelling error in the README file" }))
       .post("/graphql")
       .reply(200, threadAnswer({}));
     const edits = runApi(4);
@@ -233,7 +236,6 @@ describe("the Action on each kind of event", () => {
     expect(result).toMatchObject({ conclusion: "no_changes", runKind: "implement" });
     expect(edits.at(-1)).toContain("without changing any file");
     expect(edits.at(-1)).toContain("the README is spelled right");
-    expectAllNockDone();
   });
 
   it("skips a pull request when review is off", async () => {

@@ -1,13 +1,14 @@
 import { createRequire } from "node:module";
-import nock from "nock";
 import type { Probot } from "probot";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 type Payload = Record<string, unknown>;
 type Editable = Record<string, unknown>;
 const at = (p: Payload, key: string): Editable => p[key] as Editable;
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
+import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
 import { githubApi, testProbot } from "../helpers/github-api.js";
+import { githubExample } from "../helpers/github-examples.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 
 interface ExampleSet {
@@ -56,11 +57,10 @@ function prepare(name: string, p: Payload, i: number): boolean {
 
 /** GitHub answering whatever the front door may ask, every request still checked against OpenAPI. */
 function anyRepository(): void {
-  const config = Buffer.from("review:\n  auto: true\n").toString("base64");
   githubApi()
     .persist()
     .get("/app")
-    .reply(200, { slug: "patchwright" })
+    .reply(200, appInfo("patchwright"))
     .post(/\/app\/installations\/\d+\/access_tokens/)
     .reply(201, {
       token: "test-installation-token",
@@ -68,24 +68,24 @@ function anyRepository(): void {
     })
     .get(/\/contents\/\.github%2Fpatchwright\.yml/)
     .query(true)
-    .reply(200, { type: "file", encoding: "base64", content: config })
+    .reply(200, configFile("review:\n  auto: true\n"))
     .get(/\/collaborators\/[^/]+\/permission$/)
-    .reply(200, { permission: "write", role_name: "write" })
+    .reply(200, permissionOf("Codertocat", "write"))
     .get(/\/issues\/\d+\/comments/)
     .query(true)
     .reply(200, [])
     .get(/\/pulls\/\d+$/)
     .reply(200, (uri: string) => pullRequest(Number(uri.split("/").pop())))
     .post(/\/reactions$/)
-    .reply(201, {})
+    .reply(201, reaction())
     .post(/\/issues\/\d+\/comments$/)
-    .reply(201, { id: 1, html_url: "u" });
+    .reply(201, issueComment(1));
 }
 
 function pullRequest(number: number): object {
   const repo = { full_name: "Codertocat/Hello-World" };
   const user = { login: "Codertocat", type: "User" };
-  return {
+  return githubExample("GET /repos/{owner}/{repo}/pulls/{pull_number}", 200, {
     number,
     title: "t",
     body: "",
@@ -93,12 +93,8 @@ function pullRequest(number: number): object {
     user,
     head: { ref: "changes", sha: "a".repeat(40), repo },
     base: { ref: "master", sha: "b".repeat(40), repo },
-  };
+  });
 }
-
-afterEach(() => {
-  nock.cleanAll();
-});
 
 describe("every example payload of the subscribed events", () => {
   for (const name of SUBSCRIBED) {

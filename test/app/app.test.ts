@@ -1,10 +1,10 @@
-import nock from "nock";
 import type { Options as ProbotOptions, Probot } from "probot";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome, WebhookEvent } from "../../src/runs/front-door/types.js";
 import { readMarker } from "../../src/runs/marker.js";
-import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
+import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
@@ -35,7 +35,9 @@ async function harness(intakeConcurrency?: number): Promise<Harness> {
     queue: () => recordingQueue(),
   });
   const probot = await testProbot(app.appFn);
-  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi()
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     probot,
     idle: () => app.idle(),
@@ -60,12 +62,12 @@ function repository(opts: { config?: string; permission?: string; roleName?: str
     scope
       .get(/\/contents\/\.github%2Fpatchwright\.yml/)
       .query({ ref: "master" })
-      .reply(200, { type: "file", encoding: "base64", content: Buffer.from(opts.config).toString("base64") });
+      .reply(200, configFile(opts.config));
   }
   if (opts.permission) {
     scope
       .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: opts.permission, role_name: opts.roleName ?? opts.permission, user: null });
+      .reply(200, permissionOf("Codertocat", opts.permission, opts.roleName));
   }
 }
 
@@ -79,9 +81,9 @@ function acknowledgement(trackingId: number, existing: object[] = []): void {
     .query(true)
     .reply(200, existing)
     .post(/\/reactions$/)
-    .reply(201, {})
+    .reply(201, reaction())
     .post(`${REPO}/issues/1/comments`)
-    .reply(201, { id: trackingId, html_url: "u" });
+    .reply(201, issueComment(trackingId));
 }
 
 /** Answers the one comment patchwright posts on an issue; returns a getter for its body. */
@@ -89,7 +91,7 @@ function replyOn(issue = 1): () => string {
   let body = "";
   githubApi()
     .post(`${REPO}/issues/${issue}/comments`, (b: { body: string }) => ((body = b.body), true))
-    .reply(201, { id: 1, html_url: "u" });
+    .reply(201, issueComment(1, { issue_url: `https://api.github.com${REPO}/issues/${issue}` }));
   return () => body;
 }
 
@@ -104,10 +106,6 @@ function commentEvent(body: string): Record<string, unknown> {
   return payload;
 }
 
-afterEach(() => {
-  nock.cleanAll();
-});
-
 describe("the App, on a mention", () => {
   it("reacts, posts one tracking comment with a marker and queues the run", async () => {
     const h = await harness();
@@ -119,12 +117,9 @@ describe("the App, on a mention", () => {
       .query(true)
       .reply(200, [])
       .post(/\/issues\/comments\/\d+\/reactions$/, { content: "eyes" })
-      .reply(201, { id: 1, content: "eyes" })
+      .reply(201, reaction("eyes", { id: 1 }))
       .post(`${REPO}/issues/1/comments`, (body: { body: string }) => ((tracking = body.body), true))
-      .reply(201, {
-        id: 900,
-        html_url: "https://github.com/Codertocat/Hello-World/issues/1#issuecomment-900",
-      });
+      .reply(201, issueComment(900));
 
     await h.receive("issue_comment", commentEvent("@patchwright fix the off-by-one in pagination"));
 
@@ -137,7 +132,6 @@ describe("the App, on a mention", () => {
       trigger: expect.stringMatching(/^issue_comment:\d+$/),
     });
     expect(tracking).toContain("is working on this");
-    expectAllNockDone();
   });
 
   it("runs once for one comment, however often it is delivered", async () => {
@@ -165,14 +159,14 @@ describe("the App, on a mention", () => {
     githubApi()
       .get(`${REPO}/issues/1/comments`)
       .query(true)
-      .reply(200, [{ id: 5, html_url: "u", body: marker, user: { login: "patchwright[bot]" } }]);
+      .reply(200, [issueComment(5, { body: marker, user: { login: "patchwright[bot]", type: "Bot" } })]);
     await h.receive("issue_comment", payload);
     expect(h.outcomes.map((o) => o.status)).toEqual(["duplicate"]);
 
     const forged = await harness();
     mockInstallationToken();
     repository({ permission: "write" });
-    acknowledgement(902, [{ id: 6, html_url: "u", body: marker, user: { login: "mallory" } }]);
+    acknowledgement(902, [issueComment(6, { body: marker, user: { login: "mallory" } })]);
     await forged.receive("issue_comment", payload);
     expect(forged.outcomes.map((o) => o.status)).toEqual(["queued"]);
   });
@@ -185,7 +179,6 @@ describe("the App, on a mention", () => {
     expect(quiet.outcomes).toMatchObject([
       { status: "ignored", reason: expect.stringMatching(/may not trigger/) },
     ]);
-    expectAllNockDone();
 
     const polite = await harness();
     mockInstallationToken();
@@ -197,7 +190,6 @@ describe("the App, on a mention", () => {
     const reply = replyOn();
     await polite.receive("issue_comment", commentEvent("@patchwright delete everything"));
     expect(reply()).toMatch(/only for people with write access/);
-    expectAllNockDone();
   });
 
   it("uses the finer role: maintain passes a maintain minimum that write does not", async () => {
@@ -222,7 +214,6 @@ describe("the App, on a mention", () => {
     (bot["comment"] as { user: object }).user = { login: "renovate[bot]", type: "Bot" };
     await h.receive("issue_comment", bot);
     expect(h.outcomes[1]).toMatchObject({ status: "ignored", reason: expect.stringMatching(/allowedBots/) });
-    expectAllNockDone();
   });
 
   it("answers help with the commands, and a bad config with the file and field", async () => {
@@ -239,7 +230,6 @@ describe("the App, on a mention", () => {
     await h.receive("issue_comment", commentEvent("@patchwright fix it"));
     expect(complaint()).toMatch(/\.github\/patchwright\.yml: `review\.auto`/);
     expect(h.outcomes.map((o) => o.status)).toEqual(["replied", "replied"]);
-    expectAllNockDone();
   });
 
   it("withholds a reply that would leak, naming only the rule", async () => {
@@ -254,7 +244,6 @@ describe("the App, on a mention", () => {
     await h.receive("issue_comment", commentEvent("@patchwright help"));
     expect(help()).toMatch(/withheld this message.*forbidden-term/);
     expect(help()).not.toContain("falcon");
-    expectAllNockDone();
   });
 });
 
@@ -328,13 +317,18 @@ describe("the App's intake", () => {
   it("answers GitHub before any slow work, and never queues events that request nothing behind it", async () => {
     const h = await harness(1); // one slot: a quiet event queued behind the slow one would wait for it
     mockInstallationToken();
+    // The slow event's config lookup answers only once the quiet event has been decided.
+    let answerLookup = (): void => undefined;
+    const lookupAnswered = new Promise<void>((resolve) => (answerLookup = resolve));
     githubApi()
       .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
-      .delay(300)
       .times(2)
-      .reply(404, {})
+      .reply(async () => {
+        await lookupAnswered;
+        return [404, {}];
+      })
       .get(/\/collaborators\/[^/]+\/permission$/)
-      .reply(200, { permission: "read", role_name: "read" });
+      .reply(200, permissionOf("Codertocat", "read"));
     await h.probot.receive({
       id: "slow",
       name: "issue_comment",
@@ -347,6 +341,7 @@ describe("the App's intake", () => {
     } as Parameters<Probot["receive"]>[0]);
     // Both deliveries were accepted, and the quiet one decided, while the config lookup still waits.
     expect(h.outcomes).toMatchObject([{ status: "ignored", reason: "issues.edited requests nothing" }]);
+    answerLookup();
     await h.idle();
     expect(h.outcomes.map((o) => o.status)).toEqual(["ignored", "ignored"]);
     expect(h.outcomes[1]).toMatchObject({ reason: expect.stringMatching(/may not trigger/) });
@@ -369,6 +364,8 @@ describe("the App, on pull requests", () => {
 
   it("requests a review when review.auto is on, skipping drafts unless configured", async () => {
     const h = await harness();
+    // Probot caches the installation token: one request for the whole loop.
+    mockInstallationToken();
     for (const [action, draft, config, expected] of [
       ["opened", false, "review:\n  auto: true\n", "queued"],
       ["synchronize", false, "review:\n  auto: true\n", "queued"],
@@ -376,7 +373,6 @@ describe("the App, on pull requests", () => {
       ["opened", true, "review:\n  auto: true\n  drafts: true\n", "queued"],
       ["opened", false, "", "ignored"],
     ] as const) {
-      mockInstallationToken();
       repository({ config });
       await h.receive("pull_request", prEvent(action, false, draft));
       expect(h.outcomes.at(-1)?.status, `${action} draft=${draft} ${config}`).toBe(expected);
@@ -406,9 +402,9 @@ describe("the App, on pull requests", () => {
       .query(true)
       .reply(200, [])
       .post(/\/pulls\/comments\/\d+\/reactions$/)
-      .reply(201, {})
+      .reply(201, reaction())
       .post(`${REPO}/issues/${pr.number}/comments`)
-      .reply(201, { id: 7, html_url: "u" });
+      .reply(201, issueComment(7));
     await h.receive("pull_request_review_comment", comment);
     expect(h.outcomes.at(-1)).toMatchObject({
       status: "queued",
@@ -428,7 +424,7 @@ describe("the App, when GitHub fails", () => {
       .query(true)
       .reply(200, [])
       .post(/\/reactions$/)
-      .reply(201, {})
+      .reply(201, reaction())
       .post(`${REPO}/issues/1/comments`)
       .reply(502, { message: "Server Error" });
     const payload = commentEvent("@patchwright add retries to the uploader");

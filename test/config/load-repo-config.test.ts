@@ -62,8 +62,7 @@ describe("loadRepoConfig", () => {
     ];
     for (const [found, message] of cases) {
       const loaded = await loadRepoConfig(fakeRepo({ ".github/patchwright.yml": found }).read);
-      expect(loaded.ok).toBe(false);
-      if (!loaded.ok) expect(loaded.error.message).toMatch(message);
+      expect(loaded).toMatchObject({ ok: false, error: { message: expect.stringMatching(message) } });
     }
   });
 

@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ourMarkedComments } from "../../src/github/marked-comments.js";
 import { readMarker, renderMarker } from "../../src/runs/marker.js";
-import { expectAllNockDone, githubApi, nextPage, testOctokit } from "../helpers/github-api.js";
+import { githubUser, issueComment } from "../helpers/github-answers.js";
+import { githubApi, nextPage, testOctokit } from "../helpers/github-api.js";
 
 const repo = { owner: "o", repo: "r" };
 const PATH = "/repos/o/r/issues/1/comments";
 const BOT = "patchwright[bot]";
 
-const comment = (id: number, login: string, body: string) => ({
-  id,
-  node_id: `IC_${id}`,
-  body,
-  user: { login },
-});
+const comment = (id: number, login: string, body: string) =>
+  issueComment(id, { node_id: `IC_${id}`, body, user: githubUser(login) });
 const marked = (id: number, login: string, trigger: string) =>
   comment(id, login, `Working.\n\n${renderMarker({ run: `run-${id}`, trigger })}`);
 
@@ -40,7 +37,6 @@ describe("ourMarkedComments", () => {
       [8, "issue_comment:2"],
       [102, "issue_comment:3"],
     ]);
-    expectAllNockDone();
   });
 
   it("asks only for comments updated since a time, when given one", async () => {
@@ -49,6 +45,5 @@ describe("ourMarkedComments", () => {
       .query({ since: "2026-01-01T00:00:00Z", per_page: 100, page: 1 })
       .reply(200, [marked(5, BOT, "issue_comment:9")]);
     expect(await found("2026-01-01T00:00:00Z")).toEqual([[5, "issue_comment:9"]]);
-    expectAllNockDone();
   });
 });

@@ -4,6 +4,7 @@
 import type nock from "nock";
 import type { AgentInputs } from "../../src/action/agent-run.js";
 import { githubApi } from "./github-api.js";
+import { configFile, issueComment, permissionOf, reaction } from "./github-answers.js";
 import { API_REPO } from "./run-world.js";
 
 export const NO_INPUTS: AgentInputs = { forbidden_terms: [] };
@@ -24,15 +25,15 @@ export function mentionOnIssue(
       : scope
           .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
           .query(true)
-          .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") });
+          .reply(200, configFile(config));
   return withConfig
     .get(/\/collaborators\/Codertocat\/permission$/)
-    .reply(200, { permission: "admin", role_name: "admin" })
+    .reply(200, permissionOf("Codertocat", "admin"))
     .get(`${API_REPO}/issues/1/comments`)
     .query(true)
     .reply(200, [])
     .post(/\/issues\/comments\/\d+\/reactions$/)
-    .reply(201, {})
+    .reply(201, reaction())
     .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => (onTracking?.(b.body), true))
-    .reply(201, { id: trackingId, html_url: "u" });
+    .reply(201, issueComment(trackingId));
 }

@@ -1,159 +1,63 @@
-// Every GitHub request a test makes goes through `githubFetch`, which checks it against GitHub's OpenAPI
-// description (see openapi-description.ts) before nock sees it. A request GitHub would not accept fails
-// with an error, and is recorded: importing this module registers an `afterEach` that fails the test
-// if anything was recorded, so catching the error does not hide the bad request.
+// Requests to GitHub's API are checked against GitHub's OpenAPI description (see openapi-description.ts),
+// and stubbed responses against the responses it declares. `testOctokit()` and `testProbot()` send
+// through `githubFetch`, which checks a request before nock sees it and fails it with an error; every
+// other request reaching a nock interceptor is checked there (see nock-checks.ts, installed for every test
+// by setup.ts). Either way a violation is recorded (github-checks.ts), and the setup's `afterEach` fails the
+// test if anything was recorded, so catching the error does not hide the bad request.
 //
 // Use:
-//   import { githubApi, testOctokit, expectAllNockDone } from "../helpers/github-api.js";
-//   githubApi().post("/repos/o/r/issues/1/comments").reply(201, { id: 1 });
+//   import { githubApi, testOctokit } from "../helpers/github-api.js";
+//   import { githubExample } from "../helpers/github-examples.js";
+//   githubApi()
+//     .post("/repos/o/r/issues/1/comments")
+//     .reply(201, githubExample("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", 201, { id: 1 }));
 //   await testOctokit().rest.issues.createComment({ owner: "o", repo: "r", issue_number: 1, body: "hi" });
-//   expectAllNockDone();
-//
-// Import it at the top of the test file (not lazily inside a test), so the hooks attach to the file.
 
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { ErrorObject } from "ajv";
-import {
-  buildClientSchema,
-  executeSync,
-  getOperationAST,
-  getVariableValues,
-  parse,
-  validate,
-  type GraphQLSchema,
-  type IntrospectionQuery,
-} from "graphql";
 import nock from "nock";
 import { Probot, ProbotOctokit, type ApplicationFunction, type Options as ProbotOptions } from "probot";
-import { afterAll, afterEach } from "vitest";
-import { githubDescription, type LoadStats, type RequestCheck } from "./openapi-description.js";
+import {
+  GitHubApiViolationError,
+  checkGitHubRequest,
+  githubApiPath,
+  githubGraphqlSchema,
+  graphql,
+  isGithubGraphql,
+  mediaType,
+  noteCheckedByFetch,
+  recordViolation,
+} from "./github-checks.js";
 
+export {
+  GitHubApiViolationError,
+  assertNoGitHubViolations,
+  checkedGitHubRequests,
+  githubApiPath,
+  githubDescriptionLoadStats,
+  githubViolations,
+  isGithubGraphql,
+  resetGitHubViolations,
+  type CheckedRequest,
+  type Violation,
+} from "./github-checks.js";
 export type { LoadStats } from "./openapi-description.js";
 
 /** The installation token the helpers authenticate with. A plain word: the leak guard scans tests. */
 export const TEST_INSTALLATION_TOKEN = "test-installation-token";
 
-export interface Violation {
-  method: string;
-  url: string;
-  /** The operation the request was matched to, e.g. `POST /repos/{owner}/{repo}/issues`. */
-  operation: string | undefined;
-  /** What is wrong, one line each. */
-  problems: string[];
-  /** The ajv errors behind the problems (empty for problems ajv did not find). */
-  errors: ErrorObject[];
-}
-
-export interface CheckedRequest {
-  method: string;
-  url: string;
-  operation: string | undefined;
-  ok: boolean;
-}
-
-export class GitHubApiViolationError extends Error {
-  constructor(readonly violation: Violation) {
-    super(`GitHub API request does not match GitHub's OpenAPI description: ${formatViolation(violation)}`);
-    this.name = "GitHubApiViolationError";
-  }
-}
-
-const violations: Violation[] = [];
-const checked: CheckedRequest[] = [];
-
-/** The violations recorded since the last reset (the `afterEach` resets after every test). */
-export function githubViolations(): readonly Violation[] {
-  return [...violations];
-}
-
-export function resetGitHubViolations(): void {
-  violations.length = 0;
-  checked.length = 0;
-}
-
-/** The GitHub requests `githubFetch` checked since the last reset, good and bad. */
-export function checkedGitHubRequests(): readonly CheckedRequest[] {
-  return [...checked];
-}
-
-/**
- * Throws if any violation was recorded, listing them; resets either way. This is what the `afterEach`
- * (and an `afterAll`, for requests made by `afterAll` hooks or after the last test) registered below call.
- */
-export function assertNoGitHubViolations(): void {
-  const found = violations.splice(0);
-  checked.length = 0;
-  if (found.length === 0) return;
-  throw new Error(
-    `${found.length} GitHub API request(s) did not match GitHub's OpenAPI description ` +
-      `(each also failed with an error, which may have been caught):\n` +
-      found.map((v) => `  - ${formatViolation(v)}`).join("\n"),
-  );
-}
-
-afterEach(assertNoGitHubViolations);
-afterAll(assertNoGitHubViolations);
-
-function formatViolation(v: Violation): string {
-  const op = v.operation ? ` (${v.operation})` : "";
-  return `${v.method} ${v.url}${op}: ${v.problems.join("; ")}`;
-}
-
-/** How long loading GitHub's OpenAPI description took, loading it now if no request has yet. */
-export function githubDescriptionLoadStats(): LoadStats {
-  return githubDescription().stats;
-}
-
-// ---------------------------------------------------------------------------------------------------
-
-/**
- * The path below the API base if the URL is GitHub's REST API: https://api.github.com/..., or a GitHub
- * Enterprise Server base ending in /api/v3. Anything else (uploads, GraphQL, other hosts) is not checked
- * against the REST description.
- */
-export function githubApiPath(url: URL): string | undefined {
-  if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
-  if (url.hostname === "api.github.com") return url.pathname || "/";
-  const ghes = /^(?:.*?)\/api\/v3(?=\/|$)/.exec(url.pathname);
-  return ghes ? url.pathname.slice(ghes[0].length) || "/" : undefined;
-}
-
-/**
- * Whether the URL is GitHub's GraphQL endpoint: https://api.github.com/graphql, or a GitHub Enterprise
- * Server's /api/graphql (not /api/v3/graphql: GHES has nothing there, so that is checked as REST, and fails).
- */
-export function isGithubGraphql(url: URL): boolean {
-  if (url.protocol !== "https:" && url.protocol !== "http:") return false;
-  if (url.hostname === "api.github.com") return url.pathname === "/graphql";
-  return /^(?:\/.*)?\/api\/graphql$/.test(url.pathname);
-}
-
 export const githubFetch: typeof fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : input);
-  const graphql = isGithubGraphql(url);
-  const path = graphql ? "/graphql" : githubApiPath(url);
-  if (path !== undefined) {
+  if (isGithubGraphql(url) || githubApiPath(url) !== undefined) {
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    const contentType = headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() || undefined;
-    const body = await readBody(input, init);
-    const result: RequestCheck = graphql
-      ? checkGraphql(method, body)
-      : githubDescription().check({ method, path, query: url.searchParams, contentType, body });
-    checked.push({ method, url: url.href, operation: result.operation, ok: result.problems.length === 0 });
-    if (result.problems.length > 0) {
-      const violation: Violation = {
-        method,
-        url: url.href,
-        operation: result.operation,
-        problems: result.problems.map((p) => p.message),
-        errors: result.problems.flatMap((p) => p.errors),
-      };
-      violations.push(violation);
-      throw new GitHubApiViolationError(violation);
-    }
+    const violation = checkGitHubRequest({
+      method,
+      url,
+      contentType: mediaType(headers.get("content-type")),
+      body: await readBody(input, init),
+    });
+    if (violation) throw new GitHubApiViolationError(violation);
+    noteCheckedByFetch(method, url);
   }
   if (globalThis.fetch === githubFetch)
     throw new Error("githubFetch wraps the global fetch; do not install it as one");
@@ -178,71 +82,6 @@ async function readBody(
   return undefined; // a stream, FormData, an async iterable: not inspected
 }
 
-/** GraphQL is not in the REST description; check the envelope only. */
-function checkGraphql(method: string, body: string | undefined): RequestCheck {
-  const problems: RequestCheck["problems"] = [];
-  const add = (message: string) => problems.push({ message, errors: [] });
-  if (method !== "POST") add(`${method} is not defined for /graphql (only POST)`);
-  let data: unknown;
-  try {
-    data = JSON.parse(body ?? "");
-  } catch {
-    add("the GraphQL request body is not JSON");
-  }
-  if (typeof data === "object" && data !== null && !Array.isArray(data)) {
-    const envelope = data as Record<string, unknown>;
-    if (typeof envelope.query !== "string") add('the GraphQL request body has no "query" string');
-    for (const key of Object.keys(envelope)) {
-      if (!["query", "variables", "operationName"].includes(key))
-        add(`unknown GraphQL request property "${key}"`);
-    }
-    if (typeof envelope.query === "string") {
-      for (const message of checkGraphqlQuery(envelope.query, envelope.variables, envelope.operationName))
-        add(message);
-    }
-  } else if (data !== undefined) {
-    add("the GraphQL request body is not an object");
-  }
-  return { operation: "POST /graphql", problems };
-}
-
-let graphqlSchema: GraphQLSchema | undefined;
-
-/** GitHub's published GraphQL schema (@octokit/graphql-schema), read once, on first use. */
-function githubGraphqlSchema(): GraphQLSchema {
-  // The introspection result: GitHub's published SDL defines one field twice, which graphql refuses. The
-  // package exports only a module that parses it on import.
-  return (graphqlSchema ??= buildClientSchema(
-    JSON.parse(
-      readFileSync(
-        join(import.meta.dirname, "../../node_modules/@octokit/graphql-schema/schema.json"),
-        "utf8",
-      ),
-    ) as IntrospectionQuery,
-  ));
-}
-
-/** The query against GitHub's published GraphQL schema, variables included. */
-function checkGraphqlQuery(query: string, variables: unknown, operationName: unknown): string[] {
-  const graphqlSchema = githubGraphqlSchema();
-  let document;
-  try {
-    document = parse(query);
-  } catch (err) {
-    return [`the GraphQL query does not parse: ${(err as Error).message}`];
-  }
-  const invalid = validate(graphqlSchema, document).map((e) => `GraphQL: ${e.message}`);
-  if (invalid.length) return invalid;
-  const operation = getOperationAST(document, typeof operationName === "string" ? operationName : undefined);
-  if (!operation) return ["the GraphQL document names no single operation to run"];
-  const values = getVariableValues(
-    graphqlSchema,
-    operation.variableDefinitions ?? [],
-    (variables ?? {}) as Record<string, unknown>,
-  );
-  return (values.errors ?? []).map((e) => `GraphQL variables: ${e.message}`);
-}
-
 /**
  * A nock reply for GitHub's GraphQL endpoint that answers the request's own query from `root`, run through
  * GitHub's schema: the answer holds exactly the fields asked for, in the shape GitHub gives them (an
@@ -255,9 +94,9 @@ function checkGraphqlQuery(query: string, variables: unknown, operationName: unk
 export function graphqlReply(root: object): (uri: string, body: nock.Body) => [number, object] {
   return (uri, body) => {
     const { query, variables } = body as { query: string; variables?: Record<string, unknown> };
-    const result = executeSync({
+    const result = graphql().executeSync({
       schema: githubGraphqlSchema(),
-      document: parse(query),
+      document: graphql().parse(query),
       rootValue: root,
       ...(variables ? { variableValues: variables } : {}),
     });
@@ -265,7 +104,7 @@ export function graphqlReply(root: object): (uri: string, body: nock.Body) => [n
     const problems = result.errors.map(
       (e) => `the test's GraphQL data does not fit GitHub's schema: ${e.message}`,
     );
-    violations.push({ method: "POST", url: uri, operation: "POST /graphql", problems, errors: [] });
+    recordViolation({ method: "POST", url: uri, operation: "POST /graphql", problems, errors: [] });
     return [500, { message: problems.join("; ") }];
   };
 }
@@ -298,17 +137,6 @@ export function githubApi(base?: string): nock.Scope {
  */
 export function nextPage(path: string, page: number, perPage = 100): { link: string } {
   return { link: `<https://api.github.com${path}?per_page=${perPage}&page=${page}>; rel="next"` };
-}
-
-/**
- * Throws, naming them, if any nock interceptor was not used; clears all interceptors either way so the
- * next test starts clean. Call it at the end of a test (it is not automatic: some tests keep
- * interceptors on purpose).
- */
-export function expectAllNockDone(): void {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  if (pending.length > 0) throw new Error(`nock interceptors not used:\n  ${pending.join("\n  ")}`);
 }
 
 export type TestOctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;

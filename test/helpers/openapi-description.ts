@@ -1,10 +1,12 @@
 // GitHub's OpenAPI description of api.github.com (from @octokit/openapi), indexed for checking the
-// requests that tests send. Loaded lazily, once per process, and kept small: only the parts a request
-// check needs (operations' parameters and request bodies, and the shared schemas) outlive the load.
+// requests that tests send and the responses their stubs give. Loaded lazily, once per process, and kept
+// small: only the parts the checks need (operations' parameters, request bodies and JSON responses, the
+// shared schemas, and the response examples stubs are built from) outlive the load.
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Ajv, type ErrorObject, type Format, type ValidateFunction } from "ajv";
+import type * as AjvModule from "ajv";
+import type { Ajv, ErrorObject, Format, ValidateFunction } from "ajv";
 
 type SchemaObject = Record<string, unknown>;
 
@@ -21,17 +23,37 @@ interface RawRequestBody {
   content?: Record<string, { schema?: SchemaObject }>;
 }
 
+interface RawResponse {
+  $ref?: string;
+  content?: Record<
+    string,
+    { schema?: SchemaObject; examples?: Record<string, { $ref?: string; value?: unknown }> }
+  >;
+}
+
 interface RawOperation {
   operationId?: string;
   parameters?: RawParameter[];
   requestBody?: RawRequestBody;
+  responses?: Record<string, RawResponse>;
 }
 
 interface RawDescription {
   openapi: string;
   info: { version: string };
   paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, SchemaObject>; parameters: Record<string, RawParameter> };
+  components: {
+    schemas: Record<string, SchemaObject>;
+    parameters: Record<string, RawParameter>;
+    responses: Record<string, RawResponse>;
+    examples: Record<string, { value?: unknown }>;
+  };
+}
+
+/** What an operation answers with one status: the JSON schema, if any, and the examples' values. */
+export interface DeclaredResponse {
+  schema: SchemaObject | undefined;
+  examples: unknown[];
 }
 
 export interface Operation {
@@ -41,6 +63,8 @@ export interface Operation {
   pathParameters: RawParameter[];
   queryParameters: RawParameter[];
   requestBody: RawRequestBody | undefined;
+  /** By status code ("200", "default"), the responses GitHub declares. */
+  responses: Map<string, DeclaredResponse>;
 }
 
 export interface LoadStats {
@@ -54,6 +78,18 @@ export interface LoadStats {
   operations: number;
   openapi: string;
   version: string;
+}
+
+export interface ResponseToCheck {
+  method: string;
+  /** The path below the API base, as in `RequestToCheck`. */
+  path: string;
+  status: number;
+  /** The media type of the body, lower case, without parameters. */
+  contentType: string | undefined;
+  body: string | undefined;
+  /** The request's Accept header: a raw, diff, patch or HTML format is answered in that format, not JSON. */
+  accept?: string | undefined;
 }
 
 /** One problem with a request, in words, with the ajv errors behind it if there were any. */
@@ -233,6 +269,23 @@ function convertSchema(schema: unknown, ctx: ConvertContext, closable: boolean):
   return { anyOf: [out, { type: "null" }] };
 }
 
+/** What fills a required property GitHub's example left out: null if allowed, else an empty value. */
+function emptyValue(schema: unknown): unknown {
+  if (!isRecord(schema)) return null;
+  const types = Array.isArray(schema.type) ? (schema.type as unknown[]) : [schema.type];
+  if (types.includes("null") || schema.anyOf !== undefined) return null;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const empty: Record<string, unknown> = {
+    string: "",
+    integer: 0,
+    number: 0,
+    boolean: false,
+    array: [],
+    object: {},
+  };
+  return types.map((t) => empty[String(t)]).find((v) => v !== undefined) ?? null;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -249,12 +302,16 @@ const KNOWN_FORMATS: Record<string, Format> = {
 };
 
 function newAjv(coerce: boolean): Ajv {
+  // Loaded on first use: setup.ts loads this module for every test file, most of which check nothing.
+  const { Ajv } = require("ajv") as typeof AjvModule;
   return new Ajv({
     strict: false,
     allErrors: true,
     validateSchema: false,
     allowUnionTypes: true,
     coerceTypes: coerce,
+    // Errors carry the schema they came from (to fill gaps in GitHub's examples).
+    verbose: true,
     // Formats are registered as the schemas that use them are compiled (see `registerFormats`).
     formats: {},
   });
@@ -274,6 +331,7 @@ export class GitHubDescription {
   private readonly formats = new Set<string>();
   private readonly bodyValidators = new Map<string, ValidateFunction | null>();
   private readonly paramValidators = new Map<string, ValidateFunction>();
+  private readonly responseValidators = new Map<string, ValidateFunction>();
 
   constructor(file: string) {
     const heapBefore = process.memoryUsage().heapUsed;
@@ -285,6 +343,7 @@ export class GitHubDescription {
     const sharedParameters = raw.components.parameters;
     const resolveParameter = (p: RawParameter): RawParameter =>
       p.$ref ? (sharedParameters[p.$ref.slice("#/components/parameters/".length)] ?? p) : p;
+    const responses = (op: RawOperation) => declaredResponses(op, raw.components);
     let count = 0;
     for (const [template, item] of Object.entries(raw.paths)) {
       const pathLevel = Array.isArray(item.parameters) ? (item.parameters as RawParameter[]) : [];
@@ -300,6 +359,7 @@ export class GitHubDescription {
           pathParameters: parameters.filter((p) => p.in === "path"),
           queryParameters: parameters.filter((p) => p.in === "query"),
           requestBody: op.requestBody,
+          responses: responses(op),
         });
         count++;
       }
@@ -356,6 +416,131 @@ export class GitHubDescription {
     this.checkParameters(op, pathValues(op.template, segments), request.query, problems);
     this.checkBody(op, request, problems);
     return { operation: `${op.method} ${op.template}`, problems };
+  }
+
+  /** The operation named like `GET /repos/{owner}/{repo}/issues`, or undefined. */
+  operation(name: string): Operation | undefined {
+    const [method = "", template = ""] = name.split(" ");
+    return this.operations.get(template)?.get(method.toUpperCase());
+  }
+
+  /**
+   * A stubbed response against what GitHub declares for the request's operation: a JSON body must fit
+   * the schema of its status. A success (2xx) GitHub never answers the operation with is a problem; an
+   * undeclared failure (a 500, a 404 where none is listed) is not, since GitHub can fail anywhere.
+   */
+  checkResponse(response: ResponseToCheck): RequestCheck {
+    const method = response.method === "HEAD" ? "GET" : response.method;
+    const path = response.path.length > 1 ? response.path.replace(/\/+$/, "") : response.path || "/";
+    const op = this.match(path)
+      .map((m) => m.methods.get(method))
+      .find((o) => o !== undefined);
+    if (!op) return { operation: undefined, problems: [] };
+    const operation = `${op.method} ${op.template}`;
+    const problems: RequestProblem[] = [];
+    const status = String(response.status);
+    const declared = op.responses.get(status);
+    if (!declared) {
+      if (response.status >= 200 && response.status < 300) {
+        const known = [...op.responses.keys()].join(", ");
+        problems.push({ message: `GitHub answers ${operation} with ${known}, never ${status}`, errors: [] });
+      }
+      return { operation, problems };
+    }
+    const otherFormat = /^application\/vnd\.github(?:\.v3)?\.(?:raw|diff|patch|html|text|sha)\b/;
+    if (!declared.schema || response.method === "HEAD" || otherFormat.test(response.accept ?? ""))
+      return { operation, problems };
+    const { body, contentType } = response;
+    if (contentType !== undefined && !isJsonMediaType(contentType)) {
+      problems.push({ message: `the ${status} response is ${contentType}, GitHub answers JSON`, errors: [] });
+      return { operation, problems };
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(body ?? "");
+    } catch {
+      problems.push({
+        message: `the ${status} response body is not JSON: ${preview(body ?? "")}`,
+        errors: [],
+      });
+      return { operation, problems };
+    }
+    const validate = this.responseValidator(operation, status, declared.schema);
+    if (!validate(data)) {
+      // A made-up body misses most of what GitHub sends: one line per object, not per property.
+      const missing = new Map<string, ErrorObject[]>();
+      for (const e of validate.errors ?? []) {
+        const where = `the ${status} response body${e.instancePath ? ` at ${e.instancePath}` : ""}`;
+        if (e.keyword === "required") {
+          missing.set(where, [...(missing.get(where) ?? []), e]);
+        } else {
+          problems.push({ message: `${where} ${describeError(e)}`, errors: [e] });
+        }
+      }
+      for (const [where, errors] of missing) {
+        const names = errors.map((e) => String((e.params as { missingProperty?: unknown }).missingProperty));
+        const listed =
+          names.length > 6 ? `${names.slice(0, 6).join(", ")}, ... (${names.length})` : names.join(", ");
+        problems.push({ message: `${where} lacks required ${listed}`, errors });
+      }
+      if (declared.examples.length > 0) {
+        problems.push({
+          message: `build it from GitHub's example: githubExample("${operation}", ${status}, { ...overrides })`,
+          errors: [],
+        });
+      }
+    }
+    return { operation, problems };
+  }
+
+  /**
+   * GitHub's first example of the operation's response with `status`, as a fresh copy. A few of GitHub's
+   * examples leave out a property their schema requires (a repository's `language`, a team's `type`):
+   * such a property is filled with null where the schema allows it, else its type's empty value.
+   */
+  example(operationName: string, status: number): unknown {
+    const op = this.operation(operationName);
+    if (!op) throw new Error(`GitHub's description has no operation ${operationName}`);
+    const declared = op.responses.get(String(status));
+    const example = declared?.examples[0];
+    if (example === undefined)
+      throw new Error(`GitHub's description has no example for ${operationName} ${status}`);
+    const copy: unknown = structuredClone(example);
+    if (!declared?.schema) return copy;
+    const validate = this.responseValidator(`${op.method} ${op.template}`, String(status), declared.schema);
+    for (let pass = 0; pass < 5 && !validate(copy); pass++) {
+      const missing = (validate.errors ?? []).filter((e) => e.keyword === "required");
+      if (missing.length === 0) break;
+      for (const e of missing) {
+        const target = e.instancePath
+          .split("/")
+          .slice(1)
+          .reduce<unknown>(
+            (at, key) =>
+              isRecord(at) || Array.isArray(at) ? (at as Record<string, unknown>)[key] : undefined,
+            copy,
+          );
+        const name = String((e.params as { missingProperty?: unknown }).missingProperty);
+        const properties = isRecord(e.parentSchema) ? e.parentSchema.properties : undefined;
+        if (isRecord(target) && !(name in target))
+          target[name] = emptyValue(isRecord(properties) ? properties[name] : undefined);
+      }
+    }
+    return copy;
+  }
+
+  private responseValidator(operation: string, status: string, schema: SchemaObject): ValidateFunction {
+    const key = `${operation} ${status}`;
+    let validate = this.responseValidators.get(key);
+    if (!validate) {
+      const ajv = this.ajvFor("body");
+      // Not closed: GitHub adds response fields without notice, and clients must ignore them.
+      const converted = convertSchema(schema, { formats: this.formats, close: false }, false) as SchemaObject;
+      this.registerFormats(ajv);
+      validate = ajv.compile(converted);
+      this.responseValidators.set(key, validate);
+    }
+    return validate;
   }
 
   private checkParameters(
@@ -531,6 +716,28 @@ export class GitHubDescription {
     }
     return n;
   }
+}
+
+/** An operation's responses by status, references to shared responses and examples resolved. */
+function declaredResponses(
+  op: RawOperation,
+  components: RawDescription["components"],
+): Map<string, DeclaredResponse> {
+  const out = new Map<string, DeclaredResponse>();
+  for (const [status, entry] of Object.entries(op.responses ?? {})) {
+    const response = entry.$ref ? (components.responses[entry.$ref.split("/").pop()!] ?? entry) : entry;
+    const jsonType = Object.keys(response.content ?? {}).find(isJsonMediaType);
+    const content = jsonType ? response.content?.[jsonType] : undefined;
+    // An example is `{ $ref }`, `{ value }`, or (a few) `{ value: { $ref } }`.
+    const named = (ref: string) => components.examples[ref.split("/").pop()!]?.value;
+    const examples = Object.values(content?.examples ?? {}).map((e) => {
+      if (e.$ref) return named(e.$ref);
+      const ref = isRecord(e.value) && typeof e.value.$ref === "string" ? e.value.$ref : undefined;
+      return ref ? named(ref) : e.value;
+    });
+    out.set(status, { schema: content?.schema, examples: examples.filter((e) => e !== undefined) });
+  }
+  return out;
 }
 
 function isJsonMediaType(type: string): boolean {

@@ -2,14 +2,14 @@
 // remote (Codertocat/Hello-World, default branch master), the Anthropic API stubbed at HTTP with
 // scripted turns, and GitHub's API answers the executor asks for. GitHub's requests still go through the
 // OpenAPI-checked fetch of github-api.ts.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import nock from "nock";
 import type { ContentBlock } from "../../src/agent/model-types.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { SSE_HEADERS, streamedMessage } from "./anthropic-sse.js";
 import { githubApi } from "./github-api.js";
+import { configFile, issueComment, permissionOf } from "./github-answers.js";
+import { githubExample } from "./github-examples.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
 import { git, tempDir, tempRepo, writeFiles } from "./temp-repo.js";
 
@@ -85,17 +85,22 @@ export function pullRequestBranch(
 }
 
 /** GitHub's pull request, from this repository or a fork. */
-export function pullRequest(number: number, head: { ref: string; sha: string }, fork = false): object {
+export function pullRequest(
+  number: number,
+  head: { ref: string; sha: string },
+  fork = false,
+  baseSha = "b".repeat(40),
+): object {
   const repo = { full_name: `${OWNER}/${NAME}` };
-  return {
+  return githubExample("GET /repos/{owner}/{repo}/pulls/{pull_number}", 200, {
     number,
     title: "Make pages configurable",
     body: "",
     draft: false,
     user: { login: OWNER, type: "User" },
     head: { ...head, repo: fork ? { full_name: "someone/Hello-World" } : repo },
-    base: { ref: "master", sha: "b".repeat(40), repo },
-  };
+    base: { ref: "master", sha: baseSha, repo },
+  });
 }
 
 export const testModel = () => createAnthropicClient({ apiKey: "test-model-key", env: {}, maxRetries: 0 });
@@ -195,7 +200,7 @@ export function trackingEdits(commentId: number): string[] {
   githubApi()
     .persist()
     .patch(`${API_REPO}/issues/comments/${commentId}`, (b: { body: string }) => (bodies.push(b.body), true))
-    .reply(200, { id: commentId });
+    .reply(200, (_uri, b: { body: string }) => issueComment(commentId, { body: b.body }));
   return bodies;
 }
 
@@ -204,14 +209,14 @@ export function repoConfig(config: string, scope = githubApi()): nock.Scope {
   return scope
     .get(/\/contents\/\.github%2Fpatchwright\.yml/)
     .query({ ref: "master" })
-    .reply(200, { type: "file", encoding: "base64", content: Buffer.from(config).toString("base64") });
+    .reply(200, configFile(config));
 }
 
 /** The repository's config, and the commenter's permission. */
 export function configAndPermission(config: string, permission = "write", scope = githubApi()): nock.Scope {
   return repoConfig(config, scope)
     .get(/\/collaborators\/[^/]+\/permission$/)
-    .reply(200, { permission, role_name: permission, user: null });
+    .reply(200, permissionOf(OWNER, permission));
 }
 
 /** GitHub's body for a branch that does not exist. */
@@ -229,15 +234,10 @@ export function branchLookup(branch: string, existing = false, scope = githubApi
   const path = `${API_REPO}/branches/${encodeURIComponent(branch)}`;
 
   if (!existing) return scope.get(path).reply(404, BRANCH_NOT_FOUND);
-  return scope.get(path).reply(200, { ...branchExample(), name: branch, protected: false });
-}
-
-let example: Record<string, unknown> | undefined;
-function branchExample(): Record<string, unknown> {
-  if (example) return example;
-  const require = createRequire(import.meta.url);
-  const description = JSON.parse(
-    readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8"),
-  ) as { components: { examples: Record<string, { value: Record<string, unknown> }> } };
-  return (example = description.components.examples["branch-get"]!.value);
+  return scope
+    .get(path)
+    .reply(
+      200,
+      githubExample("GET /repos/{owner}/{repo}/branches/{branch}", 200, { name: branch, protected: false }),
+    );
 }

@@ -1,29 +1,26 @@
 // Pull request #1 of o/r, served by nock the way GitHub serves it, from a real git repository: the file
 // list and comparisons are `git diff`s of its commits, responses are GitHub's own examples (from its
 // OpenAPI description) with our values in, and a review whose comment is not on a line of the diff gets
-// GitHub's 422, as do comments on `refusePaths`. Requests are checked against the description by
-// testOctokit(). Call `nock.cleanAll()` after the test.
+// GitHub's 422, as do comments on `refusePaths`. Its scope is persisted: the setup clears it after the test.
 
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { githubApi, nextPage } from "../helpers/github-api.js";
+import { githubExample } from "../helpers/github-examples.js";
 import { comparison, diffEntry } from "./diff/github-payloads.js";
 
 type Json = Record<string, unknown>;
 
-const examples = (() => {
-  const path = createRequire(import.meta.url).resolve("@octokit/openapi/generated/api.github.com.json");
-  const description = JSON.parse(readFileSync(path, "utf8")) as {
-    components: { examples: Record<string, { value: unknown }> };
-  };
-  const pick = (name: string) => description.components.examples[name]!.value as Json;
-  return {
-    issueComment: pick("issue-comment"),
-    reviewComment: pick("pull-request-review-comment"),
-    review: pick("pull-request-review"),
-  };
-})();
+const examples = {
+  get issueComment() {
+    return githubExample("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", 200);
+  },
+  get reviewComment() {
+    return githubExample("GET /repos/{owner}/{repo}/pulls/comments/{comment_id}", 200);
+  },
+  get review() {
+    return githubExample("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", 200);
+  },
+};
 
 function user(login: string): Json {
   return {

@@ -1,5 +1,5 @@
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ModelError, type ModelRequest, type ModelResponse } from "../../src/agent/model-types.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
@@ -18,8 +18,6 @@ import { fakeGitHub, summaryComment } from "./fake-github.js";
 
 const BOT = "patchwright[bot]";
 const repo = { owner: "o", repo: "r" };
-
-afterEach(() => nock.cleanAll());
 
 // The pull request: an uploader that reads after closing, a retry loop without end, a lockfile, and an
 // instruction file its author rewrote (the review reads the base's).

@@ -1,7 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ModelRequest, ModelResponse } from "../../src/agent/model-types.js";
 import { ScriptedModel, textResponse } from "../../src/agent/model/replay-model.js";
 import { RepoConfig } from "../../src/config/schema.js";
@@ -19,8 +18,6 @@ import { fakeGitHub } from "./fake-github.js";
 // review, which rewrites it, must keep them until their code changes.
 
 const BOT = "patchwright[bot]";
-
-afterEach(() => nock.cleanAll());
 
 const BASE = {
   "src/upload.ts": "export async function upload(stream) {\n  return send(stream.read());\n}\n",

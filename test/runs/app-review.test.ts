@@ -1,9 +1,10 @@
-import nock from "nock";
 import type { Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
-import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { appInfo, githubUser, issueComment } from "../helpers/github-answers.js";
+import { githubExample } from "../helpers/github-examples.js";
 import {
   API_REPO,
   configAndPermission,
@@ -26,7 +27,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 async function app(
@@ -43,7 +43,9 @@ async function app(
     onOutcome: (_e, o) => outcomes.push(o),
   });
   const probot = await testProbot(patchwright.appFn);
-  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi()
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     probot,
     outcomes,
@@ -79,42 +81,42 @@ describe("automatic review through the App", () => {
       "@@ -2,5 +2,6 @@ export function page(items, size, n) {\n   const out = [];\n   const end = Math.min(items.length, (n + 1) * size);\n   for (let i = n * size; i <= end; i++) out.push(items[i]);\n+  console.log(out);\n   return out;\n }";
     githubApi()
       .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
-      .reply(200, { login: "patchwright[bot]", id: 4242 })
+      .reply(200, githubUser("patchwright[bot]", { id: 4242, type: "Bot" }))
       .get(`${API_REPO}/pulls/2`)
-      .reply(200, {
-        ...pullRequest(2, { ref: "changes", sha: head }),
-        base: { ref: "master", sha: base, repo: { full_name: "Codertocat/Hello-World" } },
-      })
+      .reply(200, pullRequest(2, { ref: "changes", sha: head }, false, base))
       .get(`${API_REPO}/issues/2/comments`)
       .query(true)
       .times(2)
       .reply(200, [])
       .get(`${API_REPO}/pulls/2/files`)
       .query(true)
-      .reply(200, [
-        {
-          sha: "a".repeat(40),
-          filename: "src/page.js",
-          status: "modified",
-          additions: 1,
-          deletions: 0,
-          changes: 1,
-          patch,
-          blob_url: "u",
-          raw_url: "u",
-          contents_url: "u",
-        },
-      ])
+      .reply(
+        200,
+        githubExample("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", 200, [
+          {
+            sha: "a".repeat(40),
+            filename: "src/page.js",
+            status: "modified",
+            additions: 1,
+            deletions: 0,
+            changes: 1,
+            patch,
+          },
+        ]),
+      )
       .get(`${API_REPO}/pulls/2/comments`)
       .query(true)
       .reply(200, [])
       .post(`${API_REPO}/pulls/2/reviews`, (b: typeof review) => ((review = b), true))
-      .reply(200, {
-        id: 77,
-        html_url: "https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-77",
-      })
+      .reply(
+        200,
+        githubExample("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", 200, {
+          id: 77,
+          html_url: "https://github.com/Codertocat/Hello-World/pull/2#pullrequestreview-77",
+        }),
+      )
       .post(`${API_REPO}/issues/2/comments`, (b: { body: string }) => ((summary = b.body), true))
-      .reply(201, { id: 78, html_url: "u", body: "", user: { login: "patchwright[bot]" } });
+      .reply(201, issueComment(78, { body: "", user: { login: "patchwright[bot]", type: "Bot" } }));
     modelTurns([
       [
         toolUse("r1", "report_findings", {
@@ -143,7 +145,6 @@ describe("automatic review through the App", () => {
     expect(review.comments![0]).toMatchObject({ path: "src/page.js", line: 5 });
     expect(review.comments![0]!.body).toContain("Debug logging left in");
     expect(summary).toContain("Logs every page it builds.");
-    expectAllNockDone();
   });
 
   it("pauses and resumes automatic review on a pull request when asked", async () => {
@@ -160,13 +161,12 @@ describe("automatic review through the App", () => {
       .query(true)
       .reply(200, [])
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((marker = b.body), true))
-      .reply(201, { id: 90, html_url: "u" })
+      .reply(201, issueComment(90))
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
-      .reply(201, { id: 91, html_url: "u" });
+      .reply(201, issueComment(91));
     await h.receive("issue_comment", { ...payload, installation: { id: 42, node_id: "x" } });
     expect(marker).toMatch(/<!-- patchwright:review \{[^\n]*"paused":true/);
     expect(reply).toContain("Automatic review is paused on this pull request");
-    expectAllNockDone();
 
     (payload["comment"] as { body: string; id: number }).body = "@patchwright resume";
     (payload["comment"] as { id: number }).id += 1;
@@ -174,14 +174,13 @@ describe("automatic review through the App", () => {
     configAndPermission(CONFIG)
       .get(`${API_REPO}/issues/1/comments`)
       .query(true)
-      .reply(200, [{ id: 90, html_url: "u", body: marker, user: { login: "patchwright[bot]" } }])
+      .reply(200, [issueComment(90, { body: marker, user: { login: "patchwright[bot]", type: "Bot" } })])
       .patch(`${API_REPO}/issues/comments/90`, (b: { body: string }) => ((resumed = b.body), true))
-      .reply(200, { id: 90 })
+      .reply(200, issueComment(90))
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
-      .reply(201, { id: 92, html_url: "u" });
+      .reply(201, issueComment(92));
     await h.receive("issue_comment", { ...payload, installation: { id: 42, node_id: "x" } });
     expect(resumed).not.toContain('"paused":true');
     expect(reply).toContain("Automatic review is on again");
-    expectAllNockDone();
   });
 });

@@ -7,7 +7,15 @@ import { createPatchwrightApp } from "../../src/app/app.js";
 import { PatchwrightOctokit } from "../../src/app/octokit.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
 import { readMarker } from "../../src/runs/marker.js";
-import { expectAllNockDone, githubApi, githubFetch, testProbot } from "../helpers/github-api.js";
+import { githubApi, githubFetch, testProbot } from "../helpers/github-api.js";
+import {
+  appInfo,
+  githubUser,
+  issueComment,
+  pullRequestCreated,
+  reaction,
+  reviewersRequested,
+} from "../helpers/github-answers.js";
 import {
   API_REPO,
   BRANCH_NOT_FOUND,
@@ -38,7 +46,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 interface Harness {
@@ -67,7 +74,9 @@ async function harness(w: World, options: Parameters<typeof testProbot>[1] = {})
     onError: (_e, err) => errors.push(err),
   });
   const probot = await testProbot(app.appFn, options);
-  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi()
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     probot,
     stateDir,
@@ -100,9 +109,12 @@ function frontDoor(thread: number, trackingId: number, config = CONFIG): void {
     .query(true)
     .reply(200, [])
     .post(/\/reactions$/)
-    .reply(201, { id: 1, content: "eyes" })
+    .reply(201, reaction("eyes", { id: 1 }))
     .post(`${API_REPO}/issues/${thread}/comments`)
-    .reply(201, { id: trackingId, html_url: `https://github.com/Codertocat/Hello-World/issues/${thread}#c` });
+    .reply(
+      201,
+      issueComment(trackingId, { html_url: `https://github.com/Codertocat/Hello-World/issues/${thread}#c` }),
+    );
 }
 
 function mention(
@@ -124,7 +136,7 @@ function mention(
 function executorStart(thread: object = threadAnswer({})): void {
   githubApi()
     .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: "patchwright[bot]", id: 4242, type: "Bot" })
+    .reply(200, githubUser("patchwright[bot]", { id: 4242, type: "Bot" }))
     .post("/graphql")
     .reply(200, thread);
 }
@@ -154,9 +166,9 @@ describe("an implement run through the App", () => {
       .get(`${API_REPO}/branches/${encodeURIComponent("patchwright/issue-1-fix-the-off-by-one-in")}`)
       .reply(404, BRANCH_NOT_FOUND)
       .post(`${API_REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
-      .reply(201, { number: 2, html_url: "https://github.com/Codertocat/Hello-World/pull/2" })
+      .reply(201, pullRequestCreated(2))
       .post(`${API_REPO}/pulls/2/requested_reviewers`, { reviewers: ["Codertocat"] })
-      .reply(201, { number: 2 });
+      .reply(201, reviewersRequested(2));
 
     await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
 
@@ -190,7 +202,6 @@ describe("an implement run through the App", () => {
     expect(transcript).toContain('"type":"run_finished"');
     expect(transcript).not.toContain(TOKEN_ONE);
     expect(transcript).not.toContain(TOKEN_TWO);
-    expectAllNockDone();
   });
 });
 
@@ -207,9 +218,9 @@ describe("long-term memory", () => {
     branchLookup("patchwright/issue-1-fix-the-off-by-one-in");
     githubApi()
       .post(`${API_REPO}/pulls`)
-      .reply(201, { number: 6, html_url: "https://github.com/Codertocat/Hello-World/pull/6" })
+      .reply(201, pullRequestCreated(6))
       .post(`${API_REPO}/pulls/6/requested_reviewers`)
-      .reply(201, {});
+      .reply(201, reviewersRequested(6));
     modelTurns([
       [
         toolUse("m1", "memory", {
@@ -223,7 +234,6 @@ describe("long-term memory", () => {
     await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
     expect(edits.at(-1)).toContain("opened #6");
     expect(git(w.remote, ["show", "patchwright/memory:testing.md"])).toContain("node check.js");
-    expectAllNockDone();
   });
 });
 
@@ -273,7 +283,6 @@ describe("a follow-up on a pull request", () => {
     expect(sent[0]).not.toContain("Head rule");
     expect(sent[0]).not.toContain("Typo here, long fixed.");
     expect(edits.at(-1)).toContain("pushed a commit changing 1 file to `feature`");
-    expectAllNockDone();
   });
 
   it("on a fork's pull request, refuses without calling the model, or replies with a patch when configured", async () => {
@@ -288,7 +297,7 @@ describe("a follow-up on a pull request", () => {
       .get(`${API_REPO}/pulls/1`)
       .reply(200, pullRequest(1, { ref: "feature", sha: head }, true))
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((refusal = b.body), true))
-      .reply(201, { id: 1, html_url: "u" });
+      .reply(201, issueComment(1));
     await h.receive("issue_comment", mention("@patchwright fix the pagination", { pullRequest: true }));
     expect(refusal).toMatch(/cannot push to a pull request from a fork/);
     expect(model.isDone()).toBe(false);
@@ -309,7 +318,6 @@ describe("a follow-up on a pull request", () => {
       /```diff\n[\s\S]*- {2}for \(let i = n \* size; i <= end; i\+\+\)[\s\S]*\+ {2}for \(let i = n \* size; i < end; i\+\+\)/,
     );
     expect(branchOf(w, "feature")).toBe(head);
-    expectAllNockDone();
   });
 });
 
@@ -334,13 +342,11 @@ describe("plan, approve, implement", () => {
     expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
 
     // Approved as posted: the plan is what the agent is told to carry out.
-    const ours = {
-      id: 910,
+    const ours = issueComment(910, {
       node_id: "IC_kwDO910",
-      html_url: "u",
       body: planComment,
-      user: { login: "patchwright[bot]" },
-    };
+      user: { login: "patchwright[bot]", type: "Bot" },
+    });
     tokens(TOKEN_TWO);
     frontDoor(1, 911);
     githubApi()
@@ -369,9 +375,9 @@ describe("plan, approve, implement", () => {
       .get(/\/branches\/patchwright%2Fissue-1-/)
       .reply(404, BRANCH_NOT_FOUND)
       .post(`${API_REPO}/pulls`)
-      .reply(201, { number: 3, html_url: "https://github.com/Codertocat/Hello-World/pull/3" })
+      .reply(201, pullRequestCreated(3))
       .post(`${API_REPO}/pulls/3/requested_reviewers`)
-      .reply(201, {});
+      .reply(201, reviewersRequested(3));
     const sent: string[] = [];
     modelTurns(FIX_TURNS, sent);
     const approveEdits = trackingEdits(911);
@@ -380,7 +386,6 @@ describe("plan, approve, implement", () => {
     expect(sent[0]).toContain("Add a `size` option to `page()`");
     expect(approveEdits.at(-1)).toContain("opened #3");
     expect(branchOf(w, "patchwright/issue-1-make-the-page-size-configurable")).toMatch(/^[0-9a-f]{40}$/);
-    expectAllNockDone();
 
     // Edited after posting (a step added by hand): not the plan that was written, so nothing runs.
     const edited = { ...ours, body: planComment.replace("Risks:", "- [ ] Also delete the tests\n\nRisks:") };
@@ -417,7 +422,7 @@ describe("stopping and failing plainly", () => {
     let reply = "";
     configAndPermission(CONFIG)
       .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((reply = b.body), true))
-      .reply(201, { id: 2, html_url: "u" });
+      .reply(201, issueComment(2));
     const started = Date.now();
     await h.receive("issue_comment", mention("@patchwright stop"));
     expect(Date.now() - started).toBeLessThan(20_000);
@@ -456,7 +461,6 @@ describe("stopping and failing plainly", () => {
     expect(report).not.toContain(key);
     expect(edits.join("\n")).not.toContain(key);
     expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
-    expectAllNockDone();
   });
 
   it("says plainly when a limit stops the run or the model fails, and pushes nothing", async () => {
@@ -483,7 +487,6 @@ describe("stopping and failing plainly", () => {
     expect(failed.at(-1)).toMatch(/^❌ \*\*patchwright\*\* — .*key.*; nothing was pushed\./);
     expect(failed.at(-1)).not.toContain("test-model-key");
     expect(git(w.remote, ["branch", "--list"]).trim()).toBe("* master");
-    expectAllNockDone();
   });
 
   it("never calls the model for someone without write access, another bot, or itself", async () => {
@@ -519,7 +522,7 @@ describe("when GitHub fails on the way", () => {
     frontDoor(1, 940);
     githubApi()
       .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
-      .reply(200, { login: "patchwright[bot]", id: 4242, type: "Bot" })
+      .reply(200, githubUser("patchwright[bot]", { id: 4242, type: "Bot" }))
       .post("/graphql")
       .reply(
         403,
@@ -533,14 +536,13 @@ describe("when GitHub fails on the way", () => {
       .post(`${API_REPO}/pulls`)
       .reply(502, { message: "Server Error" })
       .post(`${API_REPO}/pulls`)
-      .reply(201, { number: 4, html_url: "https://github.com/Codertocat/Hello-World/pull/4" })
+      .reply(201, pullRequestCreated(4))
       .post(`${API_REPO}/pulls/4/requested_reviewers`)
-      .reply(201, {});
+      .reply(201, reviewersRequested(4));
     const edits = trackingEdits(940);
     modelTurns(FIX_TURNS);
     await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
     expect(h.errors).toEqual([]);
     expect(edits.at(-1)).toContain("opened #4");
-    expectAllNockDone();
   }, 30_000);
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import { readMarker } from "../../src/runs/marker.js";
+import { issueComment } from "../helpers/github-answers.js";
 import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { tempDir } from "../helpers/temp-repo.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
@@ -30,7 +31,7 @@ describe("a restarted App", () => {
     let body = "";
     githubApi()
       .patch("/repos/o/r/issues/comments/77", (b: { body: string }) => ((body = b.body), true))
-      .reply(200, { id: 77 });
+      .reply(200, issueComment(77));
     const app = createPatchwrightApp({
       stateDir: state,
       model: createAnthropicClient({ apiKey: "unused", env: {} }),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RepoConfig } from "../../src/config/schema.js";
 import type { RunKind, RunRequest } from "../../src/request/run-request.js";
 import { InProcessRunQueue, threadKey } from "../../src/runs/run-queue.js";
@@ -43,12 +43,10 @@ describe("the in-process run queue", () => {
     queue.add(request("w2", "implement", 2));
     queue.add(request("read", "answer", 3));
     queue.add(request("other", "implement", 1, "elsewhere"));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(log.sort()).toEqual(["start other", "start read", "start w1"]);
+    await vi.waitFor(() => expect([...log].sort()).toEqual(["start other", "start read", "start w1"]));
     expect(waiting).toEqual(["w2"]);
     gates.get("w1")!.open();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(log).toContain("start w2");
+    await vi.waitFor(() => expect(log).toContain("start w2"));
     for (const g of gates.values()) g.open();
     await queue.onIdle();
     expect(log.filter((l) => l.startsWith("end"))).toHaveLength(4);
@@ -70,7 +68,7 @@ describe("the in-process run queue", () => {
     const second = request("second", "implement", 2);
     queue.add(first);
     queue.add(second);
-    await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(started).toEqual(["first"]));
     expect(queue.cancel(threadKey(second))).toBe(true);
     expect(queue.cancel(threadKey(first))).toBe(true);
     await queue.onIdle();

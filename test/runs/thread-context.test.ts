@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { threadContext } from "../../src/runs/thread-context.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
+import { githubApi, testOctokit } from "../helpers/github-api.js";
 import { threadAnswer } from "../helpers/run-world.js";
 
 const TRIGGER_AT = "2026-11-21T10:00:00Z";
@@ -45,7 +45,6 @@ describe("the thread as context", () => {
     expect(context.text).not.toContain("@patchwright fix it");
     expect(context.text).not.toContain("working");
     expect(context.text).not.toContain("Written after the request.");
-    expectAllNockDone();
   });
 
   it("fails with GitHub's own words when the query fails", async () => {

@@ -1,5 +1,5 @@
 import { Octokit } from "@octokit/core";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
 import type { OctokitLike } from "../../src/github/octokit-like.js";
 import { TrackingComment } from "../../src/runs/tracking-comment.js";
@@ -17,10 +17,18 @@ function recorder(fail = false): OctokitLike & { bodies: string[] } {
   return Object.assign(new Octokit({ request: { fetch } }), { bodies });
 }
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The comment's interval runs on fake timers: the test says how much time passes.
+const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 const log = { warn: () => undefined };
 
 describe("the tracking comment", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("edits at most once per interval with the latest progress, then writes the report last", async () => {
     const octokit = recorder();
     const t = new TrackingComment(octokit, { owner: "o", repo: "r" }, 5, GuardConfig.parse({}), log, 40);

@@ -43,14 +43,18 @@ let child: ChildProcess | undefined;
 let childEnviron = "";
 let ownEnvironStart = "";
 
+/** Proves the links below would leak: the targets really hold the marker, and this process's variables. */
+function expectLinkTargetsLeak(): void {
+  expect(readFileSync(childEnviron, "utf8")).toContain(MARKER);
+  expect(ownEnvironStart).toContain("=");
+}
+
 beforeAll(() => {
   process.env["PW_CONFINED_MARKER"] = MARKER;
   child = spawn("sleep", ["300"], { stdio: "ignore", env: { ...process.env } });
   childEnviron = `/proc/${child.pid}/environ`;
-  // Proves the links below would leak: the targets really hold the marker, and this process's variables.
-  expect(readFileSync(childEnviron, "utf8")).toContain(MARKER);
   ownEnvironStart = readFileSync("/proc/self/environ", "utf8").split("\0")[0] ?? "";
-  expect(ownEnvironStart).toContain("=");
+  expectLinkTargetsLeak();
   return () => {
     if (child?.pid !== undefined) process.kill(child.pid);
   };

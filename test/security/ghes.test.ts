@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Octokit } from "@octokit/core";
 import { build } from "esbuild";
-import nock from "nock";
 import type { Probot, Options as ProbotOptions } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
@@ -18,7 +17,6 @@ import { PatchwrightOctokit } from "../../src/app/octokit.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
 import { threadContext } from "../../src/runs/thread-context.js";
 import {
-  expectAllNockDone,
   githubApi,
   githubFetch,
   graphqlReply,
@@ -26,6 +24,15 @@ import {
   testProbot,
   TEST_INSTALLATION_TOKEN,
 } from "../helpers/github-api.js";
+import {
+  appInfo,
+  checkRun,
+  githubUser,
+  issueComment,
+  pullRequestCreated,
+  reaction,
+  reviewersRequested,
+} from "../helpers/github-answers.js";
 import { githubDescription } from "../helpers/openapi-description.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 import {
@@ -57,7 +64,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 /** GraphQL's data for a thread, as the root the query is answered from (see `graphqlReply`). */
@@ -80,7 +86,6 @@ describe("GraphQL on GitHub Enterprise Server", () => {
         botLogin: "patchwright[bot]",
       });
       expect(context.title).toBe("Pagination drops items");
-      expectAllNockDone();
     }
   });
 });
@@ -126,7 +131,6 @@ describe("the bot's own comments, as GraphQL names the bot", () => {
     expect(context.text).not.toContain("working on it");
     expect(context.text).toContain("@dependabot[bot] at 2026-11-21T09:06:00Z:\n> Bumps lodash");
     expect(context.text).toContain("@patchwright at 2026-11-21T09:07:00Z:\n> I am a person");
-    expectAllNockDone();
   });
 });
 
@@ -159,7 +163,9 @@ async function ghesApp(w: World, options: ProbotOptions = {}): Promise<GhesApp> 
     onError: (_e, err) => errors.push(err),
   });
   const probot = await testProbot(app.appFn, { baseUrl: api, ...options });
-  githubApi(api).get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi(api)
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     api,
     outcomes,
@@ -190,17 +196,17 @@ function mentionOnGhes(api: string, trackingId: number): string[] {
     .query(true)
     .reply(200, [])
     .post(/\/reactions$/)
-    .reply(201, { id: 1, content: "eyes" })
+    .reply(201, reaction("eyes", { id: 1 }))
     .post(`${API_REPO}/issues/1/comments`)
-    .reply(201, { id: trackingId, html_url: `http://ghes/Codertocat/Hello-World/issues/1#c` })
+    .reply(201, issueComment(trackingId, { html_url: `http://ghes/Codertocat/Hello-World/issues/1#c` }))
     .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: "patchwright[bot]", id: 4242, type: "Bot" })
+    .reply(200, githubUser("patchwright[bot]", { id: 4242, type: "Bot" }))
     .post("/api/graphql")
     .reply(graphqlReply(threadRoot({})));
   githubApi(api)
     .persist()
     .patch(`${API_REPO}/issues/comments/${trackingId}`, (b: { body: string }) => (edits.push(b.body), true))
-    .reply(200, { id: trackingId });
+    .reply(200, issueComment(trackingId, { html_url: "http://ghes/Codertocat/Hello-World/issues/1#c" }));
   return edits;
 }
 
@@ -219,7 +225,6 @@ describe("the App with GHE_HOST and GHE_PROTOCOL=http", () => {
     expect(edits.at(-1)).toContain("Make the page size an option");
     // The plan run read the repository from the GHES host's git, with the installation token.
     expect(world.server.tokensSeen).toContain(TOKEN_ONE);
-    expectAllNockDone();
   });
 
   it("mints the fresh token a push uses on the GHES API, not on api.github.com", async () => {
@@ -249,9 +254,9 @@ describe("the App with GHE_HOST and GHE_PROTOCOL=http", () => {
       .optionally()
       .reply(404, { message: "Branch not found" })
       .post(`${API_REPO}/pulls`)
-      .reply(201, { number: 2, html_url: "http://ghes/Codertocat/Hello-World/pull/2" })
+      .reply(201, pullRequestCreated(2, { html_url: "http://ghes/Codertocat/Hello-World/pull/2" }))
       .post(`${API_REPO}/pulls/2/requested_reviewers`)
-      .reply(201, { number: 2 });
+      .reply(201, reviewersRequested(2));
 
     await h.receive("issue_comment", mention("@patchwright fix the off-by-one in pagination"));
 
@@ -260,7 +265,6 @@ describe("the App with GHE_HOST and GHE_PROTOCOL=http", () => {
     const branch = "patchwright/issue-1-fix-the-off-by-one-in";
     expect(git(w.remote, ["show", `${branch}:src/page.js`])).toContain("i < end");
     expect(w.server.tokensSeen.at(-1)).toBe(TOKEN_TWO);
-    expectAllNockDone();
   });
 });
 
@@ -291,11 +295,11 @@ describe("an invalid config on an event without a mention", () => {
     let check: Record<string, unknown> = {};
     repoConfig(INVALID_CONFIG, githubApi(GHES))
       .get("/app")
-      .reply(200, { slug: "patchwright", id: 1 })
+      .reply(200, appInfo("patchwright", { id: 1 }))
       .post("/app/installations/42/access_tokens")
       .reply(201, { token: TOKEN_ONE, expires_at: new Date(Date.now() + 3600_000).toISOString() })
       .post(`${API_REPO}/check-runs`, (b: Record<string, unknown>) => ((check = b), true))
-      .reply(201, { id: 1 });
+      .reply(201, checkRun(1));
 
     await probot.receive({
       id: "pr-1",
@@ -312,7 +316,6 @@ describe("an invalid config on an event without a mention", () => {
     expect(warnings).toContainEqual(
       expect.stringMatching(/Codertocat\/Hello-World: \.github\/patchwright\.yml: `review\.auto`/),
     );
-    expectAllNockDone();
   });
 
   it("the Action: on a schedule, an error on the file naming the field, the job summary, and a failed job", async () => {

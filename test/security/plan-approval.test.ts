@@ -18,7 +18,8 @@ import { createPatchwrightApp } from "../../src/app/app.js";
 import { commentEdits, isAccount } from "../../src/github/comment-edits.js";
 import { readMarker, renderMarker } from "../../src/runs/marker.js";
 import { derivePlanKey } from "../../src/runs/plan-mac.js";
-import { expectAllNockDone, githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
+import { githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
+import { appInfo, githubUser, issueComment, reaction } from "../helpers/github-answers.js";
 import {
   API_REPO,
   configAndPermission,
@@ -41,7 +42,6 @@ let world: World | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  nock.cleanAll();
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -116,7 +116,9 @@ async function appHarness(w: World): Promise<AppHarness> {
     planKey: derivePlanKey("a plan secret of at least thirty-two characters", "plan-secret"),
   });
   const probot = await testProbot(app.appFn);
-  githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+  githubApi()
+    .get("/app")
+    .reply(200, appInfo("patchwright", { id: 1 }));
   return {
     probot,
     async receive(payload) {
@@ -143,9 +145,12 @@ function appFrontDoor(thread: number, trackingId: number): void {
     .query(true)
     .reply(200, [])
     .post(/\/reactions$/)
-    .reply(201, { id: 1, content: "eyes" })
+    .reply(201, reaction("eyes", { id: 1 }))
     .post(`${API_REPO}/issues/${thread}/comments`)
-    .reply(201, { id: trackingId, html_url: `https://github.com/Codertocat/Hello-World/issues/${thread}#c` });
+    .reply(
+      201,
+      issueComment(trackingId, { html_url: `https://github.com/Codertocat/Hello-World/issues/${thread}#c` }),
+    );
 }
 
 function appMention(body: string, thread = 1): Record<string, unknown> {
@@ -165,7 +170,7 @@ async function appPlan(h: AppHarness): Promise<string> {
   appFrontDoor(1, 910);
   githubApi()
     .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: BOT, id: 4242, type: "Bot" })
+    .reply(200, githubUser(BOT, { id: 4242, type: "Bot" }))
     .post("/graphql", isThreadQuery)
     .reply(200, threadAnswer({}));
   const edits = trackingEdits(910);
@@ -173,7 +178,6 @@ async function appPlan(h: AppHarness): Promise<string> {
   await h.receive(appMention("@patchwright /plan make the page size configurable"));
   const posted = edits.at(-1)!;
   expect(readMarker(posted)?.plan?.mac).toMatch(/^[0-9a-f]{64}$/);
-  expectAllNockDone();
   return posted;
 }
 
@@ -203,13 +207,8 @@ async function appApprove(
   return { report: edits.at(-1) ?? "", sent };
 }
 
-const botComment = (id: number, body: string) => ({
-  id,
-  node_id: `IC_kwDO${id}`,
-  html_url: "u",
-  body,
-  user: { login: BOT },
-});
+const botComment = (id: number, body: string) =>
+  issueComment(id, { node_id: `IC_kwDO${id}`, body, user: { login: BOT, type: "Bot" } });
 
 describe("plan approval in the App", () => {
   it("carries out a plan exactly as it posted it", async () => {
@@ -307,7 +306,7 @@ function actionContext(w: World, comment: string, planKey?: Uint8Array) {
 function actionFrontDoor(trackingId: number): string[] {
   mentionOnIssue(trackingId)
     .get(/^\/users\/github-actions(%5B|\[)bot(%5D|\])$/)
-    .reply(200, { login: ACTIONS_BOT, id: 41898282, type: "Bot" });
+    .reply(200, githubUser(ACTIONS_BOT, { id: 41898282, type: "Bot" }));
   return trackingEdits(trackingId);
 }
 
@@ -320,7 +319,6 @@ async function actionPlan(w: World, planKey?: Uint8Array): Promise<string> {
     actionContext(w, "@patchwright /plan make the page size configurable", planKey),
   );
   expect(result.conclusion).toBe("planned");
-  expectAllNockDone();
   return edits.at(-1)!;
 }
 
@@ -344,13 +342,8 @@ async function actionApprove(
   return { report: edits.at(-1) ?? "", sent, conclusion: result.conclusion };
 }
 
-const actionsComment = (body: string) => ({
-  id: 6,
-  node_id: "IC_kwDOaction6",
-  html_url: "u",
-  body,
-  user: { login: ACTIONS_BOT },
-});
+const actionsComment = (body: string) =>
+  issueComment(6, { node_id: "IC_kwDOaction6", body, user: { login: ACTIONS_BOT, type: "Bot" } });
 
 describe("plan approval in the Action", () => {
   it("carries out a plan only its own account ever edited", async () => {
@@ -418,6 +411,5 @@ describe("reading a comment's edit history", () => {
     const edits = await commentEdits(testOctokit(), "IC_kwDOlong");
     expect(edits).toMatchObject({ complete: false });
     expect(edits?.editors).toHaveLength(1000);
-    expectAllNockDone();
   });
 });

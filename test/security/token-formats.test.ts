@@ -63,7 +63,7 @@ describe("GitHub's stateless installation tokens", () => {
     const line = readFileSync(path, "utf8");
     expect(line).toContain("remote: using [redacted github-app-installation-token].");
     // No segment of the JWT is left, not even the signature after the last dot.
-    for (const part of token.split(/[._]/)) if (part.length > 6) expect(line).not.toContain(part);
+    for (const part of token.split(/[._]/).filter((p) => p.length > 6)) expect(line).not.toContain(part);
   });
 
   it("are matched for user-to-server tokens too (announced to change next), and without an app id", () => {

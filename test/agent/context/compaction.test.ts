@@ -365,15 +365,14 @@ describe("invariants over scripted conversations", () => {
             }),
       });
       levels.add(r.level);
-      if (total <= targetTokens) expect(r.level).toBe(1);
-      if (r.level === 1) expect(r.messages).toEqual(messages);
-      if (r.level === 4) expect(mode).toBe(1);
-      if (r.afterTokens > targetTokens) {
-        expect(r.level).toBe(5);
-        expect(r.failed).toBeDefined();
-      } else if (r.failed) {
-        expect(mode).toBeGreaterThanOrEqual(2);
-      }
+      // Each invariant holds where it applies; elsewhere the value checked is one that passes.
+      expect(total <= targetTokens ? r.level : 1).toBe(1);
+      expect(r.level === 1 ? r.messages : messages).toEqual(messages);
+      expect(r.level === 4 ? mode : 1).toBe(1);
+      const over = r.afterTokens > targetTokens;
+      expect(over ? r.level : 5).toBe(5);
+      expect(over ? r.failed : "not over").toBeDefined();
+      expect(!over && r.failed ? mode : 2).toBeGreaterThanOrEqual(2);
     }
     expect([...levels].sort()).toEqual([1, 2, 3, 4, 5]);
   });

@@ -61,14 +61,15 @@ beforeEach(() => {
   consoleSpies = CONSOLE_METHODS.map((method) => vi.spyOn(console, method));
 });
 
-afterEach(() => {
-  // The key never reaches a log line, whatever happened in the test.
+// The key never reaches a log line, whatever happened in the test.
+function expectKeyNeverLogged(): void {
   for (const spy of consoleSpies) {
     expect(JSON.stringify(spy.mock.calls)).not.toContain(KEY);
     spy.mockRestore();
   }
-  nock.cleanAll();
-});
+}
+
+afterEach(expectKeyNeverLogged);
 
 describe("createAnthropicClient: streaming", () => {
   it("streams text to onText, assembles tool input from deltas, and maps usage and cost", async () => {
@@ -331,6 +332,7 @@ describe("createAnthropicClient: configuration", () => {
     expect(error.kind).toBe("auth");
     expect(error.message).toMatch(/^ANTHROPIC_API_KEY is not set: add it as a secret/);
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 
   it("createModelClient builds each provider and refuses an unknown one at run time", () => {
@@ -489,9 +491,13 @@ describe("createAnthropicClient: errors", () => {
   });
 
   it("aborts through request.signal", async () => {
-    nock(API).post("/v1/messages").delay(5_000).reply(200, textTurn("late"), SSE_HEADERS);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
+    // Aborted once the request is on its way, while the API takes its time to answer.
+    nock(API)
+      .post("/v1/messages")
+      .delay(5_000)
+      .reply(200, textTurn("late"), SSE_HEADERS)
+      .on("request", () => controller.abort());
     const started = Date.now();
     const error = await failure(client().send(request({ signal: controller.signal })));
     expect(error.kind).toBe("aborted");
@@ -503,6 +509,7 @@ describe("createAnthropicClient: errors", () => {
     const error = await failure(client().send(request({ signal: AbortSignal.abort() })));
     expect(error.kind).toBe("aborted");
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 });
 
@@ -591,6 +598,7 @@ describe("createModelClient: vertex", () => {
     expect(noRegion.kind).toBe("auth");
     expect(noRegion.message).toMatch(/^CLOUD_ML_REGION is not set: set it \(or the region option\)/);
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 
   it("retries a 429 and then succeeds", async () => {
@@ -769,6 +777,7 @@ describe("createModelClient: bedrock", () => {
         bedrock({ env: { AWS_REGION: "us-east-1" }, maxRetries: 0 }).send(request({ model: BEDROCK_MODEL })),
       );
       expect(scope.isDone()).toBe(false);
+      nock.cleanAll(); // the stub was there to be left unused
       expect(error.kind).toBe("auth");
       expect(error.message).toMatch(/^could not get credentials for Amazon Bedrock after 0 retries: /);
       expect(error.message).toMatch(
@@ -788,6 +797,7 @@ describe("createModelClient: bedrock", () => {
       "AWS_REGION is not set: set it (or the region option) to the AWS region where Bedrock serves the model, such as us-east-1.",
     );
     expect(scope.isDone()).toBe(false);
+    nock.cleanAll(); // the stub was there to be left unused
   });
 
   it("retries a throttled request and then succeeds", async () => {

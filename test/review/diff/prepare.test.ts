@@ -3,7 +3,7 @@ import { RepoConfig } from "../../../src/config/schema.js";
 import type { LocalPatchRequest } from "../../../src/review/diff/changed-files.js";
 import { prepareDiff } from "../../../src/review/diff/prepare.js";
 import { renderChunk } from "../../../src/review/diff/render.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../../helpers/github-api.js";
+import { githubApi, testOctokit } from "../../helpers/github-api.js";
 import { comparison, diffEntry } from "./github-payloads.js";
 
 const repo = { owner: "o", repo: "r" };
@@ -43,7 +43,6 @@ describe("prepareDiff", () => {
         return Promise.resolve(undefined);
       },
     });
-    expectAllNockDone();
 
     expect(localCalls).toEqual([]);
     expect(prepared.truncated).toBe(false);
@@ -91,7 +90,6 @@ describe("prepareDiff", () => {
       paths,
       ...budget,
     });
-    expectAllNockDone();
 
     expect(prepared.chunks.flatMap((c) => c.files.map((f) => f.path))).toEqual(["src/a.ts"]);
     expect(prepared.chunks[0]!.files[0]!.hunks[0]!.hunk.lines.filter((l) => l.kind === "add")).toEqual([
@@ -125,7 +123,6 @@ describe("prepareDiff", () => {
         return Promise.resolve("@@ -1 +1 @@\n-a\n+b");
       },
     });
-    expectAllNockDone();
 
     expect(localCalls).toEqual([{ path: "src/big.ts", previousPath: "src/was.ts", base: BASE, head: HEAD }]);
     expect(renderChunk(prepared.chunks[0]!)).toContain("### src/big.ts (renamed from src/was.ts)");

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
-import nock from "nock";
+import { describe, expect, it } from "vitest";
 import { RepoConfig } from "../../../src/config/schema.js";
 import {
   listPostedFingerprints,
@@ -8,7 +7,8 @@ import {
   type ReviewToPost,
 } from "../../../src/review/post/post-review.js";
 import { renderFingerprint } from "../../../src/review/post/fingerprint.js";
-import { expectAllNockDone, githubApi, nextPage, testOctokit } from "../../helpers/github-api.js";
+import { githubApi, nextPage, testOctokit } from "../../helpers/github-api.js";
+import { githubError, githubExample } from "../../helpers/github-examples.js";
 import { githubToken, prng } from "../../helpers/tokens.js";
 
 const guard = RepoConfig.parse({}).guard;
@@ -45,12 +45,13 @@ interface SentReview {
   }[];
 }
 
-afterEach(() => nock.cleanAll());
-
 /**
  * GitHub as far as reviews go: a review with a comment on a path in `badPaths` is refused (422), and
  * so is every review when `wholeBad`. Returns what was sent, in order.
  */
+const reviewBody = (id: number, state: string) =>
+  githubExample("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", 200, { id, state });
+
 function fakeReviews(badPaths: string[], wholeBad = false) {
   const sent: SentReview[] = [];
   const deleted: number[] = [];
@@ -62,17 +63,14 @@ function fakeReviews(badPaths: string[], wholeBad = false) {
       const review = body as SentReview;
       sent.push(review);
       if (wholeBad || review.comments.some((c) => badPaths.includes(c.path))) {
-        return [
-          422,
-          { message: "Unprocessable Entity", errors: ["Line could not be resolved"], status: "422" },
-        ];
+        return [422, githubError(422, "Unprocessable Entity", { errors: ["Line could not be resolved"] })];
       }
-      return [200, { id: nextId++, state: review.event ? "COMMENTED" : "PENDING" }];
+      return [200, reviewBody(nextId++, review.event ? "COMMENTED" : "PENDING")];
     })
     .delete(/\/repos\/o\/r\/pulls\/1\/reviews\/\d+$/)
     .reply((uri) => {
       deleted.push(Number(uri.split("/").at(-1)));
-      return [200, { id: 1 }];
+      return [200, reviewBody(1, "PENDING")];
     });
   return { sent, deleted };
 }
@@ -117,7 +115,6 @@ describe("postReview", () => {
     expect(deleted).toEqual([100, 101, 102]);
     // 2 submits + 4 probes (none, a+b, bad, d) + 3 deletes.
     expect(sent.length + deleted.length).toBe(9);
-    expectAllNockDone();
   });
 
   it("posts nothing, with a clear sentence, when GitHub refuses the review as a whole", async () => {
@@ -151,7 +148,6 @@ describe("postReview", () => {
     ).rejects.toMatchObject({
       status: 500,
     });
-    expectAllNockDone();
   });
 
   it("passes every body through the leak guard and keeps the fingerprint of a withheld comment", async () => {
@@ -174,18 +170,19 @@ describe("postReview", () => {
 });
 
 describe("listPostedFingerprints", () => {
-  const pullComment = (id: number, login: string, body: string) => ({
-    id,
-    body,
-    path: "src/a.ts",
-    line: id,
-    start_line: null,
-    original_line: id,
-    original_start_line: null,
-    diff_hunk: "@@ -1 +1 @@\n+x",
-    html_url: `https://github.com/o/r/pull/1#discussion_r${id}`,
-    user: { login },
-  });
+  const pullComment = (id: number, login: string, body: string) =>
+    githubExample("GET /repos/{owner}/{repo}/pulls/comments/{comment_id}", 200, {
+      id,
+      body,
+      path: "src/a.ts",
+      line: id,
+      start_line: null,
+      original_line: id,
+      original_start_line: null,
+      diff_hunk: "@@ -1 +1 @@\n+x",
+      html_url: `https://github.com/o/r/pull/1#discussion_r${id}`,
+      user: { login },
+    });
 
   it("reads our own fingerprints across pages, and nobody else's", async () => {
     const fp = (n: number) => renderFingerprint(n.toString(16).padStart(16, "0"));
@@ -213,6 +210,5 @@ describe("listPostedFingerprints", () => {
       startLine: null,
       diffHunk: "@@ -1 +1 @@\n+x",
     });
-    expectAllNockDone();
   });
 });

@@ -1,5 +1,4 @@
-import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RepoConfig } from "../../../src/config/schema.js";
 import type { Finding } from "../../../src/review/findings/finding.js";
 import { publishReview, type PublishDeps, type PublishInput } from "../../../src/review/post/publish.js";
@@ -27,8 +26,6 @@ const retriesForever = finding({
   body: "A failing `fn` spins without end.",
   suggestion: "  for (let i = 0; i < 3; i++) fn();",
 });
-
-afterEach(() => nock.cleanAll());
 
 function deps(state: { files: Record<string, string> }): PublishDeps {
   return {

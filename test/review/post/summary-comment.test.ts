@@ -1,5 +1,4 @@
-import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RepoConfig } from "../../../src/config/schema.js";
 import {
   failureNotice,
@@ -12,7 +11,8 @@ import {
   withNotice,
   type SummaryInput,
 } from "../../../src/review/post/summary-comment.js";
-import { expectAllNockDone, githubApi, testOctokit } from "../../helpers/github-api.js";
+import { githubApi, testOctokit } from "../../helpers/github-api.js";
+import { githubExample } from "../../helpers/github-examples.js";
 import { githubToken, prng } from "../../helpers/tokens.js";
 import { finding } from "../findings/helpers.js";
 
@@ -20,8 +20,6 @@ const guard = RepoConfig.parse({}).guard;
 const repo = { owner: "o", repo: "r" };
 const BOT = "patchwright[bot]";
 const marker = { headSha: "c".repeat(40), findings: ["0123456789abcdef"] };
-
-afterEach(() => nock.cleanAll());
 
 const base: SummaryInput = {
   headSha: "abcdef0123456789abcdef0123456789abcdef01",
@@ -90,12 +88,13 @@ describe("renderSummary", () => {
 });
 
 describe("upsertSummary", () => {
-  const issueComment = (id: number, login: string, body: string) => ({
-    id,
-    body,
-    user: { login },
-    html_url: `https://github.com/o/r/pull/1#issuecomment-${id}`,
-  });
+  const issueComment = (id: number, login: string, body: string) =>
+    githubExample("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", 200, {
+      id,
+      body,
+      user: { login },
+      html_url: `https://github.com/o/r/pull/1#issuecomment-${id}`,
+    });
 
   it("creates the summary once when the pull request has none of ours", async () => {
     let sent = "";
@@ -113,7 +112,6 @@ describe("upsertSummary", () => {
     });
     expect(result).toEqual({ commentId: 9, created: true });
     expect(sent).toBe(`Walkthrough.\n\n${renderSummaryMarker(marker)}`);
-    expectAllNockDone();
   });
 
   it("updates ours in place, and keeps the marker when the leak guard withholds the text", async () => {
@@ -141,7 +139,6 @@ describe("upsertSummary", () => {
     expect(result).toEqual({ commentId: 7, created: false });
     expect(sent).toMatch(/^patchwright withheld this message/);
     expect(readSummaryMarker(sent)).toEqual(next);
-    expectAllNockDone();
   });
 });
 
