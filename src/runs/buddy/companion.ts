@@ -8,14 +8,14 @@ export interface Companion {
   art: string[];
 }
 
-// Each drawing is plain ASCII without backticks, so it sits in a code block as drawn.
+// Each drawing is plain ASCII without backticks (it sits in a code block as drawn) and without `@`.
 const SPECIES: readonly { species: string; art: string[] }[] = [
   { species: "cat", art: [" /\\_/\\", "( o.o )", " > ^ <"] },
   { species: "owl", art: [" ,___,", " (O,O)", " /)  )", '--"-"--'] },
   { species: "crab", art: ["(\\/)  (\\/)", "  \\_oo_/", "  /'--'\\"] },
-  { species: "snail", art: ["   ____   @ @", "  / __ \\   \\/", " | (__) |__//", "  \\____/___/"] },
+  { species: "snail", art: ["   ____   o o", "  / __ \\   \\/", " | (__) |__//", "  \\____/___/"] },
   { species: "robot", art: ["  [o_o]", " /|___|\\", "  d   b"] },
-  { species: "frog", art: ["  @..@", " (----)", "( >__< )", "^^ ~~ ^^"] },
+  { species: "frog", art: ["  o..o", " (----)", "( >__< )", "^^ ~~ ^^"] },
 ];
 
 const NAMES = [
