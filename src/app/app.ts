@@ -10,6 +10,7 @@ import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
 import { rulesRouter } from "../request/route-intent.js";
+import { HistoryCache } from "../runs/buddy/history-cache.js";
 import { handleEvent, screenEvent } from "../runs/front-door.js";
 import type { FrontDoorLog, Outcome, WebhookEvent } from "../runs/front-door/types.js";
 import { createRunExecutor } from "../runs/execute-run.js";
@@ -77,6 +78,7 @@ export interface PatchwrightApp {
 export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   const intake = new PQueue({ concurrency: options.intakeConcurrency ?? 8 });
   const seen = new Set<string>();
+  const buddyHistory = new HistoryCache();
   let queue: RunQueue | undefined;
 
   const appFn: ApplicationFunction = (app) => {
@@ -217,6 +219,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         .add(async () => {
           const outcome = await handleEvent(event, {
             seen,
+            buddyHistory,
             octokit: context.octokit,
             queue: queue!,
             botLogin: await resolveBotLogin(),

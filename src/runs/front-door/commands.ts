@@ -4,6 +4,7 @@ import type { RepoRef } from "../../github/octokit-like.js";
 import type { Candidate } from "../../request/classify-event.js";
 import type { RunKind } from "../../request/run-request.js";
 import { setReviewPaused } from "../../review/pause.js";
+import { buddyReply } from "../buddy/buddy-reply.js";
 import { helpBody } from "../messages.js";
 import { threadKey } from "../run-queue.js";
 import type { FrontDoorDeps } from "./types.js";
@@ -34,9 +35,16 @@ export const COMMANDS: Record<BuiltInCommand, CommandHandler> = {
   },
   pause: (call) => setPaused(call, true),
   resume: (call) => setPaused(call, false),
-  buddy: ({ config }) => ({
+  buddy: async ({ config, deps, repo }) => ({
     reply: config.features.buddy
-      ? "`buddy` is switched on in the config, but it is not available in this version yet."
+      ? await buddyReply({
+          octokit: deps.octokit,
+          repo,
+          botLogin: deps.botLogin,
+          now: deps.now(),
+          log: deps.log,
+          ...(deps.buddyHistory ? { cache: deps.buddyHistory } : {}),
+        })
       : "`buddy` is off: set `features.buddy: true` in `.github/patchwright.yml` to meet it.",
     reason: "buddy",
   }),

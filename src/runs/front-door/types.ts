@@ -4,6 +4,7 @@ import type { OctokitLike } from "../../github/octokit-like.js";
 import type { PullRequest } from "../../request/payloads.js";
 import type { IntentRouter } from "../../request/route-intent.js";
 import type { RunKind, RunRequest } from "../../request/run-request.js";
+import type { HistoryCache } from "../buddy/history-cache.js";
 import type { RunQueue } from "../run-queue.js";
 
 export interface WebhookEvent {
@@ -44,6 +45,8 @@ export interface FrontDoorDeps {
    * `checks: write` allows it). The Action's job is a check already: it fails the job instead.
    */
   configCheckRuns?: boolean;
+  /** patchwright's history per repository for `buddy`, kept by the process; without it every call searches. */
+  buddyHistory?: HistoryCache;
 }
 
 export type Outcome =

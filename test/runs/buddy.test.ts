@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import type { Candidate } from "../../src/request/classify-event.js";
+import { rulesRouter } from "../../src/request/route-intent.js";
+import { RepoConfig } from "../../src/config/schema.js";
+import type { PatchwrightHistory } from "../../src/github/patchwright-history.js";
+import { companionFor } from "../../src/runs/buddy/companion.js";
+import { HistoryCache } from "../../src/runs/buddy/history-cache.js";
+import { moodOf } from "../../src/runs/buddy/mood.js";
+import { COMMANDS } from "../../src/runs/front-door/commands.js";
+import type { FrontDoorDeps } from "../../src/runs/front-door/types.js";
+import { expectAllNockDone, githubApi, testOctokit } from "../helpers/github-api.js";
+import { recordingQueue } from "../helpers/recording-queue.js";
+import { historySearches } from "../helpers/search-issues.js";
+
+const NOW = new Date("2026-12-03T12:00:00Z");
+const DAY = 24 * 60 * 60 * 1000;
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
+
+const MENTION: Extract<Candidate, { type: "mention" }> = {
+  type: "mention",
+  repository: undefined,
+  installationId: undefined,
+  sender: undefined,
+  body: "@patchwright buddy",
+  comment: { id: 1, kind: "issue_comment", createdAt: NOW.toISOString() },
+  author: { login: "octocat" },
+  thread: { number: 3, isPullRequest: false },
+  pullRequest: undefined,
+};
+
+function deps(over: Partial<FrontDoorDeps> & { clock?: { now: Date } } = {}): FrontDoorDeps {
+  const { clock, ...rest } = over;
+  return {
+    octokit: testOctokit(),
+    queue: recordingQueue(),
+    botLogin: "patchwright[bot]",
+    router: rulesRouter,
+    newRunId: () => "run-1",
+    now: () => clock?.now ?? NOW,
+    log: { info: () => undefined, warn: () => undefined },
+    ...rest,
+  };
+}
+
+async function buddy(d: FrontDoorDeps, buddyOn = true, repo = { owner: "octo", repo: "garden" }) {
+  const config = RepoConfig.parse({ features: { buddy: buddyOn } });
+  const result = await COMMANDS.buddy({ mention: MENTION, config, deps: d, repo });
+  if (!("reply" in result)) throw new Error("buddy starts no run");
+  return result;
+}
+
+function history(recent: PatchwrightHistory["recent"]): PatchwrightHistory {
+  return { opened: recent.length, merged: 0, closedUnmerged: 0, reviewed: 0, recent };
+}
+
+describe("the buddy's identity", () => {
+  it("is the same for the same repository, every time", () => {
+    expect(companionFor("octo/garden")).toEqual(companionFor("octo/garden"));
+  });
+
+  it("differs between repositories", () => {
+    const seen = new Set(
+      Array.from({ length: 20 }, (_, i) => JSON.stringify(companionFor(`octo/repo-${i}`))),
+    );
+    expect(seen.size).toBeGreaterThan(15);
+    const species = new Set(Array.from({ length: 50 }, (_, i) => companionFor(`o/r${i}`).species));
+    expect(species.size).toBeGreaterThan(3);
+  });
+
+  it("has two different traits and a drawing of 3 to 6 lines without backticks", () => {
+    for (let i = 0; i < 50; i++) {
+      const c = companionFor(`o/r${i}`);
+      expect(c.traits[0]).not.toBe(c.traits[1]);
+      expect(c.art.length).toBeGreaterThanOrEqual(3);
+      expect(c.art.length).toBeLessThanOrEqual(6);
+      expect(c.art.join("\n")).not.toMatch(/[`@]/);
+    }
+  });
+});
+
+describe("the buddy's mood", () => {
+  it("is happy after recent merges", () => {
+    expect(moodOf(history([{ number: 2, updatedAt: daysAgo(2), outcome: "merged" }]), NOW)).toBe("happy");
+  });
+
+  it("is worried when recent pull requests were closed unmerged more than merged", () => {
+    const recent = history([
+      { number: 3, updatedAt: daysAgo(1), outcome: "closed" },
+      { number: 2, updatedAt: daysAgo(3), outcome: "closed" },
+      { number: 1, updatedAt: daysAgo(5), outcome: "merged" },
+    ]);
+    expect(moodOf(recent, NOW)).toBe("worried");
+  });
+
+  it("is busy with only open pull requests", () => {
+    expect(moodOf(history([{ number: 2, updatedAt: daysAgo(1), outcome: "open" }]), NOW)).toBe("busy");
+  });
+
+  it("is sleepy when nothing happened in 30 days, or ever", () => {
+    expect(moodOf(history([{ number: 2, updatedAt: daysAgo(31), outcome: "merged" }]), NOW)).toBe("sleepy");
+    expect(moodOf(history([]), NOW)).toBe("sleepy");
+  });
+});
+
+describe("@patchwright buddy", () => {
+  it("says how to switch it on when features.buddy is off, asking GitHub nothing", async () => {
+    expect(await buddy(deps(), false)).toEqual({
+      reply: "`buddy` is off: set `features.buddy: true` in `.github/patchwright.yml` to meet it.",
+      reason: "buddy",
+    });
+  });
+
+  it("shows the repository's buddy with patchwright's stats there", async () => {
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 12,
+      merged: 9,
+      closedUnmerged: 2,
+      reviewed: 30,
+      recent: [{ number: 12, updatedAt: daysAgo(1), outcome: "merged" }],
+    });
+    const { reply, reason } = await buddy(deps());
+    const c = companionFor("octo/garden");
+    expect(reason).toBe("buddy");
+    expect(reply).toContain(`**${c.name}** the ${c.species} lives in \`octo/garden\``);
+    expect(reply).toContain(["```text", ...c.art, "```"].join("\n"));
+    expect(reply).toContain("Mood: happy");
+    expect(reply).toContain("| 12 | 9 | 2 | 30 |");
+    expectAllNockDone();
+  });
+
+  it("changes mood with the history", async () => {
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 3,
+      merged: 0,
+      closedUnmerged: 1,
+      reviewed: 0,
+      recent: [{ number: 3, updatedAt: daysAgo(1), outcome: "closed" }],
+    });
+    expect((await buddy(deps())).reply).toContain("Mood: worried");
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 0,
+      merged: 0,
+      closedUnmerged: 0,
+      reviewed: 0,
+    });
+    expect((await buddy(deps())).reply).toContain("Mood: sleepy");
+    expectAllNockDone();
+  });
+
+  it("asks GitHub once in 10 minutes with a cache, and again after", async () => {
+    const clock = { now: NOW };
+    const d = deps({ clock, buddyHistory: new HistoryCache() });
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 1,
+      merged: 1,
+      closedUnmerged: 0,
+      reviewed: 0,
+    });
+    const first = await buddy(d);
+    expectAllNockDone();
+    clock.now = new Date(NOW.getTime() + 9 * 60 * 1000);
+    expect(await buddy(d)).toEqual(first);
+    clock.now = new Date(NOW.getTime() + 10 * 60 * 1000);
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 2,
+      merged: 2,
+      closedUnmerged: 0,
+      reviewed: 0,
+    });
+    expect((await buddy(d)).reply).toContain("| 2 | 2 | 0 | 0 |");
+    expectAllNockDone();
+  });
+
+  it("asks every time without a cache", async () => {
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 1,
+      merged: 1,
+      closedUnmerged: 0,
+      reviewed: 0,
+    });
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 1,
+      merged: 1,
+      closedUnmerged: 0,
+      reviewed: 0,
+    });
+    await buddy(deps());
+    await buddy(deps());
+    expectAllNockDone();
+  });
+
+  it("keeps the buddy and leaves the stats out when the search fails, without caching the failure", async () => {
+    const warnings: string[] = [];
+    const d = deps({
+      buddyHistory: new HistoryCache(),
+      log: { info: () => undefined, warn: (m) => void warnings.push(m) },
+    });
+    githubApi()
+      .get("/search/issues")
+      .query(true)
+      .times(4)
+      .reply(403, { message: "API rate limit exceeded", documentation_url: "https://docs.github.com" });
+    const { reply } = await buddy(d);
+    expect(reply).toContain(`**${companionFor("octo/garden").name}**`);
+    expect(reply).toContain("no stats this time");
+    expect(warnings).toHaveLength(1);
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 1,
+      merged: 1,
+      closedUnmerged: 0,
+      reviewed: 0,
+    });
+    expect((await buddy(d)).reply).toContain("| 1 | 1 | 0 | 0 |");
+    expectAllNockDone();
+  });
+});
