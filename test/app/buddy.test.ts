@@ -3,7 +3,8 @@ import type { Probot } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
-import { expectAllNockDone, githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { appInfo, issueComment } from "../helpers/github-answers.js";
 import { API_REPO, configAndPermission, testModel } from "../helpers/run-world.js";
 import { historySearches } from "../helpers/search-issues.js";
 import { tempDir } from "../helpers/temp-repo.js";
@@ -24,7 +25,9 @@ describe("buddy through the App", () => {
       onOutcome: (_e, o) => outcomes.push(o),
     });
     const probot: Probot = await testProbot(patchwright.appFn);
-    githubApi().get("/app").reply(200, { slug: "patchwright", id: 1 });
+    githubApi()
+      .get("/app")
+      .reply(200, appInfo("patchwright", { id: 1 }));
     mockInstallationToken();
     const payload: Record<string, unknown> = {
       ...webhookExample("issue_comment", (p) => p["action"] === "created"),
@@ -36,7 +39,7 @@ describe("buddy through the App", () => {
     const reply = () =>
       githubApi()
         .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => (replies.push(b.body), true))
-        .reply(201, { id: 90 + replies.length, html_url: "u" });
+        .reply(201, issueComment(90 + replies.length));
 
     configAndPermission("features:\n  buddy: true\n");
     historySearches("Codertocat/Hello-World", "app/patchwright", {
@@ -48,14 +51,12 @@ describe("buddy through the App", () => {
     reply();
     await probot.receive({ id: "d-1", name: "issue_comment", payload } as Parameters<Probot["receive"]>[0]);
     await patchwright.idle();
-    expectAllNockDone();
 
     comment.id += 1;
     configAndPermission("features:\n  buddy: true\n");
     reply();
     await probot.receive({ id: "d-2", name: "issue_comment", payload } as Parameters<Probot["receive"]>[0]);
     await patchwright.idle();
-    expectAllNockDone();
 
     expect(outcomes).toEqual([
       { status: "replied", reason: "buddy" },

@@ -1,21 +1,8 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type nock from "nock";
 import { githubApi } from "./github-api.js";
+import { githubExample } from "./github-examples.js";
 
 type Json = Record<string, unknown>;
-
-let example: Json | undefined;
-
-/** GitHub's example answer of `GET /search/issues` (issue-search-result-item-paginated). */
-function searchExample(): Json {
-  if (example) return example;
-  const path = createRequire(import.meta.url).resolve("@octokit/openapi/generated/api.github.com.json");
-  const description = JSON.parse(readFileSync(path, "utf8")) as {
-    components: { examples: Record<string, { value: Json }> };
-  };
-  return (example = description.components.examples["issue-search-result-item-paginated"]!.value);
-}
 
 export interface SearchPull {
   number: number;
@@ -25,7 +12,7 @@ export interface SearchPull {
 
 /** GitHub's example search answer with `total` results, its items replaced by these pull requests. */
 export function searchAnswer(total: number, pulls: SearchPull[] = []): Json {
-  const base = searchExample();
+  const base = githubExample("GET /search/issues", 200, {}) as Json;
   const item = (base["items"] as Json[])[0]!;
   return {
     ...base,
