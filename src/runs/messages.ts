@@ -27,6 +27,9 @@ export function helpBody(config: RepoConfig): string {
     `| \`${phrase} /review\` | review this pull request |`,
     `| \`${phrase} stop\` | stop the run on this thread |`,
     `| \`${phrase} pause\` / \`resume\` | turn automatic review off and on for this pull request |`,
+    ...(config.features.buddy
+      ? [`| \`${phrase} buddy\` | meet this repository's companion and its stats |`]
+      : []),
     `| \`${phrase} help\` | this list |`,
     ...custom,
     "",

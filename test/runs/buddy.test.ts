@@ -1,3 +1,4 @@
+import { helpBody } from "../../src/runs/messages.js";
 import { describe, expect, it } from "vitest";
 import type { Candidate } from "../../src/request/classify-event.js";
 import { rulesRouter } from "../../src/request/route-intent.js";
@@ -207,5 +208,13 @@ describe("@patchwright buddy", () => {
       reviewed: 0,
     });
     expect((await buddy(d)).reply).toContain("| 1 | 1 | 0 | 0 |");
+  });
+});
+
+describe("help", () => {
+  it("lists buddy only where it is switched on", () => {
+    const on = helpBody(RepoConfig.parse({ features: { buddy: true } }));
+    const off = helpBody(RepoConfig.parse({}));
+    expect([on.includes("@patchwright buddy"), off.includes("buddy")]).toEqual([true, false]);
   });
 });
