@@ -46,7 +46,6 @@ export async function changeCourse(
     text: r.instruction,
   });
   if (!signals.length || rounds === 0) return r;
-  deps.log.info("frustration noticed", { trigger: r.key, signals, rounds });
   if (rounds >= FRUSTRATED_ROUNDS_LIMIT) {
     await createComment(deps.octokit, repo, r.thread.number, handOver(r.author, config), config.guard);
     return { status: "replied", reason: "frustrated rounds: suggested a maintainer" };
