@@ -29,6 +29,8 @@ export type Candidate = Common &
         author: Account;
         thread: { number: number; isPullRequest: boolean };
         pullRequest: PullRequest | undefined;
+        /** The thread's comment count when the payload gives it (an issue comment's does). */
+        threadComments?: number;
       }
     | {
         type: "assigned";
@@ -64,6 +66,7 @@ export function classifyEvent(name: string, payload: unknown): Classified {
         author: e.comment.user,
         thread: { number: e.issue.number, isPullRequest: e.issue.pull_request !== undefined },
         pullRequest: undefined,
+        ...(e.issue.comments !== undefined ? { threadComments: e.issue.comments } : {}),
       };
     }
     case "pull_request_review_comment.created": {

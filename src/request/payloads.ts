@@ -38,6 +38,8 @@ const Issue = z.object({
   user: Account,
   created_at: z.string(),
   pull_request: z.object({}).passthrough().optional(),
+  /** How many comments the issue has: none means no earlier answer to be frustrated with. */
+  comments: z.number().optional(),
 });
 
 export const PullRequest = z.object({

@@ -41,6 +41,11 @@ export const RunRequest = z.object({
     fromFork: z.boolean(),
   }),
   trackingCommentId: z.number().optional(),
+  /**
+   * The report's line on a course the run took other than asked, because the thread showed frustration
+   * (read locally by the front door): what was noticed and what the run does instead.
+   */
+  courseChange: z.string().optional(),
   config: RepoConfig,
   requestedAt: z.string(),
 });

@@ -55,6 +55,7 @@ export function createRunExecutor(surface: ExecutorDeps): RunExecutor {
       deps.log.warn("run failed", { run: request.id, error: done.report.headline });
     }
     const { report, plan } = done;
+    if (request.courseChange) report.courseChange = request.courseChange;
     if (deps.followUrl) report.links.push({ label: "Actions job", url: deps.followUrl });
     deps.log.info(`run ${report.outcome}`, { run: request.id, kind: request.kind });
     deps.onReport?.(request, report);

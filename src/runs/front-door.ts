@@ -7,6 +7,7 @@ import { isBot, sameLogin } from "../request/permissions.js";
 import type { RepoConfig } from "../config/schema.js";
 import { acknowledge } from "./front-door/acknowledge.js";
 import { buildRunRequest } from "./front-door/build-run-request.js";
+import { changeCourse } from "./front-door/change-course.js";
 import { configFor } from "./front-door/repo-config.js";
 import { resolveRequest } from "./front-door/resolve-request.js";
 import type { FrontDoorDeps, Outcome, Resolved, WebhookEvent } from "./front-door/types.js";
@@ -28,7 +29,7 @@ function screen(c: Classified): Extract<Outcome, { status: "ignored" }> | undefi
 /**
  * From "GitHub sent an event" to "a run is requested", in stages: screen the payload, drop our own
  * events, load the config, let bots through only when allowed, resolve what is asked (authorising the
- * person, answering commands), refuse changes to forks, acknowledge once, and queue one RunRequest.
+ * person, answering commands), change course when the thread shows frustration, refuse changes to forks, acknowledge once, and queue one RunRequest.
  */
 export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Promise<Outcome> {
   const classified = classifyEvent(event.name, event.payload);
@@ -64,7 +65,9 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
       return { status: "ignored", reason: `bot ${c.author.login} is not in permissions.allowedBots` };
   }
 
-  const resolved = await resolveRequest(c, config, deps, repo, event.id);
+  const asked = await resolveRequest(c, config, deps, repo, event.id);
+  if (asked.status !== "request") return asked;
+  const resolved = await changeCourse(c, asked, config, deps, repo);
   if (resolved.status !== "request") return resolved;
   const refused = await refuseForkChange(resolved, config, deps, repo);
   if (refused) return refused;
@@ -75,6 +78,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
     thread: resolved.thread,
     key,
     marker: { run: runId, trigger: key },
+    note: resolved.courseChange?.acknowledgement,
   });
   if (ack.duplicate) return { status: "duplicate", key };
 

@@ -6,9 +6,10 @@ import { renderMarker, type RunMarker } from "./marker.js";
 
 const DOCS = "https://github.com/patchwright/patchwright/blob/main/docs";
 
-export function trackingBody(marker: RunMarker, followUrl: string | undefined): string {
+export function trackingBody(marker: RunMarker, followUrl: string | undefined, note?: string): string {
   const follow = followUrl ? ` — [follow the run](${followUrl})` : "";
-  return `👀 **patchwright** is working on this${follow}.\n\n${renderMarker(marker)}`;
+  const noted = note ? `\n\n${note}` : "";
+  return `👀 **patchwright** is working on this${follow}.${noted}\n\n${renderMarker(marker)}`;
 }
 
 export function helpBody(config: RepoConfig): string {

@@ -24,6 +24,8 @@ export interface RunReport {
   outcome: RunOutcome;
   /** One plain sentence: what happened, and what to do if it went wrong. */
   headline: string;
+  /** Why the run took another course than asked (frustration noticed in the thread), in one line. */
+  courseChange?: string;
   /** Markdown under the headline: the answer, the plan, the patch, the model's own account. */
   details?: string;
   branch?: string;
@@ -58,6 +60,7 @@ const ICON: Record<RunOutcome, string> = {
 
 export function renderReport(report: RunReport): string {
   const lines = [`${ICON[report.outcome]} **patchwright** — ${report.headline}`];
+  if (report.courseChange) lines.push("", report.courseChange);
   // The model's words: a marker in them must not pass for one of ours (a forged plan, a forged trigger).
   if (report.details?.trim()) lines.push("", neutraliseMarkers(cut(report.details.trim())));
   if (report.notes?.length)

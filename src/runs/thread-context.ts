@@ -56,7 +56,7 @@ export async function threadContext(
  * Whether GraphQL's author is the account we act as. `botLogin` is REST's form (`patchwright[bot]`), or a
  * surface's setting that may leave `[bot]` out: a bot matches either way, a person only by the exact login.
  */
-function isOurs(author: ThreadText["author"], botLogin: string): boolean {
+export function isOurs(author: ThreadText["author"], botLogin: string): boolean {
   if (!author) return false;
   return sameLogin(author.login, botLogin) || (author.bot && sameLogin(author.login, `${botLogin}[bot]`));
 }

@@ -7,7 +7,7 @@ const at = (p: Payload, key: string): Editable => p[key] as Editable;
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
 import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
-import { githubApi, testProbot } from "../helpers/github-api.js";
+import { githubApi, graphqlReply, testProbot } from "../helpers/github-api.js";
 import { githubExample } from "../helpers/github-examples.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 
@@ -79,8 +79,21 @@ function anyRepository(): void {
     .post(/\/reactions$/)
     .reply(201, reaction())
     .post(/\/issues\/\d+\/comments$/)
-    .reply(201, issueComment(1));
+    .reply(201, issueComment(1))
+    // The thread, read for signs of frustration when a request in words follows earlier comments.
+    .post("/graphql")
+    .reply(graphqlReply({ repository: { issueOrPullRequest: THREAD } }));
 }
+
+const THREAD = {
+  __typename: "Issue",
+  title: "t",
+  body: "",
+  createdAt: "2019-05-15T15:20:18Z",
+  lastEditedAt: null,
+  author: { __typename: "User", login: "Codertocat" },
+  comments: { nodes: [] },
+};
 
 function pullRequest(number: number): object {
   const repo = { full_name: "Codertocat/Hello-World" };

@@ -6,6 +6,7 @@ import { readMarker } from "../../src/runs/marker.js";
 import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
 import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
+import { threadAnswer } from "../helpers/run-world.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
 const REPO = "/repos/Codertocat/Hello-World";
@@ -390,6 +391,10 @@ describe("the App, on pull requests", () => {
     (comment["comment"] as { body: string }).body = "@patchwright rename this variable";
     mockInstallationToken();
     repository({ permission: "write" });
+    // A request in words on a pull request: its thread is read for signs of frustration (none here).
+    githubApi()
+      .post("/graphql")
+      .reply(200, threadAnswer({ pullRequest: true }));
     const refusal = replyOn(pr.number);
     await h.receive("pull_request_review_comment", comment);
     expect(refusal()).toMatch(/cannot push to a pull request from a fork/);

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import { PatchwrightOctokit } from "../../src/app/octokit.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
-import { readMarker } from "../../src/runs/marker.js";
+import { readMarker, renderMarker } from "../../src/runs/marker.js";
 import { githubApi, githubFetch, testProbot } from "../helpers/github-api.js";
 import {
   appInfo,
@@ -24,6 +24,7 @@ import {
   FIX_TURNS,
   graphqlActor,
   modelTurns,
+  OWNER,
   PROJECT,
   pullRequest,
   pullRequestBranch,
@@ -397,6 +398,58 @@ describe("plan, approve, implement", () => {
     expect(refusedEdits.at(-1)).toContain("was edited after it was posted");
     expect(model.isDone()).toBe(false);
     nock.cleanAll();
+  });
+});
+
+describe("when the thread shows frustration", () => {
+  it("plans first instead of changing code, says sorry, and says so in the report", async () => {
+    world = await startWorld([TOKEN_ONE]);
+    const h = await harness(world);
+    tokens(TOKEN_ONE);
+    let tracking = "";
+    configAndPermission(CONFIG)
+      .get(`${API_REPO}/issues/1/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(/\/reactions$/)
+      .reply(201, reaction("eyes", { id: 1 }))
+      .post(`${API_REPO}/issues/1/comments`, (b: { body: string }) => ((tracking = b.body), true))
+      .reply(201, issueComment(920));
+    // The front door reads the thread: the same request, answered by a run of ours with a pull request.
+    const earlier = threadAnswer({
+      comments: [
+        {
+          id: 10,
+          body: "@patchwright fix the off-by-one in pagination",
+          login: OWNER,
+          createdAt: "2019-05-15T15:20:19Z",
+        },
+        {
+          id: 11,
+          body: `✅ **patchwright** — opened #2.\n\n${renderMarker({ run: "run-0", trigger: "issue_comment:10" })}`,
+          login: "patchwright[bot]",
+          createdAt: "2019-05-15T15:20:20Z",
+        },
+      ],
+    });
+    githubApi().post("/graphql").reply(200, earlier);
+    executorStart(earlier);
+    const edits = trackingEdits(920);
+    const model = modelTurns([[{ type: "text", text: PLAN_TEXT }]]);
+    const payload = mention("@patchwright fix the off-by-one in pagination");
+    (payload["issue"] as { comments: number }).comments = 2;
+
+    await h.receive("issue_comment", payload);
+
+    expect(h.errors).toEqual([]);
+    expect(h.outcomes).toMatchObject([{ status: "queued", request: { kind: "plan" } }]);
+    expect(tracking).toContain("Sorry this is taking several rounds — I'll plan first this time");
+    expect(edits.at(-1)).toContain(
+      "Changed course: frustration noticed (the same request again after patchwright's answer) — planned first instead of changing code.",
+    );
+    expect(edits.at(-1)).toContain(PLAN_TEXT);
+    expect(model.isDone()).toBe(true);
+    expect(git(world.remote, ["branch", "--list"]).trim()).toBe("* master");
   });
 });
 

@@ -20,9 +20,9 @@ export async function acknowledge(
   deps: FrontDoorDeps,
   repo: RepoRef,
   config: RepoConfig,
-  at: { thread: { number: number } | undefined; key: string; marker: RunMarker },
+  at: { thread: { number: number } | undefined; key: string; marker: RunMarker; note?: string | undefined },
 ): Promise<Acknowledged> {
-  const { thread, key, marker } = at;
+  const { thread, key, marker, note } = at;
   if (deps.seen?.has(key)) return { duplicate: true };
   deps.seen?.add(key);
   try {
@@ -36,7 +36,7 @@ export async function acknowledge(
       deps.octokit,
       repo,
       thread.number,
-      trackingBody(marker, deps.followUrl),
+      trackingBody(marker, deps.followUrl, note),
       config.guard,
     );
     return { duplicate: false, trackingCommentId: posted.id };

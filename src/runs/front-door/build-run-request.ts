@@ -48,6 +48,7 @@ export function buildRunRequest(p: RequestParts): RunRequest {
       fromFork: pr ? isFromFork(pr) : false,
     },
     ...(p.trackingCommentId !== undefined ? { trackingCommentId: p.trackingCommentId } : {}),
+    ...(p.resolved.courseChange ? { courseChange: p.resolved.courseChange.report } : {}),
     config: p.config,
     requestedAt: p.requestedAt,
   };

@@ -66,5 +66,7 @@ export type Resolved =
       pr?: PullRequest;
       key: string;
       author: string;
+      /** Frustration was noticed: the line for the tracking comment, and the report's line. */
+      courseChange?: { acknowledgement: string; report: string };
     }
   | Exclude<Outcome, { status: "queued" }>;
