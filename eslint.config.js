@@ -18,7 +18,11 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ["*.js", "bench/*/*.mjs"] } },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ["*.js", "*.cjs", ".dependency-cruiser.cjs", "bench/*/*.mjs"],
+        },
+      },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
@@ -69,7 +73,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.js", "**/*.mjs"],
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs", ".dependency-cruiser.cjs"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The layer rules are CommonJS, as dependency-cruiser's config is.
+    files: ["**/*.cjs", ".dependency-cruiser.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );
