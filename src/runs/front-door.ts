@@ -29,7 +29,8 @@ function screen(c: Classified): Extract<Outcome, { status: "ignored" }> | undefi
 /**
  * From "GitHub sent an event" to "a run is requested", in stages: screen the payload, drop our own
  * events, load the config, let bots through only when allowed, resolve what is asked (authorising the
- * person, answering commands), change course when the thread shows frustration, refuse changes to forks, acknowledge once, and queue one RunRequest.
+ * person, answering commands), change course when the thread shows frustration, refuse changes to forks,
+ * acknowledge once, and queue one RunRequest.
  */
 export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Promise<Outcome> {
   const classified = classifyEvent(event.name, event.payload);
