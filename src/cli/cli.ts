@@ -69,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         " 2 could not start (bad usage, not a repository, a missing setting).",
     )
     .action(async (instruction: string, opts: RawRunOptions) => {
-      // Loaded only here: the agent's dependencies are optional, and the leak guard runs without them.
+      // Loaded only here: the leak guard's commands run without the agent's packages.
       const agent = await loadAgentCommand(io);
       code = agent ? await agent.runRunCommand(instruction, opts, io) : EXIT_CANNOT_SCAN;
     });
@@ -111,8 +111,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /**
- * The `run` command's module, or undefined after saying why it cannot load: a guard-only install
- * (`npm install --omit=optional`) leaves out the model SDKs the agent needs.
+ * The `run` command's module, or undefined after saying why it cannot load. Loaded only when asked for,
+ * so `scan`, `hash-term` and `config` never load the agent's packages (model SDKs, tree-sitter) and keep
+ * working where those are missing or broken.
  */
 async function loadAgentCommand(io: CliIo): Promise<typeof RunCommand | undefined> {
   try {
@@ -121,8 +122,8 @@ async function loadAgentCommand(io: CliIo): Promise<typeof RunCommand | undefine
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== "ERR_MODULE_NOT_FOUND") throw err;
     io.stderr.write(
-      "patchwright: patchwright run needs the agent's dependencies, which this install left out " +
-        "(installed with --omit=optional?): install patchwright again without --omit=optional.\n",
+      "patchwright: patchwright run needs the agent's packages, and some are not installed: " +
+        "install patchwright again (npm install, or npm ci in a checkout).\n",
     );
     return undefined;
   }
