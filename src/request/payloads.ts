@@ -9,6 +9,8 @@ export const Account = z.object({
 export type Account = z.infer<typeof Account>;
 
 export const Repository = z.object({
+  /** GitHub's id: it stays the same when the repository is renamed or moves to another owner. */
+  id: z.number().optional(),
   name: z.string(),
   full_name: z.string(),
   owner: z.object({ login: z.string() }),

@@ -1,3 +1,4 @@
+import { buddyReply } from "../../src/runs/buddy/buddy-reply.js";
 import { helpBody } from "../../src/runs/messages.js";
 import { describe, expect, it } from "vitest";
 import type { Candidate } from "../../src/request/classify-event.js";
@@ -216,5 +217,28 @@ describe("help", () => {
     const on = helpBody(RepoConfig.parse({ features: { buddy: true } }));
     const off = helpBody(RepoConfig.parse({}));
     expect([on.includes("@patchwright buddy"), off.includes("buddy")]).toEqual([true, false]);
+  });
+});
+
+describe("a renamed repository", () => {
+  it("keeps its buddy: the seed is the repository's id when the payload has it", async () => {
+    const meet = async (repositoryId: number, owner: string, name: string) => {
+      historySearches(`${owner}/${name}`, "app/patchwright", {
+        opened: 0,
+        merged: 0,
+        closedUnmerged: 0,
+        reviewed: 0,
+      });
+      const reply = await buddyReply({
+        octokit: testOctokit(),
+        repo: { owner, repo: name },
+        repositoryId,
+        botLogin: "patchwright[bot]",
+        now: new Date("2026-12-01T00:00:00Z"),
+        log: { warn: () => undefined },
+      });
+      return reply.split(" lives in ")[0];
+    };
+    expect(await meet(1296269, "octocat", "Hello-World")).toBe(await meet(1296269, "octo-org", "renamed"));
   });
 });

@@ -7,6 +7,8 @@ import { MOOD_SENTENCE, moodOf } from "./mood.js";
 export interface BuddyInput {
   octokit: OctokitLike;
   repo: RepoRef;
+  /** GitHub's id of the repository, which survives renames; the name stands in when a payload lacks it. */
+  repositoryId?: number | undefined;
   botLogin: string;
   now: Date;
   log: { warn(message: string, fields?: Record<string, unknown>): void };
@@ -15,12 +17,12 @@ export interface BuddyInput {
 
 /**
  * The buddy of a repository with patchwright's history there. The buddy is seeded from the repository's
- * name, lower-cased as GitHub compares it (the mention carries no repository id). A failed search leaves
- * the stats out rather than the buddy.
+ * id, so a rename keeps it; without one, from its name lower-cased as GitHub compares it. A failed search
+ * leaves the stats out rather than the buddy.
  */
 export async function buddyReply(input: BuddyInput): Promise<string> {
-  const { octokit, repo, botLogin, now, log, cache } = input;
-  const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+  const { octokit, repo, repositoryId, botLogin, now, log, cache } = input;
+  const key = repositoryId !== undefined ? `id:${repositoryId}` : `${repo.owner}/${repo.repo}`.toLowerCase();
   const load = () => patchwrightHistory(octokit, repo, botLogin);
   let history: PatchwrightHistory | undefined;
   try {

@@ -35,11 +35,12 @@ export const COMMANDS: Record<BuiltInCommand, CommandHandler> = {
   },
   pause: (call) => setPaused(call, true),
   resume: (call) => setPaused(call, false),
-  buddy: async ({ config, deps, repo }) => ({
+  buddy: async ({ config, deps, repo, mention }) => ({
     reply: config.features.buddy
       ? await buddyReply({
           octokit: deps.octokit,
           repo,
+          repositoryId: mention.repository?.id,
           botLogin: deps.botLogin,
           now: deps.now(),
           log: deps.log,
