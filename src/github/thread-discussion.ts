@@ -5,6 +5,7 @@ import type { OctokitLike, RepoRef } from "./octokit-like.js";
 // resolved review threads from open ones; GraphQL has `lastEditedAt` and `isResolved`.
 // `__typename` on authors: GraphQL names an App's bot `patchwright` (a Bot), where REST and webhooks say
 // `patchwright[bot]`; the type is what tells the bot from a person who took the same name.
+// A pull request's last commits come along so a revert of patchwright's work is seen without another request.
 const QUERY = `query($owner: String!, $name: String!, $number: Int!) {
   repository(owner: $owner, name: $name) {
     issueOrPullRequest(number: $number) {
@@ -14,7 +15,8 @@ const QUERY = `query($owner: String!, $name: String!, $number: Int!) {
       ... on PullRequest { title body createdAt lastEditedAt author { __typename login }
         comments(last: 50) { nodes { databaseId body createdAt lastEditedAt author { __typename login } } }
         reviewThreads(last: 50) { nodes { isResolved isOutdated path line
-          comments(first: 20) { nodes { databaseId body createdAt lastEditedAt author { __typename login } } } } } }
+          comments(first: 20) { nodes { databaseId body createdAt lastEditedAt author { __typename login } } } } }
+        commits(last: 50) { nodes { commit { oid message authoredDate author { name email user { login } } } } } }
     }
   }
 }`;
@@ -39,7 +41,28 @@ export const ThreadText = z.object({
 });
 export type ThreadText = z.infer<typeof ThreadText>;
 
-/** An issue or pull request: its description, its last 50 comments, and on a pull request its review threads. */
+/**
+ * A commit on a pull request. Its git author as GitHub gives it: `user` only when the email belongs to a
+ * user account, so never for an App's bot, whose commits carry only the name and email git was given.
+ */
+export const PullRequestCommit = z.object({
+  oid: z.string(),
+  message: z.string(),
+  authoredDate: z.string(),
+  author: z
+    .object({
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      user: z.object({ login: z.string() }).nullable(),
+    })
+    .nullable(),
+});
+export type PullRequestCommit = z.infer<typeof PullRequestCommit>;
+
+/**
+ * An issue or pull request: its description, its last 50 comments, and on a pull request its review
+ * threads and its last 50 commits.
+ */
 export const ThreadDiscussion = z.object({
   title: z.string(),
   body: z.string(),
@@ -60,6 +83,7 @@ export const ThreadDiscussion = z.object({
       ),
     })
     .optional(),
+  commits: z.object({ nodes: z.array(z.object({ commit: PullRequestCommit })) }).optional(),
 });
 export type ThreadDiscussion = z.infer<typeof ThreadDiscussion>;
 

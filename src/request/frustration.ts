@@ -2,8 +2,11 @@ import { FRUSTRATION_LEXICON } from "./frustration-lexicon.js";
 import { mapProse } from "./map-prose.js";
 import { sanitizeUserText } from "./sanitize-text.js";
 
-/** What can tell, from the words alone, that a person is frustrated with patchwright's answers. */
-export type FrustrationSignal = "repeated" | "not fixed" | "swearing" | "shouting" | "retry";
+/**
+ * What can tell that a person is frustrated with patchwright's answers: their words, and "reverted" — a
+ * commit of patchwright's on the pull request undone by someone before the request.
+ */
+export type FrustrationSignal = "repeated" | "not fixed" | "swearing" | "shouting" | "retry" | "reverted";
 
 /** A thread in the order it was written: patchwright's own comments, and what people wrote. */
 export type ThreadEntry = { by: "patchwright" } | { by: "person"; author: string; text: string };
@@ -18,18 +21,31 @@ export interface Frustration {
   rounds: number;
 }
 
-const ORDER: readonly FrustrationSignal[] = ["repeated", "not fixed", "swearing", "shouting", "retry"];
+const ORDER: readonly FrustrationSignal[] = [
+  "repeated",
+  "not fixed",
+  "swearing",
+  "shouting",
+  "retry",
+  "reverted",
+];
+
+/** The request: who wrote it, what it says, and how many of patchwright's commits were reverted before it. */
+export interface FrustrationRequest {
+  author: string;
+  text: string;
+  /** Commits of patchwright's that someone reverted on the pull request before the request; none if absent. */
+  revertedOurCommits?: number;
+}
 
 /**
  * The frustration in `request`, written by `author` after `thread`. Deterministic and local: words and
  * their repetition, never a model. Only what the person says counts: code, quotes and pasted error
- * messages are not read, so a quoted "ERROR: DOES NOT WORK" is neither shouting nor a complaint.
+ * messages are not read, so a quoted "ERROR: DOES NOT WORK" is neither shouting nor a complaint. A revert
+ * of patchwright's work is a signal of the request only, and like the words it needs an answer before it.
  */
-export function readFrustration(
-  thread: readonly ThreadEntry[],
-  request: { author: string; text: string },
-): Frustration {
-  const entries: ThreadEntry[] = [...thread, { by: "person", ...request }];
+export function readFrustration(thread: readonly ThreadEntry[], request: FrustrationRequest): Frustration {
+  const entries: ThreadEntry[] = [...thread, { by: "person", author: request.author, text: request.text }];
   let rounds = 0;
   let signals: FrustrationSignal[] = [];
   let answered = false;
@@ -42,8 +58,10 @@ export function readFrustration(
       continue;
     }
     const spoken = spokenText(entry.text);
-    const found = signalsIn(spoken, { answered, asked });
-    if (i === entries.length - 1) signals = found;
+    const last = i === entries.length - 1;
+    const reverted = last && (request.revertedOurCommits ?? 0) > 0;
+    const found = signalsIn(spoken, { answered, asked, reverted });
+    if (last) signals = found;
     if (answered && found.length && !frustratedThisRound) {
       rounds++;
       frustratedThisRound = true;
@@ -55,7 +73,7 @@ export function readFrustration(
 
 function signalsIn(
   spoken: string,
-  before: { answered: boolean; asked: readonly string[] },
+  before: { answered: boolean; asked: readonly string[]; reverted: boolean },
 ): FrustrationSignal[] {
   const said = words(spoken).join(" ");
   const found = new Set<FrustrationSignal>();
@@ -64,6 +82,7 @@ function signalsIn(
   if (LEXICON.swearing.test(said)) found.add("swearing");
   if (isShouting(spoken)) found.add("shouting");
   if (before.answered && isRetry(said)) found.add("retry");
+  if (before.answered && before.reverted) found.add("reverted");
   return ORDER.filter((s) => found.has(s));
 }
 

@@ -1,6 +1,7 @@
 import type { RepoConfig } from "../../config/schema.js";
 import { createComment } from "../../github/guarded-comments.js";
 import type { RepoRef } from "../../github/octokit-like.js";
+import { countRevertedCommits } from "../../github/reverted-commits.js";
 import { getThreadDiscussion, type ThreadDiscussion } from "../../github/thread-discussion.js";
 import type { Candidate } from "../../request/classify-event.js";
 import { readFrustration, type FrustrationSignal, type ThreadEntry } from "../../request/frustration.js";
@@ -17,16 +18,18 @@ const NOTICED: Record<FrustrationSignal, string> = {
   swearing: "strong words",
   shouting: "capitals",
   retry: "asked to try again",
+  reverted: "patchwright's commit was reverted",
 };
 
 type Request = Extract<Resolved, { status: "request" }>;
 
 /**
  * `features.frustrationSignals`: when a person asks again in words after patchwright already answered on
- * the thread and the words show frustration, say sorry, plan before changing code so they approve first,
- * and after FRUSTRATED_ROUNDS_LIMIT such rounds stop and point to a maintainer. Read here, from the
- * thread, with no model and nothing stored or sent anywhere. Commands are what the person chose: never
- * changed.
+ * the thread and the words show frustration — or someone reverted a commit of patchwright's on the pull
+ * request before asking — say sorry, plan before changing code so they approve first, and after
+ * FRUSTRATED_ROUNDS_LIMIT such rounds stop and point to a maintainer. Read here, from the thread and the
+ * pull request's commits that come with it, with no model and nothing stored or sent anywhere. Commands
+ * are what the person chose: never changed.
  */
 export async function changeCourse(
   c: Candidate,
@@ -41,9 +44,11 @@ export async function changeCourse(
   if (c.threadComments === 0 || c.comment.kind === "issue_body") return r;
   const thread = await getThreadDiscussion(deps.octokit, repo, r.thread.number);
   if (!thread) return r;
+  const commits = (thread.commits?.nodes ?? []).map((n) => n.commit);
   const { signals, rounds } = readFrustration(timeline(thread, c, deps.botLogin), {
     author: r.author,
     text: r.instruction,
+    revertedOurCommits: countRevertedCommits(commits, deps.botLogin, new Date(c.comment.createdAt)),
   });
   if (!signals.length || rounds === 0) return r;
   if (rounds >= FRUSTRATED_ROUNDS_LIMIT) {
