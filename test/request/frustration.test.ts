@@ -88,4 +88,15 @@ describe("frustration signals", () => {
       rounds: 0,
     });
   });
+
+  it("notices a revert of patchwright's commit before the request, only after an answer", () => {
+    const request = { author: "octocat", text: "fix the sorting instead", revertedOurCommits: 1 };
+    expect(readFrustration(ANSWERED, request)).toEqual({ signals: ["reverted"], rounds: 1 });
+    expect(readFrustration([ASKED], request)).toEqual({ signals: [], rounds: 0 });
+    expect(readFrustration(ANSWERED, { ...request, text: "still broken", revertedOurCommits: 2 })).toEqual({
+      signals: ["not fixed", "reverted"],
+      rounds: 1,
+    });
+    expect(readFrustration(ANSWERED, { ...request, revertedOurCommits: 0 }).signals).toEqual([]);
+  });
 });

@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
 import type { Outcome } from "../../src/runs/front-door/types.js";
 import { renderMarker } from "../../src/runs/marker.js";
-import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { githubApi, graphqlReply, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { appInfo, issueComment, reaction } from "../helpers/github-answers.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
-import { API_REPO, configAndPermission, OWNER, threadAnswer } from "../helpers/run-world.js";
+import { API_REPO, configAndPermission, OWNER, pullRequest, threadAnswer } from "../helpers/run-world.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
 afterEach(() => {
@@ -48,11 +48,16 @@ async function frontDoor(): Promise<{
   };
 }
 
-/** A person's mention on issue 1, after `comments` comments. */
-function mention(body: string, comments: number): Record<string, unknown> {
+/** A person's mention on issue 1 (or pull request 1), after `comments` comments. */
+function mention(body: string, comments: number, pullRequest = false): Record<string, unknown> {
   const payload = webhookExample("issue_comment", (p) => p["action"] === "created");
   Object.assign(payload["comment"] as object, { body, id: 7000 + ++ids });
-  Object.assign(payload["issue"] as object, { comments });
+  Object.assign(payload["issue"] as object, {
+    comments,
+    pull_request: pullRequest
+      ? { url: "https://api.github.com/repos/Codertocat/Hello-World/pulls/1" }
+      : undefined,
+  });
   return { ...payload, installation: { id: 42, node_id: "x" } };
 }
 
@@ -78,6 +83,36 @@ function thread(replies: string[]): object {
       ...c,
       createdAt: `2019-05-15T15:1${Math.floor(i / 6)}:${10 + (i % 6)}Z`,
     })),
+  });
+}
+
+/** A commit on the pull request as GitHub's GraphQL gives it; an App bot's commit has no user behind it. */
+function commit(oid: string, message: string, by: "patchwright" | "person"): object {
+  return {
+    commit: {
+      oid,
+      message,
+      authoredDate: "2019-05-15T15:12:00Z",
+      author:
+        by === "patchwright"
+          ? { name: "patchwright[bot]", email: "4242+patchwright[bot]@users.noreply.github.com", user: null }
+          : { name: "Codertocat", email: "codertocat@example.com", user: { login: OWNER } },
+    },
+  };
+}
+
+/** Pull request 1's thread (`thread([])`'s comments) and its commits, answered through GitHub's schema. */
+function pullRequestThread(commits: object[]): ReturnType<typeof graphqlReply> {
+  const { data } = thread([]) as { data: { repository: { issueOrPullRequest: object } } };
+  return graphqlReply({
+    repository: {
+      issueOrPullRequest: {
+        ...data.repository.issueOrPullRequest,
+        __typename: "PullRequest",
+        reviewThreads: { nodes: [] },
+        commits: { nodes: commits },
+      },
+    },
   });
 }
 
@@ -114,6 +149,69 @@ describe("the front door on a frustrated thread", () => {
       },
     ]);
     expect(ack.tracking()).toContain("Sorry this is taking several rounds");
+  });
+
+  it("turns a change request into a plan when someone reverted patchwright's commit on the pull request", async () => {
+    const h = await frontDoor();
+    mockInstallationToken();
+    configAndPermission("");
+    const ours = "a".repeat(40);
+    githubApi()
+      .get(`${API_REPO}/pulls/1`)
+      .reply(200, pullRequest(1, { ref: "feature", sha: "f".repeat(40) }))
+      .post("/graphql")
+      .reply(
+        pullRequestThread([
+          commit(ours, "Fix the off-by-one in pagination", "patchwright"),
+          commit(
+            "c".repeat(40),
+            `Revert "Fix the off-by-one in pagination"\n\nThis reverts commit ${ours}.`,
+            "person",
+          ),
+        ]),
+      );
+    const ack = acknowledged();
+    await h.receive(mention("@patchwright fix the pagination without touching the page size", 2, true));
+    expect(h.errors).toEqual([]);
+    expect(h.outcomes).toMatchObject([
+      {
+        status: "queued",
+        request: {
+          kind: "plan",
+          courseChange:
+            "Changed course: frustration noticed (patchwright's commit was reverted) — planned first instead of changing code.",
+        },
+      },
+    ]);
+    expect(ack.tracking()).toContain("Sorry this is taking several rounds");
+  });
+
+  it("does not take a revert of someone else's commit for frustration", async () => {
+    const h = await frontDoor();
+    mockInstallationToken();
+    configAndPermission("");
+    const theirs = "b".repeat(40);
+    githubApi()
+      .get(`${API_REPO}/pulls/1`)
+      .reply(200, pullRequest(1, { ref: "feature", sha: "f".repeat(40) }))
+      .post("/graphql")
+      .reply(
+        pullRequestThread([
+          commit("a".repeat(40), "Fix the off-by-one in pagination", "patchwright"),
+          commit(theirs, "Rename the page size option", "person"),
+          commit(
+            "c".repeat(40),
+            `Revert "Rename the page size option"\n\nThis reverts commit ${theirs}.`,
+            "person",
+          ),
+        ]),
+      );
+    acknowledged();
+    await h.receive(mention("@patchwright fix the pagination without touching the page size", 2, true));
+    expect(h.errors).toEqual([]);
+    expect(h.outcomes).toMatchObject([{ status: "queued", request: { kind: "implement" } }]);
+    const [outcome] = h.outcomes;
+    expect(outcome?.status === "queued" && outcome.request.courseChange).toBe(undefined);
   });
 
   it("changes nothing, and reads no thread, with features.frustrationSignals off", async () => {
