@@ -149,12 +149,12 @@ describe("findMention: the instruction", () => {
     expect(findMention("> @patchwright fix", P)).toEqual({ mentioned: false, instruction: "" });
   });
 
-  it("is fast on a long body, and reads only its start", () => {
+  // Its speed is a benchmark's matter, not a timed assertion: what bounds the work is that only the
+  // start of a long body is read, which these check.
+  it("reads only the start of a long body", () => {
     const long = "> quote\n```\ncode\n```\n`a` b ``c`` d ".repeat(2000);
-    const started = performance.now();
     expect(mentioned("@patchwright fix\n\n" + long)).toBe(true);
     expect(mentioned(long + "\n@patchwright fix")).toBe(false);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
