@@ -18,7 +18,7 @@ import { createPatchwrightApp } from "../../src/app/app.js";
 import { commentEdits, isAccount } from "../../src/github/comment-edits.js";
 import { readMarker, renderMarker } from "../../src/runs/marker.js";
 import { derivePlanKey } from "../../src/runs/plan-mac.js";
-import { githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
+import { githubApi, nextPage, testOctokit, testProbot } from "../helpers/github-api.js";
 import { appInfo, githubUser, issueComment, reaction } from "../helpers/github-answers.js";
 import {
   API_REPO,
@@ -182,18 +182,24 @@ async function appPlan(h: AppHarness): Promise<string> {
 }
 
 /** `approve` on `thread`, where the thread's comments are `comments`; the report it ends with. */
+/** `comments` is the thread's one page of comments, or its pages in order (linked as GitHub links them). */
 async function appApprove(
   h: AppHarness,
-  comments: object[],
+  comments: object[] | object[][],
   o: { thread?: number; history?: object; approved?: boolean } = {},
 ): Promise<{ report: string; sent: string[] }> {
   const thread = o.thread ?? 1;
   const trackingId = 911 + ++ids;
   appFrontDoor(thread, trackingId);
-  const api = githubApi()
-    .get(`${API_REPO}/issues/${thread}/comments`)
-    .query({ per_page: 100, page: 1 })
-    .reply(200, comments);
+  const path = `${API_REPO}/issues/${thread}/comments`;
+  const pages = (Array.isArray(comments[0]) ? comments : [comments]) as object[][];
+  const api = githubApi();
+  pages.forEach((page, i) => {
+    api
+      .get(path)
+      .query({ per_page: 100, page: i + 1 })
+      .reply(200, page, i + 1 < pages.length ? nextPage(path, i + 2) : {});
+  });
   if (o.history) api.post("/graphql", isEditQuery).reply(200, o.history);
   if (o.approved) api.post("/graphql", isThreadQuery).reply(200, threadAnswer({}));
   const sent: string[] = [];
@@ -237,6 +243,23 @@ describe("plan approval in the App", () => {
       expect(report).toContain("does not carry patchwright's signature");
       expect(sent).toEqual([]);
     }
+  });
+
+  it("judges the newest plan even past ten pages of comments, never an older one it stopped before", async () => {
+    world = await startWorld(["token-one"]);
+    const h = await appHarness(world);
+    const posted = await appPlan(h);
+    const forged = rewritePlan(posted, (text) => `${text}\n${EVIL_STEP}`);
+    // A thread flooded with comments: the genuine plan on page 1, a rewritten one on page 11. Reading
+    // only ten pages (as approve once did) carries out the older plan instead of refusing the newest.
+    const filler = (page: number) =>
+      Array.from({ length: 100 }, (_, i) => issueComment(20_000 + page * 100 + i, { body: "+1" }));
+    const pages = [[botComment(910, posted), ...filler(0).slice(1)]];
+    for (let p = 1; p < 10; p++) pages.push(filler(p));
+    pages.push([botComment(5_000, forged)]);
+    const { report, sent } = await appApprove(h, pages);
+    expect(report).toContain("does not carry patchwright's signature");
+    expect(sent).toEqual([]);
   });
 
   it("refuses a plan with its MAC copied from another thread", async () => {
