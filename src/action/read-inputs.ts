@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MODEL_PROVIDERS } from "../agent/model/model-provider.js";
+import { MODEL_PROVIDERS, PROVIDER_NAMES } from "../agent/model/model-provider.js";
 import { MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { splitList } from "../guard/load-config.js";
 import { GuardScope } from "./guard-target.js";
@@ -31,8 +31,6 @@ function positive(name: string) {
 /** A list input: comma or newline separated, blanks dropped. */
 const list = z.string().default("").transform(splitList);
 
-const PROVIDER_LIST = `${MODEL_PROVIDERS.slice(0, -1).join(", ")} or ${MODEL_PROVIDERS.at(-1)}`;
-
 export const ActionInputs = z.object({
   mode: z.preprocess(
     blankToUndefined,
@@ -48,7 +46,7 @@ export const ActionInputs = z.object({
     blankToUndefined,
     z
       .enum(MODEL_PROVIDERS, {
-        error: (issue) => `The input "provider" must be ${PROVIDER_LIST}, not "${String(issue.input)}".`,
+        error: (issue) => `The input "provider" must be ${PROVIDER_NAMES}, not "${String(issue.input)}".`,
       })
       .default("anthropic"),
   ),

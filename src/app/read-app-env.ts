@@ -2,7 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { MODEL_PROVIDERS, missingModelSetting } from "../agent/model/model-provider.js";
+import { MODEL_PROVIDERS, PROVIDER_NAMES, missingModelSetting } from "../agent/model/model-provider.js";
 import { derivePlanKey, MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { SANDBOX_MODE_ERROR, SandboxMode } from "../workspace/sandbox/sandbox.js";
 
@@ -54,12 +54,10 @@ const PrivateKey = z
     return z.NEVER;
   });
 
-const PROVIDER_LIST = `${MODEL_PROVIDERS.slice(0, -1).join(", ")} or ${MODEL_PROVIDERS.at(-1)}`;
-
 const Provider = optional(
   z.enum(MODEL_PROVIDERS, {
     error: () =>
-      `PATCHWRIGHT_PROVIDER is not a provider patchwright knows: use ${PROVIDER_LIST} (unset means anthropic).`,
+      `PATCHWRIGHT_PROVIDER is not a provider patchwright knows: use ${PROVIDER_NAMES} (unset means anthropic).`,
   }),
 );
 

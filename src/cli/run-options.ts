@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MODEL_PROVIDERS } from "../agent/model/model-provider.js";
+import { MODEL_PROVIDERS, PROVIDER_NAMES } from "../agent/model/model-provider.js";
 import type { Identity } from "../workspace/worktree.js";
 
 // `patchwright run`'s options as commander hands them over (strings), checked and converted once; each
@@ -42,7 +42,7 @@ export const RunOptions = z.object({
     }),
   provider: z
     .enum(MODEL_PROVIDERS, {
-      error: (issue) => `--provider must be ${listed(MODEL_PROVIDERS)}, not "${String(issue.input)}"`,
+      error: (issue) => `--provider must be ${PROVIDER_NAMES}, not "${String(issue.input)}"`,
     })
     .default("anthropic"),
 });

@@ -11,6 +11,8 @@ import { vertexBackend, type VertexOptions } from "./vertex-client.js";
 
 export const MODEL_PROVIDERS = ["anthropic", "bedrock", "vertex"] as const;
 export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
+/** The providers as a sentence names them: "anthropic, bedrock or vertex". */
+export const PROVIDER_NAMES = `${MODEL_PROVIDERS.slice(0, -1).join(", ")} or ${MODEL_PROVIDERS.at(-1)}`;
 
 export interface ModelClientConfig
   extends
@@ -33,7 +35,7 @@ export function createModelClient(config: ModelClientConfig): ModelClient {
     default:
       throw new ModelError(
         "bad_request",
-        `The ${String(provider)} provider does not exist: use anthropic, bedrock or vertex.`,
+        `The ${String(provider)} provider does not exist: use ${PROVIDER_NAMES}.`,
       );
   }
 }
