@@ -13,6 +13,14 @@ const Comment = z.object({
 export type PostedComment = z.infer<typeof Comment>;
 
 /**
+ * The words patchwright uses when the leak guard stops something it was about to send: a run's or memory
+ * notes' block, and the notice that replaces a withheld text. `buddy` finds its guard blocks on GitHub by
+ * them, so they are written once, here.
+ */
+export const GUARD_BLOCKED = "the leak guard blocked";
+export const WITHHELD = "patchwright withheld this message";
+
+/**
  * Every text patchwright posts passes the leak guard first. A text with findings is not posted: a notice
  * naming the rules (never the values) goes out instead, so nothing leaks and the person still learns why.
  */
@@ -22,11 +30,11 @@ export function guardOutbound(body: string, guard: GuardConfig): string {
     findings = scanText(body, guard);
   } catch {
     // Fail closed: if the text cannot be scanned, it does not leave.
-    return "patchwright withheld this message: the leak guard could not scan it.";
+    return `${WITHHELD}: the leak guard could not scan it.`;
   }
   if (findings.length === 0) return body;
   const rules = [...new Set(findings.map((f) => `\`${f.ruleId}\``))].join(", ");
-  return `patchwright withheld this message: the leak guard found ${findings.length} possible leak(s) (${rules}). The full text stays in the run's log, redacted.`;
+  return `${WITHHELD}: the leak guard found ${findings.length} possible leak(s) (${rules}). The full text stays in the run's log, redacted.`;
 }
 
 /**

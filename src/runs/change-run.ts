@@ -1,4 +1,4 @@
-import { guardOutbound } from "../github/guarded-comments.js";
+import { GUARD_BLOCKED, guardOutbound } from "../github/guarded-comments.js";
 import { isProtectedBranch } from "../github/branch-protection.js";
 import { describeGitHubError } from "../github/errors.js";
 import { getIssue } from "../github/issues.js";
@@ -220,7 +220,7 @@ async function pushMemory(
   });
   if (pushed.status === "pushed") return undefined;
   return pushed.status === "blocked"
-    ? `Memory notes were not saved: the leak guard blocked them.\n\n${blockedDetails(pushed.findings)}`
+    ? `Memory notes were not saved: ${GUARD_BLOCKED} them.\n\n${blockedDetails(pushed.findings)}`
     : `Memory notes were not saved: ${pushed.reason}`;
 }
 

@@ -1,3 +1,4 @@
+import { GUARD_BLOCKED } from "../github/guarded-comments.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import type { RunRequest } from "../request/run-request.js";
 import { prepareWorkspace, type Workspace } from "../workspace/prepare-workspace.js";
@@ -118,7 +119,7 @@ export function agentStopped(s: RunScope, run: RunSessionResult): RunReport {
 }
 
 export function blockedReport(s: RunScope, run: RunSessionResult): RunReport {
-  return finished(s, "blocked", "the leak guard blocked the change, so nothing was pushed.", {
+  return finished(s, "blocked", `${GUARD_BLOCKED} the change, so nothing was pushed.`, {
     details: blockedDetails(run.blockedBy),
     ...ran(run),
   });
