@@ -21,13 +21,11 @@ export interface RecentPull {
   outcome: "open" | "merged" | "closed";
 }
 
-/** What patchwright did in one repository, as GitHub's search counts it. */
+/** The pull requests patchwright opened in one repository, as GitHub's search counts them. */
 export interface PatchwrightHistory {
   opened: number;
   merged: number;
   closedUnmerged: number;
-  /** Pull requests the bot reviewed: search counts pull requests, not the comments on them. */
-  reviewed: number;
   /** The bot's most recently updated pull requests, newest first. */
   recent: RecentPull[];
 }
@@ -36,7 +34,9 @@ const RECENT = 5;
 
 /**
  * The search qualifier for a login: an App's bot (`<slug>[bot]`) is searched as `app/<slug>`, which is
- * how GitHub's search names it; `author:<slug>[bot]` matches nothing.
+ * how GitHub's search names it; `author:<slug>[bot]` matches nothing. GitHub's search documentation shows
+ * `app/` under `author:` only; `reviewed-by:` and `commenter:` take the same form (public scripts count
+ * Copilot's reviews with `reviewed-by:app/copilot-pull-request-reviewer`), so one qualifier serves all three.
  */
 export function searchAuthor(login: string): string {
   const bot = /^(.+)\[bot\]$/.exec(login);
@@ -44,9 +44,9 @@ export function searchAuthor(login: string): string {
 }
 
 /**
- * Counts the pull requests `login` opened, got merged and saw closed unmerged in `repo`, and the pull
- * requests it reviewed, with four searches (totals only, except the recent ones). Search is rate limited
- * (30 a minute): callers cache the answer.
+ * Counts the pull requests `login` opened, got merged and saw closed unmerged in `repo`, with three
+ * searches (totals only, except the recent ones). Search is rate limited (30 a minute): callers cache the
+ * answer.
  */
 export async function patchwrightHistory(
   octokit: OctokitLike,
@@ -63,17 +63,15 @@ export async function patchwrightHistory(
     });
     return SearchResult.parse(data);
   };
-  const [opened, merged, closedUnmerged, reviewed] = await Promise.all([
+  const [opened, merged, closedUnmerged] = await Promise.all([
     search(`${base} author:${who}`, RECENT),
     search(`${base} author:${who} is:merged`, 1),
     search(`${base} author:${who} is:unmerged is:closed`, 1),
-    search(`${base} reviewed-by:${who}`, 1),
   ]);
   return {
     opened: opened.total_count,
     merged: merged.total_count,
     closedUnmerged: closedUnmerged.total_count,
-    reviewed: reviewed.total_count,
     recent: opened.items.map((item) => ({
       number: item.number,
       updatedAt: item.updated_at,

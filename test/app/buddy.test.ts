@@ -63,7 +63,7 @@ describe("buddy through the App", () => {
       { status: "replied", reason: "buddy" },
     ]);
     expect(replies).toHaveLength(2);
-    expect(replies[0]).toContain("| 4 | 3 | 1 | 7 |");
+    expect(replies[0]).toContain("| 4 | 3 | 1 | 7 | 0 | 0 |");
     expect(replies[1]).toBe(replies[0]);
   });
 });

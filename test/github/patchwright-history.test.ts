@@ -7,7 +7,7 @@ import {
   githubViolations,
   resetGitHubViolations,
 } from "../helpers/github-api.js";
-import { historySearches } from "../helpers/search-issues.js";
+import { pullSearches } from "../helpers/search-issues.js";
 
 const REPO = { owner: "octo", repo: "garden" };
 
@@ -18,12 +18,11 @@ describe("patchwrightHistory", () => {
     expect(searchAuthor("octocat")).toBe("octocat");
   });
 
-  it("counts opened, merged, closed unmerged and reviewed pull requests, with the recent ones", async () => {
-    historySearches("octo/garden", "app/patchwright", {
+  it("counts opened, merged and closed unmerged pull requests, with the recent ones", async () => {
+    pullSearches("octo/garden", "app/patchwright", {
       opened: 12,
       merged: 9,
       closedUnmerged: 2,
-      reviewed: 30,
       recent: [
         { number: 14, updatedAt: "2026-11-30T10:00:00Z", outcome: "merged" },
         { number: 13, updatedAt: "2026-11-20T10:00:00Z", outcome: "closed" },
@@ -35,7 +34,6 @@ describe("patchwrightHistory", () => {
       opened: 12,
       merged: 9,
       closedUnmerged: 2,
-      reviewed: 30,
       recent: [
         { number: 14, updatedAt: "2026-11-30T10:00:00Z", outcome: "merged" },
         { number: 13, updatedAt: "2026-11-20T10:00:00Z", outcome: "closed" },
@@ -44,12 +42,12 @@ describe("patchwrightHistory", () => {
     });
     // Every request was checked against GitHub's OpenAPI description and passed.
     expect(checkedGitHubRequests().map((r) => [r.operation, r.ok])).toEqual(
-      Array(4).fill(["GET /search/issues", true]),
+      Array(3).fill(["GET /search/issues", true]),
     );
   });
 
   it("rejects an answer that is not a search result", async () => {
-    githubApi().get("/search/issues").query(true).times(4).reply(200, { message: "not a search" });
+    githubApi().get("/search/issues").query(true).times(3).reply(200, { message: "not a search" });
     await expect(patchwrightHistory(testOctokit(), REPO, "octocat")).rejects.toThrow();
     // The stubs are deliberately not what GitHub sends: the response check saw them too.
     expect(new Set(githubViolations().map((v) => v.operation))).toEqual(new Set(["GET /search/issues"]));

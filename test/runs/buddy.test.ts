@@ -12,7 +12,7 @@ import { COMMANDS } from "../../src/runs/front-door/commands.js";
 import type { FrontDoorDeps } from "../../src/runs/front-door/types.js";
 import { githubApi, testOctokit } from "../helpers/github-api.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
-import { historySearches } from "../helpers/search-issues.js";
+import { historySearches, pullSearches, reviewsSearch } from "../helpers/search-issues.js";
 
 const NOW = new Date("2026-12-03T12:00:00Z");
 const DAY = 24 * 60 * 60 * 1000;
@@ -52,7 +52,7 @@ async function buddy(d: FrontDoorDeps, buddyOn = true, repo = { owner: "octo", r
 }
 
 function history(recent: PatchwrightHistory["recent"]): PatchwrightHistory {
-  return { opened: recent.length, merged: 0, closedUnmerged: 0, reviewed: 0, recent };
+  return { opened: recent.length, merged: 0, closedUnmerged: 0, recent };
 }
 
 describe("the buddy's identity", () => {
@@ -118,6 +118,9 @@ describe("@patchwright buddy", () => {
       merged: 9,
       closedUnmerged: 2,
       reviewed: 30,
+      reviewComments: 41,
+      blocked: 2,
+      withheld: 1,
       recent: [{ number: 12, updatedAt: daysAgo(1), outcome: "merged" }],
     });
     const { reply, reason } = await buddy(deps());
@@ -126,7 +129,11 @@ describe("@patchwright buddy", () => {
     expect(reply).toContain(`**${c.name}** the ${c.species} lives in \`octo/garden\``);
     expect(reply).toContain(["```text", ...c.art, "```"].join("\n"));
     expect(reply).toContain("Mood: happy");
-    expect(reply).toContain("| 12 | 9 | 2 | 30 |");
+    expect(reply).toContain(
+      "| pull requests opened | merged | closed unmerged | pull requests reviewed | review comments | guard blocks |",
+    );
+    expect(reply).toContain("| 12 | 9 | 2 | 30 | 41 | 3 |");
+    expect(reply).not.toContain("unavailable");
   });
 
   it("changes mood with the history", async () => {
@@ -166,7 +173,7 @@ describe("@patchwright buddy", () => {
       closedUnmerged: 0,
       reviewed: 0,
     });
-    expect((await buddy(d)).reply).toContain("| 2 | 2 | 0 | 0 |");
+    expect((await buddy(d)).reply).toContain("| 2 | 2 | 0 | 0 | 0 | 0 |");
   });
 
   it("asks every time without a cache", async () => {
@@ -184,33 +191,107 @@ describe("@patchwright buddy", () => {
     });
     const first = await buddy(deps());
     const second = await buddy(deps());
-    expect([first.reply, second.reply].map((r) => r.includes("| 1 | 1 | 0 | 0 |"))).toEqual([true, true]);
+    expect([first.reply, second.reply].map((r) => r.includes("| 1 | 1 | 0 | 0 | 0 | 0 |"))).toEqual([
+      true,
+      true,
+    ]);
   });
 
-  it("keeps the buddy and leaves the stats out when the search fails, without caching the failure", async () => {
+  it("keeps the buddy and leaves the stats out when GitHub does not answer, without caching the failure", async () => {
     const warnings: string[] = [];
     const d = deps({
       buddyHistory: new HistoryCache(),
       log: { info: () => undefined, warn: (m) => void warnings.push(m) },
     });
-    githubApi()
-      .get("/search/issues")
-      .query(true)
-      .times(4)
-      .reply(403, { message: "API rate limit exceeded", documentation_url: "https://docs.github.com" });
+    searchesFail();
+    reviewsFail();
     const { reply } = await buddy(d);
     expect(reply).toContain(`**${companionFor("octo/garden").name}**`);
     expect(reply).toContain("no stats this time");
-    expect(warnings).toHaveLength(1);
+    expect(reply).not.toContain("|");
+    expect(warnings).toHaveLength(2);
     historySearches("octo/garden", "app/patchwright", {
       opened: 1,
       merged: 1,
       closedUnmerged: 0,
-      reviewed: 0,
     });
-    expect((await buddy(d)).reply).toContain("| 1 | 1 | 0 | 0 |");
+    expect((await buddy(d)).reply).toContain("| 1 | 1 | 0 | 0 | 0 | 0 |");
+  });
+
+  it("shows the pull requests and says reviews and guard blocks are unavailable when GraphQL fails", async () => {
+    const warnings: string[] = [];
+    const d = deps({
+      buddyHistory: new HistoryCache(),
+      log: { info: () => undefined, warn: (m) => void warnings.push(m) },
+    });
+    pullSearches("octo/garden", "app/patchwright", {
+      opened: 5,
+      merged: 4,
+      closedUnmerged: 1,
+      recent: [{ number: 5, updatedAt: daysAgo(2), outcome: "merged" }],
+    });
+    reviewsFail();
+    const { reply } = await buddy(d);
+    expect(reply).toContain("Mood: happy");
+    expect(reply).toContain("| 5 | 4 | 1 | unavailable | unavailable | unavailable |");
+    expect(reply).toContain("Where a stat is unavailable, GitHub did not answer this time.");
+    expect(warnings).toEqual(["could not read patchwright's reviews and guard blocks for buddy"]);
+    // A reply with a stat missing is not kept: the next call asks again, and gets all of them.
+    historySearches("octo/garden", "app/patchwright", {
+      opened: 5,
+      merged: 4,
+      closedUnmerged: 1,
+      reviewed: 2,
+      reviewComments: 6,
+      blocked: 1,
+    });
+    expect((await buddy(d)).reply).toContain("| 5 | 4 | 1 | 2 | 6 | 1 |");
+  });
+
+  it("shows reviews and guard blocks, without a mood, when the pull request searches fail", async () => {
+    searchesFail();
+    reviewsSearch("octo/garden", "app/patchwright", {
+      reviewed: 1,
+      pulls: [{ reviews: [{ author: { __typename: "Bot", login: "patchwright" }, comments: 3 }] }],
+      withheld: 2,
+    });
+    const { reply } = await buddy(deps());
+    expect(reply).toContain("Mood: unknown");
+    expect(reply).toContain("| unavailable | unavailable | unavailable | 1 | 3 | 2 |");
+  });
+
+  it("says a review comment count is a floor when it read only the latest reviewed pull requests", async () => {
+    pullSearches("octo/garden", "app/patchwright", { opened: 0, merged: 0, closedUnmerged: 0 });
+    const bot = { __typename: "Bot", login: "patchwright" } as const;
+    reviewsSearch("octo/garden", "app/patchwright", {
+      reviewed: 80,
+      pulls: Array(50).fill({ reviews: [{ author: bot, comments: 1 }] }),
+    });
+    const { reply } = await buddy(deps());
+    expect(reply).toContain("| 0 | 0 | 0 | 80 | at least 50 | 0 |");
+    expect(reply).toContain(
+      "Review comments are counted on the 50 pull requests patchwright reviewed that were updated last, in the last 50 reviews of each.",
+    );
   });
 });
+
+/** Each of the three pull request searches answered with the rate limit. */
+function searchesFail(): void {
+  githubApi()
+    .get("/search/issues")
+    .query(true)
+    .times(3)
+    .reply(403, { message: "API rate limit exceeded", documentation_url: "https://docs.github.com" });
+}
+
+/** The GraphQL request answered with GitHub's rate limit error. */
+function reviewsFail(): void {
+  githubApi()
+    .post("/graphql")
+    .reply(200, {
+      errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation ID 42." }],
+    });
+}
 
 describe("help", () => {
   it("lists buddy only where it is switched on", () => {

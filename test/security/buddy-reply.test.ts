@@ -3,7 +3,7 @@ import { RepoConfig } from "../../src/config/schema.js";
 import { rulesRouter } from "../../src/request/route-intent.js";
 import { plainName } from "../../src/runs/buddy/buddy-reply.js";
 import { COMMANDS } from "../../src/runs/front-door/commands.js";
-import { githubApi, testOctokit } from "../helpers/github-api.js";
+import { githubApi, graphqlReply, testOctokit } from "../helpers/github-api.js";
 import { recordingQueue } from "../helpers/recording-queue.js";
 import { searchAnswer } from "../helpers/search-issues.js";
 
@@ -21,7 +21,13 @@ describe("the buddy reply", () => {
   });
 
   it("names a hostile repository without a mention, HTML, a link or a broken code block", async () => {
-    githubApi().get("/search/issues").query(true).times(4).reply(200, searchAnswer(1));
+    githubApi()
+      .get("/search/issues")
+      .query(true)
+      .times(3)
+      .reply(200, searchAnswer(1))
+      .post("/graphql")
+      .reply(graphqlReply({ search: () => ({ issueCount: 1, nodes: [] }) }));
     const result = await COMMANDS.buddy({
       mention: {
         type: "mention",

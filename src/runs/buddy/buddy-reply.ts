@@ -1,6 +1,7 @@
 import type { OctokitLike, RepoRef } from "../../github/octokit-like.js";
-import { patchwrightHistory, type PatchwrightHistory } from "../../github/patchwright-history.js";
+import { REVIEWED_PULLS_READ, REVIEWS_READ } from "../../github/reviews-and-guard-blocks.js";
 import { companionFor, type Companion } from "./companion.js";
+import { loadBuddyHistory, type BuddyHistory } from "./history.js";
 import type { HistoryCache } from "./history-cache.js";
 import { MOOD_SENTENCE, moodOf } from "./mood.js";
 
@@ -17,19 +18,14 @@ export interface BuddyInput {
 
 /**
  * The buddy of a repository with patchwright's history there. The buddy is seeded from the repository's
- * id, so a rename keeps it; without one, from its name lower-cased as GitHub compares it. A failed search
- * leaves the stats out rather than the buddy.
+ * id, so a rename keeps it; without one, from its name lower-cased as GitHub compares it. A stat GitHub
+ * did not answer for is shown as unavailable rather than leaving the buddy out.
  */
 export async function buddyReply(input: BuddyInput): Promise<string> {
   const { octokit, repo, repositoryId, botLogin, now, log, cache } = input;
   const key = repositoryId !== undefined ? `id:${repositoryId}` : `${repo.owner}/${repo.repo}`.toLowerCase();
-  const load = () => patchwrightHistory(octokit, repo, botLogin);
-  let history: PatchwrightHistory | undefined;
-  try {
-    history = await (cache ? cache.get(key, now, load) : load());
-  } catch (err) {
-    log.warn("could not read patchwright's history for buddy", { error: String(err) });
-  }
+  const load = () => loadBuddyHistory(octokit, repo, botLogin, log);
+  const history = await (cache ? cache.get(key, now, load) : load());
   return renderBuddy(companionFor(key), repo, history, now);
 }
 
@@ -41,12 +37,9 @@ export function plainName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
-export function renderBuddy(
-  companion: Companion,
-  repo: RepoRef,
-  history: PatchwrightHistory | undefined,
-  now: Date,
-): string {
+const UNAVAILABLE = "unavailable";
+
+export function renderBuddy(companion: Companion, repo: RepoRef, history: BuddyHistory, now: Date): string {
   const where = `${plainName(repo.owner)}/${plainName(repo.repo)}`;
   const lines = [
     `**${companion.name}** the ${companion.species} lives in \`${where}\`: ${companion.traits.join(" and ")}.`,
@@ -56,13 +49,33 @@ export function renderBuddy(
     "```",
     "",
   ];
-  if (!history) return [...lines, "GitHub's search did not answer: no stats this time."].join("\n");
+  const { pulls, reviews } = history;
+  if (!pulls && !reviews) return [...lines, "GitHub did not answer: no stats this time."].join("\n");
+  const cells = [
+    ...(pulls ? [pulls.opened, pulls.merged, pulls.closedUnmerged] : Array<string>(3).fill(UNAVAILABLE)),
+    ...(reviews
+      ? [
+          reviews.reviewedPulls,
+          `${reviews.reviewCommentsComplete ? "" : "at least "}${reviews.reviewComments}`,
+          reviews.guardBlocks,
+        ]
+      : Array<string>(3).fill(UNAVAILABLE)),
+  ];
+  const notes = [
+    ...(reviews && !reviews.reviewCommentsComplete
+      ? [
+          `Review comments are counted on the ${REVIEWED_PULLS_READ} pull requests patchwright reviewed that were updated last, in the last ${REVIEWS_READ} reviews of each.`,
+        ]
+      : []),
+    ...(pulls && reviews ? [] : ["Where a stat is unavailable, GitHub did not answer this time."]),
+  ];
   return [
     ...lines,
-    `Mood: ${MOOD_SENTENCE[moodOf(history, now)]}.`,
+    `Mood: ${pulls ? MOOD_SENTENCE[moodOf(pulls, now)] : "unknown: GitHub did not say how patchwright's pull requests here went"}.`,
     "",
-    "| pull requests opened | merged | closed unmerged | pull requests reviewed |",
-    "| --- | --- | --- | --- |",
-    `| ${history.opened} | ${history.merged} | ${history.closedUnmerged} | ${history.reviewed} |`,
+    "| pull requests opened | merged | closed unmerged | pull requests reviewed | review comments | guard blocks |",
+    "| --- | --- | --- | --- | --- | --- |",
+    `| ${cells.join(" | ")} |`,
+    ...(notes.length ? ["", ...notes] : []),
   ].join("\n");
 }
