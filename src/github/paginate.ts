@@ -26,19 +26,43 @@ type PageParams<R extends keyof PaginatingEndpoints> = Omit<
  * A list endpoint's items, page by page (100 a page), following the `next` links GitHub sends, each page
  * checked with `item`. Throws TooManyPagesError when a `next` link is left after `maxPages` pages.
  */
-export async function* listPages<R extends keyof PaginatingEndpoints, T>(
+export function listPages<R extends keyof PaginatingEndpoints, T>(
   octokit: OctokitLike,
   route: R,
   params: PageParams<R>,
   item: z.ZodType<T>,
   maxPages = MAX_PAGES,
 ): AsyncGenerator<T[]> {
-  // The iterator uses only `request` of the Octokit it is given (plugin-paginate-rest's iterator.js).
   // Page 1 asked for by number, as every later page's link does.
+  return checkedPages(octokit, route, { ...params, page: 1 }, item, maxPages);
+}
+
+/**
+ * As listPages, for a list GitHub pages by cursor (webhook deliveries): its `next` links carry a `cursor`,
+ * and the endpoint knows no `page` parameter, so none is sent. A caller that has read enough (a list
+ * newest first, read back to a date) leaves the loop, and no further page is asked for.
+ */
+export function listCursorPages<R extends keyof PaginatingEndpoints, T>(
+  octokit: OctokitLike,
+  route: R,
+  params: Omit<PageParams<R>, "cursor">,
+  item: z.ZodType<T>,
+  maxPages = MAX_PAGES,
+): AsyncGenerator<T[]> {
+  return checkedPages(octokit, route, params, item, maxPages);
+}
+
+async function* checkedPages<R extends keyof PaginatingEndpoints, T>(
+  octokit: OctokitLike,
+  route: R,
+  params: object,
+  item: z.ZodType<T>,
+  maxPages: number,
+): AsyncGenerator<T[]> {
+  // The iterator uses only `request` of the Octokit it is given (plugin-paginate-rest's iterator.js).
   const pages = composePaginateRest.iterator(octokit as Octokit, route, {
     ...params,
     per_page: PAGE_SIZE,
-    page: 1,
   } as PaginatingEndpoints[R]["parameters"]);
   let read = 0;
   for await (const response of pages) {
