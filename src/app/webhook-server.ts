@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 
 export interface WebhookDelivery {
   /** X-GitHub-Delivery. */
@@ -26,9 +27,34 @@ export interface WebhookServerOptions {
   log: ServerLog;
   /** The largest body read; GitHub caps payloads at 25 MB. */
   maxBytes?: number;
+  /**
+   * GET /readyz: whether the App can take work (its queue and store answer). Its `problem` is shown to
+   * whoever can reach the port, so it must be a sentence of ours, never an error's text or a URL.
+   * Without it, ready means up.
+   */
+  ready?: () => Promise<Readiness>;
+  /** How long /readyz waits for `ready` before answering 503; default 2,000. */
+  readyTimeoutMs?: number;
+  /** GET /metrics: the Prometheus exposition. Without it, /metrics is 404. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** When set, /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** Called once per POST, when its answer is sent (or its connection ends first, as "error"). */
+  onAck?: (outcome: AckOutcome, seconds: number) => void;
+  /** Milliseconds, for `onAck`'s timing; default performance.now. */
+  now?: () => number;
 }
 
+export interface Readiness {
+  ok: boolean;
+  problem?: string;
+}
+
+/** accepted: 2xx; refused: 4xx (bad signature, too large, not JSON, wrong path); error: 5xx or cut short. */
+export type AckOutcome = "accepted" | "refused" | "error";
+
 const MAX_BYTES = 25 * 1024 * 1024;
+const READY_TIMEOUT_MS = 2_000;
 
 /**
  * The App's HTTP server, in place of Probot's: a delivery's signature is checked here, before any other
@@ -38,6 +64,9 @@ const MAX_BYTES = 25 * 1024 * 1024;
  */
 export function createWebhookServer(options: WebhookServerOptions): Server {
   return createServer((req, res) => {
+    if (req.method === "POST" && options.onAck) {
+      timeAck(options.onAck, options.now ?? (() => performance.now()), options.log, res);
+    }
     handle(options, req, res).catch((err: unknown) => {
       // Not reachable with a well-behaved `receive`; still, one line and no payload.
       options.log.error({ error: errorLine(err) }, "webhook server failed on a request");
@@ -52,7 +81,12 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const path = withoutTrailingSlash((req.url ?? "/").split("?")[0]!);
-  if (req.method === "GET" && path === "/ping") return answer(res, 200, "PONG"); // health checks
+  if (req.method === "GET") {
+    if (path === "/ping") return answer(res, 200, "PONG"); // Probot's health check, kept for existing probes
+    if (path === "/healthz") return answer(res, 200, "ok");
+    if (path === "/readyz") return readiness(options, res);
+    if (path === "/metrics") return serveMetrics(options, req, res);
+  }
   if (path !== withoutTrailingSlash(options.path)) return discard(req, res, 404, "not found");
   if (req.method !== "POST") return discard(req, res, 405, "webhooks are POSTed", { allow: "POST" });
 
@@ -105,6 +139,84 @@ async function handle(
   answer(res, 200, "ok");
 }
 
+/** The delivery's outcome and time, once: 'close' follows the answer, or a connection cut before it. */
+function timeAck(
+  onAck: NonNullable<WebhookServerOptions["onAck"]>,
+  now: () => number,
+  log: ServerLog,
+  res: ServerResponse,
+): void {
+  const start = now();
+  res.once("close", () => {
+    const outcome: AckOutcome = !res.writableFinished
+      ? "error"
+      : res.statusCode < 400
+        ? "accepted"
+        : res.statusCode < 500
+          ? "refused"
+          : "error";
+    try {
+      onAck(outcome, (now() - start) / 1000);
+    } catch (err) {
+      // An event handler's throw would end the process; a metric is not worth that.
+      log.error({ error: errorLine(err) }, "recording a webhook's answer time failed");
+    }
+  });
+}
+
+/** 200 when `ready` says so within the timeout; otherwise 503 and one line saying why. */
+async function readiness(options: WebhookServerOptions, res: ServerResponse): Promise<void> {
+  if (!options.ready) return answer(res, 200, "ok");
+  const ms = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  let state: Readiness | "timeout";
+  try {
+    state = await Promise.race([Promise.resolve().then(options.ready), timedOut]);
+  } catch (err) {
+    options.log.warn({ error: errorLine(err) }, "the readiness check failed");
+    return answer(res, 503, "not ready: the readiness check failed (see the log)");
+  } finally {
+    clearTimeout(timer);
+  }
+  if (state === "timeout")
+    return answer(res, 503, `not ready: no answer from the readiness check within ${ms} ms`);
+  if (state.ok) return answer(res, 200, "ok");
+  return answer(res, 503, state.problem ? `not ready: ${oneLine(state.problem)}` : "not ready");
+}
+
+/**
+ * The Prometheus exposition. With a token, a request must carry it as a bearer token: both sides are
+ * hashed first, so the comparison takes the same time whatever the length of what was sent.
+ */
+async function serveMetrics(
+  options: WebhookServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (!options.metrics) return answer(res, 404, "not found");
+  if (options.metricsToken !== undefined && !bearerMatches(req, options.metricsToken)) {
+    return answer(res, 401, "a bearer token is required", { "www-authenticate": 'Bearer realm="metrics"' });
+  }
+  let rendered: { contentType: string; body: string };
+  try {
+    rendered = await options.metrics();
+  } catch (err) {
+    options.log.error({ error: errorLine(err) }, "could not render the metrics");
+    return answer(res, 500, "could not render the metrics");
+  }
+  res.writeHead(200, { "content-type": rendered.contentType }).end(rendered.body);
+}
+
+function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const given = /^Bearer +(\S+) *$/i.exec(header(req, "authorization") ?? "")?.[1];
+  if (given === undefined) return false;
+  const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
 /** GitHub's X-Hub-Signature-256: `sha256=` and the hex HMAC-SHA256 of the raw body, compared in constant time. */
 export function signatureMatches(secret: string, body: Buffer, signature: string): boolean {
   const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
@@ -126,8 +238,12 @@ function printable(value: string): string {
   return value.replace(/[^\w.:-]/g, "?").slice(0, 64);
 }
 
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim().slice(0, 300);
+}
+
 function errorLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ").slice(0, 300);
+  return oneLine(err instanceof Error ? err.message : String(err));
 }
 
 /** The body, or undefined once it passes `max` bytes (the rest is not read). */

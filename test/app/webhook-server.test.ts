@@ -1,9 +1,17 @@
 import { createHmac } from "node:crypto";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createWebhookServer, signatureMatches, type WebhookDelivery } from "../../src/app/webhook-server.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  createWebhookServer,
+  signatureMatches,
+  type AckOutcome,
+  type Readiness,
+  type WebhookDelivery,
+  type WebhookServerOptions,
+} from "../../src/app/webhook-server.js";
+import { createMetrics } from "../../src/runs/metrics.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
 const SECRET = "a secret of our own";
@@ -21,24 +29,28 @@ const received: WebhookDelivery[] = [];
 const logged: Logged[] = [];
 let failWith: Error | undefined;
 
-beforeAll(async () => {
-  nock.enableNetConnect("127.0.0.1");
+/** A server's options that record what it receives and logs in `received` and `logged`. */
+function recording(): WebhookServerOptions {
   const record =
     (level: Logged["level"]) =>
     (fields: Record<string, unknown>, message: string): void => {
       logged.push({ level, fields, message });
     };
-  server = createWebhookServer({
+  return {
     secret: SECRET,
     path: PATH,
-    maxBytes: 64 * 1024,
     log: { info: record("info"), warn: record("warn"), error: record("error") },
     receive: (delivery) => {
       if (failWith) return Promise.reject(failWith);
       received.push(delivery);
       return Promise.resolve();
     },
-  });
+  };
+}
+
+beforeAll(async () => {
+  nock.enableNetConnect("127.0.0.1");
+  server = createWebhookServer({ ...recording(), maxBytes: 64 * 1024 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -181,6 +193,209 @@ describe("the App's webhook server", () => {
     expect((await fetch(`${base}/probot/import`, { method: "POST", body: "{}" })).status).toBe(404);
     expect((await deliver("{}", { "x-hub-signature-256": sign("{}") })).status).toBe(400);
     expect(received).toEqual([]);
+  });
+});
+
+describe("the server's health, readiness and metrics", () => {
+  const started: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+
+  /** A server of its own with these options, and a way to GET from it. */
+  async function serve(options: Partial<WebhookServerOptions> = {}): Promise<{
+    server: Server;
+    base: string;
+    get: (path: string, headers?: Record<string, string>) => Promise<{ status: number; text: string }>;
+  }> {
+    const server = createWebhookServer({ ...recording(), ...options });
+    started.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const at = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      server,
+      base: at,
+      get: async (path, headers = {}) => {
+        const res = await fetch(`${at}${path}`, { headers });
+        return { status: res.status, text: await res.text() };
+      },
+    };
+  }
+
+  it("answers /healthz while the process is up, and /ping as before", async () => {
+    const { get } = await serve();
+    expect(await get("/healthz")).toEqual({ status: 200, text: "ok\n" });
+    expect(await get("/ping")).toEqual({ status: 200, text: "PONG\n" });
+  });
+
+  it("answers /readyz 200 when ready, else 503 with the problem on one line", async () => {
+    let state: Readiness = { ok: true };
+    const { get } = await serve({ ready: () => Promise.resolve(state) });
+    expect(await get("/readyz")).toEqual({ status: 200, text: "ok\n" });
+    state = { ok: false, problem: "the queue cannot be reached:\nRedis does not answer" };
+    expect(await get("/readyz")).toEqual({
+      status: 503,
+      text: "not ready: the queue cannot be reached: Redis does not answer\n",
+    });
+    state = { ok: false };
+    expect(await get("/readyz")).toEqual({ status: 503, text: "not ready\n" });
+  });
+
+  it("answers /readyz 503 when the check does not answer in time, and when it throws, whose text stays in the log", async () => {
+    const { get } = await serve({ ready: () => new Promise(() => {}), readyTimeoutMs: 5 });
+    expect(await get("/readyz")).toEqual({
+      status: 503,
+      text: "not ready: no answer from the readiness check within 5 ms\n",
+    });
+
+    const failing = await serve({
+      ready: () => Promise.reject(new Error("connect to redis://:hunter2@10.0.0.7 refused")),
+    });
+    const res = await failing.get("/readyz");
+    expect(res).toEqual({ status: 503, text: "not ready: the readiness check failed (see the log)\n" });
+    expect(logged).toEqual([
+      {
+        level: "warn",
+        fields: { error: "connect to redis://:hunter2@10.0.0.7 refused" },
+        message: "the readiness check failed",
+      },
+    ]);
+  });
+
+  it("answers /readyz 200 when there is nothing to check but the process", async () => {
+    const { get } = await serve();
+    expect(await get("/readyz")).toEqual({ status: 200, text: "ok\n" });
+  });
+
+  it("serves /metrics when given them, and 404 when not", async () => {
+    expect((await (await serve()).get("/metrics")).status).toBe(404);
+    const { base } = await serve({
+      metrics: () => Promise.resolve({ contentType: "text/plain; version=0.0.4", body: "up 1\n" }),
+    });
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4");
+    expect(await res.text()).toBe("up 1\n");
+  });
+
+  it("asks for the bearer token on /metrics when one is set, and only there", async () => {
+    const { base, get } = await serve({
+      metrics: () => Promise.resolve({ contentType: "text/plain", body: "up 1\n" }),
+      metricsToken: "s3cret-token",
+    });
+    const refused = await fetch(`${base}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
+    expect((await get("/metrics", { authorization: "Bearer s3cret-tokeN" })).status).toBe(401);
+    expect((await get("/metrics", { authorization: "Bearer s3cret-token-and-more" })).status).toBe(401);
+    expect((await get("/metrics", { authorization: "Basic s3cret-token" })).status).toBe(401);
+    expect((await get("/metrics", { authorization: "s3cret-token" })).status).toBe(401);
+    expect(await get("/metrics", { authorization: "Bearer s3cret-token" })).toEqual({
+      status: 200,
+      text: "up 1\n",
+    });
+    expect((await get("/metrics", { authorization: "bearer s3cret-token" })).status).toBe(200);
+    expect((await get("/healthz")).status).toBe(200);
+  });
+
+  it("answers 500 when the metrics cannot be rendered, with one line in the log", async () => {
+    const { get } = await serve({ metrics: () => Promise.reject(new Error("registry broke")) });
+    expect(await get("/metrics")).toEqual({ status: 500, text: "could not render the metrics\n" });
+    expect(logged).toEqual([
+      { level: "error", fields: { error: "registry broke" }, message: "could not render the metrics" },
+    ]);
+  });
+
+  it("reports each POST's outcome and time from request to answer, once, and nothing for a GET", async () => {
+    const acks: [AckOutcome, number][] = [];
+    let ackSeen: (() => void) | undefined;
+    // 250 ms between any two readings of the clock: each delivery reads it when it arrives and when answered.
+    let clock = 0;
+    const { base, get } = await serve({
+      now: () => (clock += 250),
+      onAck: (outcome, seconds) => {
+        acks.push([outcome, seconds]);
+        ackSeen?.();
+      },
+    });
+    // The answer reaches the client before the server's 'close' event: wait for the report itself.
+    const post = async (body: string, headers: Record<string, string>, path = PATH): Promise<number> => {
+      const seen = new Promise<void>((resolve) => (ackSeen = resolve));
+      const res = await fetch(`${base}${path}`, { method: "POST", headers, body });
+      await res.text();
+      await seen;
+      return res.status;
+    };
+    const body = commentBody();
+    const headers = { "x-github-event": "issue_comment", "x-github-delivery": "d-7" };
+    expect(await post(body, { ...headers, "x-hub-signature-256": sign(body) })).toBe(200);
+    expect(await post(body, { ...headers, "x-hub-signature-256": sign(body, "development") })).toBe(401);
+    expect(await post(body, { ...headers, "x-hub-signature-256": sign(body) }, "/elsewhere")).toBe(404);
+    failWith = new Error("intake broke");
+    expect(await post(body, { ...headers, "x-hub-signature-256": sign(body) })).toBe(500);
+    expect((await get("/healthz")).status).toBe(200);
+    expect(acks).toEqual([
+      ["accepted", 0.25],
+      ["refused", 0.25],
+      ["refused", 0.25],
+      ["error", 0.25],
+    ]);
+  });
+
+  it("reports a POST whose connection is cut before the answer as an error", async () => {
+    const acks: AckOutcome[] = [];
+    let ackSeen!: () => void;
+    const seen = new Promise<void>((resolve) => (ackSeen = resolve));
+    const { server, base } = await serve({
+      onAck: (outcome) => {
+        acks.push(outcome);
+        ackSeen();
+      },
+    });
+    const { port } = new URL(base);
+    const socket = connect(Number(port), "127.0.0.1");
+    // Headers and a body shorter than announced: the server is still reading when the client goes.
+    socket.write(
+      `POST ${PATH} HTTP/1.1\r\nhost: x\r\nx-github-event: issues\r\nx-github-delivery: d-8\r\n` +
+        "x-hub-signature-256: sha256=00\r\ncontent-length: 1000\r\n\r\n{",
+    );
+    socket.on("error", () => {});
+    await new Promise((resolve) => server.once("request", resolve));
+    socket.destroy();
+    await seen;
+    expect(acks).toEqual(["error"]);
+    // The body's read fails just after; waited for, so its line lands in this test's log.
+    await vi.waitFor(() => expect(logged).toHaveLength(1), { timeout: 10_000 });
+    expect(logged).toEqual([
+      { level: "error", fields: { error: "aborted" }, message: "webhook server failed on a request" },
+    ]);
+  });
+
+  it("feeds createMetrics: an answered delivery shows in /metrics", async () => {
+    const metrics = createMetrics();
+    let ackSeen!: () => void;
+    const seen = new Promise<void>((resolve) => (ackSeen = resolve));
+    const { base, get } = await serve({
+      metrics: metrics.render,
+      onAck: (outcome, seconds) => {
+        metrics.ackObserved(outcome, seconds);
+        ackSeen();
+      },
+    });
+    const body = commentBody();
+    await fetch(`${base}${PATH}`, {
+      method: "POST",
+      headers: {
+        "x-github-event": "issue_comment",
+        "x-github-delivery": "d-9",
+        "x-hub-signature-256": sign(body),
+      },
+      body,
+    });
+    await seen;
+    const res = await get("/metrics");
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/^patchwright_webhook_ack_seconds_count\{outcome="accepted"\} 1$/m);
   });
 });
 
