@@ -13,7 +13,7 @@ import { createRunExecutor } from "../runs/execute-run.js";
 import { handleEvent } from "../runs/front-door.js";
 import type { FrontDoorLog, Outcome } from "../runs/front-door/types.js";
 import type { RunReport } from "../runs/report.js";
-import type { RunQueue } from "../runs/run-queue.js";
+import type { RunQueue } from "../runs/queue/run-queue.js";
 import type { ActionInputs } from "./read-inputs.js";
 
 /** The inputs a mention or prompt run uses, already checked and converted (read-inputs.ts). */
@@ -73,9 +73,8 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
   const payload: unknown = ctx.eventPath ? JSON.parse(await readFile(ctx.eventPath, "utf8")) : {};
   const queued: RunRequest[] = [];
   const queue: RunQueue = {
-    add: (r) => void queued.push(r),
-    cancel: () => false,
-    onIdle: () => Promise.resolve(),
+    add: (r) => Promise.resolve(void queued.push(r)),
+    cancel: () => Promise.resolve(false),
   };
   const [owner, name] = (ctx.env["GITHUB_REPOSITORY"] ?? "/").split("/");
   const server = ctx.env["GITHUB_SERVER_URL"] ?? "https://github.com";

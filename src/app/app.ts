@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
-import PQueue from "p-queue";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { createModelClient, type ModelProvider } from "../agent/model/model-provider.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
@@ -16,18 +15,30 @@ import type { FrontDoorLog, Outcome, WebhookEvent } from "../runs/front-door/typ
 import { createRunExecutor } from "../runs/execute-run.js";
 import { isGuardCheckEvent, runGuardCheck } from "../runs/guard-check-run.js";
 import type { ExecutorDeps } from "../runs/executor-deps.js";
-import { notifyWaiting } from "../runs/messages.js";
-import { FileRunJournal, journaled, reportInterruptedRuns } from "../runs/run-journal.js";
-import { InProcessRunQueue, type RunExecutor, type RunQueue } from "../runs/run-queue.js";
+import { notifyAbandoned, notifyReplaced, notifyRestarted, notifyWaiting } from "../runs/messages.js";
+import { type DurableQueue, outstanding, type QueueWorker } from "../runs/queue/durable-queue.js";
+import { openQueue, QUEUE_DEFAULTS, type QueueSettings } from "../runs/queue/open-queue.js";
+import type { RunExecutor, RunQueue } from "../runs/queue/run-queue.js";
+import type { RunRequest } from "../request/run-request.js";
+
+export type AppRole = "all" | "serve" | "worker";
 
 export interface AppOptions {
-  /** Events worked on at once after GitHub has been answered. */
+  /**
+   * What this process does: `serve` receives webhooks and stores them, `worker` handles stored deliveries
+   * and runs, `all` (one server, the default) both.
+   */
+  role?: AppRole;
+  /** Deliveries a worker handles at once (config loading, acknowledgement). */
   intakeConcurrency?: number;
   runConcurrency?: number;
   newRunId?: () => string;
   now?: () => Date;
-  /** Replaces the in-process run queue (tests, or a durable queue). */
-  queue?: (app: Probot) => RunQueue;
+  /** The durable queue; by default opened from `queueSettings` (SQLite in the state folder). */
+  queue?: DurableQueue;
+  queueSettings?: QueueSettings;
+  /** Replaces the durable run queue behind the front door (tests of the front door alone). */
+  runQueue?: (app: Probot) => RunQueue;
   /** The model runs use; by default a client for `provider`, its settings read from `env`. */
   model?: ModelClient;
   /** PATCHWRIGHT_PROVIDER, as read-app-env.ts checked it at start; anthropic by default. */
@@ -38,7 +49,7 @@ export interface AppOptions {
   serverUrl?: string;
   /** A repository's git URL; by default `${serverUrl}/owner/name.git`. */
   gitUrl?: (owner: string, name: string) => string;
-  /** Where the journal of runs under way is kept (PATCHWRIGHT_STATE_DIR, default `.patchwright`). */
+  /** Where the queue and the transcripts are kept (PATCHWRIGHT_STATE_DIR, default `.patchwright`). */
   stateDir?: string;
   progressIntervalMs?: number;
   /**
@@ -56,33 +67,73 @@ export interface AppOptions {
   onError?: (event: WebhookEvent, error: unknown) => void;
 }
 
-// Triggers this process has handled, so a redelivery costs no API call; bounded, the marker on the
-// tracking comment is what makes it hold across restarts.
-const SEEN_LIMIT = 10_000;
-// Events waiting for the intake. GitHub's write limits (about one comment every few seconds per process)
-// bound how fast mentions are acknowledged; past this many waiting, new ones are refused loudly rather
-// than growing memory without end.
-const INTAKE_LIMIT = 5_000;
-
 export interface PatchwrightApp {
   appFn: ApplicationFunction;
-  /** Resolves when every received event has been handled (tests, graceful shutdown). */
+  /** Resolves when every stored delivery and run has been handled (tests). */
   idle(): Promise<void>;
+  /** The queue, once the App is loaded (health checks, metrics, retention). */
+  queue(): DurableQueue;
+  /** Stops the worker (draining for up to `drainMs`) and closes the queue. */
+  stop(drainMs: number): Promise<{ requeued: number }>;
 }
 
 /**
- * The GitHub App: the only place that knows Probot. A webhook is answered as soon as it is verified and
- * put on the intake; loading the config, checking permissions and acknowledging happen after, so GitHub
- * never waits on them.
+ * The GitHub App: the only place that knows Probot. A delivery is answered as soon as it is verified and
+ * stored in the durable queue (or found to ask for nothing); loading the config, checking permissions and
+ * acknowledging happen on a worker, in this process or another, so GitHub never waits on them and a
+ * restart loses nothing.
  */
 export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
-  const intake = new PQueue({ concurrency: options.intakeConcurrency ?? 8 });
-  const seen = new Set<string>();
+  const role = options.role ?? "all";
   const buddyHistory = new HistoryCache();
-  let queue: RunQueue | undefined;
+  const env = options.env ?? process.env;
+  const stateDir = options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright";
+  let durable: DurableQueue | undefined;
+  let worker: QueueWorker | undefined;
 
   const appFn: ApplicationFunction = (app) => {
     const log = adaptLog(app.log);
+    durable =
+      options.queue ??
+      openQueue(
+        options.queueSettings ?? {
+          backend: "sqlite",
+          stateDir,
+          leaseMs: QUEUE_DEFAULTS.leaseMs,
+          maxRestarts: QUEUE_DEFAULTS.maxRestarts,
+          retentionMs: QUEUE_DEFAULTS.retentionMs,
+        },
+        { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
+      );
+    const store = durable;
+    if (role !== "worker") app.onAny((emitted) => ingress(emitted as unknown as Context));
+    if (role !== "serve") worker = startWorker(app, store, log);
+
+    /**
+     * What GitHub waits for: events that ask for nothing are told apart from the payload alone and dropped;
+     * the rest are stored before the answer, so a crash after it loses nothing.
+     */
+    async function ingress(context: Context): Promise<void> {
+      const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
+      const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
+      const screened = screenEvent(event);
+      if (screened && !guardCheck) {
+        // Said from the screen's reason and the payload's repository: never the text of a comment.
+        log.info(`event ${event.name}: ${screened.status}`, {
+          delivery: event.id,
+          repository: repositoryOf(event.payload),
+          ...describe(screened),
+        });
+        options.onOutcome?.(event, screened);
+        return;
+      }
+      const stored = await store.accept(event);
+      if (stored === "duplicate")
+        log.info(`event ${event.name}: already received`, { delivery: event.id, repository: repositoryOf(event.payload) });
+    }
+  };
+
+  function startWorker(app: Probot, store: DurableQueue, log: AppLog): QueueWorker {
     const installationOctokit = async (id: number | undefined): Promise<OctokitLike> => {
       if (id === undefined) throw new Error("the event carries no installation");
       return app.auth(id);
@@ -97,7 +148,6 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           botLogin = undefined;
           throw err;
         }));
-    const env = options.env ?? process.env;
     // GHE_PROTOCOL as Probot reads it (read-app-env.ts allows https or http): git goes where the API does.
     const gheProtocol = env["GHE_PROTOCOL"] === "http" ? "http" : "https";
     const serverUrl =
@@ -112,145 +162,137 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       });
       return auth.token;
     };
-    if (options.queue) queue = options.queue(app);
-    else {
-      const stateDir = options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright";
-      const journal = new FileRunJournal(join(stateDir, "runs.json"));
-      const model = options.model ?? createModelClient({ provider: options.provider ?? "anthropic", env });
-      let executor: Promise<RunExecutor> | undefined;
-      const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
-        octokitFor: (request) => installationOctokit(request.installationId),
-        tokenFor: (request, { fresh }) => installationToken(request.installationId, fresh),
-        remoteUrlFor: (request) => remoteUrl(request.repository.owner, request.repository.name),
-        model,
-        defaultModel: DEFAULT_MODEL,
-        env,
-        // What the App holds (its webhook secret, key, model credentials) no run may ever send.
-        knownSecrets: credentialValues(env),
-        planKey: options.planKey ?? randomBytes(32),
-        now: options.now ?? (() => new Date()),
-        log,
-        serverUrl,
-        transcriptDir: join(stateDir, "transcripts"),
-        ...(options.progressIntervalMs !== undefined
-          ? { progressIntervalMs: options.progressIntervalMs }
-          : {}),
-      };
-      const resolveExecutor = (octokit: OctokitLike): Promise<RunExecutor> =>
-        (executor ??= (async () => {
-          const login = await resolveBotLogin();
-          return createRunExecutor({ ...base, botLogin: login, author: await botIdentity(octokit, login) });
-        })().catch((err: unknown) => {
-          executor = undefined;
-          throw err;
-        }));
-      queue = new InProcessRunQueue(
-        journaled(async (request, signal) => {
-          const octokit = await installationOctokit(request.installationId);
-          await (
-            await resolveExecutor(octokit)
-          )(request, signal);
-        }, journal),
-        { error: (message, fields) => app.log.error(fields ?? {}, message) },
-        {
-          concurrency: options.runConcurrency ?? 2,
-          onWaiting: (request) =>
-            void installationOctokit(request.installationId)
-              .then((octokit) => notifyWaiting(octokit, request))
-              .catch((err: unknown) => app.log.warn({ err }, "could not say that a run waits")),
-        },
-      );
-      void reportInterruptedRuns(journal, installationOctokit, log).catch((err: unknown) =>
-        app.log.warn({ err }, "could not read the journal of runs under way"),
-      );
-    }
+    const octokitOf = (request: RunRequest): Promise<OctokitLike> => installationOctokit(request.installationId);
+    const say = (what: string, send: (octokit: OctokitLike) => Promise<void>, request: RunRequest): void =>
+      void octokitOf(request)
+        .then(send)
+        .catch((err: unknown) => log.warn(`could not say that a run ${what}`, { run: request.id, error: (err as Error)?.message }));
+    const durableRuns: RunQueue = {
+      add: async (request) => {
+        const { replaced, waitsForRepository } = await store.enqueue(request);
+        for (const old of replaced) say("was replaced", (o) => notifyReplaced(o, old), old);
+        if (waitsForRepository) say("waits", (o) => notifyWaiting(o, request), request);
+      },
+      cancel: (key) => store.cancel(key),
+      claimTrigger: (key, delivery) => store.claimTrigger(key, delivery),
+    };
+    // Triggers are claimed in the durable queue whatever runs them.
+    const queue: RunQueue = { ...durableRuns, ...options.runQueue?.(app) };
 
-    app.onAny((emitted) => {
-      // Probot hands every handler a Context (with an installation Octokit), though onAny's type omits it.
-      const context = emitted as unknown as Context;
-      const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
-      // Beside whatever else the event asks for (an automatic review), and whoever opened the pull request.
-      const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
-      if (guardCheck && intake.size >= INTAKE_LIMIT) {
-        app.log.error({ delivery: event.id }, "intake full: no leak guard check; redeliver the event");
-        options.onError?.(event, new Error("intake full"));
-      } else if (guardCheck) {
-        const installation = (event.payload as { installation?: { id?: number } }).installation?.id;
-        void intake
-          .add(async () => {
-            const outcome = await runGuardCheck(event, {
-              octokit: context.octokit,
-              token: () => installationToken(installation),
-              remoteUrl,
-              log,
-            });
-            log.info(`leak guard check on ${event.name}: ${outcome.status}`, {
-              delivery: event.id,
-              repository: repositoryOf(event.payload),
-              ...outcome,
-            });
-          })
-          .catch((err: unknown) => {
-            app.log.error({ delivery: event.id, err }, `could not run the leak guard check on ${event.name}`);
-            options.onError?.(event, err);
-          });
-      }
-      const screened = screenEvent(event);
-      if (screened) {
-        // Said from the screen's reason and the payload's repository: never the text of a comment.
-        log.info(`event ${event.name}: ${screened.status}`, {
+    const model = options.model ?? createModelClient({ provider: options.provider ?? "anthropic", env });
+    let executor: Promise<RunExecutor> | undefined;
+    const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
+      octokitFor: octokitOf,
+      tokenFor: (request, { fresh }) => installationToken(request.installationId, fresh),
+      remoteUrlFor: (request) => remoteUrl(request.repository.owner, request.repository.name),
+      model,
+      defaultModel: DEFAULT_MODEL,
+      env,
+      // What the App holds (its webhook secret, key, model credentials) no run may ever send.
+      knownSecrets: credentialValues(env),
+      planKey: options.planKey ?? randomBytes(32),
+      now: options.now ?? (() => new Date()),
+      log,
+      serverUrl,
+      transcriptDir: join(stateDir, "transcripts"),
+      ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+    };
+    const resolveExecutor = (octokit: OctokitLike): Promise<RunExecutor> =>
+      (executor ??= (async () => {
+        const login = await resolveBotLogin();
+        return createRunExecutor({ ...base, botLogin: login, author: await botIdentity(octokit, login) });
+      })().catch((err: unknown) => {
+        executor = undefined;
+        throw err;
+      }));
+
+    const handleDelivery = async (event: WebhookEvent): Promise<void> => {
+      const installation = (event.payload as { installation?: { id?: number } } | null)?.installation?.id;
+      try {
+        // As Probot builds a context's: the installation's Octokit, or an unauthenticated one without one.
+        const octokit = (await (await app.auth()).auth({ type: "event-octokit", event })) as OctokitLike;
+        if (options.guardCheck !== false && isGuardCheckEvent(event)) {
+          await guardCheckOn(event, octokit, installation);
+          if (screenEvent(event)) return;
+        }
+        const outcome = await handleEvent(event, {
+          buddyHistory,
+          octokit,
+          queue,
+          botLogin: await resolveBotLogin(),
+          router: rulesRouter,
+          newRunId: options.newRunId ?? randomUUID,
+          now: options.now ?? (() => new Date()),
+          log,
+          // The App has `checks: write`: an invalid config on a pull request becomes a failed check.
+          configCheckRuns: true,
+        });
+        log.info(`event ${event.name}: ${outcome.status}`, {
           delivery: event.id,
           repository: repositoryOf(event.payload),
-          ...describe(screened),
+          ...describe(outcome),
         });
-        options.onOutcome?.(event, screened);
-        return Promise.resolve();
+        options.onOutcome?.(event, outcome);
+      } catch (err) {
+        // Logged with the delivery; the queue keeps it as failed, so redelivering it handles it again.
+        app.log.error({ delivery: event.id, err }, `could not handle ${event.name}; redeliver it to retry`);
+        options.onError?.(event, err);
+        throw err;
       }
-      if (intake.size >= INTAKE_LIMIT) {
-        app.log.error(
-          { delivery: event.id },
-          `intake full: dropped ${event.name}; redeliver it from the App's settings`,
-        );
-        options.onError?.(event, new Error("intake full"));
-        return Promise.resolve();
-      }
-      if (seen.size >= SEEN_LIMIT) seen.clear();
-      void intake
-        .add(async () => {
-          const outcome = await handleEvent(event, {
-            seen,
-            buddyHistory,
-            octokit: context.octokit,
-            queue: queue!,
-            botLogin: await resolveBotLogin(),
-            router: rulesRouter,
-            newRunId: options.newRunId ?? randomUUID,
-            now: options.now ?? (() => new Date()),
-            log,
-            // The App has `checks: write`: an invalid config on a pull request becomes a failed check.
-            configCheckRuns: true,
-          });
-          log.info(`event ${event.name}: ${outcome.status}`, {
-            delivery: event.id,
-            repository: repositoryOf(event.payload),
-            ...describe(outcome),
-          });
-          options.onOutcome?.(event, outcome);
-        })
-        .catch((err: unknown) => {
-          // A failure here must not crash the server; it is logged with the delivery to redeliver.
-          app.log.error({ delivery: event.id, err }, `could not handle ${event.name}`);
-          options.onError?.(event, err);
-        });
-      return Promise.resolve();
-    });
-  };
+    };
 
+    const guardCheckOn = async (
+      event: WebhookEvent,
+      octokit: OctokitLike,
+      installation: number | undefined,
+    ): Promise<void> => {
+      try {
+        const outcome = await runGuardCheck(event, {
+          octokit,
+          token: () => installationToken(installation),
+          remoteUrl,
+          log,
+        });
+        log.info(`leak guard check on ${event.name}: ${outcome.status}`, {
+          delivery: event.id,
+          repository: repositoryOf(event.payload),
+          ...outcome,
+        });
+      } catch (err) {
+        app.log.error({ delivery: event.id, err }, `could not run the leak guard check on ${event.name}`);
+        options.onError?.(event, err);
+      }
+    };
+
+    return store.work(
+      {
+        event: (delivery) => handleDelivery(delivery),
+        run: async (request, restarts, signal) => {
+          const octokit = await octokitOf(request);
+          if (restarts > 0) await notifyRestarted(octokit, request, restarts).catch(() => undefined);
+          await (await resolveExecutor(octokit))(restarts > 0 ? { ...request, restarts } : request, signal);
+        },
+        abandoned: async (request) => notifyAbandoned(await octokitOf(request), request),
+      },
+      { eventConcurrency: options.intakeConcurrency ?? 8, runConcurrency: options.runConcurrency ?? 2 },
+    );
+  }
+
+  const loaded = (): DurableQueue => {
+    if (!durable) throw new Error("the App is not loaded yet");
+    return durable;
+  };
   return {
     appFn,
+    queue: loaded,
     idle: async () => {
-      await intake.onIdle();
-      await queue?.onIdle();
+      // Deliveries become runs: wait until neither queue holds anything waiting or under way.
+      while (outstanding(await loaded().counts()) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+    stop: async (drainMs) => {
+      const result = (await worker?.stop(drainMs)) ?? { requeued: 0 };
+      await durable?.close();
+      return result;
     },
   };
 }
@@ -271,7 +313,9 @@ function repositoryOf(payload: unknown): string | undefined {
   return typeof repository?.full_name === "string" ? repository.full_name : undefined;
 }
 
-function adaptLog(log: Probot["log"]): FrontDoorLog & { warn: FrontDoorLog["warn"] } {
+type AppLog = FrontDoorLog & { warn: FrontDoorLog["warn"] };
+
+function adaptLog(log: Probot["log"]): AppLog {
   return {
     info: (message, fields) => log.info(fields ?? {}, message),
     warn: (message, fields) => log.warn(fields ?? {}, message),

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { MODEL_PROVIDERS, PROVIDER_NAMES, missingModelSetting } from "../agent/model/model-provider.js";
+import { QUEUE_DEFAULTS, type QueueSettings } from "../runs/queue/open-queue.js";
 import { derivePlanKey, MIN_PLAN_SECRET_LENGTH } from "../runs/plan-mac.js";
 import { SANDBOX_MODE_ERROR, SandboxMode } from "../workspace/sandbox/sandbox.js";
 
@@ -108,6 +109,24 @@ const PlanSecret = optional(
   }),
 );
 
+/** A whole number of something, within bounds; unset means `fallback`. */
+function count(name: string, unit: string, min: number, max: number, fallback: number) {
+  const error = `${name} must be a whole number of ${unit} from ${min} to ${max} (${fallback} when unset).`;
+  return optional(
+    z
+      .string()
+      .regex(/^\s*\d+\s*$/, { error })
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, { error }),
+  ).transform((n) => n ?? fallback);
+}
+
+const QueueBackend = optional(
+  z.enum(["sqlite", "redis"], {
+    error: "PATCHWRIGHT_QUEUE must be sqlite (one machine, the default) or redis (several workers, needs REDIS_URL).",
+  }),
+);
+
 export const AppEnv = z
   .object({
     APP_ID: AppId,
@@ -130,11 +149,25 @@ export const AppEnv = z
     LOG_LEVEL_IN_STRING: optional(z.string()),
     LOG_MESSAGE_KEY: optional(z.string()),
     SENTRY_DSN: optional(z.string()),
-    REDIS_URL: optional(z.string()),
+    REDIS_URL: optional(
+      z.string().regex(/^rediss?:\/\/\S+$/, {
+        error: "REDIS_URL must be a redis:// or rediss:// address, such as redis://127.0.0.1:6379.",
+      }),
+    ),
+    PATCHWRIGHT_QUEUE: QueueBackend,
+    PATCHWRIGHT_STATE_DIR: optional(z.string()),
+    PATCHWRIGHT_DRAIN_SECONDS: count("PATCHWRIGHT_DRAIN_SECONDS", "seconds", 0, 3600, 120),
+    PATCHWRIGHT_RETENTION_DAYS: count("PATCHWRIGHT_RETENTION_DAYS", "days", 1, 3650, 14),
+    PATCHWRIGHT_LEASE_SECONDS: count("PATCHWRIGHT_LEASE_SECONDS", "seconds", 1, 3600, 30),
+    PATCHWRIGHT_RUN_CONCURRENCY: count("PATCHWRIGHT_RUN_CONCURRENCY", "runs", 1, 64, 2),
+    PATCHWRIGHT_RECONCILE_MINUTES: count("PATCHWRIGHT_RECONCILE_MINUTES", "minutes", 0, 1440, 10),
     PATCHWRIGHT_PLAN_SECRET: PlanSecret,
     // Read again by every run; checked here so a typo stops the server, not each run.
     PATCHWRIGHT_SANDBOX: optional(z.enum(SandboxMode.options, { error: SANDBOX_MODE_ERROR })),
     NODE_ENV: optional(z.string()),
+  })
+  .refine((v) => v.PATCHWRIGHT_QUEUE !== "redis" || v.REDIS_URL !== undefined, {
+    error: "PATCHWRIGHT_QUEUE is redis but REDIS_URL is not set: set it to your Redis, such as redis://127.0.0.1:6379.",
   })
   .transform((v) => ({
     appId: v.APP_ID,
@@ -155,6 +188,17 @@ export const AppEnv = z
       ...(v.SENTRY_DSN ? { sentryDsn: v.SENTRY_DSN } : {}),
     },
     ...(v.REDIS_URL ? { redisUrl: v.REDIS_URL } : {}),
+    queue: {
+      backend: v.PATCHWRIGHT_QUEUE ?? "sqlite",
+      stateDir: v.PATCHWRIGHT_STATE_DIR ?? ".patchwright",
+      ...(v.REDIS_URL ? { redisUrl: v.REDIS_URL } : {}),
+      leaseMs: v.PATCHWRIGHT_LEASE_SECONDS * 1000,
+      maxRestarts: QUEUE_DEFAULTS.maxRestarts,
+      retentionMs: v.PATCHWRIGHT_RETENTION_DAYS * 24 * 3600_000,
+    } satisfies QueueSettings,
+    drainMs: v.PATCHWRIGHT_DRAIN_SECONDS * 1000,
+    runConcurrency: v.PATCHWRIGHT_RUN_CONCURRENCY,
+    reconcileMs: v.PATCHWRIGHT_RECONCILE_MINUTES * 60_000,
     planKey: v.PATCHWRIGHT_PLAN_SECRET
       ? derivePlanKey(v.PATCHWRIGHT_PLAN_SECRET, "plan-secret")
       : // The key's DER, not its PEM text: the same key given as PRIVATE_KEY or a file derives the same.

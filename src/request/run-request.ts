@@ -48,5 +48,7 @@ export const RunRequest = z.object({
   courseChange: z.string().optional(),
   config: RepoConfig,
   requestedAt: z.string(),
+  /** How often the run was started before and did not finish (its worker died or was drained). */
+  restarts: z.number().int().positive().optional(),
 });
 export type RunRequest = z.infer<typeof RunRequest>;

@@ -9,7 +9,8 @@ import { renderMarker, planRecord, type PlanSeal, type RunMarker } from "./marke
 import { readOnlyRun } from "./read-only-run.js";
 import { renderReport, type RunReport } from "./report.js";
 import { reviewRun } from "./review-run.js";
-import type { RunExecutor } from "./run-queue.js";
+import { RunRequeued } from "./queue/durable-queue.js";
+import type { RunExecutor } from "./queue/run-queue.js";
 import { finished, type Done, type RunScope } from "./run-scope.js";
 import { TrackingComment } from "./tracking-comment.js";
 
@@ -51,11 +52,20 @@ export function createRunExecutor(surface: ExecutorDeps): RunExecutor {
     try {
       done = await dispatch(scope);
     } catch (err) {
+      // Given back to the queue by a stopping worker: another one starts it again and reports.
+      if (signal.reason instanceof RunRequeued) throw signal.reason;
       done = { report: failure(scope, err) };
       deps.log.warn("run failed", { run: request.id, error: done.report.headline });
     }
     const { report, plan } = done;
     if (request.courseChange) report.courseChange = request.courseChange;
+    if (request.restarts) {
+      const times = request.restarts === 1 ? "once" : `${request.restarts} times`;
+      report.notes = [
+        ...(report.notes ?? []),
+        `This run was restarted from a fresh workspace ${times}: the worker running it stopped before it finished.`,
+      ];
+    }
     if (deps.followUrl) report.links.push({ label: "Actions job", url: deps.followUrl });
     deps.log.info(`run ${report.outcome}`, { run: request.id, kind: request.kind });
     deps.onReport?.(request, report);

@@ -78,6 +78,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   const ack = await acknowledge(c, deps, repo, config, {
     thread: resolved.thread,
     key,
+    delivery: event.id,
     marker: { run: runId, trigger: key },
     note: resolved.courseChange?.acknowledgement,
   });
@@ -93,7 +94,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
     trackingCommentId: ack.trackingCommentId,
     requestedAt: deps.now().toISOString(),
   });
-  deps.queue.add(request);
+  await deps.queue.add(request);
   deps.log.info("run queued", { run: runId, kind: request.kind, trigger: key });
   return { status: "queued", request };
 }

@@ -39,15 +39,54 @@ export function helpBody(config: RepoConfig): string {
   ].join("\n");
 }
 
-/** A write run waits for another on the same repository: its tracking comment says so. */
-export async function notifyWaiting(octokit: OctokitLike, request: RunRequest): Promise<void> {
+/** Replaces a run's tracking comment with one line, keeping its marker; nothing for a run without one. */
+async function sayOnTracking(octokit: OctokitLike, request: RunRequest, line: string): Promise<void> {
   if (request.trackingCommentId === undefined) return;
   await updateComment(
     octokit,
     { owner: request.repository.owner, repo: request.repository.name },
     request.trackingCommentId,
-    `⏳ **patchwright** will start on this when the run already changing this repository has finished ` +
-      `(one change at a time per repository).\n\n${renderMarker({ run: request.id, trigger: request.trigger.key })}`,
+    `${line}\n\n${renderMarker({ run: request.id, trigger: request.trigger.key })}`,
     request.config.guard,
   );
+}
+
+/** A write run waits for another on the same repository: its tracking comment says so. */
+export function notifyWaiting(octokit: OctokitLike, request: RunRequest): Promise<void> {
+  return sayOnTracking(
+    octokit,
+    request,
+    `⏳ **patchwright** will start on this when the run already changing this repository has finished ` +
+      `(one change at a time per repository).`,
+  );
+}
+
+/** A waiting request dropped for a newer one on the same thread. */
+export function notifyReplaced(octokit: OctokitLike, request: RunRequest): Promise<void> {
+  return sayOnTracking(
+    octokit,
+    request,
+    `⏭️ **patchwright** did not start this request: a newer one on this thread replaced it while it waited ` +
+      `(one run at a time per thread, the latest request next).`,
+  );
+}
+
+/** A run taken up again after its worker stopped (it died, or was stopped for a deploy). */
+export function notifyRestarted(octokit: OctokitLike, request: RunRequest, restarts: number): Promise<void> {
+  return sayOnTracking(
+    octokit,
+    request,
+    `🔁 **patchwright** restarted this run from a fresh workspace: the worker running it stopped before it ` +
+      `finished (restart ${restarts}). Nothing it had not pushed was kept.`,
+  );
+}
+
+export const ABANDONED =
+  "❌ **patchwright** gave this run up: the worker running it stopped before it finished, again after " +
+  "each restart. Nothing more was pushed; mention it again to start over, or ask the App's operator to " +
+  "look at the workers' logs.";
+
+/** A run given up after too many restarts: its tracking comment must not stay "working". */
+export function notifyAbandoned(octokit: OctokitLike, request: RunRequest): Promise<void> {
+  return sayOnTracking(octokit, request, ABANDONED);
 }

@@ -9,7 +9,7 @@ import type { Outcome } from "../../src/runs/front-door/types.js";
 import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
 import { githubApi, graphqlReply, testProbot } from "../helpers/github-api.js";
 import { githubExample } from "../helpers/github-examples.js";
-import { recordingQueue } from "../helpers/recording-queue.js";
+import { memoryQueue, recordingQueue } from "../helpers/recording-queue.js";
 
 interface ExampleSet {
   name: string;
@@ -118,7 +118,7 @@ describe("every example payload of the subscribed events", () => {
       const errors: unknown[] = [];
       const app = createPatchwrightApp({
         guardCheck: false,
-        queue: () => recordingQueue(),
+        runQueue: () => recordingQueue(), queue: memoryQueue(),
         onOutcome: (_e, o) => outcomes.push(o),
         onError: (_e, err) => errors.push(err),
       });

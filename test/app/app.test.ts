@@ -5,7 +5,7 @@ import type { Outcome, WebhookEvent } from "../../src/runs/front-door/types.js";
 import { readMarker } from "../../src/runs/marker.js";
 import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
 import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
-import { recordingQueue } from "../helpers/recording-queue.js";
+import { memoryQueue, recordingQueue } from "../helpers/recording-queue.js";
 import { threadAnswer } from "../helpers/run-world.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
@@ -33,7 +33,7 @@ async function harness(intakeConcurrency?: number): Promise<Harness> {
     onOutcome: (_e: WebhookEvent, o) => outcomes.push(o),
     onError: (_e, err) => errors.push(err),
     // The front door alone: runs are the executor's tests (test/runs).
-    queue: () => recordingQueue(),
+    runQueue: () => recordingQueue(), queue: memoryQueue(),
   });
   const probot = await testProbot(app.appFn);
   githubApi()
@@ -142,11 +142,11 @@ describe("the App, on a mention", () => {
     acknowledgement(901);
     const payload = commentEvent("@patchwright add retries to the uploader");
     await h.receive("issue_comment", payload, "same-delivery");
-    repository({ permission: "write" });
+    // The same delivery again is known before any work: stored once, handled once.
     await h.receive("issue_comment", payload, "same-delivery");
     repository({ permission: "write" });
     await h.receive("issue_comment", payload, "another-delivery-same-comment");
-    expect(h.outcomes.map((o) => o.status)).toEqual(["queued", "duplicate", "duplicate"]);
+    expect(h.outcomes.map((o) => o.status)).toEqual(["queued", "duplicate"]);
     expect(h.errors).toEqual([]);
   });
 
@@ -277,7 +277,7 @@ function recordingLog(lines: LogLine[]): NonNullable<ProbotOptions["log"]> {
 describe("the App's log", () => {
   it("says why it screened an event out: event, delivery, repository and reason, never the comment", async () => {
     const lines: LogLine[] = [];
-    const app = createPatchwrightApp({ queue: () => recordingQueue() });
+    const app = createPatchwrightApp({ runQueue: () => recordingQueue(), queue: memoryQueue() });
     const probot = await testProbot(app.appFn, { log: recordingLog(lines) });
     const quiet = "nothing to see here, just a private remark";
     await probot.receive({
@@ -420,7 +420,7 @@ describe("the App, on pull requests", () => {
 });
 
 describe("the App, when GitHub fails", () => {
-  it("lets a redelivery try again when the acknowledgement could not be posted", async () => {
+  it("lets a redelivery (same delivery id, as GitHub keeps it) try again when the acknowledgement could not be posted", async () => {
     const h = await harness();
     mockInstallationToken();
     repository({ permission: "write" });
@@ -439,7 +439,10 @@ describe("the App, when GitHub fails", () => {
 
     repository({ permission: "write" });
     acknowledgement(903);
-    await h.receive("issue_comment", payload, "redelivered");
+    await h.receive("issue_comment", payload, "first");
+    expect(h.outcomes.map((o) => o.status)).toEqual(["queued"]);
+    // Handled now: the same delivery again is a duplicate, and costs no request.
+    await h.receive("issue_comment", payload, "first");
     expect(h.outcomes.map((o) => o.status)).toEqual(["queued"]);
   });
 });

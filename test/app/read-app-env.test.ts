@@ -45,10 +45,63 @@ describe("readAppEnv", () => {
         webhookPath: "/api/github/webhooks",
         baseUrl: "https://api.github.com",
         log: { level: "info", format: "pretty", levelInString: false },
+        queue: {
+          backend: "sqlite",
+          stateDir: ".patchwright",
+          leaseMs: 30_000,
+          maxRestarts: 2,
+          retentionMs: 14 * 24 * 3600_000,
+        },
+        drainMs: 120_000,
+        runConcurrency: 2,
+        reconcileMs: 600_000,
         planKey: expect.any(Buffer),
       },
     });
     expect(settings(readAppEnv({ ...BASE, NODE_ENV: "production" }, "/")).log.format).toBe("json");
+  });
+
+  it("reads the queue's settings, and says in one sentence what is wrong with them", () => {
+    const redis = settings(
+      readAppEnv(
+        {
+          ...BASE,
+          PATCHWRIGHT_QUEUE: "redis",
+          REDIS_URL: "redis://10.0.0.5:6379",
+          PATCHWRIGHT_STATE_DIR: "/var/lib/patchwright",
+          PATCHWRIGHT_DRAIN_SECONDS: "30",
+          PATCHWRIGHT_RETENTION_DAYS: "3",
+          PATCHWRIGHT_LEASE_SECONDS: "10",
+          PATCHWRIGHT_RUN_CONCURRENCY: "4",
+          PATCHWRIGHT_RECONCILE_MINUTES: "0",
+        },
+        "/",
+      ),
+    );
+    expect(redis.queue).toEqual({
+      backend: "redis",
+      stateDir: "/var/lib/patchwright",
+      redisUrl: "redis://10.0.0.5:6379",
+      leaseMs: 10_000,
+      maxRestarts: 2,
+      retentionMs: 3 * 24 * 3600_000,
+    });
+    expect([redis.drainMs, redis.runConcurrency, redis.reconcileMs]).toEqual([30_000, 4, 0]);
+    expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_QUEUE: "redis" }, "/"))).toEqual([
+      "PATCHWRIGHT_QUEUE is redis but REDIS_URL is not set: set it to your Redis, such as redis://127.0.0.1:6379.",
+    ]);
+    expect(
+      problems(
+        readAppEnv(
+          { ...BASE, PATCHWRIGHT_QUEUE: "kafka", PATCHWRIGHT_DRAIN_SECONDS: "soon", REDIS_URL: "10.0.0.5" },
+          "/",
+        ),
+      ),
+    ).toEqual([
+      "REDIS_URL must be a redis:// or rediss:// address, such as redis://127.0.0.1:6379.",
+      "PATCHWRIGHT_QUEUE must be sqlite (one machine, the default) or redis (several workers, needs REDIS_URL).",
+      "PATCHWRIGHT_DRAIN_SECONDS must be a whole number of seconds from 0 to 3600 (120 when unset).",
+    ]);
   });
 
   it("lists every problem at once, one sentence each, naming the variable and what to do", () => {

@@ -8,7 +8,7 @@ import {
   TEST_INSTALLATION_TOKEN,
 } from "../helpers/github-api.js";
 import { appInfo, checkRun, configFile } from "../helpers/github-answers.js";
-import { recordingQueue } from "../helpers/recording-queue.js";
+import { memoryQueue, recordingQueue } from "../helpers/recording-queue.js";
 import { API_REPO, startWorld, type World } from "../helpers/run-world.js";
 import { git, tempDir, writeFiles } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
@@ -56,7 +56,7 @@ async function receivePullRequest(
   w: World,
   o: { base: string; head: string; config: string; action?: string; expectCheck?: boolean },
 ): Promise<{ created: CheckBody[]; updates: CheckBody[]; bodies: string[] }> {
-  const app = createPatchwrightApp({ queue: () => recordingQueue(), gitUrl: w.gitUrl, env: {} });
+  const app = createPatchwrightApp({ runQueue: () => recordingQueue(), queue: memoryQueue(), gitUrl: w.gitUrl, env: {} });
   const probot: Probot = await testProbot(app.appFn);
   const created: CheckBody[] = [];
   const updates: CheckBody[] = [];

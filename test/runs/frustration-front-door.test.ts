@@ -8,7 +8,7 @@ import type { Outcome } from "../../src/runs/front-door/types.js";
 import { renderMarker } from "../../src/runs/marker.js";
 import { githubApi, graphqlReply, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { appInfo, issueComment, reaction } from "../helpers/github-answers.js";
-import { recordingQueue } from "../helpers/recording-queue.js";
+import { memoryQueue, recordingQueue } from "../helpers/recording-queue.js";
 import { API_REPO, configAndPermission, OWNER, pullRequest, threadAnswer } from "../helpers/run-world.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
@@ -30,7 +30,7 @@ async function frontDoor(): Promise<{
     newRunId: () => `run-${++ids}`,
     onOutcome: (_e, o) => outcomes.push(o),
     onError: (_e, err) => errors.push(err),
-    queue: () => recordingQueue(),
+    runQueue: () => recordingQueue(), queue: memoryQueue(),
   });
   const probot: Probot = await testProbot(app.appFn);
   githubApi()

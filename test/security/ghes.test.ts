@@ -34,7 +34,7 @@ import {
   reviewersRequested,
 } from "../helpers/github-answers.js";
 import { githubDescription } from "../helpers/openapi-description.js";
-import { recordingQueue } from "../helpers/recording-queue.js";
+import { memoryQueue, recordingQueue } from "../helpers/recording-queue.js";
 import {
   API_REPO,
   configAndPermission,
@@ -283,7 +283,7 @@ describe("an invalid config on an event without a mention", () => {
     const outcomes: Outcome[] = [];
     const app = createPatchwrightApp({
       guardCheck: false,
-      queue: () => recordingQueue(),
+      runQueue: () => recordingQueue(), queue: memoryQueue(),
       onOutcome: (_e, o) => outcomes.push(o),
     });
     const probot = await testProbot(app.appFn, {

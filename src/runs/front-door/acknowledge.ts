@@ -11,8 +11,8 @@ import type { FrontDoorDeps } from "./types.js";
 export type Acknowledged = { duplicate: true } | { duplicate: false; trackingCommentId: number | undefined };
 
 /**
- * One trigger, one run: the same delivery or the same comment delivered again finds the first run's
- * marker. Requests from a person are acknowledged on their thread (eyes and a tracking comment);
+ * One trigger, one run: the queue records which delivery claimed the trigger (durably, across workers),
+ * and the same comment delivered again finds the first run's marker. Requests from a person are acknowledged on their thread (eyes and a tracking comment);
  * automatic reviews speak through their review.
  */
 export async function acknowledge(
@@ -20,31 +20,32 @@ export async function acknowledge(
   deps: FrontDoorDeps,
   repo: RepoRef,
   config: RepoConfig,
-  at: { thread: { number: number } | undefined; key: string; marker: RunMarker; note?: string | undefined },
+  at: {
+    thread: { number: number } | undefined;
+    key: string;
+    delivery: string;
+    marker: RunMarker;
+    note?: string | undefined;
+  },
 ): Promise<Acknowledged> {
   const { thread, key, marker, note } = at;
-  if (deps.seen?.has(key)) return { duplicate: true };
-  deps.seen?.add(key);
-  try {
-    const byPerson = c.type === "mention" || c.type === "assigned" || c.type === "labeled";
-    if (!byPerson || !thread) return { duplicate: false, trackingCommentId: undefined };
-    const since =
-      c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
-    if (await hasTrackingComment(deps, repo, thread.number, key, since)) return { duplicate: true };
-    if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
-    const posted = await createComment(
-      deps.octokit,
-      repo,
-      thread.number,
-      trackingBody(marker, deps.followUrl, note),
-      config.guard,
-    );
-    return { duplicate: false, trackingCommentId: posted.id };
-  } catch (err) {
-    // Not acknowledged: a redelivery must be able to try again.
-    deps.seen?.delete(key);
-    throw err;
-  }
+  // The same delivery may claim again: its handling was restarted, or it failed and was redelivered.
+  if (deps.queue.claimTrigger && !(await deps.queue.claimTrigger(key, at.delivery)))
+    return { duplicate: true };
+  const byPerson = c.type === "mention" || c.type === "assigned" || c.type === "labeled";
+  if (!byPerson || !thread) return { duplicate: false, trackingCommentId: undefined };
+  const since =
+    c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
+  if (await hasTrackingComment(deps, repo, thread.number, key, since)) return { duplicate: true };
+  if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
+  const posted = await createComment(
+    deps.octokit,
+    repo,
+    thread.number,
+    trackingBody(marker, deps.followUrl, note),
+    config.guard,
+  );
+  return { duplicate: false, trackingCommentId: posted.id };
 }
 
 async function hasTrackingComment(

@@ -6,7 +6,7 @@ import type { RunKind } from "../../request/run-request.js";
 import { setReviewPaused } from "../../review/pause.js";
 import { buddyReply } from "../buddy/buddy-reply.js";
 import { helpBody } from "../messages.js";
-import { threadKey } from "../run-queue.js";
+import { threadKey } from "../queue/run-queue.js";
 import type { FrontDoorDeps } from "./types.js";
 
 export interface CommandCall {
@@ -24,8 +24,8 @@ type CommandHandler = (call: CommandCall) => CommandResult | Promise<CommandResu
 /** Every built-in command has its handler: adding one to BUILT_IN_COMMANDS without a case does not compile. */
 export const COMMANDS: Record<BuiltInCommand, CommandHandler> = {
   help: ({ config }) => ({ reply: helpBody(config), reason: "help" }),
-  stop: ({ deps, repo, mention }) => {
-    const stopped = deps.queue.cancel(
+  stop: async ({ deps, repo, mention }) => {
+    const stopped = await deps.queue.cancel(
       threadKey({ repository: { owner: repo.owner, name: repo.repo }, thread: mention.thread }),
     );
     return {

@@ -5,7 +5,7 @@ import type { PullRequest } from "../../request/payloads.js";
 import type { IntentRouter } from "../../request/route-intent.js";
 import type { RunKind, RunRequest } from "../../request/run-request.js";
 import type { HistoryCache } from "../buddy/history-cache.js";
-import type { RunQueue } from "../run-queue.js";
+import type { RunQueue } from "../queue/run-queue.js";
 
 export interface WebhookEvent {
   /** The delivery id (X-GitHub-Delivery), or the Actions run id. */
@@ -32,8 +32,6 @@ export interface FrontDoorDeps {
   followUrl?: string;
   /** Filled in when the payload has no repository (a scheduled workflow). */
   fallbackRepository?: { owner: string; name: string; defaultBranch: string };
-  /** Triggers already handled by this process: a cheap first check before asking GitHub. */
-  seen?: Set<string>;
   /** The Action's `prompt` input: run it on whatever event started the workflow, no mention needed. */
   prompt?: string;
   /** Where the repository's config lives, when not `.github/patchwright.yml` (the Action's config_path). */

@@ -1,0 +1,368 @@
+import { randomUUID } from "node:crypto";
+import { DelayedError, type Job, Queue, Worker, type WorkerOptions as BullWorkerOptions } from "bullmq";
+import { Redis } from "ioredis";
+import { RunRequest } from "../../request/run-request.js";
+import {
+  type Delivery,
+  type DurableQueue,
+  type DurableQueueOptions,
+  type EnqueueResult,
+  JOB_STATES,
+  type QueueCount,
+  type QueueHandlers,
+  type QueueWorker,
+  type WorkerOptions,
+  QUEUE_NAMES,
+  RunRequeued,
+} from "./durable-queue.js";
+import { repositoryKey, threadKey, writesToRepository } from "./run-queue.js";
+
+export interface RedisQueueOptions extends DurableQueueOptions {
+  url: string;
+  /** Namespaces every key, so two installations can share one Redis. */
+  prefix?: string;
+  /** How long finished jobs, delivery ids and trigger records are kept. */
+  retentionMs: number;
+}
+
+// Our own keys beside BullMQ's: the pending run per thread, the locks that keep one run per thread and one
+// write run per repository across workers, stop requests, and how often a run was given back on a drain.
+// A lock is taken only by a job id, renewed while the job runs, and expires by itself when its worker dies.
+const ACQUIRE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+const RENEW = `
+local held = 0
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+    held = held + 1
+  end
+end
+return held`;
+// Clears the thread's pending slot when it still names this job (a newer request may have taken it).
+const TAKE_PENDING = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0`;
+
+// A job that cannot take its locks yet waits this long before trying again.
+const LOCKED_RETRY_MS = 1000;
+const HEARTBEAT_MS = 1000;
+const GIVE_BACK_MS = 10_000;
+// BullMQ's own stalled-job limit is set out of reach: restarts are counted and bounded here, so a run
+// given up on is reported on its thread instead of only failing in Redis.
+const STALLS_UNBOUNDED = 1_000_000;
+
+/**
+ * The scale-out queue: BullMQ on Redis, one queue for deliveries and one for runs. BullMQ gives the job ids
+ * (a delivery id is its job id, so a redelivery is not added twice), the locks that detect a dead worker
+ * and put its job back (stalled-job recovery), retention and counts. What BullMQ has no primitive for,
+ * done with a few keys of our own: a newer request replacing the waiting one on a thread (BullMQ's
+ * `keepLastIfActive` keeps the newest only while the first is active, and drops it while the first
+ * waits), and one write run per repository across workers (groups are a BullMQ Pro feature).
+ */
+export class RedisQueue implements DurableQueue {
+  readonly backend = "redis";
+  readonly redis: Redis;
+  private readonly events: Queue;
+  private readonly runs: Queue;
+  private readonly prefix: string;
+
+  constructor(private readonly options: RedisQueueOptions) {
+    this.prefix = options.prefix ?? "patchwright";
+    // BullMQ requires maxRetriesPerRequest: null for its blocking calls.
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.redis.on("error", (err: Error) => options.log.warn("redis", { error: err.message }));
+    const age = Math.ceil(options.retentionMs / 1000);
+    const common = {
+      connection: this.redis,
+      prefix: this.prefix,
+      defaultJobOptions: { removeOnComplete: { age }, removeOnFail: { age } },
+    };
+    this.events = new Queue("events", common);
+    this.runs = new Queue("runs", common);
+  }
+
+  private key(...parts: string[]): string {
+    return [this.prefix, "pw", ...parts].join(":");
+  }
+
+  async accept(delivery: Delivery): Promise<"accepted" | "duplicate"> {
+    // The job first: its id is the delivery id, so adding it twice keeps one. The marker after it only
+    // tells a redelivery apart; a crash between the two leaves the job, and the redelivery is "accepted".
+    const job = await this.events.add(delivery.name, delivery, { jobId: `event-${delivery.id}` });
+    const first = await this.redis.set(
+      this.key("delivery", delivery.id),
+      "1",
+      "PX",
+      this.options.retentionMs,
+      "NX",
+    );
+    if (first === "OK") return "accepted";
+    // A delivery whose handling failed is taken again when GitHub redelivers it; any other is a repeat.
+    if ((await job.getState()) !== "failed") return "duplicate";
+    await job.retry("failed");
+    return "accepted";
+  }
+
+  async enqueue(request: RunRequest): Promise<EnqueueResult> {
+    const thread = threadKey(request);
+    const pending = this.key("pending");
+    const jobId = runJobId(request.id);
+    const result = await this.redis.multi().hget(pending, thread).hset(pending, thread, jobId).exec();
+    const before = result?.[0]?.[1];
+    await this.runs.add("run", request, { jobId });
+    const replaced: RunRequest[] = [];
+    if (typeof before === "string" && before !== jobId) {
+      const job = await this.runs.getJob(before);
+      const state = await job?.getState();
+      if (job && (state === "waiting" || state === "delayed" || state === "prioritized")) {
+        try {
+          await job.remove();
+          replaced.push(RunRequest.parse(job.data));
+        } catch {
+          // It was taken by a worker meanwhile: it is the active run now, not a waiting one.
+        }
+      }
+    }
+    const waitsForRepository =
+      writesToRepository(request) && (await this.redis.exists(this.key("repo", repositoryKey(request)))) === 1;
+    return { replaced, waitsForRepository };
+  }
+
+  async claimTrigger(key: string, deliveryId: string): Promise<boolean> {
+    const redisKey = this.key("trigger", key);
+    const first = await this.redis.set(redisKey, deliveryId, "PX", this.options.retentionMs, "NX");
+    return first === "OK" || (await this.redis.get(redisKey)) === deliveryId;
+  }
+
+  async cancel(thread: string): Promise<boolean> {
+    const pending = await this.redis.hget(this.key("pending"), thread);
+    let found = false;
+    if (pending) {
+      const job = await this.runs.getJob(pending);
+      const state = await job?.getState();
+      if (job && (state === "waiting" || state === "delayed" || state === "prioritized")) {
+        try {
+          await job.remove();
+          found = true;
+        } catch {
+          // Taken meanwhile: the stop request below reaches it.
+        }
+      }
+    }
+    const active = await this.redis.get(this.key("thread", thread));
+    if (active) {
+      // The worker holding it reads this on its next heartbeat, whichever machine it is on.
+      await this.redis.set(this.key("cancel", active), "1", "PX", this.options.retentionMs);
+      found = true;
+    }
+    return found;
+  }
+
+  async counts(): Promise<QueueCount[]> {
+    const out: QueueCount[] = [];
+    for (const name of QUEUE_NAMES) {
+      const queue = name === "events" ? this.events : this.runs;
+      const counts = await queue.getJobCounts(...JOB_STATES);
+      for (const state of JOB_STATES) out.push({ queue: name, state, count: counts[state] ?? 0 });
+    }
+    return out;
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async prune(before: Date): Promise<number> {
+    // BullMQ removes finished jobs by age itself (removeOnComplete/removeOnFail); our keys expire by TTL.
+    const grace = Math.max(0, Date.now() - before.getTime());
+    let removed = 0;
+    for (const queue of [this.events, this.runs]) {
+      removed += (await queue.clean(grace, 1000, "completed")).length;
+      removed += (await queue.clean(grace, 1000, "failed")).length;
+    }
+    return removed;
+  }
+
+  work(handlers: QueueHandlers, options: WorkerOptions): QueueWorker {
+    return new RedisWorker(this, handlers, options, this.options);
+  }
+
+  async close(): Promise<void> {
+    await this.events.close();
+    await this.runs.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  /** @internal */
+  keys(): { pending: string; thread(t: string): string; repo(r: string): string; cancel(id: string): string; requeues(id: string): string } {
+    return {
+      pending: this.key("pending"),
+      thread: (t) => this.key("thread", t),
+      repo: (r) => this.key("repo", r),
+      cancel: (id) => this.key("cancel", id),
+      requeues: (id) => this.key("requeues", id),
+    };
+  }
+
+  /** @internal */
+  workerOptions(concurrency: number): BullWorkerOptions & { prefix: string } {
+    return {
+      connection: this.redis,
+      prefix: this.prefix,
+      concurrency,
+      lockDuration: this.options.leaseMs,
+      stalledInterval: Math.max(1000, Math.floor(this.options.leaseMs / 2)),
+      maxStalledCount: STALLS_UNBOUNDED,
+    };
+  }
+}
+
+/** Two BullMQ workers (deliveries, runs) and the locks and stop requests around each run. */
+class RedisWorker implements QueueWorker {
+  private readonly events: Worker;
+  private readonly runs: Worker;
+  private readonly id = `${process.pid}-${randomUUID()}`;
+  /** What this worker runs now: aborted on a stop request or a drain, its locks renewed meanwhile. */
+  private readonly active = new Map<
+    string,
+    { controller: AbortController; done: Promise<unknown>; locks: string[] }
+  >();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly queue: RedisQueue,
+    private readonly handlers: QueueHandlers,
+    options: WorkerOptions,
+    private readonly settings: RedisQueueOptions,
+  ) {
+    this.events = new Worker(
+      "events",
+      (job: Job<Delivery>, _token, signal) => this.track(job.id!, signal, (s) => handlers.event(job.data, s)),
+      queue.workerOptions(options.eventConcurrency),
+    );
+    this.runs = new Worker(
+      "runs",
+      (job: Job<RunRequest>, token, signal) => this.processRun(job, token, signal),
+      queue.workerOptions(options.runConcurrency),
+    );
+    for (const worker of [this.events, this.runs]) {
+      worker.on("error", (err) => settings.log.warn("queue worker", { error: err.message }));
+      worker.on("failed", (job, err) => {
+        if (!(err instanceof DelayedError) && err.name !== "DelayedError")
+          settings.log.error("a job failed", { job: job?.id, error: err.message });
+      });
+    }
+    this.heartbeat = setInterval(() => void this.renew(), Math.min(HEARTBEAT_MS, settings.leaseMs / 3));
+    this.heartbeat.unref();
+  }
+
+  private async processRun(job: Job<RunRequest>, token: string | undefined, signal?: AbortSignal): Promise<void> {
+    const request = RunRequest.parse(job.data);
+    const keys = this.queue.keys();
+    const redis = this.queue.redis;
+    const lease = String(this.settings.leaseMs);
+    const requeues = Number((await redis.get(keys.requeues(request.id))) ?? 0);
+    const restarts = job.stalledCounter + requeues;
+    if (job.stalledCounter > this.settings.maxRestarts) {
+      await redis.eval(TAKE_PENDING, 1, keys.pending, threadKey(request), job.id!);
+      this.settings.log.warn("abandoned a run whose workers died", { run: request.id });
+      await this.handlers.abandoned(request);
+      return;
+    }
+    const locks = [keys.thread(threadKey(request))];
+    if (writesToRepository(request)) locks.push(keys.repo(repositoryKey(request)));
+    const taken: string[] = [];
+    for (const lock of locks) {
+      if ((await redis.eval(ACQUIRE, 1, lock, request.id, lease)) !== 1) {
+        for (const t of taken) await redis.eval(RELEASE, 1, t, request.id);
+        // Another run holds the thread or the repository: try again later, without counting an attempt.
+        await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      taken.push(lock);
+    }
+    await redis.eval(TAKE_PENDING, 1, keys.pending, threadKey(request), job.id!);
+    try {
+      await this.track(request.id, signal, (s) => this.handlers.run(request, restarts, s), taken);
+    } catch (err) {
+      if (err instanceof RunRequeued) {
+        await redis.incr(keys.requeues(request.id));
+        await redis.pexpire(keys.requeues(request.id), this.settings.retentionMs);
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      for (const t of taken) await redis.eval(RELEASE, 1, t, request.id);
+      await redis.del(keys.cancel(request.id));
+    }
+  }
+
+  /** Runs a handler under a controller this worker can abort (a stop request, a drain), renewing `locks`. */
+  private async track(
+    id: string,
+    bullSignal: AbortSignal | undefined,
+    handler: (signal: AbortSignal) => Promise<void>,
+    locks: string[] = [],
+  ): Promise<void> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(bullSignal?.reason);
+    bullSignal?.addEventListener("abort", onAbort, { once: true });
+    const done = handler(controller.signal);
+    this.active.set(id, { controller, done: done.catch(() => undefined), locks });
+    try {
+      await done;
+    } finally {
+      bullSignal?.removeEventListener("abort", onAbort);
+      this.active.delete(id);
+    }
+  }
+
+  private async renew(): Promise<void> {
+    const keys = this.queue.keys();
+    for (const [id, { controller, locks }] of this.active) {
+      try {
+        if (locks.length) await this.queue.redis.eval(RENEW, locks.length, ...locks, id, String(this.settings.leaseMs));
+        if ((await this.queue.redis.get(keys.cancel(id))) !== null) controller.abort(new Error("stopped on request"));
+      } catch (err) {
+        this.settings.log.warn("could not renew a run's locks", { job: id, error: (err as Error)?.message });
+      }
+    }
+  }
+
+  async stop(drainMs: number): Promise<{ requeued: number }> {
+    // Stop taking jobs; the ones under way go on.
+    await Promise.all([this.events.pause(true), this.runs.pause(true)]);
+    const all = (): Promise<unknown> => Promise.all([...this.active.values()].map((a) => a.done));
+    const drained = await Promise.race([all().then(() => true), delay(drainMs).then(() => false)]);
+    let requeued = 0;
+    if (!drained) {
+      for (const { controller } of this.active.values()) {
+        controller.abort(new RunRequeued());
+        requeued++;
+      }
+      await Promise.race([all(), delay(GIVE_BACK_MS)]);
+    }
+    clearInterval(this.heartbeat);
+    await Promise.all([this.events.close(), this.runs.close()]);
+    return { requeued };
+  }
+}
+
+/** Job ids of our own shape: a bare id could be one of BullMQ's key names ("active", "wait"). */
+function runJobId(runId: string): string {
+  return `run-${runId}`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

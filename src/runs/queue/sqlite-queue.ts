@@ -1,0 +1,461 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { RunRequest } from "../../request/run-request.js";
+import {
+  type Delivery,
+  type DurableQueue,
+  type DurableQueueOptions,
+  type EnqueueResult,
+  type JobState,
+  type QueueCount,
+  type QueueHandlers,
+  type QueueName,
+  type QueueWorker,
+  type WorkerOptions,
+  RunRequeued,
+} from "./durable-queue.js";
+import { repositoryKey, threadKey, writesToRepository } from "./run-queue.js";
+
+// One table of jobs for both queues. `state` is waiting → active → completed | failed, or cancelled /
+// replaced before it started. `starts` counts how often a worker took the job, `crashes` how often a
+// worker's lease ran out under it (it died): that is what `maxRestarts` bounds.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS triggers (key TEXT PRIMARY KEY, delivery TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  queue TEXT NOT NULL,
+  thread TEXT,
+  repo TEXT,
+  writes INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  data TEXT NOT NULL,
+  owner TEXT,
+  lease_until INTEGER,
+  starts INTEGER NOT NULL DEFAULT 0,
+  crashes INTEGER NOT NULL DEFAULT 0,
+  cancel INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (queue, state, seq);
+CREATE INDEX IF NOT EXISTS jobs_by_thread ON jobs (thread, state);
+`;
+
+interface JobRow {
+  id: string;
+  queue: QueueName;
+  data: string;
+  starts: number;
+  crashes: number;
+}
+
+const FINISHED = ["completed", "failed", "cancelled", "replaced"];
+// A worker looks for work this often when it was told of none, and renews its leases this often at most.
+const POLL_MS = 200;
+const HEARTBEAT_MS = 1000;
+// After a drain's deadline, how long a stopped run gets to give its job back before the worker leaves it
+// to lease expiry.
+const GIVE_BACK_MS = 10_000;
+
+/**
+ * The embedded queue: SQLite in the state folder, in WAL mode so a server process and worker processes
+ * on the same machine share it. Every write is one transaction; a claim is `BEGIN IMMEDIATE`, so two
+ * workers never take the same job. `synchronous=NORMAL`: a committed delivery survives a crash or kill of
+ * the process (what a restart or a deploy does), not a power cut of the machine.
+ */
+export class SqliteQueue implements DurableQueue {
+  readonly backend = "sqlite";
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly wakers = new Set<() => void>();
+  /** Runs this process works on, so a cancel in this process stops them at once. */
+  private readonly local = new Map<string, AbortController>();
+
+  constructor(
+    path: string,
+    private readonly options: DurableQueueOptions,
+  ) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+    this.now = options.now ?? Date.now;
+  }
+
+  accept(delivery: Delivery): Promise<"accepted" | "duplicate"> {
+    const now = this.now();
+    const stored = this.db.transaction(() => {
+      const inserted = this.db
+        .prepare("INSERT OR IGNORE INTO deliveries (id, received_at) VALUES (?, ?)")
+        .run(delivery.id, now);
+      if (inserted.changes === 0) {
+        // A delivery whose handling failed is taken again when GitHub redelivers it; any other is a repeat.
+        return (
+          this.db
+            .prepare(
+              "UPDATE jobs SET state = 'waiting', finished_at = NULL, error = NULL WHERE id = ? AND state = 'failed'",
+            )
+            .run(`event:${delivery.id}`).changes > 0
+        );
+      }
+      this.db
+        .prepare(
+          "INSERT INTO jobs (id, queue, state, data, created_at) VALUES (?, 'events', 'waiting', ?, ?)",
+        )
+        .run(`event:${delivery.id}`, JSON.stringify(delivery), now);
+      return true;
+    })();
+    if (stored) this.wake();
+    return Promise.resolve(stored ? "accepted" : "duplicate");
+  }
+
+  enqueue(request: RunRequest): Promise<EnqueueResult> {
+    const thread = threadKey(request);
+    const repo = repositoryKey(request);
+    const writes = writesToRepository(request);
+    const now = this.now();
+    const result = this.db.transaction((): EnqueueResult => {
+      const waiting = this.db
+        .prepare("SELECT id, data FROM jobs WHERE queue = 'runs' AND state = 'waiting' AND thread = ?")
+        .all(thread) as { id: string; data: string }[];
+      this.db
+        .prepare(
+          "UPDATE jobs SET state = 'replaced', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
+        )
+        .run(now, thread);
+      const busy = writes
+        ? this.db
+            .prepare(
+              "SELECT 1 FROM jobs WHERE queue = 'runs' AND writes = 1 AND repo = ? AND state IN ('waiting', 'active') LIMIT 1",
+            )
+            .get(repo) !== undefined
+        : false;
+      this.db
+        .prepare(
+          "INSERT INTO jobs (id, queue, thread, repo, writes, state, data, created_at) VALUES (?, 'runs', ?, ?, ?, 'waiting', ?, ?)",
+        )
+        .run(request.id, thread, repo, writes ? 1 : 0, JSON.stringify(request), now);
+      return { replaced: waiting.map((w) => RunRequest.parse(JSON.parse(w.data))), waitsForRepository: busy };
+    })();
+    this.wake();
+    return Promise.resolve(result);
+  }
+
+  claimTrigger(key: string, deliveryId: string): Promise<boolean> {
+    const owner = this.db.transaction(() => {
+      this.db
+        .prepare("INSERT OR IGNORE INTO triggers (key, delivery, at) VALUES (?, ?, ?)")
+        .run(key, deliveryId, this.now());
+      return (this.db.prepare("SELECT delivery FROM triggers WHERE key = ?").get(key) as { delivery: string })
+        .delivery;
+    })();
+    return Promise.resolve(owner === deliveryId);
+  }
+
+  cancel(thread: string): Promise<boolean> {
+    const ids = this.db.transaction(() => {
+      const now = this.now();
+      const waiting = this.db
+        .prepare(
+          "UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
+        )
+        .run(now, thread).changes;
+      const active = this.db
+        .prepare(
+          "UPDATE jobs SET cancel = 1 WHERE queue = 'runs' AND state = 'active' AND thread = ? RETURNING id",
+        )
+        .all(thread) as { id: string }[];
+      return { waiting, active: active.map((a) => a.id) };
+    })();
+    for (const id of ids.active) this.local.get(id)?.abort(new Error("stopped on request"));
+    return Promise.resolve(ids.waiting + ids.active.length > 0);
+  }
+
+  counts(): Promise<QueueCount[]> {
+    const rows = this.db
+      .prepare(
+        "SELECT queue, state, count(*) AS count FROM jobs WHERE state IN ('waiting', 'active', 'completed', 'failed') GROUP BY queue, state",
+      )
+      .all() as QueueCount[];
+    return Promise.resolve(rows.map((r) => ({ queue: r.queue, state: r.state as JobState, count: r.count })));
+  }
+
+  ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+    return Promise.resolve();
+  }
+
+  prune(before: Date): Promise<number> {
+    const at = before.getTime();
+    const removed = this.db.transaction(() => {
+      const placeholders = FINISHED.map(() => "?").join(", ");
+      return (
+        this.db
+          .prepare(`DELETE FROM jobs WHERE state IN (${placeholders}) AND coalesce(finished_at, created_at) < ?`)
+          .run(...FINISHED, at).changes +
+        this.db.prepare("DELETE FROM deliveries WHERE received_at < ?").run(at).changes +
+        this.db.prepare("DELETE FROM triggers WHERE at < ?").run(at).changes
+      );
+    })();
+    return Promise.resolve(removed);
+  }
+
+  work(handlers: QueueHandlers, options: WorkerOptions): QueueWorker {
+    return new SqliteWorker(this, handlers, options, this.options);
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+
+  // The worker's side. Not part of DurableQueue: SqliteWorker is this class's helper.
+
+  /** @internal */
+  onWork(wake: () => void): () => void {
+    this.wakers.add(wake);
+    return () => this.wakers.delete(wake);
+  }
+
+  /** @internal Takes the oldest job a worker may start, after giving back the jobs of dead workers. */
+  claim(
+    worker: string,
+    want: { events: boolean; runs: boolean },
+  ): { job?: JobRow; abandoned: RunRequest[] } {
+    return this.db.transaction(() => {
+      const now = this.now();
+      const abandoned = this.recoverExpired(now);
+      let job: JobRow | undefined;
+      if (want.events) {
+        job = this.db
+          .prepare(
+            "SELECT id, queue, data, starts, crashes FROM jobs WHERE queue = 'events' AND state = 'waiting' ORDER BY seq LIMIT 1",
+          )
+          .get() as JobRow | undefined;
+      }
+      if (!job && want.runs) {
+        job = this.db
+          .prepare(
+            `SELECT id, queue, data, starts, crashes FROM jobs j
+             WHERE queue = 'runs' AND state = 'waiting'
+               AND NOT EXISTS (SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.thread = j.thread)
+               AND (j.writes = 0 OR NOT EXISTS (
+                 SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.writes = 1 AND a.repo = j.repo))
+             ORDER BY seq LIMIT 1`,
+          )
+          .get() as JobRow | undefined;
+      }
+      if (job) {
+        this.db
+          .prepare(
+            "UPDATE jobs SET state = 'active', owner = ?, lease_until = ?, starts = starts + 1 WHERE id = ?",
+          )
+          .run(worker, now + this.options.leaseMs, job.id);
+      }
+      return { ...(job ? { job } : {}), abandoned };
+    }).immediate();
+  }
+
+  private recoverExpired(now: number): RunRequest[] {
+    const expired = this.db
+      .prepare("SELECT id, queue, data, crashes FROM jobs WHERE state = 'active' AND lease_until < ?")
+      .all(now) as JobRow[];
+    const abandoned: RunRequest[] = [];
+    for (const job of expired) {
+      const giveUp = job.crashes + 1 > this.options.maxRestarts;
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = ?, owner = NULL, lease_until = NULL, crashes = crashes + 1,
+             finished_at = ?, error = ? WHERE id = ?`,
+        )
+        .run(
+          giveUp ? "failed" : "waiting",
+          giveUp ? now : null,
+          giveUp ? "its worker stopped too many times" : null,
+          job.id,
+        );
+      this.options.log.warn(giveUp ? "abandoned a job whose workers died" : "took back a dead worker's job", {
+        job: job.id,
+        queue: job.queue,
+      });
+      if (giveUp && job.queue === "runs") abandoned.push(RunRequest.parse(JSON.parse(job.data)));
+    }
+    return abandoned;
+  }
+
+  /** @internal Renews a lease; says whether the job is still this worker's, and whether it was cancelled. */
+  heartbeat(worker: string, id: string): { held: boolean; cancelled: boolean } {
+    const row = this.db
+      .prepare(
+        "UPDATE jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'active' RETURNING cancel",
+      )
+      .get(this.now() + this.options.leaseMs, id, worker) as { cancel: number } | undefined;
+    return { held: row !== undefined, cancelled: row?.cancel === 1 };
+  }
+
+  /** @internal */
+  finish(worker: string, id: string, outcome: "completed" | "failed" | "requeued", error?: string): void {
+    if (outcome === "requeued") {
+      this.db
+        .prepare(
+          "UPDATE jobs SET state = 'waiting', owner = NULL, lease_until = NULL WHERE id = ? AND owner = ? AND state = 'active'",
+        )
+        .run(id, worker);
+    } else {
+      this.db
+        .prepare(
+          "UPDATE jobs SET state = ?, owner = NULL, lease_until = NULL, finished_at = ?, error = ? WHERE id = ? AND owner = ? AND state = 'active'",
+        )
+        .run(outcome, this.now(), error ?? null, id, worker);
+    }
+    this.wake();
+  }
+
+  /** @internal */
+  trackLocal(id: string, controller: AbortController | undefined): void {
+    if (controller) this.local.set(id, controller);
+    else this.local.delete(id);
+  }
+
+  private wake(): void {
+    for (const wake of this.wakers) wake();
+  }
+}
+
+/** One worker over a SqliteQueue: polls for jobs it may take, renews their leases, gives them back on stop. */
+class SqliteWorker implements QueueWorker {
+  private readonly id = `${process.pid}-${randomUUID()}`;
+  private readonly running = new Map<
+    string,
+    { queue: QueueName; controller: AbortController; done: Promise<void> }
+  >();
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly queue: SqliteQueue,
+    private readonly handlers: QueueHandlers,
+    private readonly options: WorkerOptions,
+    private readonly settings: DurableQueueOptions,
+  ) {
+    this.unsubscribe = queue.onWork(() => this.schedule(0));
+    this.heartbeat = setInterval(
+      () => this.renew(),
+      Math.min(HEARTBEAT_MS, Math.max(10, settings.leaseMs / 3)),
+    );
+    this.heartbeat.unref();
+    this.schedule(0);
+  }
+
+  async stop(drainMs: number): Promise<{ requeued: number }> {
+    this.stopping = true;
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+    const all = (): Promise<unknown> => Promise.all([...this.running.values()].map((r) => r.done));
+    const drained = await Promise.race([all().then(() => true), delay(drainMs).then(() => false)]);
+    let requeued = 0;
+    if (!drained) {
+      for (const [, job] of this.running) {
+        job.controller.abort(new RunRequeued());
+        requeued++;
+      }
+      await Promise.race([all(), delay(GIVE_BACK_MS)]);
+    }
+    clearInterval(this.heartbeat);
+    return { requeued };
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopping) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fill(), ms);
+    this.timer.unref();
+  }
+
+  private fill(): void {
+    this.timer = undefined;
+    if (this.stopping) return;
+    for (;;) {
+      const busy = (q: QueueName): number => [...this.running.values()].filter((r) => r.queue === q).length;
+      const want = {
+        events: busy("events") < this.options.eventConcurrency,
+        runs: busy("runs") < this.options.runConcurrency,
+      };
+      if (!want.events && !want.runs) break;
+      let claimed: ReturnType<SqliteQueue["claim"]>;
+      try {
+        claimed = this.queue.claim(this.id, want);
+      } catch (err) {
+        // A locked or unreachable database: try again later rather than crash the process.
+        this.settings.log.error("could not read the queue", { error: (err as Error)?.message });
+        break;
+      }
+      for (const request of claimed.abandoned) this.abandon(request);
+      if (!claimed.job) break;
+      this.start(claimed.job);
+    }
+    this.schedule(POLL_MS);
+  }
+
+  private start(job: JobRow): void {
+    const controller = new AbortController();
+    const done = this.execute(job, controller.signal).finally(() => {
+      this.running.delete(job.id);
+      this.queue.trackLocal(job.id, undefined);
+      this.schedule(0);
+    });
+    this.running.set(job.id, { queue: job.queue, controller, done });
+    if (job.queue === "runs") this.queue.trackLocal(job.id, controller);
+  }
+
+  private async execute(job: JobRow, signal: AbortSignal): Promise<void> {
+    try {
+      if (job.queue === "events") await this.handlers.event(JSON.parse(job.data) as Delivery, signal);
+      else await this.handlers.run(RunRequest.parse(JSON.parse(job.data)), job.starts, signal);
+      this.queue.finish(this.id, job.id, "completed");
+    } catch (err) {
+      if (signal.reason instanceof RunRequeued) this.queue.finish(this.id, job.id, "requeued");
+      else {
+        this.settings.log.error(`a ${job.queue === "events" ? "delivery" : "run"} failed`, {
+          job: job.id,
+          error: (err as Error)?.message ?? String(err),
+        });
+        this.queue.finish(this.id, job.id, "failed", (err as Error)?.message ?? String(err));
+      }
+    }
+  }
+
+  private renew(): void {
+    for (const [id, job] of this.running) {
+      try {
+        const { held, cancelled } = this.queue.heartbeat(this.id, id);
+        if (!held) job.controller.abort(new Error("the worker lost its lease on this job"));
+        else if (cancelled) job.controller.abort(new Error("stopped on request"));
+      } catch (err) {
+        this.settings.log.warn("could not renew a lease", { job: id, error: (err as Error)?.message });
+      }
+    }
+  }
+
+  private abandon(request: RunRequest): void {
+    void this.handlers.abandoned(request).catch((err: unknown) =>
+      this.settings.log.warn("could not report an abandoned run", {
+        run: request.id,
+        error: (err as Error)?.message,
+      }),
+    );
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
