@@ -20,6 +20,8 @@ import { type DurableQueue, outstanding, type QueueWorker } from "../runs/queue/
 import { openQueue, QUEUE_DEFAULTS, type QueueSettings } from "../runs/queue/open-queue.js";
 import type { RunExecutor, RunQueue } from "../runs/queue/run-queue.js";
 import type { RunRequest } from "../request/run-request.js";
+import type { Metrics } from "../runs/metrics.js";
+import type { RunReport } from "../runs/report.js";
 
 export type AppRole = "all" | "serve" | "worker";
 
@@ -62,6 +64,8 @@ export interface AppOptions {
    * (the repository's `guard.check` can still turn it off). On by default; tests of other things turn it off.
    */
   guardCheck?: boolean;
+  /** Where runs' outcomes, durations, costs, restarts and guard blocks are counted. */
+  metrics?: Metrics;
   /** Told what became of each event, and of each failure (metrics, tests). */
   onOutcome?: (event: WebhookEvent, outcome: Outcome) => void;
   onError?: (event: WebhookEvent, error: unknown) => void;
@@ -129,7 +133,10 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       }
       const stored = await store.accept(event);
       if (stored === "duplicate")
-        log.info(`event ${event.name}: already received`, { delivery: event.id, repository: repositoryOf(event.payload) });
+        log.info(`event ${event.name}: already received`, {
+          delivery: event.id,
+          repository: repositoryOf(event.payload),
+        });
     }
   };
 
@@ -162,11 +169,14 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       });
       return auth.token;
     };
-    const octokitOf = (request: RunRequest): Promise<OctokitLike> => installationOctokit(request.installationId);
+    const octokitOf = (request: RunRequest): Promise<OctokitLike> =>
+      installationOctokit(request.installationId);
     const say = (what: string, send: (octokit: OctokitLike) => Promise<void>, request: RunRequest): void =>
       void octokitOf(request)
         .then(send)
-        .catch((err: unknown) => log.warn(`could not say that a run ${what}`, { run: request.id, error: (err as Error)?.message }));
+        .catch((err: unknown) =>
+          log.warn(`could not say that a run ${what}`, { run: request.id, error: (err as Error)?.message }),
+        );
     const durableRuns: RunQueue = {
       add: async (request) => {
         const { replaced, waitsForRepository } = await store.enqueue(request);
@@ -195,6 +205,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       log,
       serverUrl,
       transcriptDir: join(stateDir, "transcripts"),
+      ...(options.metrics ? { onReport: countReport(options.metrics) } : {}),
       ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
     };
     const resolveExecutor = (octokit: OctokitLike): Promise<RunExecutor> =>
@@ -269,8 +280,13 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         event: (delivery) => handleDelivery(delivery),
         run: async (request, restarts, signal) => {
           const octokit = await octokitOf(request);
-          if (restarts > 0) await notifyRestarted(octokit, request, restarts).catch(() => undefined);
-          await (await resolveExecutor(octokit))(restarts > 0 ? { ...request, restarts } : request, signal);
+          if (restarts > 0) {
+            options.metrics?.runRestarted();
+            await notifyRestarted(octokit, request, restarts).catch(() => undefined);
+          }
+          await (
+            await resolveExecutor(octokit)
+          )(restarts > 0 ? { ...request, restarts } : request, signal);
         },
         abandoned: async (request) => notifyAbandoned(await octokitOf(request), request),
       },
@@ -294,6 +310,14 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       await durable?.close();
       return result;
     },
+  };
+}
+
+function countReport(metrics: Metrics): (request: RunRequest, report: RunReport) => void {
+  return (request, report) => {
+    metrics.runFinished(request.kind, report.outcome, report.elapsedMs / 1000);
+    if (report.agent) metrics.modelCost(request.kind, report.agent.costUsd);
+    if (report.outcome === "blocked") metrics.guardBlock("push");
   };
 }
 

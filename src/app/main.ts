@@ -3,8 +3,14 @@ import { loadEnvFile } from "node:process";
 import { readAppEnv } from "./read-app-env.js";
 import { startApp } from "./start-app.js";
 
-// `npm start`. Every setting is checked before anything starts (read-app-env.ts lists them); what is
-// wrong is said in one sentence each on stderr, and the process exits 1 without a stack trace.
+// `npm start` (receive and work, one process), or `node dist/app/main.js serve` / `worker` to split them
+// (`patchwright serve` / `patchwright worker` run this too). Every setting is checked before anything
+// starts (read-app-env.ts lists them); what is wrong is said in one sentence each on stderr, and the
+// process exits 1 without a stack trace.
+
+const ROLES = { serve: "serve", worker: "worker", undefined: "all" } as const;
+const roleArg = process.argv[2];
+const role = ROLES[`${roleArg}` as keyof typeof ROLES];
 
 function fail(sentences: string[]): void {
   for (const sentence of sentences) process.stderr.write(`patchwright: ${sentence}\n`);
@@ -22,15 +28,25 @@ try {
   }
 }
 
+if (!role) fail([`"${roleArg}" is not a role: start with no argument (everything), serve or worker.`]);
 const read = process.exitCode ? undefined : readAppEnv(process.env);
 if (read && !read.ok) fail(read.problems);
 else if (read?.ok) {
   try {
-    const app = await startApp(read.env, { env: process.env });
+    const app = await startApp(read.env, { env: process.env, role: role });
     for (const warning of read.warnings) app.log.warn({}, warning);
     const stop = (): void => {
-      app.log.info({}, "stopping: no new deliveries are received");
-      void app.close().finally(() => process.exit(0));
+      app.log.info(
+        { drainSeconds: read.env.drainMs / 1000 },
+        "stopping: no new deliveries or runs are taken; runs under way may finish until the drain time",
+      );
+      void app
+        .close()
+        .then(({ requeued }) =>
+          app.log.info({ requeued }, "stopped; runs not finished went back to the queue"),
+        )
+        .catch((err: unknown) => app.log.error({ err }, "could not stop cleanly"))
+        .finally(() => process.exit(0));
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

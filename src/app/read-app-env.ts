@@ -123,7 +123,8 @@ function count(name: string, unit: string, min: number, max: number, fallback: n
 
 const QueueBackend = optional(
   z.enum(["sqlite", "redis"], {
-    error: "PATCHWRIGHT_QUEUE must be sqlite (one machine, the default) or redis (several workers, needs REDIS_URL).",
+    error:
+      "PATCHWRIGHT_QUEUE must be sqlite (one machine, the default) or redis (several workers, needs REDIS_URL).",
   }),
 );
 
@@ -161,13 +162,15 @@ export const AppEnv = z
     PATCHWRIGHT_LEASE_SECONDS: count("PATCHWRIGHT_LEASE_SECONDS", "seconds", 1, 3600, 30),
     PATCHWRIGHT_RUN_CONCURRENCY: count("PATCHWRIGHT_RUN_CONCURRENCY", "runs", 1, 64, 2),
     PATCHWRIGHT_RECONCILE_MINUTES: count("PATCHWRIGHT_RECONCILE_MINUTES", "minutes", 0, 1440, 10),
+    PATCHWRIGHT_METRICS_TOKEN: optional(z.string()),
     PATCHWRIGHT_PLAN_SECRET: PlanSecret,
     // Read again by every run; checked here so a typo stops the server, not each run.
     PATCHWRIGHT_SANDBOX: optional(z.enum(SandboxMode.options, { error: SANDBOX_MODE_ERROR })),
     NODE_ENV: optional(z.string()),
   })
   .refine((v) => v.PATCHWRIGHT_QUEUE !== "redis" || v.REDIS_URL !== undefined, {
-    error: "PATCHWRIGHT_QUEUE is redis but REDIS_URL is not set: set it to your Redis, such as redis://127.0.0.1:6379.",
+    error:
+      "PATCHWRIGHT_QUEUE is redis but REDIS_URL is not set: set it to your Redis, such as redis://127.0.0.1:6379.",
   })
   .transform((v) => ({
     appId: v.APP_ID,
@@ -199,6 +202,7 @@ export const AppEnv = z
     drainMs: v.PATCHWRIGHT_DRAIN_SECONDS * 1000,
     runConcurrency: v.PATCHWRIGHT_RUN_CONCURRENCY,
     reconcileMs: v.PATCHWRIGHT_RECONCILE_MINUTES * 60_000,
+    ...(v.PATCHWRIGHT_METRICS_TOKEN ? { metricsToken: v.PATCHWRIGHT_METRICS_TOKEN } : {}),
     planKey: v.PATCHWRIGHT_PLAN_SECRET
       ? derivePlanKey(v.PATCHWRIGHT_PLAN_SECRET, "plan-secret")
       : // The key's DER, not its PEM text: the same key given as PRIVATE_KEY or a file derives the same.

@@ -1,6 +1,10 @@
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { Probot } from "probot";
-import { createPatchwrightApp, type AppOptions } from "./app.js";
+import { createMetrics } from "../runs/metrics.js";
+import { openQueue } from "../runs/queue/open-queue.js";
+import { startHousekeeping } from "../runs/housekeeping.js";
+import { createPatchwrightApp, type AppOptions, type AppRole } from "./app.js";
 import { PatchwrightOctokit } from "./octokit.js";
 import type { AppEnv } from "./read-app-env.js";
 import { createWebhookServer, type ServerLog } from "./webhook-server.js";
@@ -9,8 +13,11 @@ export interface RunningApp {
   /** Where GitHub's deliveries are received, e.g. http://127.0.0.1:3000/api/github/webhooks. */
   webhookUrl: string;
   log: ServerLog;
-  /** Stops receiving deliveries. */
-  close(): Promise<void>;
+  /**
+   * Stops: no new deliveries (the server closes), no new work (the worker stops taking jobs), runs under
+   * way finish for up to the drain time and the rest go back to the queue for another worker.
+   */
+  close(): Promise<{ requeued: number }>;
 }
 
 /**
@@ -18,8 +25,15 @@ export interface RunningApp {
  * server, which checks every delivery's signature before Probot sees it (webhook-server.ts). Probot's
  * `run()` is not used: without credentials it starts a setup page that writes whatever it is posted to
  * `.env`, and without WEBHOOK_SECRET it verifies deliveries with the public secret "development".
+ *
+ * `role`: `serve` receives and stores deliveries and keeps house (reconciliation, retention), `worker`
+ * handles deliveries and runs, `all` both. Every role answers /healthz, /readyz and /metrics.
  */
-export async function startApp(config: AppEnv, options: AppOptions = {}): Promise<RunningApp> {
+export async function startApp(
+  config: AppEnv,
+  options: AppOptions & { role?: AppRole } = {},
+): Promise<RunningApp> {
+  const role = options.role ?? "all";
   const probot = new Probot({
     appId: config.appId,
     privateKey: config.privateKey,
@@ -31,18 +45,52 @@ export async function startApp(config: AppEnv, options: AppOptions = {}): Promis
     logLevelInString: config.log.levelInString,
     ...(config.log.messageKey ? { logMessageKey: config.log.messageKey } : {}),
     ...(config.log.sentryDsn ? { sentryDsn: config.log.sentryDsn } : {}),
+    // With Redis, Probot clusters Octokit's throttling through it: N workers share GitHub's limits.
     ...(config.redisUrl ? { redisConfig: config.redisUrl } : {}),
   });
-  await probot.load(
-    createPatchwrightApp({ provider: config.provider, planKey: config.planKey, ...options }).appFn,
-  );
+  // Probot makes its logger when it is loaded: read at each call, not now.
+  const queueLog = {
+    info: (message: string, fields?: Record<string, unknown>) => probot.log.info(fields ?? {}, message),
+    warn: (message: string, fields?: Record<string, unknown>) => probot.log.warn(fields ?? {}, message),
+    error: (message: string, fields?: Record<string, unknown>) => probot.log.error(fields ?? {}, message),
+  };
+  const queue = options.queue ?? openQueue(config.queue, queueLog);
+  const metrics = createMetrics({ queueCounts: () => queue.counts() });
+  const app = createPatchwrightApp({
+    provider: config.provider,
+    planKey: config.planKey,
+    runConcurrency: config.runConcurrency,
+    stateDir: config.queue.stateDir,
+    metrics,
+    ...options,
+    role,
+    queue,
+  });
+  await probot.load(app.appFn);
   const log = probot.log;
+
+  let stopping = false;
   const server = createWebhookServer({
     secret: config.webhookSecret,
     path: config.webhookPath,
     log,
     // Verified by the server: Probot's `receive` hands it to the App without checking again.
-    receive: (delivery) => probot.receive(delivery as Parameters<Probot["receive"]>[0]),
+    receive: (delivery) =>
+      role === "worker"
+        ? Promise.reject(new Error("this process is a worker: send deliveries to `serve`"))
+        : probot.receive(delivery as Parameters<Probot["receive"]>[0]),
+    ready: async () => {
+      if (stopping) return { ok: false, problem: "stopping" };
+      try {
+        await queue.ping();
+        return { ok: true };
+      } catch {
+        return { ok: false, problem: `the ${queue.backend} queue does not answer` };
+      }
+    },
+    metrics: metrics.render,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    onAck: metrics.ackObserved,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -51,14 +99,39 @@ export async function startApp(config: AppEnv, options: AppOptions = {}): Promis
       resolve();
     });
   });
+  const housekeeping =
+    role === "worker"
+      ? undefined
+      : startHousekeeping({
+          queue,
+          appOctokit: async () => await probot.auth(),
+          transcriptDir: join(config.queue.stateDir, "transcripts"),
+          retentionMs: config.queue.retentionMs,
+          reconcileMs: config.reconcileMs,
+          log: queueLog,
+        });
   const { address, port, family } = server.address() as AddressInfo;
   const host = family === "IPv6" ? `[${address}]` : address;
   const webhookUrl = `http://${host}:${port}${config.webhookPath}`;
-  log.info({}, `receiving webhooks at ${webhookUrl}`);
+  log.info(
+    { role, queue: queue.backend },
+    role === "worker"
+      ? `worker up, health at http://${host}:${port}/healthz`
+      : `receiving webhooks at ${webhookUrl}`,
+  );
   return {
     webhookUrl,
     log,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: async () => {
+      stopping = true;
+      housekeeping?.stop();
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((err) => (err ? reject(err) : resolve())),
+      );
+      server.closeIdleConnections();
+      const result = await app.stop(config.drainMs);
+      await closed;
+      return result;
+    },
   };
 }

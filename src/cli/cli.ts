@@ -98,6 +98,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       code = await runConfigCheck(file, io);
     });
 
+  for (const [role, what] of [
+    ["serve", "receive GitHub's webhooks and store them in the queue (REDIS_URL to share it with workers)"],
+    ["worker", "handle stored deliveries and carry out runs, from the queue `serve` fills"],
+  ] as const) {
+    program
+      .command(role)
+      .description(`The GitHub App: ${what}; settings from the environment, as for npm start`)
+      .addHelpText("after", "\nSee docs/deploy.md. Exit codes: 0 stopped, 1 could not start.")
+      .action(async () => {
+        const { runAppRole } = await import("./app-command.js");
+        code = await runAppRole(role, io);
+      });
+  }
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { RunKind } from "../request/run-request.js";
+import { JOB_STATES, QUEUE_NAMES, type QueueCount } from "./queue/durable-queue.js";
 import type { RunOutcome } from "./report.js";
 
 /**
@@ -8,8 +9,6 @@ import type { RunOutcome } from "./report.js";
  * series per request. Nothing a person wrote (repository names, text, tokens) is ever a label.
  */
 const OTHER = "other";
-export const QUEUES = ["events", "runs"] as const;
-export const JOB_STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
 export const RUN_KINDS: readonly string[] = RunKind.options;
 // A Record, so a new RunOutcome fails to compile until it is listed here.
 const OUTCOME_LISTED: Record<RunOutcome, true> = {
@@ -49,12 +48,6 @@ export const RATE_LIMIT_RESOURCES = [
 ] as const;
 export const ACK_OUTCOMES = ["accepted", "refused", "error"] as const;
 
-/** One queue's jobs in one state: `queue` one of QUEUES, `state` one of JOB_STATES (others count as "other"). */
-export interface QueueCount {
-  queue: string;
-  state: string;
-  count: number;
-}
 /** The queue's job counts, asked at each scrape. */
 export type QueueCounts = () => Promise<QueueCount[]>;
 
@@ -145,7 +138,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     gauge.reset();
     for (const { queue, state, count } of counts ?? []) {
       if (!usable("queue_jobs", count)) continue;
-      gauge.inc({ queue: bounded(QUEUES, queue), state: bounded(JOB_STATES, state) }, count);
+      gauge.inc({ queue: bounded(QUEUE_NAMES, queue), state: bounded(JOB_STATES, state) }, count);
     }
   };
   const runs = new Counter({

@@ -35,6 +35,11 @@ export interface ReconcileResult {
   redelivered: number;
   /** Events that failed once but were since delivered with success: nothing to do. */
   skipped: number;
+  /**
+   * Events the App refused on purpose at their last attempt (a 4xx: bad signature, not JSON, too large):
+   * redelivering them would be refused again, so they are left for a person to look at.
+   */
+  refused: number;
   /** Requests that failed: redeliveries GitHub refused, and the listing when it broke off. */
   errors: number;
 }
@@ -51,6 +56,9 @@ const DAY_MS = 86_400_000;
  *   with success is skipped, and one whose redelivery failed too is tried again.
  * - Each such event is redelivered once (by its newest attempt's id), newest event first (by its first
  *   attempt), at most `maxRedeliveries` per call; the rest wait for the next call.
+ * - An event whose newest attempt the App answered with a 4xx (other than 408 and 429) is not redelivered:
+ *   the App refused it on purpose (a signature that does not match, a body that is not JSON), and would
+ *   again; with a wrong WEBHOOK_SECRET, redelivering would only crowd the list. Counted in `refused`.
  * - A refused redelivery is logged and counted in `errors`, never thrown; the others go on.
  * - A listing that fails part way is one warning and counts in `errors`; the events read before it are
  *   still reconciled (a needless redelivery starts no second run: ingress is idempotent).
@@ -66,7 +74,14 @@ export async function reconcileDeliveries({
   maxPages = 10,
 }: ReconcileOptions): Promise<ReconcileResult> {
   const since = now().getTime() - days * DAY_MS;
-  const result: ReconcileResult = { examined: 0, failed: 0, redelivered: 0, skipped: 0, errors: 0 };
+  const result: ReconcileResult = {
+    examined: 0,
+    failed: 0,
+    redelivered: 0,
+    skipped: 0,
+    refused: 0,
+    errors: 0,
+  };
   // An event's attempts by guid.
   const attempts = new Map<string, HookDelivery[]>();
   try {
@@ -104,7 +119,12 @@ export async function reconcileDeliveries({
       continue;
     }
     const times = group.map((d) => Date.parse(d.delivered_at));
-    toRedeliver.push({ first: Math.min(...times), newest: group[times.indexOf(Math.max(...times))]! });
+    const newest = group[times.indexOf(Math.max(...times))]!;
+    if (refusedOnPurpose(newest)) {
+      result.refused++;
+      continue;
+    }
+    toRedeliver.push({ first: Math.min(...times), newest });
   }
   result.failed = toRedeliver.length;
   toRedeliver.sort((a, b) => b.first - a.first);
@@ -137,4 +157,10 @@ function reason(err: unknown): string {
   const message = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 300);
   const status = gitHubStatus(err);
   return status === undefined ? message : `GitHub answered ${status}: ${message}`;
+}
+
+/** A 4xx from the App itself, other than "too slow" (408) and "too many" (429), which may pass next time. */
+function refusedOnPurpose(delivery: HookDelivery): boolean {
+  const code = delivery.status_code;
+  return code >= 400 && code < 500 && code !== 408 && code !== 429;
 }

@@ -118,7 +118,8 @@ describe("every example payload of the subscribed events", () => {
       const errors: unknown[] = [];
       const app = createPatchwrightApp({
         guardCheck: false,
-        runQueue: () => recordingQueue(), queue: memoryQueue(),
+        runQueue: () => recordingQueue(),
+        queue: memoryQueue(),
         onOutcome: (_e, o) => outcomes.push(o),
         onError: (_e, err) => errors.push(err),
       });

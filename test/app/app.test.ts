@@ -33,7 +33,8 @@ async function harness(intakeConcurrency?: number): Promise<Harness> {
     onOutcome: (_e: WebhookEvent, o) => outcomes.push(o),
     onError: (_e, err) => errors.push(err),
     // The front door alone: runs are the executor's tests (test/runs).
-    runQueue: () => recordingQueue(), queue: memoryQueue(),
+    runQueue: () => recordingQueue(),
+    queue: memoryQueue(),
   });
   const probot = await testProbot(app.appFn);
   githubApi()

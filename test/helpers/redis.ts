@@ -7,7 +7,11 @@ export const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
  * machines run one); elsewhere those tests are skipped, and one line says so.
  */
 export async function redisAnswers(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();

@@ -56,7 +56,12 @@ async function receivePullRequest(
   w: World,
   o: { base: string; head: string; config: string; action?: string; expectCheck?: boolean },
 ): Promise<{ created: CheckBody[]; updates: CheckBody[]; bodies: string[] }> {
-  const app = createPatchwrightApp({ runQueue: () => recordingQueue(), queue: memoryQueue(), gitUrl: w.gitUrl, env: {} });
+  const app = createPatchwrightApp({
+    runQueue: () => recordingQueue(),
+    queue: memoryQueue(),
+    gitUrl: w.gitUrl,
+    env: {},
+  });
   const probot: Probot = await testProbot(app.appFn);
   const created: CheckBody[] = [];
   const updates: CheckBody[] = [];

@@ -30,7 +30,8 @@ async function frontDoor(): Promise<{
     newRunId: () => `run-${++ids}`,
     onOutcome: (_e, o) => outcomes.push(o),
     onError: (_e, err) => errors.push(err),
-    runQueue: () => recordingQueue(), queue: memoryQueue(),
+    runQueue: () => recordingQueue(),
+    queue: memoryQueue(),
   });
   const probot: Probot = await testProbot(app.appFn);
   githubApi()

@@ -99,7 +99,7 @@ describe("reconcileDeliveries", () => {
   it("does nothing when every delivery succeeded", async () => {
     stubListing(githubApi(), [[attempt(3, "c", 1, 200), attempt(2, "b", 2, 202), attempt(1, "a", 3, 200)]]);
     const { result, log } = await reconcile();
-    expect(result).toEqual({ examined: 3, failed: 0, redelivered: 0, skipped: 0, errors: 0 });
+    expect(result).toEqual({ examined: 3, failed: 0, redelivered: 0, skipped: 0, refused: 0, errors: 0 });
     expect(log).toEqual([]);
   });
 
@@ -107,7 +107,22 @@ describe("reconcileDeliveries", () => {
     // Newest first: the redelivery (id 2) succeeded after the original (id 1) failed.
     stubListing(githubApi(), [[attempt(2, "a", 1, 200), attempt(1, "a", 5, 502)]]);
     const { result } = await reconcile();
-    expect(result).toEqual({ examined: 2, failed: 0, redelivered: 0, skipped: 1, errors: 0 });
+    expect(result).toEqual({ examined: 2, failed: 0, redelivered: 0, skipped: 1, refused: 0, errors: 0 });
+  });
+
+  it("leaves alone an event the App refused on purpose (401, 400), and retries one it answered 429 or 408", async () => {
+    const scope = stubListing(githubApi(), [
+      [
+        attempt(40, "forged", 0.2, 401),
+        attempt(30, "not-json", 0.4, 400),
+        attempt(20, "busy", 0.6, 429),
+        attempt(10, "slow", 0.8, 408),
+      ],
+    ]);
+    stubRedelivery(scope, 20);
+    stubRedelivery(scope, 10);
+    const { result } = await reconcile();
+    expect(result).toEqual({ examined: 4, failed: 2, redelivered: 2, skipped: 0, refused: 2, errors: 0 });
   });
 
   it("redelivers once, by its newest attempt, an event whose redelivery failed too", async () => {
@@ -116,7 +131,7 @@ describe("reconcileDeliveries", () => {
     ]);
     stubRedelivery(scope, 20);
     const { result, log } = await reconcile();
-    expect(result).toEqual({ examined: 3, failed: 1, redelivered: 1, skipped: 0, errors: 0 });
+    expect(result).toEqual({ examined: 3, failed: 1, redelivered: 1, skipped: 0, refused: 0, errors: 0 });
     expect(log).toEqual([
       {
         level: "info",
@@ -138,7 +153,7 @@ describe("reconcileDeliveries", () => {
     const scope = stubListing(githubApi(), [[attempt(2, "new", 1, 500), attempt(1, "old", 73, 500)]], ["c2"]);
     stubRedelivery(scope, 2);
     const { result } = await reconcile();
-    expect(result).toEqual({ examined: 1, failed: 1, redelivered: 1, skipped: 0, errors: 0 });
+    expect(result).toEqual({ examined: 1, failed: 1, redelivered: 1, skipped: 0, refused: 0, errors: 0 });
   });
 
   it("redelivers at most maxRedeliveries, newest event first, and says how many wait", async () => {
@@ -147,7 +162,7 @@ describe("reconcileDeliveries", () => {
     stubRedelivery(scope, 5);
     stubRedelivery(scope, 4);
     const { result, log } = await reconcile({ maxRedeliveries: 2 });
-    expect(result).toEqual({ examined: 5, failed: 5, redelivered: 2, skipped: 0, errors: 0 });
+    expect(result).toEqual({ examined: 5, failed: 5, redelivered: 2, skipped: 0, refused: 0, errors: 0 });
     expect(log.map((l) => l.fields?.["delivery"] ?? l.message)).toEqual([
       5,
       4,
@@ -163,7 +178,7 @@ describe("reconcileDeliveries", () => {
     stubRedelivery(scope, 2, 500);
     stubRedelivery(scope, 1);
     const { result, log } = await reconcile();
-    expect(result).toEqual({ examined: 3, failed: 3, redelivered: 1, skipped: 0, errors: 2 });
+    expect(result).toEqual({ examined: 3, failed: 3, redelivered: 1, skipped: 0, refused: 0, errors: 2 });
     const warnings = log.filter((l) => l.level === "warn");
     expect(warnings.map((w) => [w.message, w.fields?.["delivery"], w.fields?.["error"]])).toEqual([
       ["could not redeliver a failed webhook delivery", 3, expect.stringMatching(/^GitHub answered 422: /)],
@@ -184,14 +199,14 @@ describe("reconcileDeliveries", () => {
     stubRedelivery(scope, 30);
     stubRedelivery(scope, 20);
     const { result } = await reconcile();
-    expect(result).toEqual({ examined: 4, failed: 2, redelivered: 2, skipped: 1, errors: 0 });
+    expect(result).toEqual({ examined: 4, failed: 2, redelivered: 2, skipped: 1, refused: 0, errors: 0 });
   });
 
   it("reads at most maxPages pages, says so, and reconciles what it read", async () => {
     const scope = stubListing(githubApi(), [[attempt(2, "b", 1, 500)]], ["next"]);
     stubRedelivery(scope, 2);
     const { result, log } = await reconcile({ maxPages: 1 });
-    expect(result).toEqual({ examined: 1, failed: 1, redelivered: 1, skipped: 0, errors: 0 });
+    expect(result).toEqual({ examined: 1, failed: 1, redelivered: 1, skipped: 0, refused: 0, errors: 0 });
     expect(log.filter((l) => l.level === "warn").map((l) => l.message)).toEqual([
       "more webhook deliveries came in the last 3 days than the 1 pages a reconciliation reads; it looked at the newest 1",
     ]);
@@ -202,7 +217,7 @@ describe("reconcileDeliveries", () => {
     scope.get(LIST).query({ per_page: 100, cursor: "next" }).reply(500, githubError(500, "Server Error"));
     stubRedelivery(scope, 2);
     const { result, log } = await reconcile();
-    expect(result).toEqual({ examined: 1, failed: 1, redelivered: 1, skipped: 0, errors: 1 });
+    expect(result).toEqual({ examined: 1, failed: 1, redelivered: 1, skipped: 0, refused: 0, errors: 1 });
     expect(log.filter((l) => l.level === "warn")).toEqual([
       {
         level: "warn",
@@ -217,7 +232,7 @@ describe("reconcileDeliveries", () => {
   it("returns nothing done when GitHub refuses the App's listing", async () => {
     githubApi().get(LIST).query({ per_page: 100 }).reply(401, githubError(401, "Bad credentials"));
     const { result, log } = await reconcile();
-    expect(result).toEqual({ examined: 0, failed: 0, redelivered: 0, skipped: 0, errors: 1 });
+    expect(result).toEqual({ examined: 0, failed: 0, redelivered: 0, skipped: 0, refused: 0, errors: 1 });
     expect(log).toHaveLength(1);
   });
 });

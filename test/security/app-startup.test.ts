@@ -33,6 +33,8 @@ function validEnv(stateDir: string): Record<string, string> {
     LOG_FORMAT: "json",
     LOG_LEVEL: "trace",
     PATCHWRIGHT_STATE_DIR: stateDir,
+    // Reconciliation would ask api.github.com for the App's deliveries: no test reaches the network.
+    PATCHWRIGHT_RECONCILE_MINUTES: "0",
   };
 }
 

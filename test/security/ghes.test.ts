@@ -283,7 +283,8 @@ describe("an invalid config on an event without a mention", () => {
     const outcomes: Outcome[] = [];
     const app = createPatchwrightApp({
       guardCheck: false,
-      runQueue: () => recordingQueue(), queue: memoryQueue(),
+      runQueue: () => recordingQueue(),
+      queue: memoryQueue(),
       onOutcome: (_e, o) => outcomes.push(o),
     });
     const probot = await testProbot(app.appFn, {

@@ -133,7 +133,8 @@ export class RedisQueue implements DurableQueue {
       }
     }
     const waitsForRepository =
-      writesToRepository(request) && (await this.redis.exists(this.key("repo", repositoryKey(request)))) === 1;
+      writesToRepository(request) &&
+      (await this.redis.exists(this.key("repo", repositoryKey(request)))) === 1;
     return { replaced, waitsForRepository };
   }
 
@@ -203,7 +204,13 @@ export class RedisQueue implements DurableQueue {
   }
 
   /** @internal */
-  keys(): { pending: string; thread(t: string): string; repo(r: string): string; cancel(id: string): string; requeues(id: string): string } {
+  keys(): {
+    pending: string;
+    thread(t: string): string;
+    repo(r: string): string;
+    cancel(id: string): string;
+    requeues(id: string): string;
+  } {
     return {
       pending: this.key("pending"),
       thread: (t) => this.key("thread", t),
@@ -265,7 +272,11 @@ class RedisWorker implements QueueWorker {
     this.heartbeat.unref();
   }
 
-  private async processRun(job: Job<RunRequest>, token: string | undefined, signal?: AbortSignal): Promise<void> {
+  private async processRun(
+    job: Job<RunRequest>,
+    token: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const request = RunRequest.parse(job.data);
     const keys = this.queue.keys();
     const redis = this.queue.redis;
@@ -331,8 +342,10 @@ class RedisWorker implements QueueWorker {
     const keys = this.queue.keys();
     for (const [id, { controller, locks }] of this.active) {
       try {
-        if (locks.length) await this.queue.redis.eval(RENEW, locks.length, ...locks, id, String(this.settings.leaseMs));
-        if ((await this.queue.redis.get(keys.cancel(id))) !== null) controller.abort(new Error("stopped on request"));
+        if (locks.length)
+          await this.queue.redis.eval(RENEW, locks.length, ...locks, id, String(this.settings.leaseMs));
+        if ((await this.queue.redis.get(keys.cancel(id))) !== null)
+          controller.abort(new Error("stopped on request"));
       } catch (err) {
         this.settings.log.warn("could not renew a run's locks", { job: id, error: (err as Error)?.message });
       }

@@ -8,7 +8,6 @@ import {
   type DurableQueue,
   type DurableQueueOptions,
   type EnqueueResult,
-  type JobState,
   type QueueCount,
   type QueueHandlers,
   type QueueName,
@@ -184,7 +183,7 @@ export class SqliteQueue implements DurableQueue {
         "SELECT queue, state, count(*) AS count FROM jobs WHERE state IN ('waiting', 'active', 'completed', 'failed') GROUP BY queue, state",
       )
       .all() as QueueCount[];
-    return Promise.resolve(rows.map((r) => ({ queue: r.queue, state: r.state as JobState, count: r.count })));
+    return Promise.resolve(rows.map((r) => ({ queue: r.queue, state: r.state, count: r.count })));
   }
 
   ping(): Promise<void> {
@@ -198,7 +197,9 @@ export class SqliteQueue implements DurableQueue {
       const placeholders = FINISHED.map(() => "?").join(", ");
       return (
         this.db
-          .prepare(`DELETE FROM jobs WHERE state IN (${placeholders}) AND coalesce(finished_at, created_at) < ?`)
+          .prepare(
+            `DELETE FROM jobs WHERE state IN (${placeholders}) AND coalesce(finished_at, created_at) < ?`,
+          )
           .run(...FINISHED, at).changes +
         this.db.prepare("DELETE FROM deliveries WHERE received_at < ?").run(at).changes +
         this.db.prepare("DELETE FROM triggers WHERE at < ?").run(at).changes
@@ -225,42 +226,41 @@ export class SqliteQueue implements DurableQueue {
   }
 
   /** @internal Takes the oldest job a worker may start, after giving back the jobs of dead workers. */
-  claim(
-    worker: string,
-    want: { events: boolean; runs: boolean },
-  ): { job?: JobRow; abandoned: RunRequest[] } {
-    return this.db.transaction(() => {
-      const now = this.now();
-      const abandoned = this.recoverExpired(now);
-      let job: JobRow | undefined;
-      if (want.events) {
-        job = this.db
-          .prepare(
-            "SELECT id, queue, data, starts, crashes FROM jobs WHERE queue = 'events' AND state = 'waiting' ORDER BY seq LIMIT 1",
-          )
-          .get() as JobRow | undefined;
-      }
-      if (!job && want.runs) {
-        job = this.db
-          .prepare(
-            `SELECT id, queue, data, starts, crashes FROM jobs j
+  claim(worker: string, want: { events: boolean; runs: boolean }): { job?: JobRow; abandoned: RunRequest[] } {
+    return this.db
+      .transaction(() => {
+        const now = this.now();
+        const abandoned = this.recoverExpired(now);
+        let job: JobRow | undefined;
+        if (want.events) {
+          job = this.db
+            .prepare(
+              "SELECT id, queue, data, starts, crashes FROM jobs WHERE queue = 'events' AND state = 'waiting' ORDER BY seq LIMIT 1",
+            )
+            .get() as JobRow | undefined;
+        }
+        if (!job && want.runs) {
+          job = this.db
+            .prepare(
+              `SELECT id, queue, data, starts, crashes FROM jobs j
              WHERE queue = 'runs' AND state = 'waiting'
                AND NOT EXISTS (SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.thread = j.thread)
                AND (j.writes = 0 OR NOT EXISTS (
                  SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.writes = 1 AND a.repo = j.repo))
              ORDER BY seq LIMIT 1`,
-          )
-          .get() as JobRow | undefined;
-      }
-      if (job) {
-        this.db
-          .prepare(
-            "UPDATE jobs SET state = 'active', owner = ?, lease_until = ?, starts = starts + 1 WHERE id = ?",
-          )
-          .run(worker, now + this.options.leaseMs, job.id);
-      }
-      return { ...(job ? { job } : {}), abandoned };
-    }).immediate();
+            )
+            .get() as JobRow | undefined;
+        }
+        if (job) {
+          this.db
+            .prepare(
+              "UPDATE jobs SET state = 'active', owner = ?, lease_until = ?, starts = starts + 1 WHERE id = ?",
+            )
+            .run(worker, now + this.options.leaseMs, job.id);
+        }
+        return { ...(job ? { job } : {}), abandoned };
+      })
+      .immediate();
   }
 
   private recoverExpired(now: number): RunRequest[] {

@@ -66,7 +66,7 @@ function recorder() {
   const gates = new Map<string, ReturnType<typeof gate>>();
   const signals = new Map<string, AbortSignal>();
   const handlers: QueueHandlers = {
-    event: async (d: Delivery) => void events.push(d.id),
+    event: (d: Delivery) => Promise.resolve(void events.push(d.id)),
     run: async (r: RunRequest, restarts, signal) => {
       ran.push({ id: r.id, restarts });
       signals.set(r.id, signal);
@@ -74,10 +74,12 @@ function recorder() {
       if (!g) return;
       await Promise.race([
         g.promise,
-        new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+        new Promise((_, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true }),
+        ),
       ]);
     },
-    abandoned: async (r) => void abandoned.push(r.id),
+    abandoned: (r) => Promise.resolve(void abandoned.push(r.id)),
   };
   return { ran, events, abandoned, gates, signals, handlers, hold: (id: string) => gates.set(id, gate()) };
 }

@@ -28,7 +28,10 @@ export const quietLog: QueueLog = { info: () => undefined, warn: () => undefined
  * Waits for a condition, checking every 10 ms: the tests wait on what happened, never on how long it took.
  * The bound only turns a hang into a failure naming the condition.
  */
-export async function until(condition: () => boolean | Promise<boolean>, what = "the condition"): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what = "the condition",
+): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what} did not hold within 20 s`);
