@@ -47,10 +47,21 @@ for i, key in ipairs(KEYS) do
   end
 end
 return held`;
-// Clears the thread's pending slot when it still names this job (a newer request may have taken it).
-const TAKE_PENDING = `
+// A run starts once, unless a newer request superseded it first: the two scripts decide atomically, so
+// `enqueue` knows for sure whether the run it replaces will ever start, even while a worker holds its job.
+// KEYS: started:<run>, superseded:<run>; ARGV: ttl.
+const BEGIN = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return 1`;
+// Forgets the thread's latest request once it is done, unless a newer one took the slot.
+const CLEAR_PENDING = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0`;
+const SUPERSEDE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+return 1`;
 
 // A job that cannot take its locks yet waits this long before trying again.
 const LOCKED_RETRY_MS = 1000;
@@ -115,27 +126,31 @@ export class RedisQueue implements DurableQueue {
   async enqueue(request: RunRequest): Promise<EnqueueResult> {
     const thread = threadKey(request);
     const pending = this.key("pending");
-    const jobId = runJobId(request.id);
-    const result = await this.redis.multi().hget(pending, thread).hset(pending, thread, jobId).exec();
+    const result = await this.redis.multi().hget(pending, thread).hset(pending, thread, request.id).exec();
     const before = result?.[0]?.[1];
-    await this.runs.add("run", request, { jobId });
+    await this.runs.add("run", request, { jobId: runJobId(request.id) });
     const replaced: RunRequest[] = [];
-    if (typeof before === "string" && before !== jobId) {
-      const job = await this.runs.getJob(before);
-      const state = await job?.getState();
-      if (job && (state === "waiting" || state === "delayed" || state === "prioritized")) {
-        try {
-          await job.remove();
-          replaced.push(RunRequest.parse(job.data));
-        } catch {
-          // It was taken by a worker meanwhile: it is the active run now, not a waiting one.
-        }
-      }
+    if (typeof before === "string" && before !== request.id) {
+      const old = await this.supersede(before);
+      if (old) replaced.push(old);
     }
     const waitsForRepository =
       writesToRepository(request) &&
       (await this.redis.exists(this.key("repo", repositoryKey(request)))) === 1;
     return { replaced, waitsForRepository };
+  }
+
+  /** Stops a run that has not started from ever starting; its request, or undefined if it started. */
+  private async supersede(runId: string): Promise<RunRequest | undefined> {
+    const keys = this.keys();
+    const ttl = String(this.options.retentionMs);
+    if ((await this.redis.eval(SUPERSEDE, 2, keys.started(runId), keys.superseded(runId), ttl)) !== 1)
+      return undefined;
+    const job = await this.runs.getJob(runJobId(runId));
+    if (!job) return undefined;
+    // A worker holding it now will see it superseded and not run it; a waiting job is also removed.
+    await job.remove().catch(() => undefined);
+    return RunRequest.parse(job.data);
   }
 
   async claimTrigger(key: string, deliveryId: string): Promise<boolean> {
@@ -146,19 +161,7 @@ export class RedisQueue implements DurableQueue {
 
   async cancel(thread: string): Promise<boolean> {
     const pending = await this.redis.hget(this.key("pending"), thread);
-    let found = false;
-    if (pending) {
-      const job = await this.runs.getJob(pending);
-      const state = await job?.getState();
-      if (job && (state === "waiting" || state === "delayed" || state === "prioritized")) {
-        try {
-          await job.remove();
-          found = true;
-        } catch {
-          // Taken meanwhile: the stop request below reaches it.
-        }
-      }
-    }
+    let found = pending ? (await this.supersede(pending)) !== undefined : false;
     const active = await this.redis.get(this.key("thread", thread));
     if (active) {
       // The worker holding it reads this on its next heartbeat, whichever machine it is on.
@@ -210,9 +213,13 @@ export class RedisQueue implements DurableQueue {
     repo(r: string): string;
     cancel(id: string): string;
     requeues(id: string): string;
+    started(id: string): string;
+    superseded(id: string): string;
   } {
     return {
       pending: this.key("pending"),
+      started: (id) => this.key("started", id),
+      superseded: (id) => this.key("superseded", id),
       thread: (t) => this.key("thread", t),
       repo: (r) => this.key("repo", r),
       cancel: (id) => this.key("cancel", id),
@@ -284,7 +291,6 @@ class RedisWorker implements QueueWorker {
     const requeues = Number((await redis.get(keys.requeues(request.id))) ?? 0);
     const restarts = job.stalledCounter + requeues;
     if (job.stalledCounter > this.settings.maxRestarts) {
-      await redis.eval(TAKE_PENDING, 1, keys.pending, threadKey(request), job.id!);
       this.settings.log.warn("abandoned a run whose workers died", { run: request.id });
       await this.handlers.abandoned(request);
       return;
@@ -301,7 +307,12 @@ class RedisWorker implements QueueWorker {
       }
       taken.push(lock);
     }
-    await redis.eval(TAKE_PENDING, 1, keys.pending, threadKey(request), job.id!);
+    const ttl = String(this.settings.retentionMs);
+    if ((await redis.eval(BEGIN, 2, keys.started(request.id), keys.superseded(request.id), ttl)) !== 1) {
+      // A newer request on the thread replaced it before it started (and said so): nothing to run.
+      for (const t of taken) await redis.eval(RELEASE, 1, t, request.id);
+      return;
+    }
     try {
       await this.track(request.id, signal, (s) => this.handlers.run(request, restarts, s), taken);
     } catch (err) {
@@ -315,6 +326,7 @@ class RedisWorker implements QueueWorker {
     } finally {
       for (const t of taken) await redis.eval(RELEASE, 1, t, request.id);
       await redis.del(keys.cancel(request.id));
+      await redis.eval(CLEAR_PENDING, 1, keys.pending, threadKey(request), request.id);
     }
   }
 
@@ -376,6 +388,7 @@ function runJobId(runId: string): string {
   return `run-${runId}`;
 }
 
+/** Ref'd on purpose: a stopping worker's process must live until its runs are given back. */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (queue, state, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_thread ON jobs (thread, state);
+CREATE INDEX IF NOT EXISTS jobs_by_lease ON jobs (state, lease_until);
 `;
 
 interface JobRow {
@@ -377,8 +378,8 @@ class SqliteWorker implements QueueWorker {
   private schedule(ms: number): void {
     if (this.stopping) return;
     if (this.timer) clearTimeout(this.timer);
+    // Not unref'd: a worker keeps its process alive until it is stopped.
     this.timer = setTimeout(() => this.fill(), ms);
-    this.timer.unref();
   }
 
   private fill(): void {
@@ -456,6 +457,7 @@ class SqliteWorker implements QueueWorker {
   }
 }
 
+/** Ref'd on purpose: a stopping worker's process must live until its runs are given back. */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
