@@ -75,10 +75,9 @@ export async function startApp(
     path: config.webhookPath,
     log,
     // Verified by the server: Probot's `receive` hands it to the App without checking again.
-    receive: (delivery) =>
-      role === "worker"
-        ? Promise.reject(new Error("this process is a worker: send deliveries to `serve`"))
-        : probot.receive(delivery as Parameters<Probot["receive"]>[0]),
+    ...(role === "worker"
+      ? {}
+      : { receive: (delivery) => probot.receive(delivery as Parameters<Probot["receive"]>[0]) }),
     ready: async () => {
       if (stopping) return { ok: false, problem: "stopping" };
       try {

@@ -22,8 +22,11 @@ export interface WebhookServerOptions {
   secret: string;
   /** Where deliveries are posted (WEBHOOK_PATH). */
   path: string;
-  /** Handles a verified delivery; GitHub is answered when it resolves, so it must only queue work. */
-  receive(delivery: WebhookDelivery): Promise<void>;
+  /**
+   * Handles a verified delivery; GitHub is answered when it resolves, so it must only queue work. Without
+   * it (a worker process), the webhook path answers 404: only the health and metrics routes are served.
+   */
+  receive?: (delivery: WebhookDelivery) => Promise<void>;
   log: ServerLog;
   /** The largest body read; GitHub caps payloads at 25 MB. */
   maxBytes?: number;
@@ -88,6 +91,8 @@ async function handle(
     if (path === "/metrics") return serveMetrics(options, req, res);
   }
   if (path !== withoutTrailingSlash(options.path)) return discard(req, res, 404, "not found");
+  const receive = options.receive;
+  if (!receive) return discard(req, res, 404, "this process is a worker: send webhooks to a serve process");
   if (req.method !== "POST") return discard(req, res, 405, "webhooks are POSTed", { allow: "POST" });
 
   const name = header(req, "x-github-event");
@@ -127,7 +132,7 @@ async function handle(
     return answer(res, 400, "payload is not JSON");
   }
   try {
-    await options.receive({ id, name, payload });
+    await receive({ id, name, payload });
   } catch (err) {
     // Probot's errors carry the event; only their message is logged.
     options.log.error(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { RunRequest } from "../../request/run-request.js";
@@ -82,6 +82,8 @@ export class SqliteQueue implements DurableQueue {
   ) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new Database(path);
+    // Payloads and run requests are not for other users; SQLite gives its -wal and -shm files the same mode.
+    if (path !== ":memory:") chmodSync(path, 0o600);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
