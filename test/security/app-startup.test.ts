@@ -12,6 +12,7 @@ import { tempDir } from "../helpers/temp-repo.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
 const MAIN = fileURLToPath(new URL("../../dist/app/main.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 /** A safety net only: every wait below ends on an event (an exit, a log line), never on a clock. */
 const SAFETY_MS = 20_000;
 
@@ -57,9 +58,9 @@ interface AppProcess {
   line(match: (line: LogLine) => boolean): Promise<LogLine>;
 }
 
-function startProcess(env: Record<string, string>, cwd: string): AppProcess {
+function startProcess(env: Record<string, string>, cwd: string, args: string[] = [MAIN]): AppProcess {
   // Only what is given (and PATH): nothing of the test runner's environment leaks into the App.
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env["PATH"] ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -242,5 +243,42 @@ describe("the App's webhook endpoint, against forged deliveries", () => {
       expect(line).toMatchObject({ level: 40, delivery: id, event: "issue_comment" });
       expect(line.msg).toMatch(said);
     }
+  });
+});
+
+describe("patchwright serve and patchwright worker", () => {
+  beforeAll(() => nock.enableNetConnect("127.0.0.1"));
+  afterAll(() => nock.disableNetConnect());
+
+  it("start the App in one role each over one queue, and stop on SIGTERM", async () => {
+    const cwd = tempDir("pw-roles-");
+    const env = validEnv(join(cwd, "state"));
+    const serve = startProcess(env, cwd, [CLI, "serve"]);
+    const served = await serve.line((l) => l.msg.startsWith("receiving webhooks at "));
+    expect(served["role"]).toBe("serve");
+    const worker = startProcess(env, cwd, [CLI, "worker"]);
+    const up = await worker.line((l) => l.msg.startsWith("worker up, health at "));
+    const base = up.msg.slice("worker up, health at ".length).replace(/\/healthz$/, "");
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // A worker takes no webhooks: they go to serve.
+    expect((await post(`${base}/api/github/webhooks`, "issues", "d-1", "{}", "sha256=x")).status).toBe(404);
+
+    for (const child of [worker, serve]) {
+      child.child.kill("SIGTERM");
+      expect(await child.exited).toBe(0);
+      expect(parseLines(child.output()).map((l) => l.msg)).toContain(
+        "stopped; runs not finished went back to the queue",
+      );
+    }
+  });
+
+  it("refuses a role it does not know, in one sentence", async () => {
+    const cwd = tempDir("pw-roles-");
+    const app = startProcess(validEnv(join(cwd, "state")), cwd, [MAIN, "scheduler"]);
+    expect(await app.exited).toBe(1);
+    expect(app.stderr()).toBe(
+      'patchwright: "scheduler" is not a role: start with no argument (everything), serve or worker.\n',
+    );
   });
 });
