@@ -143,7 +143,19 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   function startWorker(app: Probot, store: DurableQueue, log: AppLog): QueueWorker {
     const installationOctokit = async (id: number | undefined): Promise<OctokitLike> => {
       if (id === undefined) throw new Error("the event carries no installation");
-      return app.auth(id);
+      return observed(await app.auth(id));
+    };
+    // Probot makes a new Octokit per call (its tokens are cached, not its clients): one hook each.
+    const observed = (octokit: Awaited<ReturnType<Probot["auth"]>>): OctokitLike => {
+      const metrics = options.metrics;
+      if (metrics)
+        octokit.hook.after("request", (response) => {
+          const resource = response.headers["x-ratelimit-resource"];
+          const remaining = Number(response.headers["x-ratelimit-remaining"]);
+          if (typeof resource === "string" && Number.isFinite(remaining))
+            metrics.rateLimit(resource, remaining);
+        });
+      return octokit;
     };
     let botLogin: Promise<string> | undefined;
     const resolveBotLogin = (): Promise<string> =>
@@ -221,7 +233,11 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const installation = (event.payload as { installation?: { id?: number } } | null)?.installation?.id;
       try {
         // As Probot builds a context's: the installation's Octokit, or an unauthenticated one without one.
-        const octokit = (await (await app.auth()).auth({ type: "event-octokit", event })) as OctokitLike;
+        const octokit = observed(
+          (await (await app.auth()).auth({ type: "event-octokit", event })) as Awaited<
+            ReturnType<Probot["auth"]>
+          >,
+        );
         if (options.guardCheck !== false && isGuardCheckEvent(event)) {
           await guardCheckOn(event, octokit, installation);
           if (screenEvent(event)) return;

@@ -1,6 +1,7 @@
 import type { Options as ProbotOptions, Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { createPatchwrightApp } from "../../src/app/app.js";
+import { createMetrics, type Metrics } from "../../src/runs/metrics.js";
 import type { Outcome, WebhookEvent } from "../../src/runs/front-door/types.js";
 import { readMarker } from "../../src/runs/marker.js";
 import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
@@ -21,13 +22,14 @@ interface Harness {
 
 let runIds = 0;
 
-async function harness(intakeConcurrency?: number): Promise<Harness> {
+async function harness(intakeConcurrency?: number, metrics?: Metrics): Promise<Harness> {
   const outcomes: Outcome[] = [];
   const errors: unknown[] = [];
   const app = createPatchwrightApp({
     // The leak guard check has its own tests (test/runs/app-guard-check.test.ts).
     guardCheck: false,
     ...(intakeConcurrency ? { intakeConcurrency } : {}),
+    ...(metrics ? { metrics } : {}),
     newRunId: () => `run-${++runIds}`,
     now: () => new Date("2026-11-21T10:00:00Z"),
     onOutcome: (_e: WebhookEvent, o) => outcomes.push(o),
@@ -134,6 +136,26 @@ describe("the App, on a mention", () => {
       trigger: expect.stringMatching(/^issue_comment:\d+$/),
     });
     expect(tracking).toContain("is working on this");
+  });
+
+  it("reports the rate limit GitHub's answers give to the metrics", async () => {
+    const metrics = createMetrics();
+    const h = await harness(undefined, metrics);
+    mockInstallationToken();
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+      .times(2)
+      .reply(404, { message: "Not Found" })
+      .get(/\/collaborators\/[^/]+\/permission$/)
+      .reply(200, permissionOf("Codertocat", "write"), {
+        "x-ratelimit-resource": "core",
+        "x-ratelimit-remaining": "4321",
+      });
+    acknowledgement(904);
+    await h.receive("issue_comment", commentEvent("@patchwright add retries to the uploader"));
+    expect((await metrics.render()).body).toContain(
+      'patchwright_github_rate_limit_remaining{resource="core"} 4321',
+    );
   });
 
   it("runs once for one comment, however often it is delivered", async () => {
