@@ -10,14 +10,14 @@ import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
 import { rulesRouter } from "../request/route-intent.js";
 import { HistoryCache } from "../runs/buddy/history-cache.js";
-import { handleEvent, screenEvent } from "../runs/front-door.js";
+import { handleEvent, mentionTriggerKey, screenEvent } from "../runs/front-door.js";
 import type { FrontDoorLog, Outcome, WebhookEvent } from "../runs/front-door/types.js";
 import { createRunExecutor } from "../runs/execute-run.js";
 import { isGuardCheckEvent, runGuardCheck } from "../runs/guard-check-run.js";
 import type { ExecutorDeps } from "../runs/executor-deps.js";
 import { notifyAbandoned, notifyReplaced, notifyRestarted, notifyWaiting } from "../runs/messages.js";
 import { type DurableQueue, outstanding, type QueueWorker } from "../runs/queue/durable-queue.js";
-import { openQueue, QUEUE_DEFAULTS, type QueueSettings } from "../runs/queue/open-queue.js";
+import { openQueue, QUEUE_DEFAULTS } from "../runs/queue/open-queue.js";
 import type { RunExecutor, RunQueue } from "../runs/queue/run-queue.js";
 import type { RunRequest } from "../request/run-request.js";
 import type { Metrics } from "../runs/metrics.js";
@@ -36,9 +36,8 @@ export interface AppOptions {
   runConcurrency?: number;
   newRunId?: () => string;
   now?: () => Date;
-  /** The durable queue; by default opened from `queueSettings` (SQLite in the state folder). */
+  /** The durable queue; by default SQLite in the state folder (start-app.ts opens the configured one). */
   queue?: DurableQueue;
-  queueSettings?: QueueSettings;
   /** Replaces the durable run queue behind the front door (tests of the front door alone). */
   runQueue?: (app: Probot) => RunQueue;
   /** The model runs use; by default a client for `provider`, its settings read from `env`. */
@@ -75,8 +74,6 @@ export interface PatchwrightApp {
   appFn: ApplicationFunction;
   /** Resolves when every stored delivery and run has been handled (tests). */
   idle(): Promise<void>;
-  /** The queue, once the App is loaded (health checks, metrics, retention). */
-  queue(): DurableQueue;
   /** Stops the worker (draining for up to `drainMs`) and closes the queue. */
   stop(drainMs: number): Promise<{ requeued: number }>;
 }
@@ -100,13 +97,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     durable =
       options.queue ??
       openQueue(
-        options.queueSettings ?? {
-          backend: "sqlite",
-          stateDir,
-          leaseMs: QUEUE_DEFAULTS.leaseMs,
-          maxRestarts: QUEUE_DEFAULTS.maxRestarts,
-          retentionMs: QUEUE_DEFAULTS.retentionMs,
-        },
+        { backend: "sqlite", stateDir, ...QUEUE_DEFAULTS },
         { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
       );
     const store = durable;
@@ -129,6 +120,19 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           ...describe(screened),
         });
         options.onOutcome?.(event, screened);
+        return;
+      }
+      // A mention's trigger is claimed before the answer too: another delivery of the same comment is a
+      // duplicate before anything is stored.
+      const key = mentionTriggerKey(event);
+      if (key !== undefined && !(await store.claimTrigger(key, event.id))) {
+        const duplicate: Outcome = { status: "duplicate", key };
+        log.info(`event ${event.name}: duplicate`, {
+          delivery: event.id,
+          repository: repositoryOf(event.payload),
+          key,
+        });
+        options.onOutcome?.(event, duplicate);
         return;
       }
       const stored = await store.accept(event);
@@ -316,7 +320,6 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   };
   return {
     appFn,
-    queue: loaded,
     idle: async () => {
       // Deliveries become runs: wait until neither queue holds anything waiting or under way.
       while (outstanding(await loaded().counts()) > 0) await new Promise((resolve) => setTimeout(resolve, 5));

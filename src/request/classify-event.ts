@@ -171,3 +171,8 @@ function common(e: {
 function malformed(key: string): Classified {
   return { type: "ignored", reason: `${key} payload is not in the expected shape` };
 }
+
+/** A comment's trigger key: stable across deliveries of that comment, so it starts one run at most. */
+export function commentTriggerKey(comment: { id: number; kind: CommentKind }): string {
+  return `${comment.kind}:${comment.id}`;
+}

@@ -1,7 +1,7 @@
 import type { RepoRef } from "../github/octokit-like.js";
 import { createComment } from "../github/guarded-comments.js";
 import { isFromFork } from "../github/pulls.js";
-import { classifyEvent, type Classified } from "../request/classify-event.js";
+import { classifyEvent, commentTriggerKey, type Classified } from "../request/classify-event.js";
 import { Repository } from "../request/payloads.js";
 import { isBot, sameLogin } from "../request/permissions.js";
 import type { RepoConfig } from "../config/schema.js";
@@ -24,6 +24,15 @@ function screen(c: Classified): Extract<Outcome, { status: "ignored" }> | undefi
   if (c.type === "ignored") return { status: "ignored", reason: c.reason };
   if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
   return undefined;
+}
+
+/**
+ * The trigger key of a mention, from the payload alone, so the surface can claim it before answering
+ * GitHub; undefined for other events, whose keys are claimed when they are handled.
+ */
+export function mentionTriggerKey(event: WebhookEvent): string | undefined {
+  const c = classifyEvent(event.name, event.payload);
+  return c.type === "mention" ? commentTriggerKey(c.comment) : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { RepoConfig } from "../../config/schema.js";
 import { createComment } from "../../github/guarded-comments.js";
 import type { RepoRef } from "../../github/octokit-like.js";
 import { getPullRequest } from "../../github/pulls.js";
-import type { Candidate } from "../../request/classify-event.js";
+import { commentTriggerKey, type Candidate } from "../../request/classify-event.js";
 import { findMention } from "../../request/find-mention.js";
 import { parseIntent } from "../../request/parse-intent.js";
 import { isBot, sameLogin } from "../../request/permissions.js";
@@ -111,7 +111,7 @@ async function mentionRequest(
     ...(command ? { command } : {}),
     thread: c.thread,
     ...(pr ? { pr } : {}),
-    key: `${c.comment.kind}:${c.comment.id}`,
+    key: commentTriggerKey(c.comment),
     author,
   };
 }
