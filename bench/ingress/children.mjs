@@ -10,7 +10,7 @@ const live = new Set();
 
 /**
  * Forks `script` and waits for its first { type: "ready" } message (or, when `start` is given, for the
- * answer to that command). Resolves to { name, port, rpc(cmd, data, timeoutMs), stop() }.
+ * answer to that command). Resolves to { name, pid, port, rpc(cmd, data, timeoutMs), stop() }.
  */
 export async function startChild({ script, args = [], name, logPath, start, timeoutMs = 20_000 }) {
   const fd = openSync(logPath, "a");
@@ -89,7 +89,7 @@ export async function startChild({ script, args = [], name, logPath, start, time
         void exitedPromise.then((code) => reject(new Error(`${name} exited (${code}); see ${logPath}`)));
       });
     }
-    return { name, port, rpc, stop };
+    return { name, pid: proc.pid, port, rpc, stop };
   } catch (err) {
     await stop();
     throw err;

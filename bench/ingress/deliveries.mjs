@@ -22,7 +22,7 @@ const QUIET = [
 
 let examples;
 const clone = (value) => JSON.parse(JSON.stringify(value));
-function example(name, action) {
+export function example(name, action) {
   examples ??= JSON.parse(readFileSync(EXAMPLES_FILE, "utf8"));
   const group = examples.find((e) => e.name === name);
   const found = group?.examples.find((x) => (action === undefined ? !("action" in x) : x.action === action));

@@ -15,7 +15,7 @@ function post(agent, port, delivery, timeoutMs, done) {
   const finish = (result) => {
     if (finished) return;
     finished = true;
-    done({ kind: delivery.kind, sentAt, latencyMs: performance.now() - sentAt, ...result });
+    done({ kind: delivery.kind, id: delivery.id, sentAt, latencyMs: performance.now() - sentAt, ...result });
   };
   const req = http.request(
     {
@@ -29,7 +29,8 @@ function post(agent, port, delivery, timeoutMs, done) {
         "content-length": delivery.body.length,
         "user-agent": "GitHub-Hookshot/bench",
         "x-github-event": delivery.event,
-        "x-github-delivery": randomUUID(),
+        // A fixed id when the delivery has one (a duplicate or a redelivery keeps its id), else a fresh one.
+        "x-github-delivery": delivery.id ?? randomUUID(),
         "x-hub-signature-256": delivery.signature,
       },
     },
@@ -45,13 +46,15 @@ function post(agent, port, delivery, timeoutMs, done) {
 }
 
 /**
- * Sends `deliveries` to 127.0.0.1:`port` at `rate` per second, stopping early after `maxSeconds` of sending.
+ * Sends `deliveries` to 127.0.0.1:`port` at `rate` per second (or each at its own `atMs` after the start,
+ * when deliveries carry one, in ascending order), stopping early after `maxSeconds` of sending.
  * Resolves when every sent request has an answer or an error: { samples, startedAt, lastResponseAt,
  * sendSeconds, maxSendLagMs } (times from performance.now(); lag = how late a request left its slot).
  */
 export function runLoad({ port, deliveries, rate, maxSeconds, timeoutMs }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const interval = 1000 / rate;
+  const slot = (i) => deliveries[i].atMs ?? i * interval;
   const samples = [];
   let next = 0;
   let sending = true;
@@ -80,13 +83,13 @@ export function runLoad({ port, deliveries, rate, maxSeconds, timeoutMs }) {
     };
     const tick = () => {
       const elapsed = performance.now() - t0;
-      while (next < deliveries.length && next * interval <= elapsed && elapsed < maxSeconds * 1000) {
-        maxSendLagMs = Math.max(maxSendLagMs, elapsed - next * interval);
+      while (next < deliveries.length && slot(next) <= elapsed && elapsed < maxSeconds * 1000) {
+        maxSendLagMs = Math.max(maxSendLagMs, elapsed - slot(next));
         post(agent, port, deliveries[next], timeoutMs, onDone);
         next += 1;
       }
       if (next < deliveries.length && elapsed < maxSeconds * 1000) {
-        setTimeout(tick, Math.max(0, next * interval - (performance.now() - t0)));
+        setTimeout(tick, Math.max(0, slot(next) - (performance.now() - t0)));
         return;
       }
       sending = false;

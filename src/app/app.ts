@@ -236,11 +236,17 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     const handleDelivery = async (event: WebhookEvent): Promise<void> => {
       const installation = (event.payload as { installation?: { id?: number } } | null)?.installation?.id;
       try {
-        // As Probot builds a context's: the installation's Octokit, or an unauthenticated one without one.
+        // The installation's Octokit as runs get it (app.auth), so Octokit's throttling paces each
+        // installation's writes under its own key, shared with its runs. Probot's context Octokit
+        // ("event-octokit") leaves the key unset: every installation's acknowledgements then shared one
+        // pace, a new comment every 3 s for the whole App (per process, or per Redis cluster).
+        // Without an installation, Probot's context Octokit as it is: unauthenticated, saying why.
         const octokit = observed(
-          (await (await app.auth()).auth({ type: "event-octokit", event })) as Awaited<
-            ReturnType<Probot["auth"]>
-          >,
+          installation !== undefined
+            ? await app.auth(installation)
+            : ((await (await app.auth()).auth({ type: "event-octokit", event })) as Awaited<
+                ReturnType<Probot["auth"]>
+              >),
         );
         if (options.guardCheck !== false && isGuardCheckEvent(event)) {
           await guardCheckOn(event, octokit, installation);

@@ -134,10 +134,11 @@ export class RedisQueue implements DurableQueue {
       const old = await this.supersede(before);
       if (old) replaced.push(old);
     }
-    const waitsForRepository =
-      writesToRepository(request) &&
-      (await this.redis.exists(this.key("repo", repositoryKey(request)))) === 1;
-    return { replaced, waitsForRepository };
+    // A worker may have taken the job already, and its lock on the repository is then this run's own.
+    const holder = writesToRepository(request)
+      ? await this.redis.get(this.key("repo", repositoryKey(request)))
+      : null;
+    return { replaced, waitsForRepository: holder !== null && holder !== request.id };
   }
 
   /** Stops a run that has not started from ever starting; its request, or undefined if it started. */

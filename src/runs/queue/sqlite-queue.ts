@@ -123,29 +123,36 @@ export class SqliteQueue implements DurableQueue {
     const repo = repositoryKey(request);
     const writes = writesToRepository(request);
     const now = this.now();
-    const result = this.db.transaction((): EnqueueResult => {
-      const waiting = this.db
-        .prepare("SELECT id, data FROM jobs WHERE queue = 'runs' AND state = 'waiting' AND thread = ?")
-        .all(thread) as { id: string; data: string }[];
-      this.db
-        .prepare(
-          "UPDATE jobs SET state = 'replaced', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
-        )
-        .run(now, thread);
-      const busy = writes
-        ? this.db
-            .prepare(
-              "SELECT 1 FROM jobs WHERE queue = 'runs' AND writes = 1 AND repo = ? AND state IN ('waiting', 'active') LIMIT 1",
-            )
-            .get(repo) !== undefined
-        : false;
-      this.db
-        .prepare(
-          "INSERT INTO jobs (id, queue, thread, repo, writes, state, data, created_at) VALUES (?, 'runs', ?, ?, ?, 'waiting', ?, ?)",
-        )
-        .run(request.id, thread, repo, writes ? 1 : 0, JSON.stringify(request), now);
-      return { replaced: waiting.map((w) => RunRequest.parse(JSON.parse(w.data))), waitsForRepository: busy };
-    })();
+    // IMMEDIATE: the transaction reads before it writes, and one begun as a read cannot wait for another
+    // process's write lock (SQLite answers SQLITE_BUSY at once, whatever the busy timeout).
+    const result = this.db
+      .transaction((): EnqueueResult => {
+        const waiting = this.db
+          .prepare("SELECT id, data FROM jobs WHERE queue = 'runs' AND state = 'waiting' AND thread = ?")
+          .all(thread) as { id: string; data: string }[];
+        this.db
+          .prepare(
+            "UPDATE jobs SET state = 'replaced', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
+          )
+          .run(now, thread);
+        const busy = writes
+          ? this.db
+              .prepare(
+                "SELECT 1 FROM jobs WHERE queue = 'runs' AND writes = 1 AND repo = ? AND state IN ('waiting', 'active') LIMIT 1",
+              )
+              .get(repo) !== undefined
+          : false;
+        this.db
+          .prepare(
+            "INSERT INTO jobs (id, queue, thread, repo, writes, state, data, created_at) VALUES (?, 'runs', ?, ?, ?, 'waiting', ?, ?)",
+          )
+          .run(request.id, thread, repo, writes ? 1 : 0, JSON.stringify(request), now);
+        return {
+          replaced: waiting.map((w) => RunRequest.parse(JSON.parse(w.data))),
+          waitsForRepository: busy,
+        };
+      })
+      .immediate();
     this.wake();
     return Promise.resolve(result);
   }
