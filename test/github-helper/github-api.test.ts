@@ -55,7 +55,8 @@ beforeAll(() => {
   const s = githubDescriptionLoadStats();
   console.log(
     `GitHub OpenAPI description ${s.version} (OpenAPI ${s.openapi}, ${s.operations} operations, ` +
-      `${(s.bytes / 2 ** 20).toFixed(1)} MiB): read ${s.readMs.toFixed(0)} ms, parse ${s.parseMs.toFixed(0)} ms, ` +
+      `index of ${(s.bytes / 2 ** 20).toFixed(1)} MiB${s.buildMs === undefined ? "" : ` built in ${s.buildMs.toFixed(0)} ms`}): ` +
+      `read ${s.readMs.toFixed(0)} ms, parse ${s.parseMs.toFixed(0)} ms, ` +
       `index ${s.indexMs.toFixed(0)} ms, heap +${s.heapDeltaMB.toFixed(0)} MiB before GC`,
   );
 });

@@ -3,12 +3,11 @@
 // setup's afterEach makes. Kept light (graphql and the description load on first use): setup.ts imports it
 // for every test file.
 
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import type { ErrorObject } from "ajv";
 import type * as GraphQL from "graphql";
 import type { GraphQLSchema, IntrospectionQuery } from "graphql";
+import { githubGraphqlIntrospection } from "./github-checks-cache.js";
 import { githubDescription, type LoadStats, type RequestCheck } from "./openapi-description.js";
 
 const require = createRequire(import.meta.url);
@@ -234,12 +233,7 @@ export function githubGraphqlSchema(): GraphQLSchema {
   // The introspection result: GitHub's published SDL defines one field twice, which graphql refuses. The
   // package exports only a module that parses it on import.
   return (graphqlSchema ??= graphql().buildClientSchema(
-    JSON.parse(
-      readFileSync(
-        join(import.meta.dirname, "../../node_modules/@octokit/graphql-schema/schema.json"),
-        "utf8",
-      ),
-    ) as IntrospectionQuery,
+    JSON.parse(githubGraphqlIntrospection()) as IntrospectionQuery,
   ));
 }
 

@@ -1,26 +1,33 @@
 // GitHub's OpenAPI description of api.github.com (from @octokit/openapi), indexed for checking the
-// requests that tests send and the responses their stubs give. Loaded lazily, once per process, and kept
-// small: only the parts the checks need (operations' parameters, request bodies and JSON responses, the
-// shared schemas, and the response examples stubs are built from) outlive the load.
+// requests that tests send and the responses their stubs give. Loaded lazily, once per process, from
+// the checks' cache (github-checks-cache.ts): an index of the operations (their parameters, request
+// bodies, JSON responses and response examples) and each validator as standalone code, compiled by the
+// first process that needs it. GitHub's 13 MB document is parsed, and its shared schemas converted, only
+// to fill the cache.
 
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
+import { compileFunction } from "node:vm";
 import type * as AjvModule from "ajv";
 import type { Ajv, ErrorObject, Format, ValidateFunction } from "ajv";
+import { cacheName, cachedText, checksCacheDir } from "./github-checks-cache.js";
 
 type SchemaObject = Record<string, unknown>;
 
+// Optional properties may be written undefined: the cache's index keeps what it reads of them that way.
+
 interface RawParameter {
-  $ref?: string;
+  $ref?: string | undefined;
   name: string;
   in: "query" | "path" | "header" | "cookie";
-  required?: boolean;
-  schema?: SchemaObject;
+  required?: boolean | undefined;
+  schema?: SchemaObject | undefined;
 }
 
 interface RawRequestBody {
-  required?: boolean;
-  content?: Record<string, { schema?: SchemaObject }>;
+  required?: boolean | undefined;
+  content?: Record<string, { schema?: SchemaObject | undefined }> | undefined;
 }
 
 interface RawResponse {
@@ -50,10 +57,13 @@ interface RawDescription {
   };
 }
 
-/** What an operation answers with one status: the JSON schema, if any, and the examples' values. */
+/** Where one of GitHub's examples is in the cached examples file: its byte offset and length. */
+type ExampleSpan = [offset: number, length: number];
+
+/** What an operation answers with one status: the JSON schema, if any, and where its examples are. */
 export interface DeclaredResponse {
   schema: SchemaObject | undefined;
-  examples: unknown[];
+  examples: ExampleSpan[];
 }
 
 export interface Operation {
@@ -68,12 +78,15 @@ export interface Operation {
 }
 
 export interface LoadStats {
+  /** The cached index the description was loaded from. */
   file: string;
   bytes: number;
+  /** Building the cache from GitHub's description, if this process found none (else undefined). */
+  buildMs: number | undefined;
   readMs: number;
   parseMs: number;
   indexMs: number;
-  /** Heap growth over the whole load, after the raw document was dropped (without a forced GC: rough). */
+  /** Heap growth over the whole load (without a forced GC: rough). */
   heapDeltaMB: number;
   operations: number;
   openapi: string;
@@ -114,6 +127,8 @@ export interface RequestToCheck {
   /** The body as text; undefined when there is none or it could not be read without consuming it. */
   body: string | undefined;
 }
+
+const require = createRequire(import.meta.url);
 
 // ---------------------------------------------------------------------------------------------------
 // Path templates: a trie of segments. Literal segments win over patterns, patterns over whole-segment
@@ -302,8 +317,8 @@ const KNOWN_FORMATS: Record<string, Format> = {
 };
 
 function newAjv(coerce: boolean): Ajv {
-  // Loaded on first use: setup.ts loads this module for every test file, most of which check nothing.
-  const { Ajv } = require("ajv") as typeof AjvModule;
+  // Loaded only to fill the cache: a validator found there needs nothing of ajv but its runtime helpers.
+  const { Ajv, _ } = require("ajv") as typeof AjvModule;
   return new Ajv({
     strict: false,
     allErrors: true,
@@ -312,10 +327,171 @@ function newAjv(coerce: boolean): Ajv {
     coerceTypes: coerce,
     // Errors carry the schema they came from (to fill gaps in GitHub's examples).
     verbose: true,
-    // Formats are registered as the schemas that use them are compiled (see `registerFormats`).
+    // Formats are registered as the schemas that use them are compiled (see `ValidatorCompiler.code`).
     formats: {},
+    // Validators are kept as standalone code; a format function is found in `formats` when it runs.
+    code: { source: true, formats: _`formats` },
   });
 }
+
+/** A validator from its standalone code (ajv's CommonJS module); `file` names it in stack traces. */
+function loadValidator(code: string, file: string): ValidateFunction {
+  const module: { exports?: ValidateFunction } = {};
+  const run = compileFunction(code, ["module", "require", "formats"], { filename: file }) as (
+    ...args: [typeof module, NodeJS.Require, typeof KNOWN_FORMATS]
+  ) => void;
+  run(module, require, KNOWN_FORMATS);
+  if (typeof module.exports !== "function") throw new Error(`no validator in ${file}`);
+  return module.exports;
+}
+
+type ValidatorKind = "response" | "body" | "param";
+
+/**
+ * Compiles GitHub's schemas, converted for ajv, to standalone validator code: response and request body
+ * schemas as they are, parameters with ajv's type coercion (they arrive as strings). Request bodies are
+ * closed (an unknown property is an error); responses are not (GitHub adds fields without notice, and
+ * clients must ignore them).
+ */
+class ValidatorCompiler {
+  private readonly formats = new Set<string>();
+  private readonly bodyAjv = newAjv(false);
+  private readonly paramAjv = newAjv(true);
+
+  constructor(componentSchemas: Record<string, SchemaObject>) {
+    const ctx: ConvertContext = { formats: this.formats, close: false };
+    const schemas = Object.fromEntries(
+      Object.entries(componentSchemas).map(([name, s]) => [name, convertSchema(s, ctx, false)]),
+    );
+    for (const ajv of [this.bodyAjv, this.paramAjv])
+      ajv.addSchema({ $id: COMPONENTS_ID, components: { schemas } });
+  }
+
+  /** The standalone code of the validator of `schema` (in GitHub's OpenAPI form). */
+  code(kind: ValidatorKind, schema: SchemaObject): string {
+    const close = kind === "body";
+    const converted = convertSchema(schema, { formats: this.formats, close }, close) as SchemaObject;
+    const ajv = kind === "param" ? this.paramAjv : this.bodyAjv;
+    for (const format of this.formats) {
+      if (!ajv.formats[format]) ajv.addFormat(format, KNOWN_FORMATS[format] ?? true);
+    }
+    const standalone = require("ajv/dist/standalone") as {
+      default: (ajv: Ajv, validate: ValidateFunction) => string;
+    };
+    return standalone.default(ajv, ajv.compile(converted));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The index the cache keeps: what the checks need of each operation, resolved, in GitHub's order.
+
+interface DescriptionIndex {
+  openapi: string;
+  version: string;
+  /** The shared schemas that are arrays (a query parameter of one is a comma-separated list). */
+  arraySchemas: string[];
+  paths: [template: string, operations: IndexedOperation[]][];
+}
+
+interface IndexedOperation extends Omit<Operation, "responses"> {
+  responses: [status: string, response: DeclaredResponse][];
+}
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/** GitHub's whole description, parsed only to fill the cache. */
+function rawDescription(): RawDescription {
+  return JSON.parse(
+    readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8"),
+  ) as RawDescription;
+}
+
+function componentSchemasText(): string {
+  return JSON.stringify(rawDescription().components.schemas);
+}
+
+function indexText(dir: string): string {
+  const { openapi, info, paths, components } = rawDescription();
+  // Written now, while the description is parsed: a compiler needs the shared schemas.
+  cachedText(join(dir, COMPONENTS_FILE), () => JSON.stringify(components.schemas));
+  // Examples are most of what the checks keep: one a line in a file of their own, read one at a time when
+  // a stub is built from one. An example several operations share is written once.
+  const lines: string[] = [];
+  const spans = new Map<unknown, ExampleSpan>();
+  let offset = 0;
+  const spanOf = (example: unknown): ExampleSpan => {
+    let span = spans.get(example);
+    if (!span) {
+      const line = JSON.stringify(example);
+      lines.push(line);
+      spans.set(example, (span = [offset, Buffer.byteLength(line)]));
+      offset += span[1] + 1;
+    }
+    return span;
+  };
+  // Only what the checks read of a parameter and a request body (not their descriptions and examples).
+  const resolveParameter = (p: RawParameter): RawParameter => {
+    const {
+      $ref,
+      name,
+      in: where,
+      required,
+      schema,
+    } = p.$ref ? (components.parameters[p.$ref.slice("#/components/parameters/".length)] ?? p) : p;
+    return { $ref, name, in: where, required, schema };
+  };
+  const requestBody = (body: RawRequestBody | undefined): RawRequestBody | undefined =>
+    body && {
+      required: body.required,
+      content:
+        body.content &&
+        Object.fromEntries(Object.entries(body.content).map(([type, { schema }]) => [type, { schema }])),
+    };
+  const index: DescriptionIndex = {
+    openapi,
+    version: info.version,
+    arraySchemas: Object.keys(components.schemas).filter(
+      (name) => components.schemas[name]!.type === "array",
+    ),
+    paths: Object.entries(paths).map(([template, item]) => {
+      const pathLevel = Array.isArray(item.parameters) ? (item.parameters as RawParameter[]) : [];
+      const operations = Object.entries(item)
+        .filter(([method]) => HTTP_METHODS.includes(method))
+        .map(([method, value]): IndexedOperation => {
+          const op = value as RawOperation;
+          const parameters = [...pathLevel, ...(op.parameters ?? [])].map(resolveParameter);
+          return {
+            method: method.toUpperCase(),
+            template,
+            operationId: op.operationId,
+            pathParameters: parameters.filter((p) => p.in === "path"),
+            queryParameters: parameters.filter((p) => p.in === "query"),
+            requestBody: requestBody(op.requestBody),
+            responses: [...declaredResponses(op, components, spanOf)],
+          };
+        });
+      return [template, operations];
+    }),
+  };
+  cachedText(join(dir, EXAMPLES_FILE), () => `${lines.join("\n")}\n`);
+  return JSON.stringify(index);
+}
+
+/** One of GitHub's examples, read from the cache (a fresh copy). */
+function readExample(dir: string, [offset, length]: ExampleSpan): unknown {
+  const fd = openSync(join(dir, EXAMPLES_FILE), "r");
+  try {
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, offset);
+    return JSON.parse(buffer.toString("utf8"));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const INDEX_FILE = "openapi-index.json";
+const COMPONENTS_FILE = "openapi-components.json";
+const EXAMPLES_FILE = "openapi-examples.jsonl";
 
 // ---------------------------------------------------------------------------------------------------
 // The loaded description.
@@ -324,60 +500,47 @@ export class GitHubDescription {
   readonly stats: LoadStats;
   private readonly root = newNode();
   private readonly operations = new Map<string, Map<string, Operation>>();
-  private readonly componentSchemas: Record<string, SchemaObject>;
-  private convertedComponents: SchemaObject | undefined;
-  private bodyAjv: Ajv | undefined;
-  private paramAjv: Ajv | undefined;
-  private readonly formats = new Set<string>();
-  private readonly bodyValidators = new Map<string, ValidateFunction | null>();
-  private readonly paramValidators = new Map<string, ValidateFunction>();
-  private readonly responseValidators = new Map<string, ValidateFunction>();
+  private readonly arraySchemas: Set<string>;
+  private compiler: ValidatorCompiler | undefined;
+  private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(file: string) {
+  /** Loads the description from the cache in `dir` (the checks' own by default), filling it if need be. */
+  constructor(private readonly dir = checksCacheDir()) {
     const heapBefore = process.memoryUsage().heapUsed;
+    let buildMs: number | undefined;
     const t0 = performance.now();
-    const text = readFileSync(file, "utf8");
+    const text = cachedText(join(dir, INDEX_FILE), () => {
+      const started = performance.now();
+      const built = indexText(dir);
+      buildMs = performance.now() - started;
+      return built;
+    });
     const t1 = performance.now();
-    const raw = JSON.parse(text) as RawDescription;
+    const index = JSON.parse(text) as DescriptionIndex;
     const t2 = performance.now();
-    const sharedParameters = raw.components.parameters;
-    const resolveParameter = (p: RawParameter): RawParameter =>
-      p.$ref ? (sharedParameters[p.$ref.slice("#/components/parameters/".length)] ?? p) : p;
-    const responses = (op: RawOperation) => declaredResponses(op, raw.components);
     let count = 0;
-    for (const [template, item] of Object.entries(raw.paths)) {
-      const pathLevel = Array.isArray(item.parameters) ? (item.parameters as RawParameter[]) : [];
+    for (const [template, operations] of index.paths) {
       const byMethod = new Map<string, Operation>();
-      for (const [method, value] of Object.entries(item)) {
-        if (!["get", "put", "post", "delete", "options", "head", "patch", "trace"].includes(method)) continue;
-        const op = value as RawOperation;
-        const parameters = [...pathLevel, ...(op.parameters ?? [])].map(resolveParameter);
-        byMethod.set(method.toUpperCase(), {
-          method: method.toUpperCase(),
-          template,
-          operationId: op.operationId,
-          pathParameters: parameters.filter((p) => p.in === "path"),
-          queryParameters: parameters.filter((p) => p.in === "query"),
-          requestBody: op.requestBody,
-          responses: responses(op),
-        });
+      for (const op of operations) {
+        byMethod.set(op.method, { ...op, responses: new Map(op.responses) });
         count++;
       }
       this.operations.set(template, byMethod);
       insertTemplate(this.root, template);
     }
-    this.componentSchemas = raw.components.schemas;
+    this.arraySchemas = new Set(index.arraySchemas);
     const t3 = performance.now();
     this.stats = {
-      file,
+      file: join(dir, INDEX_FILE),
       bytes: Buffer.byteLength(text),
-      readMs: t1 - t0,
+      buildMs,
+      readMs: t1 - t0 - (buildMs ?? 0),
       parseMs: t2 - t1,
       indexMs: t3 - t2,
       heapDeltaMB: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20,
       operations: count,
-      openapi: raw.openapi,
-      version: raw.info.version,
+      openapi: index.openapi,
+      version: index.version,
     };
   }
 
@@ -505,7 +668,7 @@ export class GitHubDescription {
     const example = declared?.examples[0];
     if (example === undefined)
       throw new Error(`GitHub's description has no example for ${operationName} ${status}`);
-    const copy: unknown = structuredClone(example);
+    const copy = readExample(this.dir, example);
     if (!declared?.schema) return copy;
     const validate = this.responseValidator(`${op.method} ${op.template}`, String(status), declared.schema);
     for (let pass = 0; pass < 5 && !validate(copy); pass++) {
@@ -530,17 +693,34 @@ export class GitHubDescription {
   }
 
   private responseValidator(operation: string, status: string, schema: SchemaObject): ValidateFunction {
-    const key = `${operation} ${status}`;
-    let validate = this.responseValidators.get(key);
+    return this.validator("response", `${operation} ${status}`, schema);
+  }
+
+  /**
+   * The validator of `schema`, which is the `kind` schema of `key` (an operation, and for a response its
+   * status): from this process's, else from the cache, else compiled into the cache.
+   */
+  private validator(kind: ValidatorKind, key: string, schema: SchemaObject): ValidateFunction {
+    const name = `${kind} ${key}`;
+    let validate = this.validators.get(name);
     if (!validate) {
-      const ajv = this.ajvFor("body");
-      // Not closed: GitHub adds response fields without notice, and clients must ignore them.
-      const converted = convertSchema(schema, { formats: this.formats, close: false }, false) as SchemaObject;
-      this.registerFormats(ajv);
-      validate = ajv.compile(converted);
-      this.responseValidators.set(key, validate);
+      const file = join(this.dir, "validators", `${cacheName(name)}.js`);
+      validate = loadValidator(
+        cachedText(file, () => this.validatorCompiler().code(kind, schema)),
+        file,
+      );
+      this.validators.set(name, validate);
     }
     return validate;
+  }
+
+  private validatorCompiler(): ValidatorCompiler {
+    return (this.compiler ??= new ValidatorCompiler(
+      JSON.parse(cachedText(join(this.dir, COMPONENTS_FILE), componentSchemasText)) as Record<
+        string,
+        SchemaObject
+      >,
+    ));
   }
 
   private checkParameters(
@@ -568,7 +748,7 @@ export class GitHubDescription {
           ? values[0]
           : values;
     }
-    const validate = this.paramValidator(op);
+    const validate = this.validator("param", `${op.method} ${op.template}`, paramsSchema(op));
     if (!validate(data)) {
       const errors = validate.errors ?? [];
       for (const e of errors) {
@@ -620,7 +800,8 @@ export class GitHubDescription {
       }
       data = {};
     }
-    const validate = this.bodyValidator(op, jsonType);
+    const schema = declared.content?.[jsonType]?.schema;
+    const validate = schema && this.validator("body", `${op.method} ${op.template}`, schema);
     if (validate && !validate(data)) {
       for (const e of validate.errors ?? []) {
         problems.push({
@@ -633,95 +814,44 @@ export class GitHubDescription {
 
   private isArraySchema(schema: SchemaObject | undefined): boolean {
     if (!schema) return false;
-    if (typeof schema.$ref === "string") {
-      return this.componentSchemas[schema.$ref.split("/").pop()!]?.type === "array";
-    }
+    if (typeof schema.$ref === "string") return this.arraySchemas.has(schema.$ref.split("/").pop()!);
     return schema.type === "array";
   }
 
-  private components(): SchemaObject {
-    if (!this.convertedComponents) {
-      const ctx: ConvertContext = { formats: this.formats, close: false };
-      const schemas = Object.fromEntries(
-        Object.entries(this.componentSchemas).map(([name, s]) => [name, convertSchema(s, ctx, false)]),
-      );
-      this.convertedComponents = { $id: COMPONENTS_ID, components: { schemas } };
-    }
-    return this.convertedComponents;
-  }
-
-  private ajvFor(kind: "body" | "param"): Ajv {
-    let ajv = kind === "body" ? this.bodyAjv : this.paramAjv;
-    if (!ajv) {
-      ajv = newAjv(kind === "param");
-      ajv.addSchema(this.components());
-      if (kind === "body") this.bodyAjv = ajv;
-      else this.paramAjv = ajv;
-    }
-    this.registerFormats(ajv);
-    return ajv;
-  }
-
-  private registerFormats(ajv: Ajv): void {
-    for (const format of this.formats) {
-      if (!ajv.formats[format]) ajv.addFormat(format, KNOWN_FORMATS[format] ?? true);
-    }
-  }
-
-  private bodyValidator(op: Operation, mediaType: string): ValidateFunction | null {
-    const key = `${op.method} ${op.template}`;
-    let validate = this.bodyValidators.get(key);
-    if (validate === undefined) {
-      const schema = op.requestBody?.content?.[mediaType]?.schema;
-      if (!schema) {
-        validate = null;
-      } else {
-        const ajv = this.ajvFor("body");
-        const converted = convertSchema(schema, { formats: this.formats, close: true }, true) as SchemaObject;
-        this.registerFormats(ajv);
-        validate = ajv.compile(converted);
-      }
-      this.bodyValidators.set(key, validate);
-    }
-    return validate;
-  }
-
-  private paramValidator(op: Operation): ValidateFunction {
-    const key = `${op.method} ${op.template}`;
-    let validate = this.paramValidators.get(key);
-    if (!validate) {
-      const ajv = this.ajvFor("param");
-      const ctx: ConvertContext = { formats: this.formats, close: false };
-      const properties = Object.fromEntries(
-        [...op.pathParameters, ...op.queryParameters]
-          .filter((p) => p.schema)
-          .map((p) => [p.name, convertSchema(p.schema, ctx, false)]),
-      );
-      this.registerFormats(ajv);
-      validate = ajv.compile({ type: "object", properties });
-      this.paramValidators.set(key, validate);
-    }
-    return validate;
-  }
-
-  /** Compile every JSON request body schema (a self-check of the conversion; slow-ish). */
+  /**
+   * Compiles every JSON request body and parameter schema to standalone code and loads it, outside the
+   * cache (a self-check of the conversion; slow-ish). Returns how many request bodies it compiled.
+   */
   compileAllBodies(): number {
     let n = 0;
+    const check = (kind: ValidatorKind, schema: SchemaObject) =>
+      loadValidator(this.validatorCompiler().code(kind, schema), `${kind} validator`);
     for (const byMethod of this.operations.values()) {
       for (const op of byMethod.values()) {
         const jsonType = Object.keys(op.requestBody?.content ?? {}).find(isJsonMediaType);
-        if (jsonType && this.bodyValidator(op, jsonType)) n++;
-        this.paramValidator(op);
+        const schema = jsonType && op.requestBody?.content?.[jsonType]?.schema;
+        if (schema) {
+          check("body", schema);
+          n++;
+        }
+        check("param", paramsSchema(op));
       }
     }
     return n;
   }
 }
 
+/** One object schema of an operation's path and query parameters, by name. */
+function paramsSchema(op: Operation): SchemaObject {
+  const parameters = [...op.pathParameters, ...op.queryParameters].filter((p) => p.schema);
+  return { type: "object", properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema])) };
+}
+
 /** An operation's responses by status, references to shared responses and examples resolved. */
 function declaredResponses(
   op: RawOperation,
   components: RawDescription["components"],
+  spanOf: (example: unknown) => ExampleSpan,
 ): Map<string, DeclaredResponse> {
   const out = new Map<string, DeclaredResponse>();
   for (const [status, entry] of Object.entries(op.responses ?? {})) {
@@ -735,7 +865,10 @@ function declaredResponses(
       const ref = isRecord(e.value) && typeof e.value.$ref === "string" ? e.value.$ref : undefined;
       return ref ? named(ref) : e.value;
     });
-    out.set(status, { schema: content?.schema, examples: examples.filter((e) => e !== undefined) });
+    out.set(status, {
+      schema: content?.schema,
+      examples: examples.filter((e) => e !== undefined).map(spanOf),
+    });
   }
   return out;
 }
@@ -769,7 +902,6 @@ function describeError(e: ErrorObject): string {
 
 // ---------------------------------------------------------------------------------------------------
 
-const require = createRequire(import.meta.url);
 const CACHE_KEY = Symbol.for("patchwright.test.github-openapi-description");
 type CacheHolder = { [CACHE_KEY]?: GitHubDescription };
 
@@ -779,7 +911,5 @@ type CacheHolder = { [CACHE_KEY]?: GitHubDescription };
  */
 export function githubDescription(): GitHubDescription {
   const holder = globalThis as CacheHolder;
-  return (holder[CACHE_KEY] ??= new GitHubDescription(
-    require.resolve("@octokit/openapi/generated/api.github.com.json"),
-  ));
+  return (holder[CACHE_KEY] ??= new GitHubDescription());
 }
