@@ -5,7 +5,9 @@ import { shannonEntropy } from "./entropy.js";
 import type { Finding, Where } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
 import { KNOWN_SECRET, knownSecretsOf, type KnownSecrets } from "./known-secrets.js";
+import { isLookAlike } from "./look-alikes.js";
 import { isPlaceholder } from "./placeholder.js";
+import { isPublicByDesign } from "./public-by-design.js";
 import { redact } from "./redact.js";
 import { KEY_STORE_FILE } from "./rules/packaging.js";
 import type { RegexRule } from "./rules/rule.js";
@@ -241,7 +243,10 @@ export class Guard {
         if (rule.skipPlaceholders !== false && isPlaceholder(value)) continue;
         if (rule.minEntropy !== undefined && shannonEntropy(value) < rule.minEntropy) continue;
         if (rule.validate && !rule.validate(value)) continue;
+        // The format a specific rule turned down is not a generic secret either.
+        if (rule.generic && isLookAlike(value)) continue;
         const offset = m.index + (m.groups?.["secret"] !== undefined ? m[0].indexOf(value) : 0);
+        if (rule.category === "secret" && isPublicByDesign(value, block.text, offset, block.path)) continue;
         yield { ruleId: rule.id, message: rule.description, index: offset, value, generic: !!rule.generic };
       }
     }
