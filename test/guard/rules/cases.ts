@@ -111,6 +111,20 @@ export function buildCases(seed = 20240611): Case[] {
       "config/queue.yml",
     ),
   );
+  add(
+    tp(
+      "curl-credentials",
+      `curl -fsS -u ci-bot:§${r.str(24, PASSWORD)} https://ci.example.org/api\n`,
+      "ci.sh",
+    ),
+  );
+  add(
+    tp(
+      "netrc-password",
+      `machine api.example.org\n  login deploy\n  password §${r.str(24)}\n`,
+      "home/.netrc",
+    ),
+  );
   const jwt = [
     base64url(JSON.stringify({ alg: "HS256", typ: "JWT" })),
     base64url(JSON.stringify({ sub: `user-${r.hex(12)}`, iat: 1717000000, role: "admin" })),
@@ -203,6 +217,83 @@ export function buildCases(seed = 20240611): Case[] {
   add(tp("cloudflare-api-token", `CLOUDFLARE_API_TOKEN=§${r.str(40, B64URL)}\n`, ".env"));
   add(tp("databricks-token", `token = "§dapi${r.hex(32)}"\n`, "databricks.cfg"));
 
+  const azure64 = (sig: string) => `${r.str(76, B64)}${sig}${r.str(5, B64)}Q==`;
+  add(
+    tp(
+      "azure-identifiable-key",
+      `STORAGE=DefaultEndpointsProtocol=https;AccountName=prodlogs;AccountKey=§${azure64("+ASt")};EndpointSuffix=core.windows.net\n`,
+      ".env",
+    ),
+  );
+  add(
+    tp(
+      "azure-identifiable-key",
+      `"bus": "Endpoint=sb://orders.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=§${r.str(33, B64)}+ASbC${r.str(5, B64)}="\n`,
+      "appsettings.json",
+    ),
+  );
+  add(tp("azure-identifiable-key", `COSMOS_KEY="§${azure64("ACDb")}"\n`, ".env"));
+  add(
+    tp(
+      "azure-identifiable-key",
+      `await fetch("https://orders.azurewebsites.net/api/place?code=§${r.str(44, B64URL)}AzFu${r.str(5, B64URL)}g==");\n`,
+    ),
+  );
+  add(
+    tp(
+      "azure-identifiable-key",
+      `echo §${r.str(42, ALNUM)}+ACRB${r.str(5, ALNUM)} | docker login prod.azurecr.io -u prod --password-stdin\n`,
+      "deploy.sh",
+    ),
+  );
+  add(tp("azure-storage-account-key", `AZURE_STORAGE_KEY=§${r.str(86, B64)}==\n`, ".env"));
+  add(
+    tp(
+      "azure-storage-account-key",
+      `az storage blob upload --account-name prodlogs --account-key §${r.str(86, B64)}== -f out.tgz\n`,
+      "ci.sh",
+    ),
+  );
+  add(
+    tp(
+      "azure-connection-string-key",
+      `"Azure:SignalR:ConnectionString": "Endpoint=https://chat.service.signalr.net;AccessKey=§${r.str(43, B64)}=;Version=1.0;"\n`,
+      "appsettings.json",
+    ),
+  );
+  add(
+    tp(
+      "azure-connection-string-key",
+      `APP_CONFIG=Endpoint=https://settings.azconfig.io;Id=${r.str(4)}-l0-s0:${r.str(20)};Secret=§${r.str(43, B64)}=\n`,
+      ".env",
+    ),
+  );
+  add(
+    tp(
+      "azure-function-key",
+      `const url = "https://orders.azurewebsites.net/api/HttpTrigger1?name=x&code=§${r.str(54, B64URL)}==";\n`,
+    ),
+  );
+  add(tp("azure-function-key", `  -H "x-functions-key: §${r.str(54, B64URL)}==" \\\n`, "call.sh"));
+  add(tp("ibm-cloud-api-key", `IBMCLOUD_API_KEY=§${r.str(44, B64URL)}\n`, ".env"));
+  add(tp("ibm-cloud-api-key", `ibmcloud login --apikey §${r.str(44, B64URL)} -r us-south\n`, "deploy.sh"));
+
+  // --- platforms.ts ----------------------------------------------------------------------------
+  add(tp("flyio-access-token", `FLY_API_TOKEN=§fo1_${r.str(43, B64URL)}\n`, ".env"));
+  add(tp("flyio-access-token", `FLY_API_TOKEN="FlyV1 §fm2_${r.str(300, B64)}=="\n`, ".env"));
+  add(tp("render-api-key", `RENDER_API_KEY=§rnd_${r.str(32)}\n`, ".env"));
+  add(tp("deno-deploy-token", `DENO_DEPLOY_TOKEN=§ddp_${r.str(36)}\n`, ".env"));
+  add(tp("scalingo-api-token", `SCALINGO_API_TOKEN=§tk-us-${r.str(48, B64URL)}\n`, ".env"));
+  add(tp("neon-api-key", `NEON_API_KEY=§napi_${r.str(64, LOWER_ALNUM)}\n`, ".env"));
+  add(tp("supabase-secret-key", `SUPABASE_SECRET_KEY=§sb_secret_${r.str(31, B64URL)}\n`, ".env"));
+  add(
+    tp(
+      "openshift-user-token",
+      `oc login --token=§sha256~${r.str(43, B64URL)} --server=https://api.ocp.example.org:6443\n`,
+      "login.sh",
+    ),
+  );
+  add(tp("tailscale-key", `TS_AUTHKEY=§tskey-auth-k${r.str(10)}CNTRL-${r.str(32)}\n`, ".env"));
   // --- source-control.ts -----------------------------------------------------------------------
   add(tp("github-pat-classic", `const token = "§${checksummed(r, P.ghp)}";\n`));
   add(
@@ -264,6 +355,9 @@ export function buildCases(seed = 20240611): Case[] {
   add(tp("gitlab-oauth-app-secret", `secret: §gloas-${r.str(64, B64URL)}\n`, "oauth.yml"));
   add(tp("gitlab-agent-token", `  token: §glagent-${r.str(50, B64URL)}\n`, "agent.yml"));
   add(tp("gitlab-scim-token", `SCIM_TOKEN=§glsoat-${r.str(20, B64URL)}\n`, ".env"));
+  add(tp("gitlab-ci-job-token", `CI_JOB_TOKEN=§glcbt-64_${r.str(20, B64URL)}\n`, ".env"));
+  add(tp("gitlab-incoming-mail-token", `incoming_email_token: §glimt-${r.str(25, B64URL)}\n`, "gitlab.yml"));
+  add(tp("gitlab-session-cookie", `Cookie: _gitlab_session=§${r.hex(32)}\n`, "req.http"));
   add(tp("bitbucket-app-password", `BITBUCKET_APP_PASSWORD=§ATBB${r.str(32)}\n`, ".env"));
 
   // --- ci-cd.ts --------------------------------------------------------------------------------
@@ -278,6 +372,21 @@ export function buildCases(seed = 20240611): Case[] {
   add(tp("vault-batch-token", `export VAULT_TOKEN=§hvb.${r.str(138, B64URL)}\n`, "scripts/vault.sh"));
   add(tp("doppler-token", `DOPPLER_TOKEN=§dp.st.prd.${r.str(40)}\n`, ".env"));
   add(tp("doppler-token", `const doppler = "§dp.pt.${r.str(43)}";\n`));
+  add(tp("vault-service-token", `VAULT_RECOVERY_TOKEN=§hvr.${r.str(90, B64URL)}\n`, ".env"));
+  add(
+    tp(
+      "azure-devops-legacy-pat",
+      `AZURE_DEVOPS_EXT_PAT=§${r.str(52, "abcdefghijklmnopqrstuvwxyz234567")}\n`,
+      ".env",
+    ),
+  );
+  add(
+    tp("harness-access-token", `HARNESS_TOKEN=§pat.${r.str(22, B64URL)}.${r.str(24)}.${r.str(20)}\n`, ".env"),
+  );
+  add(tp("octopus-deploy-api-key", `OCTOPUS_CLI_API_KEY=§API-${r.str(26, UPPER_ALNUM)}\n`, ".env"));
+  add(tp("infracost-api-token", `INFRACOST_API_KEY=§ico-${r.str(32)}\n`, ".env"));
+  add(tp("snyk-api-token", `SNYK_TOKEN=§${r.uuid()}\n`, ".env"));
+  add(tp("sourcegraph-access-token", `SRC_ACCESS_TOKEN=§sgp_${r.hex(16)}_${r.hex(40)}\n`, ".env"));
   add(tp("pulumi-access-token", `PULUMI_ACCESS_TOKEN=§pul-${r.hex(40)}\n`, ".env"));
   add(tp("netlify-access-token", `NETLIFY_AUTH_TOKEN=§nfp_${r.str(36)}\n`, ".env"));
   add(tp("sonarqube-token", `sonar.token=§squ_${r.hex(40)}\n`, "sonar-project.properties"));
@@ -317,6 +426,20 @@ export function buildCases(seed = 20240611): Case[] {
   );
   add(tp("jfrog-api-key", `ARTIFACTORY_API_KEY=§AKCp${r.str(69)}\n`, ".env"));
   add(tp("jfrog-identity-token", `JFROG_TOKEN=§cmVmdGtuOjAxOj${r.str(50)}\n`, ".env"));
+  add(
+    tp(
+      "sidekiq-gem-credentials",
+      `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=§${r.hex(8)}:${r.hex(8)}\n`,
+      ".bundle/config",
+    ),
+  );
+  add(
+    tp(
+      "sidekiq-gem-credentials",
+      `source "https://§${r.hex(8)}:${r.hex(8)}@enterprise.contribsys.com/" do\n`,
+      "Gemfile",
+    ),
+  );
   add(tp("crates-io-token", `[registry]\ntoken = "§cio${r.str(32)}"\n`, ".cargo/credentials.toml"));
   add(tp("clojars-deploy-token", `:password "§CLOJARS_${r.str(60, LOWER_ALNUM)}"\n`, "profiles.clj"));
 
@@ -356,6 +479,14 @@ export function buildCases(seed = 20240611): Case[] {
       `const hook = "§https://hooks.slack.com/workflows/T${r.str(10, UPPER_ALNUM)}/A${r.str(10, UPPER_ALNUM)}/${r.digits(18)}/${r.str(32)}";\n`,
     ),
   );
+  add(
+    tp(
+      "slack-legacy-token",
+      `SLACK_TOKEN=§xoxc-${r.digits(12)}-${r.digits(12)}-${r.digits(13)}-${r.hex(64)}\n`,
+      ".env",
+    ),
+  );
+  add(tp("slack-session-cookie", `SLACK_COOKIE=§xoxd-${r.str(120, ALNUM + "%")}\n`, ".env"));
   add(
     tp(
       "discord-webhook-url",
@@ -412,6 +543,8 @@ export function buildCases(seed = 20240611): Case[] {
   add(tp("shopify-private-app-token", `SHOPIFY_PASSWORD=§shppa_${r.hex(32)}\n`, ".env"));
   add(tp("shopify-shared-secret", `SHOPIFY_API_SECRET=§shpss_${r.hex(32)}\n`, ".env"));
   add(tp("plaid-access-token", `  access_token: "§access-production-${r.uuid()}",\n`, "fixtures/items.ts"));
+  add(tp("duffel-api-token", `DUFFEL_ACCESS_TOKEN=§duffel_live_${r.str(43, B64URL)}\n`, ".env"));
+  add(tp("easypost-api-key", `EASYPOST_API_KEY=§EZAK${r.str(54)}\n`, ".env"));
   add(tp("flutterwave-secret-key", `FLW_SECRET_KEY=§FLWSECK-${r.hex(32)}-X\n`, ".env"));
 
   // --- ai.ts -----------------------------------------------------------------------------------
@@ -439,14 +572,24 @@ export function buildCases(seed = 20240611): Case[] {
   add(tp("perplexity-api-key", `PPLX_API_KEY=§pplx-${r.str(48)}\n`, ".env"));
   add(tp("xai-api-key", `XAI_API_KEY=§xai-${r.str(80)}\n`, ".env"));
   add(tp("langsmith-api-key", `LANGSMITH_API_KEY=§lsv2_pt_${r.hex(32)}_${r.hex(10)}\n`, ".env"));
+  add(tp("langfuse-secret-key", `LANGFUSE_SECRET_KEY=§sk-lf-${r.uuid()}\n`, ".env"));
   add(tp("pinecone-api-key", `PINECONE_API_KEY=§pcsk_${r.str(6)}_${r.str(64)}\n`, ".env"));
   add(tp("tavily-api-key", `TAVILY_API_KEY=§tvly-dev-${r.str(32)}\n`, ".env"));
 
-  // --- saas.ts ---------------------------------------------------------------------------------
+  // --- email.ts --------------------------------------------------------------------------------
   add(tp("sendgrid-api-key", `SENDGRID_API_KEY=§SG.${r.str(22, B64URL)}.${r.str(43, B64URL)}\n`, ".env"));
   add(tp("mailgun-api-key", `const mg = mailgun.client({ username: "api", key: "§key-${r.hex(32)}" });\n`));
   add(tp("mailchimp-api-key", `MAILCHIMP_API_KEY=§${r.hex(32)}-us14\n`, ".env"));
+  add(tp("mailchimp-transactional-api-key", `MANDRILL_API_KEY=§md-${r.str(22, B64URL)}\n`, ".env"));
+  add(tp("resend-api-key", `RESEND_API_KEY=§re_${r.str(8)}_${r.str(24)}\n`, ".env"));
+  add(tp("mailersend-api-token", `MAILERSEND_API_TOKEN=§mlsn.${r.hex(64)}\n`, ".env"));
+  add(tp("brevo-api-key", `BREVO_API_KEY=§xkeysib-${r.hex(64)}-${r.str(16)}\n`, ".env"));
+  add(tp("postmark-token", `POSTMARK_SERVER_TOKEN=§${r.uuid()}\n`, ".env"));
+  add(tp("postmark-token", `X-Postmark-Server-Token: §${r.uuid()}\n`, "send.http"));
+
+  // --- saas.ts ---------------------------------------------------------------------------------
   add(tp("twilio-auth-token", `TWILIO_AUTH_TOKEN=§${r.hex(32)}\n`, ".env"));
+  add(tp("twilio-auth-token", `TWILIO_API_SECRET=§${r.str(32)}\n`, ".env"));
   add(tp("datadog-api-key", `  DD_API_KEY: "§${r.hex(32)}"\n`, "docker-compose.yml"));
   add(tp("datadog-api-key", `datadog_app_key = "§${r.hex(40)}"\n`, "main.tf"));
   add(tp("linear-api-key", `LINEAR_API_KEY=§lin_api_${r.str(40)}\n`, ".env"));
@@ -511,6 +654,56 @@ export function buildCases(seed = 20240611): Case[] {
   add(tp("hubspot-private-app-token", `HUBSPOT_TOKEN=§pat-na1-${r.uuid()}\n`, ".env"));
   add(tp("prefect-api-key", `PREFECT_API_KEY=§pnu_${r.str(36)}\n`, ".env"));
   add(tp("shippo-api-token", `SHIPPO_TOKEN=§shippo_live_${r.hex(40)}\n`, ".env"));
+
+  add(
+    tp(
+      "atlassian-api-token",
+      `BITBUCKET_ACCESS_TOKEN=§ATCTT3xFfGN0${r.str(170, B64URL)}=${r.hex(8).toUpperCase()}\n`,
+      ".env",
+    ),
+  );
+  add(
+    tp(
+      "grafana-api-key",
+      `GRAFANA_API_KEY=§${Buffer.from(JSON.stringify({ k: r.str(32), n: "ci", id: 1 })).toString("base64")}\n`,
+      ".env",
+    ),
+  );
+  add(tp("posthog-personal-api-key", `POSTHOG_PERSONAL_API_KEY=§phx_${r.str(47)}\n`, ".env"));
+  add(tp("typeform-pat", `TYPEFORM_TOKEN=§tfp_${r.str(44, B64URL)}_${r.str(14)}\n`, ".env"));
+  add(tp("frameio-api-token", `FRAMEIO_TOKEN=§fio-u-${r.str(64, B64URL)}\n`, ".env"));
+  add(tp("readme-api-key", `README_API_KEY=§rdme_${r.str(70, LOWER_ALNUM)}\n`, ".env"));
+  add(tp("adobe-client-secret", `ADOBE_CLIENT_SECRET=§p8e-${r.str(32)}\n`, ".env"));
+  add(tp("maxmind-license-key", `MAXMIND_LICENSE_KEY=§${r.str(6)}_${r.str(29)}_mmk\n`, ".env"));
+  add(tp("clickhouse-cloud-api-secret", `CLICKHOUSE_KEY_SECRET=§4b1d${r.str(38)}\n`, ".env"));
+  add(
+    tp(
+      "defined-networking-api-token",
+      `DN_API_KEY=§dnkey-${r.str(26, B64URL)}-${r.str(52, B64URL)}\n`,
+      ".env",
+    ),
+  );
+  add(
+    tp(
+      "authress-access-key",
+      `AUTHRESS_KEY=§sc_${r.str(10, LOWER_ALNUM)}.${r.str(5, LOWER_ALNUM)}.acc_${r.str(20, LOWER_ALNUM)}.${r.str(60, B64)}\n`,
+      ".env",
+    ),
+  );
+  add(tp("settlemint-token", `SETTLEMINT_ACCESS_TOKEN=§sm_pat_${r.str(16)}\n`, ".env"));
+  add(
+    tp("twitter-bearer-token", `TWITTER_BEARER_TOKEN=§${"A".repeat(22)}${r.str(90, ALNUM + "%")}\n`, ".env"),
+  );
+  add(tp("facebook-access-token", `FB_PAGE_TOKEN=§EAAB${r.str(180)}\n`, ".env"));
+  add(tp("yandex-api-key", `YC_API_KEY=§AQVN${r.str(36, B64URL)}\n`, ".env"));
+  add(
+    tp(
+      "yandex-iam-token",
+      `curl -H "Authorization: Bearer §t1.${r.str(60, B64URL)}.${r.str(86, B64URL)}" https://iam.api.cloud.yandex.net\n`,
+      "call.sh",
+    ),
+  );
+  add(tp("algolia-admin-key", `ALGOLIA_ADMIN_KEY=§${r.hex(32)}\n`, ".env"));
 
   // --- generic.ts ------------------------------------------------------------------------------
   add(tp("generic-secret-assignment", `const dbPassword = "§${r.str(20, PASSWORD)}";\n`));

@@ -143,6 +143,8 @@ const CASES: [name: string, text: string, path?: string][] = [
     `const { CreateOAuth2TokenCommand: CreateOAuth2TokenCommand2 } = x;\nconst clientSecret = this.#clientAuthentication.clientSecret || "";\nthis.#pendingAccessToken = this.#pendingAccessToken || this.#internalRefreshAccessTokenAsync();\n`,
     "dist/bundle.js",
   ],
+  // A list of names is not a name and its value, though `"password", "…"` reads like one.
+  ["redaction paths", `redact({ paths: ['users.*.password', 'users.*.profile.preferences.apiKey'] });\n`],
   ["bundler-renamed type", `type ClosingParenToken = ClosingParenToken$1;\n`, "dist/index.d.ts"],
   ["non-ASCII message", `  "Unexpected_token_1012": "予期しないトークンです。",\n`, "locales/ja.json"],
   ["empty value", `"password": "",\n"token": null,\n`, "fixtures/user.json"],

@@ -60,6 +60,12 @@ export const AI_RULES: readonly RegexRule[] = [
     "lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}",
   ),
   prefixedToken(
+    "langfuse-secret-key",
+    "Langfuse secret key",
+    ["sk-lf-"],
+    "sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+  ),
+  prefixedToken(
     "pinecone-api-key",
     "Pinecone API key",
     ["pcsk_"],

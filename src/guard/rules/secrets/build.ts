@@ -42,6 +42,15 @@ export function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
 }
 
+/** Decodes percent-encoding; the text as it is when it is not valid percent-encoding. */
+export function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Length of the longest run of base64 characters: key material comes in long unbroken lines. */
 export function longestBase64Run(text: string): number {
   let best = 0;

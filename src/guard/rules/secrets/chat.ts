@@ -38,10 +38,20 @@ export const CHAT_RULES: readonly RegexRule[] = [
   ),
   prefixedToken(
     "slack-legacy-token",
-    "Slack legacy, workspace or session token",
-    ["xoxa-", "xoxo-", "xoxr-", "xoxs-"],
-    "xox[aors]-(?:[0-9]{6,14}-){1,3}[A-Za-z0-9]{8,64}",
+    "Slack legacy, workspace, client or session token",
+    ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
+    "xox[acors]-(?:[0-9]{6,14}-){1,3}[A-Za-z0-9]{8,64}",
     { minEntropy: 3 },
+  ),
+  // The browser's `d` cookie, which together with an `xoxc-` token acts as the signed-in user.
+  prefixedToken(
+    "slack-session-cookie",
+    "Slack session cookie (d=xoxd-…)",
+    ["xoxd-"],
+    "xoxd-[A-Za-z0-9%/+_-]{40,500}",
+    {
+      minEntropy: 3.5,
+    },
   ),
   secretRule({
     id: "slack-webhook-url",

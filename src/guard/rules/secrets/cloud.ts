@@ -5,6 +5,7 @@ import {
   B64_START,
   END,
   START,
+  decodeURIComponentSafe,
   looksLikeKeyMaterial,
   prefixedToken,
   secretRule,
@@ -14,6 +15,26 @@ const UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 
 /** The Azure storage emulator (Azurite) account key is published in Microsoft's documentation. */
 const AZURITE_KEY_PREFIX = "Eby8vdM02xNOcqFl";
+
+/**
+ * Microsoft's identifiable keys carry a 4-character signature at a fixed offset: 64-byte keys (88 base64
+ * characters) for Storage `+ASt`, Cosmos DB `ACDb`, Batch `+ABa`, API Management `APIM`, ML `+AMC`; 32-byte
+ * keys (44) for Service Bus `+ASb`, Event Hubs `+AEh`, Relay `+ARm`, Cache for Redis `AzCa`, IoT `AIoT`,
+ * Event Grid `AZEG`; 39-byte keys (52, unpadded) for Search `AzSe` and Container Registry `+ACR`; 40-byte
+ * URL-safe keys (56) for Functions `AzFu`. The last characters hold a checksum's bits, hence the narrow
+ * classes before the padding.
+ */
+const AZURE_IDENTIFIABLE =
+  "[A-Za-z0-9+/]{76}(?:\\+ASt|ACDb|\\+ABa|APIM|\\+AMC)[A-Za-z0-9+/]{5}[AQgw]==" +
+  "|[A-Za-z0-9+/]{33}(?:\\+ASb|\\+AEh|\\+ARm|AzCa|AIoT|AZEG)[A-P][A-Za-z0-9+/]{5}=" +
+  "|[A-Za-z0-9+/]{42}(?:AzSe|\\+ACR)[A-D][A-Za-z0-9+/]{5}" +
+  "|[A-Za-z0-9_-]{44}AzFu[A-Za-z0-9_-]{5}[AQgw]==";
+const IS_AZURE_IDENTIFIABLE = new RegExp(`^(?:${AZURE_IDENTIFIABLE})$`);
+
+/** A key in a connection string that azure-identifiable-key does not report already. */
+function notIdentifiable(key: string): boolean {
+  return !IS_AZURE_IDENTIFIABLE.test(key);
+}
 
 export const CLOUD_RULES: readonly RegexRule[] = [
   secretRule({
@@ -80,18 +101,85 @@ export const CLOUD_RULES: readonly RegexRule[] = [
       minEntropy: 3.5,
     },
   ),
+  // One run, then a signature, then the tail; the exact layout is checked afterwards. Four alternatives
+  // each re-reading the run cost four times as much on every word of a large file, and a character
+  // consumed before the run is cheaper than a lookbehind at every position.
+  secretRule({
+    id: "azure-identifiable-key",
+    description:
+      "Azure identifiable key (Storage, Cosmos DB, messaging, Functions, Redis, IoT, APIM, Search, ACR)",
+    keywords: [
+      "+ast",
+      "acdb",
+      "+aba",
+      "apim",
+      "+amc",
+      "+asb",
+      "+aeh",
+      "+arm",
+      "azca",
+      "aiot",
+      "azeg",
+      "azse",
+      "+acr",
+      "azfu",
+    ],
+    pattern:
+      "(?:^|[^A-Za-z0-9+/_.-])(?<secret>[A-Za-z0-9+/_-]{33,76}(?:\\+ASt|ACDb|\\+ABa|APIM|\\+AMC|\\+ASb|\\+AEh|\\+ARm|AzCa|AIoT|AZEG|AzSe|\\+ACR|AzFu)" +
+      `[A-Za-z0-9+/_-]{6}={0,2})${B64_END}`,
+    validate: (key) => IS_AZURE_IDENTIFIABLE.test(key),
+  }),
+  // In a connection string (`AccountKey=`), an app setting (`AZURE_STORAGE_KEY=`) or `az … --account-key`.
   secretRule({
     id: "azure-storage-account-key",
-    description: "Azure Storage or Cosmos DB account key in a connection string",
-    keywords: ["accountkey="],
-    pattern: `AccountKey=(?<secret>[A-Za-z0-9+/]{86}==)${B64_END}`,
-    validate: (key) => !key.startsWith(AZURITE_KEY_PREFIX),
+    description: "Azure Storage or Cosmos DB account key",
+    keywords: [
+      "accountkey",
+      "account_key",
+      "account-key",
+      "account.key",
+      "storage_key",
+      "storage-key",
+      "storagekey",
+    ],
+    pattern:
+      "(?:AccountKey=|(?:storage|account)[_.-]?(?:account[_.-]?)?key" +
+      `${ASSIGN}|--account-key(?:[ \\t]{1,3}|=)["']?)(?<secret>[A-Za-z0-9+/]{86}==)${B64_END}`,
+    flags: "i",
+    minEntropy: 4,
+    validate: (key) => !key.startsWith(AZURITE_KEY_PREFIX) && notIdentifiable(key),
   }),
   secretRule({
     id: "azure-shared-access-key",
     description: "Azure Service Bus / Event Hubs / IoT Hub shared access key",
     keywords: ["sharedaccesskey="],
     pattern: `SharedAccessKey=(?<secret>[A-Za-z0-9+/]{43}=)${B64_END}`,
+    validate: notIdentifiable,
+  }),
+  secretRule({
+    id: "azure-connection-string-key",
+    description:
+      "Key in an Azure SignalR, Web PubSub, Communication Services or App Configuration connection string",
+    keywords: ["accesskey=", "azconfig.io"],
+    pattern:
+      "(?:(?<![A-Za-z])AccessKey=|\\.azconfig\\.io;Id=[^;\\s\"']{1,80};Secret=)" +
+      `(?<secret>[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)${B64_END}`,
+    flags: "i",
+    minEntropy: 4,
+    validate: notIdentifiable,
+  }),
+  // A function's key rides in its URL (`?code=`) or in the `x-functions-key` header.
+  secretRule({
+    id: "azure-function-key",
+    description: "Azure Functions key in a function URL or x-functions-key header",
+    keywords: ["azurewebsites.net", "x-functions-key"],
+    pattern:
+      "(?:\\.azurewebsites\\.net/[^\\s\"'<>?#]{0,200}\\?(?:[^\\s\"'<>#]{0,300}&)?code=" +
+      "|x-functions-key[\"']?[ \\t]{0,3}[:=][ \\t]{0,3}[\"']?)" +
+      "(?<secret>[A-Za-z0-9_/+%-]{40,100}(?:==)?)(?![A-Za-z0-9_/+=%-])",
+    flags: "i",
+    minEntropy: 3.5,
+    validate: (key) => notIdentifiable(decodeURIComponentSafe(key)),
   }),
   secretRule({
     id: "azure-sas-token",
@@ -146,4 +234,16 @@ export const CLOUD_RULES: readonly RegexRule[] = [
     ["dapi"],
     "dapi[0-9a-f]{32}(?:-[0-9])?",
   ),
+  // 44 URL-safe characters with nothing distinctive: next to its name (`IBMCLOUD_API_KEY`, Terraform's
+  // `IC_API_KEY`) or after `ibmcloud login --apikey`.
+  secretRule({
+    id: "ibm-cloud-api-key",
+    description: "IBM Cloud API key",
+    keywords: ["ibm", "bluemix", "ic_api_key", "ic-api-key"],
+    pattern:
+      "(?:(?:ibm[_.-]?(?:cloud)?|bluemix|ic(?<![A-Za-z0-9]ic))[_.-]?(?:iam[_.-]?)?api[_.-]?key" +
+      `${ASSIGN}|ibmcloud[ \\t]{1,3}login\\b[^\\n]{0,100}?--apikey(?:[ \\t]{1,3}|=)["']?)(?<secret>[A-Za-z0-9_-]{44})${END}`,
+    flags: "i",
+    minEntropy: 3.5,
+  }),
 ];

@@ -8,6 +8,10 @@ const SECRET_NAME =
   "(?:pass(?:word|wd|phrase)|secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?(?:key|token)|" +
   "private[_.-]?key|(?:signing|encryption|master)[_.-]?key)";
 
+/** An XML element's name that ends like a secret's: `<password>`, `<dbPassword>`, `<apiToken>`, `<secretKey>`. */
+const XML_SECRET_NAME =
+  "(?:pass(?:word|wd|phrase)|secret|token|api[_.-]?key|(?:access|auth|private|secret|signing|encryption)[_.-]?key)";
+
 /** `next_page_token`, `csrf_token`, `hashed_password`, `sha256_token`: named like secrets, but not secrets. */
 const NOT_SECRET_PREFIX =
   "(?<!(?:page|next|continuation|cursor|sync|csrf|xsrf|request|cancel(?:lation)?|lock|idempotency|" +
@@ -23,21 +27,43 @@ const NOT_SECRET_SUFFIX =
   "field|label|placeholder|_?ids?\\b|kind|mode|index|limit|enabled|required|rotation|validator|schema|" +
   "strategy|provider|manager|store|source|location|dir|usage|scope|audience|issuer|param|ref\\b|arn\\b))";
 
-/** After the name: a closing quote or bracket, a type annotation (`apiKey: string = `), the operator. */
-const OPERATOR =
-  "[A-Za-z0-9_.-]{0,24}[\"'`]{0,2}\\]?(?:[ \\t]{0,2}:[ \\t]{0,2}[A-Za-z][A-Za-z0-9_<>|.?]{0,40})?" +
-  "[ \\t]{0,4}(?::=|=>|=(?![=~])|:(?!:))[ \\t]{0,4}";
+/**
+ * After the name: a closing quote or bracket, then a type: `apiKey: string`, Rust's `: &'static str`, Go's
+ * `token string`, or a C# property's `{ get; set; }`.
+ */
+const TYPE =
+  "(?:[ \\t]{0,2}:[ \\t]{0,2}&?(?:'static[ \\t])?[A-Za-z][A-Za-z0-9_<>|.?]{0,40}" +
+  "|[ \\t]{1,2}(?:string|String|\\[\\]byte)(?=[ \\t]{0,4}=)" +
+  "|[ \\t]{0,2}\\{[ \\t]{0,2}get;[^}\\n]{0,30}\\})?";
 
 /**
- * A value: printable ASCII without spaces, quotes, backslashes, brackets, parentheses or separators. Quoted,
- * it may hold `&` and be followed by `,`, `)`, `]`... A bare value must end the line or the command (a bare
- * value followed by `,`, `)` or `(` is code: an argument, a call) and stops at `&` (a query string).
+ * The operator: `=`, `:`, `=>`, and the compound forms of Go and make (`:=`, `::=`, `:::=`, `?=`, `+=`), PHP
+ * (`.=`) and Ruby (`||=`). After a quoted name, also a comma (`setProperty("api.token", "…")`,
+ * `define('KEY', '…')`, `{ "Password", "…" }`, Java's `defaultValue = `) or an XML `value=` attribute
+ * (`<add key="ApiKey" value="…"/>`). With no operator at all only where a shell or Dockerfile sets a
+ * variable with a space (`setenv`, fish's `set -gx`, `ENV`).
+ */
+const OPERATOR =
+  `[A-Za-z0-9_.-]{0,24}["'\`]{0,2}\\]?${TYPE}[ \\t]{0,4}` +
+  "(?:=>|(?:[?+.]|:{1,3}|\\|\\||&&|\\?\\?)?=(?![=~])|:(?!:)" +
+  "|(?<=[\"'][ \\t]{0,4}),[ \\t]{0,4}(?:default(?:Value)?[ \\t]{0,2}=)?" +
+  "|(?<=[\"'][ \\t]{1,4})value[ \\t]{0,2}=" +
+  "|(?<=(?:^|\\s)(?:setenv|set(?:[ \\t]{1,3}-[A-Za-z]{1,4}){1,3}|ENV)[ \\t]{1,3}[A-Za-z0-9_.-]{1,60}[ \\t]{1,4}))" +
+  "[ \\t]{0,4}";
+
+/**
+ * A value: printable ASCII without spaces, quotes, backslashes, brackets, parentheses or separators. Quoted
+ * (also `\\"…\\"` inside a JSON string, after a `b`, `r`, `u` or C#'s `@`, or in Rust's `String::from(`), it
+ * may hold `&` and be followed by `,`, `)`, `]`, `.` (`.to_string()`), `/>`... A bare value must end the line,
+ * the command, a `${name:default}` or a JSON-escaped line (`\\n`); a bare value followed by `,`, `)` or `(`
+ * is code (an argument, a call), and it stops at `&` (a query string).
  */
 const QUOTED_CHAR = "[A-Za-z0-9!#$%&*+./:=?@^_|~-]";
 const BARE_CHAR = "[A-Za-z0-9!#$%*+./:=?@^_|~-]";
 const VALUE =
-  `(?<q>["'\`]?)(?<secret>(?<=["'\`])${QUOTED_CHAR}{12,256}|(?<!["'\`])${BARE_CHAR}{12,256})\\k<q>` +
-  `(?:(?<=["'\`])(?![^\\s,;)}\\]"'\`])|(?<!["'\`])(?![^\\s;"'\`&]))`;
+  `(?:String::from\\(|[brRuU@](?=["'\`]))?(?<q>(?:\\\\?["'\`])?)` +
+  `(?<secret>(?<=["'\`])${QUOTED_CHAR}{12,256}|(?<!["'\`])${BARE_CHAR}{12,256})\\k<q>` +
+  `(?:(?<=["'\`])(?![^\\s,;)}\\]"'\`./>\\\\])|(?<!["'\`])(?=$|[\\s;"'\`&}]|\\\\[nrt"]))`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGRITY = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}$/;
@@ -61,6 +87,15 @@ const TWO_LETTER_WORDS = new Set(
   "is in to of on by id at or if as up no do go be my we it an ok db io ui os vm js ts".split(" "),
 );
 
+/** The humps of camelCase letters: acronyms (`HTTP`), and humps of 1 or 2 letters after the first that are not words. */
+function humps(letters: string): { acronyms: number; short: number } {
+  const all = letters.match(/[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[A-Z]/g) ?? [];
+  return {
+    acronyms: all.filter((h) => /^[A-Z]{2,}$/.test(h)).length,
+    short: all.slice(1).filter((h) => h.length <= 2 && !TWO_LETTER_WORDS.has(h.toLowerCase())).length,
+  };
+}
+
 /**
  * A word of an identifier: lowercase, UPPERCASE, or camel humps (`ClosingParen`, `lastTokEnd`, `getUserId`,
  * `HTTPServer`, `fromTokenIsInRange`): at most one acronym, and at most one hump of 1 or 2 letters after
@@ -72,34 +107,35 @@ function isWord(part: string): boolean {
   const letters = part.replace(/[0-9]{1,3}$/, "");
   if (!/^[A-Za-z]+$/.test(letters)) return false;
   if (letters.length <= 4 || /^(?:[a-z]+|[A-Z]+)$/.test(letters)) return true;
-  const humps = letters.match(/[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[A-Z]/g) ?? [];
-  const acronyms = humps.filter((h) => /^[A-Z]{2,}$/.test(h)).length;
-  const short = humps.slice(1).filter((h) => h.length <= 2 && !TWO_LETTER_WORDS.has(h.toLowerCase())).length;
+  const { acronyms, short } = humps(letters);
   return acronyms <= 1 && short <= 1;
 }
 
 /**
- * Names, not values: an identifier (`my-app-tls-secret`, `settings.API_KEY`) or code made of identifiers
- * (`credentials?.password`, `!!node.exclamationToken`, `r.tokenizeForms||!1`, `this.lastTokEnd=this.pos`).
+ * Names, not values: an identifier (`my-app-tls-secret`, `settings.API_KEY`), code made of identifiers
+ * (`credentials?.password`, `!!node.exclamationToken`, `r.tokenizeForms||!1`, `this.lastTokEnd=this.pos`)
+ * or a path of them with wildcards (`users.*.profile.apiKey`).
  */
 function isIdentifierOrCode(value: string): boolean {
   return (
-    /^[A-Za-z0-9_$.:!?=|&#-]+$/.test(value) &&
+    /^[A-Za-z0-9_$.:!?=|&#*-]+$/.test(value) &&
     value.split(/[^A-Za-z0-9]+/).every((p) => p === "" || isWord(p) || isWordsAroundDigits(p))
   );
 }
 
 /**
  * Identifiers with a version or a number inside (`CreateOAuth2TokenCommand2`, `sha256Digest`): at most
- * two short digit runs, each followed by a capitalised word, every piece a word of four letters or more.
- * Random values have digits all through them and switch case at random, so their pieces fail.
+ * two short digit runs, each followed by a capitalised word, every piece a word of four letters or more,
+ * and at most one odd short hump in all of them. Random values have digits all through them and switch
+ * case at random, so their pieces fail.
  */
 function isWordsAroundDigits(part: string): boolean {
   const pieces = part.replace(/[0-9]{1,3}$/, "").split(/[0-9]{1,3}/);
   return (
     pieces.length >= 2 &&
     pieces.length <= 3 &&
-    pieces.every((p, i) => p.length >= 4 && isWord(p) && (i === 0 || /^[A-Z][a-z]/.test(p)))
+    pieces.every((p, i) => p.length >= 4 && isWord(p) && (i === 0 || /^[A-Z][a-z]/.test(p))) &&
+    pieces.reduce((n, p) => n + humps(p).short, 0) <= 1
   );
 }
 
@@ -173,24 +209,15 @@ export const GENERIC_RULES: readonly RegexRule[] = [
     generic: true,
     notPaths: LOCKFILES,
   }),
+  // Maven settings, Jenkins credentials (`<password>`, `<secret>`, `<apiToken>`), Spring and .NET config: an
+  // element named like a secret, its value on the same line or on its own lines.
   secretRule({
     id: "xml-secret-element",
-    description: "Hard-coded secret in an XML element (<password>, <token>, <apiKey>...)",
-    keywords: [
-      "<password>",
-      "<passwd>",
-      "<secret>",
-      "<token>",
-      "<apikey>",
-      "<api_key>",
-      "<accesstoken>",
-      "<access_token>",
-      "<clientsecret>",
-      "<client_secret>",
-    ],
+    description: "Hard-coded secret in an XML element (<password>, <apiToken>, <clientSecret>...)",
+    keywords: ["password>", "passwd>", "passphrase>", "secret>", "token>", "key>"],
     pattern:
-      "<(password|passwd|secret|token|apiKey|api_key|accessToken|access_token|clientSecret|client_secret)>" +
-      "(?<secret>[^<\\s]{8,256})</\\1>",
+      `<(?<tag>[A-Za-z0-9_.:-]{0,40}?${NOT_SECRET_PREFIX}${XML_SECRET_NAME})>` +
+      "\\s{0,40}(?<secret>[^<\\s]{8,256})\\s{0,40}</\\k<tag>>",
     flags: "i",
     minEntropy: 3,
     validate: looksLikeSecretValue,

@@ -1,5 +1,12 @@
-import type { RegexRule } from "../rule.js";
-import { END, decodeBase64, longestBase64Run, looksLikeKeyMaterial, secretRule } from "./build.js";
+import { LOCKFILES, type RegexRule } from "../rule.js";
+import {
+  END,
+  decodeBase64,
+  decodeURIComponentSafe,
+  longestBase64Run,
+  looksLikeKeyMaterial,
+  secretRule,
+} from "./build.js";
 
 /**
  * The body of an armored key: base64 lines, real or JSON-escaped (`\n`) line breaks. It has no `-`, so it
@@ -77,14 +84,6 @@ function realUrlPassword(password: string): boolean {
   return !/%s|%\(|\{|\}|\$\(/.test(password);
 }
 
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 export const KEY_RULES: readonly RegexRule[] = [
   secretRule({
     id: "pem-private-key",
@@ -157,6 +156,33 @@ export const KEY_RULES: readonly RegexRule[] = [
     pattern:
       "(?<=[A-Za-z0-9])://[^\\s:/?#@\"'<>\\\\]{0,128}:(?<secret>[^\\s:/?#@\"'<>\\\\]{8,128})@(?=[A-Za-z0-9\\[])",
     generic: true,
+    validate: realUrlPassword,
+  }),
+  // `curl -u user:password`, `--user 'user:password'`, `--oauth2-bearer TOKEN`; headers are the
+  // authorization-header rule's. Whatever a specific rule recognises (`-u x:ghp_…`) is left to it. The option
+  // must follow `curl` in the same command (continued lines included): `docker run -u app:app` is no curl.
+  secretRule({
+    id: "curl-credentials",
+    description: "Credentials on a curl command line (-u user:password, --oauth2-bearer)",
+    keywords: ["curl"],
+    pattern:
+      // The whitespace and the option come first, as literals the regex engine can skip to.
+      "\\s(?:(?:-u|--user)(?<=\\bcurl(?:\\\\\\r?\\n|[^\\n]){1,500})(?:[ \\t]{1,4}|=)[\"']?[^\\s\"'`:]{1,64}:" +
+      "|--oauth2-bearer(?<=\\bcurl(?:\\\\\\r?\\n|[^\\n]){1,500})(?:[ \\t]{1,4}|=)[\"']?)" +
+      "(?<secret>[^\\s\"'`\\\\]{8,256})(?=[\"']?(?:\\s|$))",
+    generic: true,
+    validate: realUrlPassword,
+    notPaths: LOCKFILES,
+  }),
+  // `~/.netrc` (`_netrc` on Windows), read by curl, git, ftp and pip: `machine HOST login USER password PASS`,
+  // on one line or several.
+  secretRule({
+    id: "netrc-password",
+    description: "Password in a .netrc entry (machine … login … password …)",
+    keywords: ["machine"],
+    pattern:
+      "(?<![^\\s\"'])machine[ \\t]{1,4}[^\\s\"']{1,253}(?:\\s{1,20}(?:login|account|port)[ \\t]{1,4}[^\\s\"']{1,256}){0,3}" +
+      "\\s{1,20}password[ \\t]{1,4}(?<secret>[^\\s\"'`\\\\]{8,256})",
     validate: realUrlPassword,
   }),
   secretRule({

@@ -63,6 +63,18 @@ export const PAYMENT_RULES: readonly RegexRule[] = [
     `access-(?:production|development)-${UUID}`,
   ),
   prefixedToken(
+    "duffel-api-token",
+    "Duffel live API token",
+    ["duffel_live_"],
+    "duffel_live_[A-Za-z0-9_-]{43}",
+    {
+      minEntropy: 3.5,
+    },
+  ),
+  prefixedToken("easypost-api-key", "EasyPost production API key", ["ezak"], "EZAK[A-Za-z0-9]{54}", {
+    minEntropy: 3.5,
+  }),
+  prefixedToken(
     "flutterwave-secret-key",
     "Flutterwave live secret key",
     ["flwseck-"],

@@ -1,6 +1,6 @@
 import { hasValidCrc32Suffix } from "../../checksum.js";
 import type { RegexRule } from "../rule.js";
-import { decodeBase64, prefixedToken, secretRule } from "./build.js";
+import { ASSIGN, decodeBase64, prefixedToken, secretRule } from "./build.js";
 
 /** A docker `"auth"` value is base64 of `user:password`: printable, with a colon after a non-empty user. */
 function isBasicAuthPair(value: string): boolean {
@@ -47,6 +47,18 @@ export const REGISTRY_RULES: readonly RegexRule[] = [
     ["cmvmdgtu"],
     "cmVmdGtuOjAxOj[A-Za-z0-9]{40,80}",
   ),
+  // Sidekiq Pro/Enterprise: `user:password` (8 hex each) for the gem server, in Bundler's environment
+  // variable or in a source URL.
+  secretRule({
+    id: "sidekiq-gem-credentials",
+    description: "Sidekiq Pro/Enterprise gem server credentials",
+    keywords: ["contribsys"],
+    pattern:
+      `(?:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM${ASSIGN}|//)(?<secret>[0-9a-f]{8}:[0-9a-f]{8})` +
+      "(?=@(?:gems|enterprise)\\.contribsys\\.com|[\"'\\s]|$)",
+    flags: "i",
+    minEntropy: 2.5,
+  }),
   prefixedToken("crates-io-token", "crates.io API token", ["cio"], "cio[A-Za-z0-9]{32}", { minEntropy: 3.5 }),
   prefixedToken("clojars-deploy-token", "Clojars deploy token", ["clojars_"], "CLOJARS_[a-z0-9]{60}", {
     minEntropy: 3.5,

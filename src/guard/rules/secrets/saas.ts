@@ -1,29 +1,19 @@
 import type { RegexRule } from "../rule.js";
-import { ASSIGN, B64_END, END, START, prefixedToken, secretRule } from "./build.js";
+import { ASSIGN, B64_END, B64_START, END, START, decodeBase64, prefixedToken, secretRule } from "./build.js";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const HEX_END = "(?![0-9A-Za-z])";
 
 export const SAAS_RULES: readonly RegexRule[] = [
-  prefixedToken(
-    "sendgrid-api-key",
-    "SendGrid API key",
-    ["sg."],
-    "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}",
-  ),
-  prefixedToken("mailgun-api-key", "Mailgun API key", ["key-"], "key-[0-9a-f]{32}", { minEntropy: 3 }),
-  secretRule({
-    id: "mailchimp-api-key",
-    description: "Mailchimp API key",
-    keywords: ["-us"],
-    pattern: `(?<![0-9A-Za-z_-])[0-9a-f]{32}-us[0-9]{1,2}${END}`,
-  }),
-  // Twilio auth tokens are bare hex: only the variable name makes them recognisable.
+  // Twilio auth tokens (32 hex) and API key secrets (32 alphanumerics) have nothing distinctive: only the
+  // variable name makes them recognisable.
   secretRule({
     id: "twilio-auth-token",
     description: "Twilio auth token or API key secret",
     keywords: ["twilio"],
-    pattern: `twilio[_.-]?(?:auth[_.-]?token|api[_.-]?secret)${ASSIGN}(?<secret>[0-9a-f]{32})${HEX_END}`,
+    pattern:
+      "twilio[_.-]?(?:auth[_.-]?token|(?:api[_.-]?(?:key[_.-]?)?)?secret)" +
+      `${ASSIGN}(?<secret>[0-9a-f]{32}|[A-Za-z0-9]{32})${HEX_END}`,
     flags: "i",
     minEntropy: 3,
   }),
@@ -36,11 +26,12 @@ export const SAAS_RULES: readonly RegexRule[] = [
     minEntropy: 3,
   }),
   prefixedToken("linear-api-key", "Linear API key", ["lin_api_"], "lin_api_[A-Za-z0-9]{40}"),
+  // `ATATT3…` user API tokens, `ATCTT3…` repository, project and workspace access tokens.
   prefixedToken(
     "atlassian-api-token",
-    "Atlassian (Jira, Confluence, Bitbucket) API token",
-    ["atatt3"],
-    "ATATT3[A-Za-z0-9_-]{100,300}=[0-9A-F]{8}",
+    "Atlassian (Jira, Confluence, Bitbucket) API or access token",
+    ["atatt3", "atctt3"],
+    "AT[AC]TT3[A-Za-z0-9_-]{100,300}=[0-9A-F]{8}",
   ),
   prefixedToken("new-relic-user-api-key", "New Relic user API key", ["nrak-"], "NRAK-[A-Z0-9]{27}"),
   prefixedToken(
@@ -68,6 +59,14 @@ export const SAAS_RULES: readonly RegexRule[] = [
     ["glsa_"],
     "glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}",
   ),
+  // Legacy API keys: base64 of `{"k":"…","n":"<name>","id":<org>}`.
+  secretRule({
+    id: "grafana-api-key",
+    description: "Grafana API key (legacy)",
+    keywords: ["eyjrijoi"],
+    pattern: `${B64_START}eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2}${B64_END}`,
+    validate: isGrafanaKey,
+  }),
   secretRule({
     id: "grafana-cloud-token",
     description: "Grafana Cloud access policy token",
@@ -144,4 +143,99 @@ export const SAAS_RULES: readonly RegexRule[] = [
     minEntropy: 3.5,
   }),
   prefixedToken("shippo-api-token", "Shippo live API token", ["shippo_live_"], "shippo_live_[0-9a-f]{40}"),
+  prefixedToken("posthog-personal-api-key", "PostHog personal API key", ["phx_"], "phx_[A-Za-z0-9_]{40,50}", {
+    minEntropy: 3.5,
+  }),
+  prefixedToken("typeform-pat", "Typeform personal access token", ["tfp_"], "tfp_[A-Za-z0-9_.=-]{40,70}", {
+    minEntropy: 3.5,
+  }),
+  prefixedToken("frameio-api-token", "Frame.io API token", ["fio-u-"], "fio-u-[A-Za-z0-9_=-]{64}", {
+    minEntropy: 3.5,
+  }),
+  prefixedToken("readme-api-key", "ReadMe API key", ["rdme_"], "rdme_[a-z0-9]{70}", { minEntropy: 3.5 }),
+  prefixedToken("adobe-client-secret", "Adobe OAuth client secret", ["p8e-"], "p8e-[A-Za-z0-9]{32}", {
+    minEntropy: 3.5,
+  }),
+  prefixedToken(
+    "maxmind-license-key",
+    "MaxMind license key",
+    ["_mmk"],
+    "[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk",
+    { minEntropy: 3.5 },
+  ),
+  prefixedToken(
+    "clickhouse-cloud-api-secret",
+    "ClickHouse Cloud API secret key",
+    ["4b1d"],
+    "4b1d[A-Za-z0-9]{38}",
+    {
+      minEntropy: 3.5,
+      // Base62: a hex digest that happens to start with `4b1d` has no capitals.
+      validate: (key) => /[A-Z]/.test(key) && /[a-z]/.test(key.slice(4)),
+    },
+  ),
+  prefixedToken(
+    "defined-networking-api-token",
+    "Defined Networking (Nebula) API token",
+    ["dnkey-"],
+    "dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}",
+    { minEntropy: 3.5 },
+  ),
+  prefixedToken(
+    "authress-access-key",
+    "Authress service client access key",
+    [".acc_", ".acc-"],
+    "(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120}",
+    { minEntropy: 3.5 },
+  ),
+  prefixedToken(
+    "settlemint-token",
+    "SettleMint personal, application or service access token",
+    ["sm_pat_", "sm_aat_", "sm_sat_"],
+    "sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}",
+    { minEntropy: 3 },
+  ),
+  // App-only bearer tokens start with 22 `A`s (a zero app id) before the random part.
+  prefixedToken(
+    "twitter-bearer-token",
+    "X (Twitter) API bearer token",
+    ["aaaaaaaaaaaaaaaaaaaaaa"],
+    "A{22}[A-Za-z0-9%]{80,120}",
+    { minEntropy: 3.5 },
+  ),
+  prefixedToken(
+    "facebook-access-token",
+    "Facebook (Meta) Graph API access token",
+    ["eaab", "eaac", "eaad", "eaag", "eaai", "eaam", "eaaq", "eaau"],
+    "EAA[BCDGIMQU][A-Za-z0-9]{100,400}",
+    { minEntropy: 4 },
+  ),
+  prefixedToken("yandex-api-key", "Yandex Cloud API key", ["aqvn"], "AQVN[A-Za-z0-9_-]{35,38}", {
+    minEntropy: 3.5,
+  }),
+  secretRule({
+    id: "yandex-iam-token",
+    description: "Yandex Cloud IAM token",
+    keywords: ["t1."],
+    pattern: `${START}t1\\.[A-Za-z0-9_-]{10,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2}${B64_END}`,
+    minEntropy: 3.5,
+  }),
+  // 32 hex, like the search-only key that pages embed: only an admin key's name tells them apart.
+  secretRule({
+    id: "algolia-admin-key",
+    description: "Algolia admin API key",
+    keywords: ["algolia"],
+    pattern: `algolia[_.-]?admin[_.-]?(?:api[_.-]?)?key${ASSIGN}(?<secret>[0-9a-f]{32})${HEX_END}`,
+    flags: "i",
+    minEntropy: 3,
+  }),
 ];
+
+function isGrafanaKey(key: string): boolean {
+  try {
+    const value: unknown = JSON.parse(decodeBase64(key)?.toString("utf8") ?? "");
+    return typeof value === "object" && value !== null && "k" in value && "n" in value;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import { hasValidCrc32Suffix } from "../../checksum.js";
 import type { RegexRule } from "../rule.js";
-import { prefixedToken } from "./build.js";
+import { prefixedToken, secretRule } from "./build.js";
 import { isIssuableGithubToken, STATELESS_BODY } from "./github-token.js";
 
 /**
@@ -70,6 +70,27 @@ export const SOURCE_CONTROL_RULES: readonly RegexRule[] = [
   ),
   gitlabToken("gitlab-agent-token", "glagent-", "GitLab agent for Kubernetes token", 50),
   gitlabToken("gitlab-scim-token", "glsoat-", "GitLab SCIM OAuth access token"),
+  prefixedToken(
+    "gitlab-ci-job-token",
+    "GitLab CI/CD job token",
+    ["glcbt-"],
+    "glcbt-[0-9a-zA-Z]{1,5}_[0-9a-zA-Z_-]{20}",
+    { minEntropy: 3 },
+  ),
+  prefixedToken(
+    "gitlab-incoming-mail-token",
+    "GitLab incoming email token",
+    ["glimt-"],
+    "glimt-[0-9a-zA-Z_-]{25}",
+    { minEntropy: 3 },
+  ),
+  secretRule({
+    id: "gitlab-session-cookie",
+    description: "GitLab session cookie",
+    keywords: ["_gitlab_session="],
+    pattern: "_gitlab_session=(?<secret>[0-9a-f]{32})(?![0-9A-Za-z])",
+    minEntropy: 3,
+  }),
   prefixedToken("bitbucket-app-password", "Bitbucket app password", ["atbb"], "ATBB[A-Za-z0-9]{28,36}", {
     minEntropy: 3.5,
   }),
