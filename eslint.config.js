@@ -77,6 +77,11 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // Scripts run as node processes by the tests.
+    files: ["test/**/*.mjs"],
+    languageOptions: { globals: { process: "readonly" } },
+  },
+  {
     // The layer rules are CommonJS, as dependency-cruiser's config is.
     files: ["**/*.cjs", ".dependency-cruiser.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable" } },

@@ -20,7 +20,8 @@ if (!existsSync(join(ROOT, "dist/runs/execute-run.js"))) {
 const { ReplayModel } = await import("../dist/agent/model/replay-model.js");
 const { handleEvent } = await import("../dist/runs/front-door.js");
 const { createRunExecutor } = await import("../dist/runs/execute-run.js");
-const { InProcessRunQueue } = await import("../dist/runs/run-queue.js");
+const { SqliteQueue } = await import("../dist/runs/queue/sqlite-queue.js");
+const { outstanding } = await import("../dist/runs/queue/durable-queue.js");
 const { rulesRouter } = await import("../dist/request/route-intent.js");
 
 const started = Date.now();
@@ -87,9 +88,26 @@ try {
     serverUrl: "https://github.com",
     progressIntervalMs: 0,
   });
-  const queue = new InProcessRunQueue(executor, {
-    error: (m, f) => timeline(`run error: ${m} ${JSON.stringify(f)}`),
+  // The App's durable queue (SQLite, in the demo's folder) and a worker over it.
+  const say = (m, f) => timeline(`queue: ${m} ${JSON.stringify(f ?? {})}`);
+  const store = new SqliteQueue(join(work, "queue.sqlite"), {
+    leaseMs: 30_000,
+    maxRestarts: 2,
+    log: { info: () => {}, warn: say, error: say },
   });
+  const worker = store.work(
+    {
+      event: async () => {},
+      run: (request, _restarts, signal) => executor(request, signal),
+      abandoned: async () => {},
+    },
+    { eventConcurrency: 1, runConcurrency: 1 },
+  );
+  const queue = {
+    add: async (request) => void (await store.enqueue(request)),
+    cancel: (key) => store.cancel(key),
+    claimTrigger: (key, delivery) => store.claimTrigger(key, delivery),
+  };
 
   const body = "@patchwright fix the off-by-one in pagination";
   timeline(`@octo-maintainer commented on issue #1: "${body}"`);
@@ -135,7 +153,10 @@ try {
   timeline(
     `front door: ${outcome.status}${outcome.status === "queued" ? ` (${outcome.request.kind} run)` : ""}`,
   );
-  await queue.onIdle();
+  while (outstanding(await store.counts()) > 0)
+    await new Promise((resolve) => globalThis.setTimeout(resolve, 20));
+  await worker.stop(0);
+  await store.close();
 
   const branch = git(origin, "for-each-ref", "--format=%(refname:short)", "refs/heads/patchwright/").trim();
   console.log(`\norigin now has ${branch || "no new branch"}:`);
