@@ -128,6 +128,8 @@ async function guardMode(inputs: ActionInputs, out: GuardedOutput): Promise<void
       ...file,
     });
   }
+  // A policy set to `warn` (guard.policy): shown, never failing the step.
+  for (const f of report.advisories) out.warning(`${f.path}: ${f.message} (not blocking: guard.policy)`);
   out.setOutput("findings", String(report.findings.length));
   out.setOutput("conclusion", report.findings.length > 0 ? "leaks_found" : "clean");
   await out.summary(formatMarkdown(report));

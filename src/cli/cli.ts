@@ -37,6 +37,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "guard settings (YAML or JSON; default: the guard section of .github/patchwright.yml)",
     )
     .option("--baseline <file>", "accept the findings listed in this earlier JSON report")
+    .addOption(
+      new Option(
+        "--min-confidence <level>",
+        "report only findings of this confidence or more (default: all)",
+      ).choices(["low", "medium", "high"]),
+    )
     .option("--no-color", "no colours in text output")
     .addHelpText(
       "after",

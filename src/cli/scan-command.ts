@@ -1,5 +1,7 @@
 import { relative, resolve } from "node:path";
 import { loadBaseline } from "../guard/baseline.js";
+import { meetsConfidence } from "../guard/confidence.js";
+import { Confidence, type Finding, type ScanReport } from "../guard/finding.js";
 import { formatJson } from "../guard/format/format-json.js";
 import { formatSarif } from "../guard/format/format-sarif.js";
 import { formatText } from "../guard/format/format-text.js";
@@ -21,6 +23,8 @@ export interface ScanOptions {
   format: string;
   config?: string;
   baseline?: string;
+  /** low, medium or high: findings below it are neither shown nor counted. */
+  minConfidence?: string;
   color: boolean;
 }
 
@@ -35,6 +39,7 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     if (!["text", "json", "sarif"].includes(opts.format)) {
       throw new ScanError(`--format must be text, json or sarif, not "${opts.format}"`);
     }
+    const minConfidence = parseMinConfidence(opts.minConfidence);
     if (target.mode === "paths")
       for (const p of target.paths) await checkNamedPath(io.cwd, p, "folder-or-file");
     if (target.mode === "pack") await requirePackage(io.cwd, target.dir);
@@ -66,7 +71,15 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     }
     // A person runs this command, so their `patchwright:allow` markers count (in a range, only the
     // markers already on the base side: see scanGitRange).
-    const report = await scan(target, { cwd: io.cwd, config, baseline, input: io.stdin, inlineAllow: true });
+    const scanned = await scan(target, { cwd: io.cwd, config, baseline, input: io.stdin, inlineAllow: true });
+    const report = minConfidence ? atLeast(scanned, minConfidence) : scanned;
+    const hidden =
+      scanned.findings.length + scanned.advisories.length - report.findings.length - report.advisories.length;
+    if (hidden > 0) {
+      io.stderr.write(
+        `patchwright: ${hidden} ${hidden === 1 ? "finding" : "findings"} below --min-confidence ${minConfidence} not shown\n`,
+      );
+    }
     if (opts.format === "json") io.stdout.write(formatJson(report));
     else if (opts.format === "sarif") io.stdout.write(formatSarif(report, VERSION));
     else io.stdout.write(formatText(report, { color: useColor(opts.color, io.env, !!io.stdout.isTTY) }));
@@ -83,6 +96,22 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     io.stderr.write(`patchwright: could not scan: ${message}\n`);
     return EXIT_CANNOT_SCAN;
   }
+}
+
+function parseMinConfidence(value: string | undefined): Confidence | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Confidence.safeParse(value);
+  if (!parsed.success) throw new ScanError(`--min-confidence must be low, medium or high, not "${value}"`);
+  return parsed.data;
+}
+
+/**
+ * The report without the findings below `min`. Only for this command: the agent's pushes, its comments
+ * and the App's and the Action's checks block on a finding of any confidence.
+ */
+function atLeast(report: ScanReport, min: Confidence): ScanReport {
+  const keep = (f: Finding): boolean => meetsConfidence(f.confidence, min);
+  return { ...report, findings: report.findings.filter(keep), advisories: report.advisories.filter(keep) };
 }
 
 function chooseTarget(paths: string[], opts: ScanOptions): ScanTarget {

@@ -171,6 +171,7 @@ const Command = z
  * (extend keeps its checks, strictness and any field added there later) and fresh default arrays.
  */
 const guardAllow = GuardConfig.shape.allow.unwrap();
+const guardPolicy = GuardConfig.shape.policy.unwrap();
 const Guard = GuardConfig.extend({
   forbiddenTerms: GuardConfig.shape.forbiddenTerms.describe(
     "Internal names that must never leave; a public file leaks them, so list them as hashes or in the " +
@@ -186,6 +187,16 @@ const Guard = GuardConfig.extend({
     "The App runs the leak guard on every pull request's new commits as the check run " +
       "`patchwright leak guard`, which fails on a finding or when it cannot scan.",
   ),
+  policy: guardPolicy
+    .extend({
+      envFiles: guardPolicy.shape.envFiles.describe(
+        "A committed dotenv file (`.env`, `.env.production`; templates such as `.env.example` are exempt): " +
+          "`block` reports it and stops the agent's push, `warn` reports it without blocking, `off` says " +
+          "nothing. The secret rules read the file's values either way.",
+      ),
+    })
+    .prefault({})
+    .describe("What the leak guard does about files that are a policy matter rather than a leak."),
   allow: guardAllow
     .extend({
       paths: guardAllow.shape.paths.describe("Globs of files the guard never scans."),

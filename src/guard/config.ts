@@ -21,6 +21,17 @@ export const GuardConfig = z
      * alone, because the guard reads this section strictly on its own (the Action, the CLI).
      */
     check: z.boolean().default(true),
+    policy: z
+      .object({
+        /**
+         * A committed dotenv file (`.env`, `.env.production`; not `.env.example` and other templates):
+         * `block` reports it and stops the agent's push, `warn` reports it without blocking, `off` says
+         * nothing. Whichever, the secret rules still read the file's values.
+         */
+        envFiles: z.enum(["block", "warn", "off"]).default("block"),
+      })
+      .strict()
+      .default(() => ({ envFiles: "block" as const })),
     allow: z
       .object({
         /** Globs (relative to the scanned root) never scanned. */

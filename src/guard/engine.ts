@@ -1,15 +1,16 @@
 import picomatch from "picomatch";
 import { LineIndex, textBlock, type Block } from "./block.js";
+import { findingConfidence, ruleSeverity } from "./confidence.js";
 import type { GuardConfig } from "./config.js";
 import { shannonEntropy } from "./entropy.js";
-import type { Finding, Where } from "./finding.js";
+import type { Confidence, Finding, Severity, Where } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
 import { KNOWN_SECRET, knownSecretsOf, type KnownSecrets } from "./known-secrets.js";
 import { isLookAlike } from "./look-alikes.js";
 import { isPlaceholder } from "./placeholder.js";
 import { isPublicByDesign } from "./public-by-design.js";
 import { redact } from "./redact.js";
-import { KEY_STORE_FILE } from "./rules/packaging.js";
+import { ENV_FILE, KEY_STORE_FILE } from "./rules/packaging.js";
 import type { RegexRule } from "./rules/rule.js";
 import { FORBIDDEN_TERM, TermMatcher } from "./terms.js";
 
@@ -27,6 +28,11 @@ export interface GuardOptions {
   inlineAllow?: boolean;
   /** More values to find by value, besides those the config carries (see withKnownSecrets). */
   knownSecrets?: KnownSecrets;
+  /**
+   * Told of each finding the config reports without blocking (`guard.policy.envFiles: warn`). Without
+   * it such findings are dropped: they never block, so a caller that shows nothing loses nothing.
+   */
+  onAdvisory?: (finding: Finding) => void;
 }
 
 /** Told of a finding on a line with an inline allow marker, instead of dropping it: the caller decides. */
@@ -45,7 +51,14 @@ interface Hit {
   index: number;
   value: string;
   generic: boolean;
+  severity: Severity;
+  confidence: Confidence;
+  /** Reported without blocking (a policy set to `warn`). */
+  advisory?: boolean;
 }
+
+/** The run's own secrets, forbidden terms and key stores: exact matches of what they name. */
+const EXACT = { generic: false, severity: "error", confidence: "high" } as const;
 
 /**
  * Scans blocks of outbound text with the active rules, the forbidden terms, the allowlists and the
@@ -56,6 +69,9 @@ export class Guard {
   private readonly byPathOnly: CompiledRule[] = [];
   private readonly rulesImpliedBy = new Map<string, CompiledRule[]>();
   private readonly keyStore = picomatch([...KEY_STORE_FILE.globs], GLOB);
+  private readonly envFile = picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] });
+  private readonly envFiles: GuardConfig["policy"]["envFiles"];
+  private readonly onAdvisory: ((finding: Finding) => void) | undefined;
   private readonly prefilter: RegExp;
   private readonly terms: TermMatcher;
   private readonly allowedValues: RegExp[];
@@ -69,8 +85,10 @@ export class Guard {
   constructor(rules: readonly RegexRule[], config: GuardConfig, options: GuardOptions = {}) {
     this.baseline = options.baseline ?? new Set();
     this.inlineAllow = options.inlineAllow === true;
+    this.onAdvisory = options.onAdvisory;
     this.known = [knownSecretsOf(config), options.knownSecrets].filter((k) => k !== undefined);
     const off = (this.off = new Set(config.allow.rules));
+    this.envFiles = off.has(ENV_FILE.id) ? "off" : config.policy.envFiles;
     const keywords = new Set<string>();
     for (const rule of rules) {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
@@ -111,8 +129,9 @@ export class Guard {
   }
 
   /**
-   * What a file's name alone leaks: a binary key store, or a forbidden term in the path. Runs for every
-   * file, binary ones included.
+   * What a file's name alone leaks: a binary key store, a committed dotenv file (a policy: one finding
+   * per file, whatever its lines hold), or a forbidden term in the path. Runs for every file, binary ones
+   * included, in every source that carries a file (a push, a range, a folder, a package).
    */
   scanPath(path: string, where: Where, commit?: string): Finding[] {
     const block = textBlock(path, where, path, commit);
@@ -126,7 +145,19 @@ export class Guard {
         message: KEY_STORE_FILE.description,
         index: 0,
         value: path,
+        ...EXACT,
+      });
+    }
+    if (this.envFiles !== "off" && path !== "" && this.envFile(path)) {
+      hits.push({
+        ruleId: ENV_FILE.id,
+        message: ENV_FILE.description,
+        index: 0,
+        value: path,
         generic: false,
+        severity: "warning",
+        confidence: "high",
+        ...(this.envFiles === "warn" ? { advisory: true } : {}),
       });
     }
     return this.toFindings(block, hits, true);
@@ -187,6 +218,8 @@ export class Guard {
         column,
         ...(block.commit ? { commit: block.commit } : {}),
         where: block.where,
+        severity: hit.severity,
+        confidence: hit.confidence,
         redacted: redact(hit.value),
         fingerprint: fp,
       };
@@ -199,7 +232,8 @@ export class Guard {
           continue;
         }
       }
-      findings.push(finding);
+      if (hit.advisory) this.onAdvisory?.(finding);
+      else findings.push(finding);
     }
     return findings;
   }
@@ -211,7 +245,7 @@ export class Guard {
         message: KNOWN_SECRET.description,
         index: h.index,
         value: h.value,
-        generic: false,
+        ...EXACT,
       })),
     );
   }
@@ -235,6 +269,7 @@ export class Guard {
 
   private *ruleHits(block: Block): Generator<Hit> {
     for (const { rule, pattern: re } of this.activeRules(block)) {
+      const severity = ruleSeverity(rule);
       re.lastIndex = 0;
       for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
         if (m[0].length === 0) re.lastIndex++;
@@ -247,7 +282,15 @@ export class Guard {
         if (rule.generic && isLookAlike(value)) continue;
         const offset = m.index + (m.groups?.["secret"] !== undefined ? m[0].indexOf(value) : 0);
         if (rule.category === "secret" && isPublicByDesign(value, block.text, offset, block.path)) continue;
-        yield { ruleId: rule.id, message: rule.description, index: offset, value, generic: !!rule.generic };
+        yield {
+          ruleId: rule.id,
+          message: rule.description,
+          index: offset,
+          value,
+          generic: !!rule.generic,
+          severity,
+          confidence: findingConfidence(rule, value),
+        };
       }
     }
   }
@@ -258,7 +301,7 @@ export class Guard {
       message: t.hashed ? `${FORBIDDEN_TERM.description}, from a hashed list` : FORBIDDEN_TERM.description,
       index: t.index,
       value: t.value,
-      generic: false,
+      ...EXACT,
     }));
   }
 }

@@ -4,6 +4,21 @@ import { z } from "zod";
 export const Where = z.enum(["file", "message", "author", "branch", "text", "package"]);
 export type Where = z.infer<typeof Where>;
 
+/**
+ * How bad the finding is if it is real: `error` a secret or an internal name, `warning` a policy (a
+ * committed dotenv file), `note` a matter of style (AI attribution). SARIF's levels, by design.
+ */
+export const Severity = z.enum(["error", "warning", "note"]);
+export type Severity = z.infer<typeof Severity>;
+
+/**
+ * How sure the guard is that the value is what the rule says: `high` a checksum or key material that
+ * verifies, a vendor format nothing else has; `medium` a provider's token format; `low` a random-looking
+ * value under a secret-looking name. What blocks does not depend on it.
+ */
+export const Confidence = z.enum(["high", "medium", "low"]);
+export type Confidence = z.infer<typeof Confidence>;
+
 /** One thing the guard refuses to let out. `redacted` is all that is ever shown of the match. */
 export const Finding = z.object({
   ruleId: z.string(),
@@ -13,6 +28,8 @@ export const Finding = z.object({
   column: z.number().int().positive(),
   commit: z.string().optional(),
   where: Where,
+  severity: Severity,
+  confidence: Confidence,
   redacted: z.string(),
   fingerprint: z.string(),
 });
@@ -26,7 +43,10 @@ export const ScanStats = z.object({
 export type ScanStats = z.infer<typeof ScanStats>;
 
 export const ScanReport = z.object({
+  /** What blocks: any one of them fails the scan, a push, a check. */
   findings: z.array(Finding),
+  /** What the config asks to be reported without blocking (a policy set to `warn`). */
+  advisories: z.array(Finding).default(() => []),
   stats: ScanStats,
 });
 export type ScanReport = z.infer<typeof ScanReport>;

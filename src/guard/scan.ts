@@ -42,11 +42,12 @@ export interface ScanDeps {
 
 /** Runs one scan. Throws ScanError when it could not scan: the caller must then let nothing out. */
 export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanReport> {
+  const out = new Collector();
   const guard = new Guard(ALL_RULES, deps.config, {
     ...(deps.baseline ? { baseline: deps.baseline } : {}),
     inlineAllow: deps.inlineAllow === true,
+    onAdvisory: (finding) => out.advise(finding),
   });
-  const out = new Collector();
   switch (target.mode) {
     case "paths":
       await scanPaths(guard, target.paths, deps.cwd, out);

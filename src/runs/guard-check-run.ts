@@ -102,7 +102,8 @@ async function judge(
       { mode: "git", range: fetched.range },
       { cwd: fetched.dir, config: guard, inlineAllow: true },
     );
-    return report.findings.length === 0 ? clean() : leaks(report.findings);
+    const judged = report.findings.length === 0 ? clean() : leaks(report.findings);
+    return withAdvisories(judged, report.advisories);
   } catch (err) {
     if (!(err instanceof ScanError)) throw err;
     return cannotScan(`${err.message}.`);
@@ -119,6 +120,25 @@ function clean(): Judged {
       "The leak guard found no secrets, internal names or attribution in this pull request's new commits.",
     annotations: [],
     findings: 0,
+  };
+}
+
+/** What the config reports without blocking (a policy set to `warn`): listed, never failing the check. */
+function withAdvisories(judged: Judged, advisories: readonly Finding[]): Judged {
+  if (advisories.length === 0) return judged;
+  const listed = advisories
+    .slice(0, MAX_LISTED)
+    .map((f) => `- \`${f.ruleId}\` in \`${f.path}\`${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ""}`);
+  const more = advisories.length - listed.length;
+  return {
+    ...judged,
+    summary: [
+      judged.summary,
+      "",
+      "Reported without blocking (`guard.policy` on the default branch):",
+      ...listed,
+      ...(more > 0 ? [`- and ${more} more`] : []),
+    ].join("\n"),
   };
 }
 

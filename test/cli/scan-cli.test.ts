@@ -48,8 +48,21 @@ describe("patchwright scan (exit codes and formats)", () => {
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ path: "src/client.ts", line: 1, column: 23, where: "file" });
     expect(Object.keys(report.findings[0]!).sort()).toEqual(
-      ["column", "fingerprint", "line", "message", "path", "redacted", "ruleId", "where"].sort(),
+      [
+        "column",
+        "confidence",
+        "fingerprint",
+        "line",
+        "message",
+        "path",
+        "redacted",
+        "ruleId",
+        "severity",
+        "where",
+      ].sort(),
     );
+    expect(report.findings[0]).toMatchObject({ severity: "error", confidence: "high" });
+    expect(JSON.parse(r.stdout)).toHaveProperty("advisories", []);
     expect(report.stats).toMatchObject({ files: 2 });
     expect(r.stdout).not.toContain(token);
   });

@@ -131,6 +131,32 @@ describe("the App's leak guard check on pull requests", () => {
     expect(updates[0]!.output!.summary).toContain("`src/settings.js` line 3");
   });
 
+  it("fails on a finding of any confidence: a low-confidence generic one too", async () => {
+    world = await startWorld([TEST_INSTALLATION_TOKEN]);
+    const head = pushCommits(world, "weak", 8, [{ "settings.py": `db_password = "${prng(11)(16)}"\n` }]);
+    const { updates } = await receivePullRequest(world, { base: masterOf(world), head, config: "" });
+    expect(updates).toEqual([expect.objectContaining({ status: "completed", conclusion: "failure" })]);
+    expect(updates[0]!.output!.annotations).toEqual([
+      expect.objectContaining({ path: "settings.py", title: "patchwright: generic-secret-assignment" }),
+    ]);
+  });
+
+  it("lists a dotenv file without failing when the default branch sets guard.policy.envFiles: warn", async () => {
+    world = await startWorld([TEST_INSTALLATION_TOKEN]);
+    const head = pushCommits(world, "settings", 9, [
+      { "web/.env.production": "NEXT_PUBLIC_SITE=https://a.example\n" },
+    ]);
+    const { updates } = await receivePullRequest(world, {
+      base: masterOf(world),
+      head,
+      config: "guard:\n  policy:\n    envFiles: warn\n",
+    });
+    expect(updates).toEqual([expect.objectContaining({ status: "completed", conclusion: "success" })]);
+    expect(updates[0]!.output!.summary).toMatch(
+      /Reported without blocking[^\n]*\n- `env-file` in `web\/\.env\.production`/,
+    );
+  });
+
   it("passes a clean pull request, on synchronize too", async () => {
     world = await startWorld([TEST_INSTALLATION_TOKEN]);
     const head = pushCommits(world, "clean", 4, [{ "src/page.js": "export const size = 20;\n" }]);

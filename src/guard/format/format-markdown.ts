@@ -2,25 +2,41 @@ import type { Finding, ScanReport } from "../finding.js";
 
 /** A Markdown account of a scan, for a job summary or a comment: redacted values only. */
 export function formatMarkdown(report: ScanReport): string {
-  const { findings, stats } = report;
+  const { findings, advisories, stats } = report;
+  const advised = advisories.length
+    ? ["", "Reported without blocking (`guard.policy` in the config):", "", ...table(advisories)]
+    : [];
   if (findings.length === 0) {
-    return `### Leak guard: nothing found\n\nScanned ${stats.files} files (${stats.bytes} bytes).\n`;
+    return [
+      "### Leak guard: nothing found",
+      "",
+      `Scanned ${stats.files} files (${stats.bytes} bytes).`,
+      ...advised,
+      "",
+    ].join("\n");
   }
-  const rows = findings.map(
-    (f) => `| ${cell(where(f))} | \`${f.ruleId}\` | ${cell(f.message)} | \`${cell(f.redacted)}\` |`,
-  );
   return [
     `### Leak guard: ${findings.length} ${findings.length === 1 ? "finding" : "findings"}`,
     "",
-    "| where | rule | what | value (redacted) |",
-    "| --- | --- | --- | --- |",
-    ...rows,
+    ...table(findings),
+    ...advised,
     "",
     "A real secret: remove it and rotate it. A false positive: list the path or rule under `guard.allow` in " +
       "`.github/patchwright.yml`. (`patchwright:allow` on the line counts only once the line is on the base " +
       "branch: a change cannot allow its own finding.)",
     "",
   ].join("\n");
+}
+
+function table(findings: readonly Finding[]): string[] {
+  return [
+    "| where | rule | severity | confidence | what | value (redacted) |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...findings.map(
+      (f) =>
+        `| ${cell(where(f))} | \`${f.ruleId}\` | ${f.severity} | ${f.confidence} | ${cell(f.message)} | \`${cell(f.redacted)}\` |`,
+    ),
+  ];
 }
 
 function where(f: Finding): string {

@@ -7,18 +7,25 @@ export interface TextStyle {
 /** For people: where, which rule, the redacted value, and how to allow a false positive. */
 export function formatText(report: ScanReport, style: TextStyle): string {
   const paint = (code: number, s: string): string => (style.color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const { findings, stats } = report;
+  const { findings, advisories, stats } = report;
   const seconds = (stats.ms / 1000).toFixed(2);
   const scanned = `${stats.files} ${stats.files === 1 ? "file" : "files"}, ${formatBytes(stats.bytes)} in ${seconds}s`;
-  if (findings.length === 0) return `${paint(32, "No leaks found")} (${scanned}).\n`;
-
-  const lines = findings.map((f) => {
+  const line = (f: Finding): string => {
     const commit = f.commit ? ` ${paint(2, `(commit ${f.commit.slice(0, 12)})`)}` : "";
-    return `${paint(1, location(f))}  ${paint(31, f.ruleId)}  ${f.message}: ${paint(33, f.redacted)}${commit}`;
-  });
+    const rating = paint(2, `[${f.severity}, ${f.confidence} confidence]`);
+    return `${paint(1, location(f))}  ${paint(31, f.ruleId)} ${rating}  ${f.message}: ${paint(33, f.redacted)}${commit}`;
+  };
+  const advised = advisories.length
+    ? ["", "Reported without blocking (guard.policy in the config):", ...advisories.map(line)]
+    : [];
+  if (findings.length === 0) {
+    return [`${paint(32, "No leaks found")} (${scanned}).`, ...advised, ""].join("\n");
+  }
+
   const count = `${findings.length} ${findings.length === 1 ? "finding" : "findings"}`;
   return [
-    ...lines,
+    ...findings.map(line),
+    ...advised,
     "",
     `${paint(31, count)} (${scanned}). Nothing should leave until each is removed or allowed.`,
     "A real secret: remove it and rotate it (it may already be in history).",

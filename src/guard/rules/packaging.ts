@@ -1,11 +1,5 @@
 import { defineRule, type RegexRule } from "./rule.js";
 
-const ENV_EXAMPLES = ["example", "sample", "template", "dist", "defaults", "schema"].flatMap((w) => [
-  `**/.env.${w}`,
-  `**/.env.*.${w}`,
-  `**/.env.${w}.*`,
-]);
-
 /** Leaks by packaging: what a published package or a committed build output should never carry. */
 export const PACKAGING_RULES: readonly RegexRule[] = [
   defineRule({
@@ -27,16 +21,6 @@ export const PACKAGING_RULES: readonly RegexRule[] = [
     pattern: /(?:\/\/|\/\*)[#@][ \t]?sourceMappingURL=data:(?<secret>[^\s'"*]{1,200})/g,
     skipPlaceholders: false,
   }),
-  defineRule({
-    id: "env-file",
-    description: "Environment file with a value (.env files hold local secrets and must not ship)",
-    category: "packaging",
-    keywords: [],
-    paths: ["**/.env", "**/.env.*"],
-    notPaths: ENV_EXAMPLES,
-    pattern:
-      /^[ \t]{0,16}(?:export[ \t]{1,8})?[A-Za-z_][A-Za-z0-9_.-]{0,127}[ \t]{0,8}=[ \t]{0,8}(?<secret>[^\s#][^\r\n]{0,1023})/gm,
-  }),
 ];
 
 /** Binary key stores are caught by name: their contents cannot be read as text. */
@@ -44,4 +28,23 @@ export const KEY_STORE_FILE = {
   id: "key-store-file",
   description: "Key store file (private keys)",
   globs: ["**/*.p12", "**/*.pfx", "**/*.jks", "**/*.keystore", "**/*.bcfks"],
+} as const;
+
+/**
+ * Files meant to be committed, with no values or encrypted ones: templates (`.env.example`, `.sample`,
+ * `.template`, `.dist`, `.defaults`, `.schema`) and dotenv-vault's encrypted `.env.vault`.
+ */
+const ENV_TEMPLATES = ["example", "sample", "template", "dist", "defaults", "schema", "vault"].flatMap(
+  (w) => [`**/.env.${w}`, `**/.env.*.${w}`, `**/.env.${w}.*`],
+);
+
+/**
+ * A committed dotenv file is a policy finding, one per file, whatever it holds (`NODE_ENV=production` is
+ * not a leak, but the file is where local secrets go). The secret rules read its values as in any file.
+ */
+export const ENV_FILE = {
+  id: "env-file",
+  description: "A dotenv file is committed (.env files hold local settings and secrets)",
+  globs: ["**/.env", "**/.env.*"],
+  notGlobs: ENV_TEMPLATES,
 } as const;

@@ -1,3 +1,5 @@
+import type { Confidence, Severity } from "../finding.js";
+
 /** A rule that finds one kind of leak with a regular expression, run only when one of its keywords occurs. */
 export interface RegexRule {
   /** kebab-case, stable: used in config, baselines, SARIF and `patchwright:allow`. */
@@ -28,6 +30,14 @@ export interface RegexRule {
   readonly paths?: readonly string[];
   /** Paths this rule never scans (lockfiles for the generic rules). */
   readonly notPaths?: readonly string[];
+  /** Default: `error` for secrets and packaging leaks, `note` for attribution (see ruleSeverity). */
+  readonly severity?: Severity;
+  /**
+   * `high` only when a match cannot be anything else: a checksum or key material that verifies, or a
+   * vendor signature no other text has. Default: `medium` for a secret rule, `low` or `medium` (by the
+   * value's strength) for a generic one, `high` for attribution and packaging (see findingConfidence).
+   */
+  readonly confidence?: Confidence;
 }
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -15,24 +15,28 @@ export const AI_RULES: readonly RegexRule[] = [
     "Anthropic API key",
     ["sk-ant-api"],
     "sk-ant-api0[0-9]-[A-Za-z0-9_-]{80,120}",
+    { confidence: "high" },
   ),
   prefixedToken(
     "anthropic-admin-key",
     "Anthropic Admin API key",
     ["sk-ant-admin"],
     "sk-ant-admin0[0-9]-[A-Za-z0-9_-]{80,120}",
+    { confidence: "high" },
   ),
   prefixedToken(
     "anthropic-oauth-token",
     "Anthropic OAuth access or refresh token",
     ["sk-ant-oat", "sk-ant-ort"],
     "sk-ant-o(?:at|rt)0[0-9]-[A-Za-z0-9_-]{80,120}",
+    { confidence: "high" },
   ),
   secretRule({
     id: "openai-api-key",
     description: "OpenAI API key",
     keywords: ["t3blbkfj"],
     pattern: `${START}${OPENAI}${END}`,
+    confidence: "high",
   }),
   prefixedToken("openrouter-api-key", "OpenRouter API key", ["sk-or-v1-"], "sk-or-v1-[0-9a-f]{64}"),
   prefixedToken("huggingface-token", "Hugging Face access token", ["hf_"], "hf_[A-Za-z0-9]{34}", {

@@ -16,12 +16,14 @@ export const CHAT_RULES: readonly RegexRule[] = [
     description: "Slack bot token",
     keywords: ["xoxb-"],
     pattern: `${SLACK_START}xoxb-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{24,34}${END}`,
+    confidence: "high",
   }),
   secretRule({
     id: "slack-user-token",
     description: "Slack user token",
     keywords: ["xoxp-"],
     pattern: `${SLACK_START}xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[0-9a-f]{32}${END}`,
+    confidence: "high",
   }),
   prefixedToken(
     "slack-app-token",

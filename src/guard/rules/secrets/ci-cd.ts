@@ -35,6 +35,7 @@ export const CI_CD_RULES: readonly RegexRule[] = [
     "Azure DevOps personal access token",
     ["jqqj9"],
     "[A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{19}AZDO[A-Za-z0-9]{4}",
+    { confidence: "high" },
   ),
   prefixedToken(
     "terraform-cloud-token",

@@ -42,6 +42,7 @@ export const CLOUD_RULES: readonly RegexRule[] = [
     description: "AWS access key ID",
     keywords: ["akia", "asia", "abia", "acca"],
     pattern: `${START}(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}${END}`,
+    confidence: "high",
   }),
   // A secret access key is 40 base64 characters with nothing distinctive: only next to its name.
   secretRule({
@@ -75,6 +76,7 @@ export const CLOUD_RULES: readonly RegexRule[] = [
     description: "Amazon Bedrock long-term API key",
     keywords: ["absk"],
     pattern: `${B64_START}ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2}${B64_END}`,
+    confidence: "high",
   }),
   secretRule({
     id: "gcp-service-account-key",
@@ -84,6 +86,7 @@ export const CLOUD_RULES: readonly RegexRule[] = [
       '"private_key"\\s{0,3}:\\s{0,3}"(?<secret>-----BEGIN (?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\]{64,8000})',
     skipPlaceholders: false,
     validate: looksLikeKeyMaterial,
+    confidence: "high",
   }),
   prefixedToken("google-api-key", "Google API key", ["aiza"], "AIza[A-Za-z0-9_-]{35}"),
   prefixedToken(

@@ -95,6 +95,7 @@ export const KEY_RULES: readonly RegexRule[] = [
       `(?:-----END ${PEM_KIND}PRIVATE KEY-----)?`,
     skipPlaceholders: false,
     validate: looksLikeKeyMaterial,
+    confidence: "high",
   }),
   secretRule({
     id: "openssh-private-key",
@@ -104,6 +105,7 @@ export const KEY_RULES: readonly RegexRule[] = [
     skipPlaceholders: false,
     // The payload starts with base64 of "openssh-key-v1".
     validate: (key) => looksLikeKeyMaterial(key) && /-----(?:\s|\\[rn])*b3BlbnNzaC1rZXktdjE/.test(key),
+    confidence: "high",
   }),
   secretRule({
     id: "pgp-private-key-block",
@@ -114,6 +116,7 @@ export const KEY_RULES: readonly RegexRule[] = [
       `${BODY}{64,40000}(?:-----END PGP PRIVATE KEY BLOCK-----)?`,
     skipPlaceholders: false,
     validate: looksLikeKeyMaterial,
+    confidence: "high",
   }),
   secretRule({
     id: "putty-private-key",
@@ -123,6 +126,7 @@ export const KEY_RULES: readonly RegexRule[] = [
     skipPlaceholders: false,
     // An Ed25519 key is a single 44-character line.
     validate: (lines) => longestBase64Run(lines) >= 40 && new Set(lines).size >= 16,
+    confidence: "high",
   }),
   secretRule({
     id: "age-secret-key",

@@ -4,12 +4,15 @@ import { B64_END, START, prefixedToken, secretRule } from "./build.js";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
 export const PAYMENT_RULES: readonly RegexRule[] = [
-  prefixedToken("stripe-secret-key", "Stripe live secret key", ["sk_live_"], "sk_live_[A-Za-z0-9]{24,247}"),
+  prefixedToken("stripe-secret-key", "Stripe live secret key", ["sk_live_"], "sk_live_[A-Za-z0-9]{24,247}", {
+    confidence: "high",
+  }),
   prefixedToken(
     "stripe-restricted-key",
     "Stripe live restricted key",
     ["rk_live_"],
     "rk_live_[A-Za-z0-9]{24,247}",
+    { confidence: "high" },
   ),
   secretRule({
     id: "stripe-webhook-secret",

@@ -13,6 +13,7 @@ function isBasicAuthPair(value: string): boolean {
 export const REGISTRY_RULES: readonly RegexRule[] = [
   prefixedToken("npm-access-token", "npm access token", ["npm_"], "npm_[A-Za-z0-9]{36}", {
     validate: hasValidCrc32Suffix,
+    confidence: "high",
   }),
   // A PyPI token is a macaroon: base64url of a header naming pypi.org or test.pypi.org.
   prefixedToken(
@@ -20,6 +21,7 @@ export const REGISTRY_RULES: readonly RegexRule[] = [
     "PyPI upload token",
     ["pypi-age"],
     "pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}",
+    { confidence: "high" },
   ),
   prefixedToken("rubygems-api-key", "RubyGems API key", ["rubygems_"], "rubygems_[0-9a-f]{48}"),
   prefixedToken("nuget-api-key", "NuGet API key", ["oy2"], "oy2[a-z0-9]{43}", { minEntropy: 3.5 }),

@@ -14,6 +14,7 @@ function githubToken(id: string, prefix: string, description: string, stateless 
   const body = stateless ? `${prefix}(?:${STATELESS_BODY}|[A-Za-z0-9]{36})` : `${prefix}[A-Za-z0-9]{36}`;
   return prefixedToken(id, description, [prefix], body, {
     validate: stateless ? isIssuableGithubToken : hasValidCrc32Suffix,
+    confidence: "high",
   });
 }
 
@@ -44,6 +45,7 @@ export const SOURCE_CONTROL_RULES: readonly RegexRule[] = [
     "GitHub fine-grained personal access token",
     ["github_pat_"],
     "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+    { confidence: "high" },
   ),
   gitlabToken("gitlab-pat", "glpat-", "GitLab personal, project or group access token"),
   prefixedToken(
