@@ -93,6 +93,10 @@ function explain(issue: z.core.$ZodIssue, input: object): { path: PropertyKey[];
       return { path, message: `must be ${oneOf(issue.values.map((v) => `\`${String(v)}\``))}, ${not}` };
     case "invalid_format":
     case "custom":
+      // A check across fields words the whole rest of the sentence itself.
+      if (issue.code === "custom" && issue.params?.["sentence"] === true) {
+        return { path, message: stop(issue.message) };
+      }
       if (issue.message.startsWith("must ")) return { path, message: `${issue.message}, ${not}` };
       return {
         path,

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { BUILT_IN_COMMANDS } from "./built-in-commands.js";
+import { parseCron } from "./cron.js";
 import { Rule } from "./permission-rule.js";
+import { isTimeZone, zoneForCity } from "./time-zone.js";
 import { GuardConfig } from "../guard/config.js";
 
 /**
@@ -10,7 +12,9 @@ import { GuardConfig } from "../guard/config.js";
  *
  * Conventions: every field has a default, so `RepoConfig.parse({})` is the full default config; every field
  * has a one-sentence description; unknown keys are errors at every level; custom messages start with "must"
- * because the formatter prints them as "`field` must ..., not <value>.".
+ * because the formatter prints them as "`field` must ..., not <value>.", or with "not" ("`field` is
+ * <value>, which is not ..."); a check across fields that words the rest of the sentence itself marks its
+ * issue `params: { sentence: true }`.
  */
 
 /** Who may trigger runs, as GitHub's repository roles from least to most access. */
@@ -310,6 +314,149 @@ export const Features = z
   })
   .strict();
 
+/** Names no task may take: the failing-CI fixer and dreaming go by them (on the dashboard, in dispatches). */
+export const RESERVED_TASK_NAMES = ["ci-fix", "dream"] as const;
+
+const CronSchedule = z
+  .string()
+  .regex(
+    /^\s*\S+(?:\s+\S+){4}\s*$/,
+    'must be five fields separated by spaces (minute, hour, day of month, month, day of week), like "17 6 * * 1"',
+  )
+  .superRefine((text, ctx) => {
+    const parsed = parseCron(text);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `not a valid cron schedule: ${parsed.reason}` });
+  });
+
+const TimeZone = z
+  .string()
+  .superRefine((name, ctx) => {
+    if (isTimeZone(name)) return;
+    const city = zoneForCity(name);
+    ctx.addIssue({
+      code: "custom",
+      message: city
+        ? `must be an IANA time zone name (did you mean "${city}"?)`
+        : 'must be an IANA time zone name like "Europe/Paris" or "UTC"',
+    });
+  })
+  .default("UTC");
+
+const MaintenanceTask = z
+  .object({
+    name: z
+      .string()
+      .max(50)
+      .regex(
+        /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+        'must be a slug: lower-case letters and digits, words joined by single dashes, like "tidy-readme"',
+      )
+      .superRefine((name, ctx) => {
+        if (!(RESERVED_TASK_NAMES as readonly string[]).includes(name)) return;
+        const owner =
+          name === "dream" ? "dreaming (`maintenance.dream`)" : "the failing-CI fixer (`maintenance.ciFix`)";
+        ctx.addIssue({
+          code: "custom",
+          params: { sentence: true },
+          message: `is "${name}", a name kept for ${owner}: choose another`,
+        });
+      })
+      .describe("The task's name, unique in this file; its branch is `<branchPrefix>maintenance/<name>`."),
+    schedule: CronSchedule.describe(
+      "When the task runs: a five-field cron schedule (minute, hour, day of month, month, day of week) in `timezone`.",
+    ),
+    timezone: TimeZone.describe("The IANA time zone the schedule is read in, e.g. `Europe/Paris`."),
+    prompt: z.string().min(1).describe("What the agent is asked to do each time the task runs."),
+    paths: z
+      .array(glob)
+      .min(1)
+      .optional()
+      .describe("Globs of the only files the task may change; not set: any file."),
+    labels: z.array(z.string().min(1).max(50)).default([]).describe("Labels put on the task's pull request."),
+    draft: z
+      .boolean()
+      .optional()
+      .describe("Open the task's pull request as a draft; not set: `pullRequests.draft` decides."),
+  })
+  .strict();
+export type MaintenanceTask = z.infer<typeof MaintenanceTask>;
+
+const MaintenanceLimits = z
+  .object({
+    prHourly: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(2)
+      .describe("The most maintenance pull requests opened in one clock hour."),
+    prConcurrent: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .describe("The most maintenance pull requests open at the same time."),
+  })
+  .strict();
+
+const Dream = z
+  .object({
+    schedule: CronSchedule.describe("When dreaming runs: a five-field cron schedule in `timezone`."),
+    timezone: TimeZone.describe("The IANA time zone the schedule is read in, e.g. `Europe/Paris`."),
+    dryRun: z
+      .boolean()
+      .default(false)
+      .describe("Show the consolidation's diff on the dashboard instead of committing it."),
+  })
+  .strict();
+
+const Maintenance = z
+  .object({
+    tasks: z
+      .array(MaintenanceTask)
+      .max(100)
+      .superRefine((tasks, ctx) => {
+        const first = new Map<string, number>();
+        tasks.forEach((task, i) => {
+          const earlier = first.get(task.name);
+          if (earlier === undefined) first.set(task.name, i);
+          else
+            ctx.addIssue({
+              code: "custom",
+              path: [i, "name"],
+              params: { sentence: true },
+              message:
+                `is "${task.name}", the name of \`maintenance.tasks[${earlier}]\` too: each task needs ` +
+                "its own, since its branch is named after it",
+            });
+        });
+      })
+      .default([])
+      .describe(
+        "Chores run on a schedule, each with one branch and at most one open pull request (not run yet).",
+      ),
+    limits: MaintenanceLimits.prefault({}).describe(
+      "How many maintenance pull requests may be opened per hour and be open at once (Renovate's defaults).",
+    ),
+    dashboard: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Keep one issue listing each task's schedule, last run and pull request, with a box to tick to run one now (not built yet).",
+      ),
+    ciFix: z
+      .boolean()
+      .default(false)
+      .describe(
+        "When a workflow run on the default branch fails, open one pull request that makes it pass (not built yet).",
+      ),
+    dream: Dream.optional().describe(
+      "Consolidate the memory notes on a schedule (not built yet); needs `features.memory`. Not set: never.",
+    ),
+  })
+  .strict();
+
 export const RepoConfig = z
   .object({
     trigger: Trigger.prefault({}).describe("How people start a run."),
@@ -352,6 +499,20 @@ export const RepoConfig = z
       "What the agent's tools may do: permission rules, environment, network, time.",
     ),
     features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag."),
+    maintenance: Maintenance.prefault({}).describe(
+      "Scheduled maintenance, chores that open one pull request each: this version checks the settings but runs none of them yet.",
+    ),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.maintenance.dream && !config.features.memory) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maintenance", "dream"],
+        params: { sentence: true },
+        message:
+          "needs `features.memory: true`: dreaming tidies the memory notes, which are kept only with memory on",
+      });
+    }
+  });
 export type RepoConfig = z.infer<typeof RepoConfig>;

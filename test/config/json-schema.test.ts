@@ -29,6 +29,13 @@ describe("the JSON Schema", () => {
       { review: { auto: true, paths: { exclude: ["docs/**"] } }, features: { memory: true } },
       { commands: { changelog: { description: "d", prompt: "p", kind: "implement" } }, model: "m" },
       { permissions: { allowedBots: ["dependabot[bot]"] }, branchPrefix: "bots/pw/" },
+      {
+        maintenance: {
+          tasks: [{ name: "tidy-readme", schedule: "17 6 * * 1", timezone: "Europe/Paris", prompt: "p" }],
+          limits: { prHourly: 1 },
+          dashboard: true,
+        },
+      },
     ];
     const bad: unknown[] = [
       { review: { auto: "yes" } },
@@ -44,6 +51,11 @@ describe("the JSON Schema", () => {
       { branchPrefix: "a..b/" },
       { branchPrefix: "bots" },
       { trigger: { phrase: "patchwright" } },
+      { maintenance: { tasks: [{ name: "Tidy", schedule: "17 6 * * 1", prompt: "p" }] } },
+      { maintenance: { tasks: [{ name: "tidy", schedule: "@daily", prompt: "p" }] } },
+      { maintenance: { tasks: [{ name: "tidy", schedule: "17 6 * * 1" }] } },
+      { maintenance: { limits: { prConcurrent: 0 } } },
+      { maintenance: { ciFix: "yes" } },
       [],
     ];
     for (const value of good) {

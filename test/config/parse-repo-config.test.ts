@@ -177,6 +177,126 @@ describe("parseRepoConfig", () => {
   });
 });
 
+describe("the maintenance section", () => {
+  const task = (fields: string): string =>
+    `maintenance:\n  tasks:\n    - name: tidy-readme\n      prompt: Add a Usage section\n${fields}`;
+
+  it("reads a task with its defaults: UTC, no labels, no path limit, the draft setting left to pullRequests", () => {
+    const result = parseRepoConfig(task("      schedule: '17 6 * * 1'\n"), FILE);
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.config.maintenance).toEqual({
+      tasks: [
+        {
+          name: "tidy-readme",
+          schedule: "17 6 * * 1",
+          timezone: "UTC",
+          prompt: "Add a Usage section",
+          labels: [],
+        },
+      ],
+      limits: { prHourly: 2, prConcurrent: 10 },
+      dashboard: false,
+      ciFix: false,
+    });
+  });
+
+  it("names a bad cron schedule and says what is wrong with it", () => {
+    expect(says(task("      schedule: '61 6 * * 1'\n"))).toBe(
+      `${FILE}: \`maintenance.tasks[0].schedule\` is "61 6 * * 1", which is not a valid cron schedule: ` +
+        "the minute 61 is outside 0–59.",
+    );
+    expect(says(task("      schedule: '@weekly'\n"))).toBe(
+      `${FILE}: \`maintenance.tasks[0].schedule\` must be five fields separated by spaces (minute, hour, ` +
+        'day of month, month, day of week), like "17 6 * * 1", not "@weekly".',
+    );
+    expect(says(task("      schedule: '0 0 30 2 *'\n"))).toBe(
+      `${FILE}: \`maintenance.tasks[0].schedule\` is "0 0 30 2 *", which is not a valid cron schedule: ` +
+        "none of its months has a day 30, so it would never run.",
+    );
+    expect(says("maintenance:\n  dream:\n    schedule: '0 3 * * 8'\nfeatures:\n  memory: true\n")).toBe(
+      `${FILE}: \`maintenance.dream.schedule\` is "0 3 * * 8", which is not a valid cron schedule: ` +
+        "the day of week 8 is outside 0–7.",
+    );
+  });
+
+  it("names an unknown time zone, suggesting the zone of a city", () => {
+    expect(says(task("      schedule: '17 6 * * 1'\n      timezone: Paris\n"))).toBe(
+      `${FILE}: \`maintenance.tasks[0].timezone\` must be an IANA time zone name (did you mean ` +
+        '"Europe/Paris"?), not "Paris".',
+    );
+    expect(says(task("      schedule: '17 6 * * 1'\n      timezone: Mars/Olympus\n"))).toBe(
+      `${FILE}: \`maintenance.tasks[0].timezone\` must be an IANA time zone name like "Europe/Paris" ` +
+        'or "UTC", not "Mars/Olympus".',
+    );
+    // Offsets follow no daylight saving rules; newer Intl versions take them, the schedule does not.
+    expect(says(task("      schedule: '17 6 * * 1'\n      timezone: '+01:00'\n"))).toMatch(
+      /`maintenance.tasks\[0\].timezone` must be an IANA time zone name like .*, not "\+01:00"\.$/,
+    );
+  });
+
+  it("refuses a name that is not a slug, is taken by another task or is kept for another use", () => {
+    const two =
+      "maintenance:\n  tasks:\n" +
+      "    - { name: tidy, schedule: '0 6 * * *', prompt: a }\n" +
+      "    - { name: docs, schedule: '0 6 * * *', prompt: b }\n" +
+      "    - { name: tidy, schedule: '0 7 * * *', prompt: c }\n";
+    expect(says(two)).toBe(
+      `${FILE}: \`maintenance.tasks[2].name\` is "tidy", the name of \`maintenance.tasks[0]\` too: ` +
+        "each task needs its own, since its branch is named after it.",
+    );
+    expect(
+      says("maintenance:\n  tasks:\n    - { name: Tidy README, schedule: '0 6 * * *', prompt: a }\n"),
+    ).toBe(
+      `${FILE}: \`maintenance.tasks[0].name\` must be a slug: lower-case letters and digits, words joined ` +
+        'by single dashes, like "tidy-readme", not "Tidy README".',
+    );
+    expect(
+      says("maintenance:\n  tasks:\n    - { name: tidy--readme, schedule: '0 6 * * *', prompt: a }\n"),
+    ).toMatch(/must be a slug: .*, not "tidy--readme"\.$/);
+    expect(says("maintenance:\n  tasks:\n    - { name: ci-fix, schedule: '0 6 * * *', prompt: a }\n")).toBe(
+      `${FILE}: \`maintenance.tasks[0].name\` is "ci-fix", a name kept for the failing-CI fixer ` +
+        "(`maintenance.ciFix`): choose another.",
+    );
+    expect(says("maintenance:\n  tasks:\n    - { name: dream, schedule: '0 6 * * *', prompt: a }\n")).toBe(
+      `${FILE}: \`maintenance.tasks[0].name\` is "dream", a name kept for dreaming (\`maintenance.dream\`): ` +
+        "choose another.",
+    );
+  });
+
+  it("refuses dreaming without memory, and takes it with memory", () => {
+    const dream = "maintenance:\n  dream:\n    schedule: '0 3 * * *'\n";
+    expect(says(dream)).toBe(
+      `${FILE}: \`maintenance.dream\` needs \`features.memory: true\`: dreaming tidies the memory notes, ` +
+        "which are kept only with memory on.",
+    );
+    const result = parseRepoConfig(`${dream}features:\n  memory: true\n`, FILE);
+    expect(result.ok && result.config.maintenance.dream).toEqual({
+      schedule: "0 3 * * *",
+      timezone: "UTC",
+      dryRun: false,
+    });
+  });
+
+  it("names the other settings of a task and of the section", () => {
+    expect(says("maintenance:\n  tasks:\n    - { name: a, schedule: '0 6 * * *' }\n")).toBe(
+      `${FILE}: \`maintenance.tasks[0].prompt\` is required.`,
+    );
+    expect(says(task("      schedule: '0 6 * * *'\n      paths: []\n"))).toBe(
+      `${FILE}: \`maintenance.tasks[0].paths\` must not be empty.`,
+    );
+    expect(says(task("      schedule: '0 6 * * *'\n      cron: '0 6 * * *'\n"))).toMatch(
+      /`maintenance.tasks\[0\].cron` is not a setting; the settings under `maintenance.tasks\[0\]` are `name`, /,
+    );
+    expect(says("maintenance:\n  limits:\n    prHourly: 0\n")).toBe(
+      `${FILE}: \`maintenance.limits.prHourly\` must be between 1 and 100, not 0.`,
+    );
+    expect(says("maintenance:\n  cifix: true\n")).toBe(
+      `${FILE}: \`maintenance.cifix\` is not a setting (did you mean \`ciFix\`?)`,
+    );
+  });
+});
+
 describe("validateRepoConfig", () => {
   it("validates an object parsed elsewhere (JSON, another YAML reader)", () => {
     expect(validateRepoConfig({ features: { buddy: true } }, "cfg.json")).toMatchObject({

@@ -33,8 +33,15 @@ describe("RepoConfig", () => {
         memory: false,
         subAgents: false,
       },
+      maintenance: {
+        tasks: [],
+        limits: { prHourly: 2, prConcurrent: 10 },
+        dashboard: false,
+        ciFix: false,
+      },
     });
     expect(RepoConfig.parse({}).model).toBeUndefined();
+    expect(RepoConfig.parse({}).maintenance.dream).toBeUndefined();
   });
 
   it("gives every parse its own default lists, so changing one config cannot change another", () => {
@@ -68,6 +75,10 @@ describe("RepoConfig", () => {
       { limits: { extra: 1 } },
       { trigger: { extra: 1 } },
       { permissions: { extra: 1 } },
+      { maintenance: { extra: 1 } },
+      { maintenance: { limits: { extra: 1 } } },
+      { maintenance: { tasks: [{ name: "a", schedule: "0 6 * * *", prompt: "p", extra: 1 }] } },
+      { maintenance: { dream: { schedule: "0 3 * * *", extra: 1 } }, features: { memory: true } },
     ]) {
       expect(RepoConfig.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
@@ -99,6 +110,48 @@ describe("RepoConfig", () => {
     for (const prefix of ["a:/", "a?/", "a*/", "a[/", "a\\/", "a@{/", "a\t/", "a\x7f/", "a"]) {
       expect(valid({ branchPrefix: prefix }), JSON.stringify(prefix)).toBe(false);
     }
+  });
+
+  it("checks maintenance tasks: cron, time zone, unique slug names, and dreaming only with memory", () => {
+    const valid = (v: object): boolean => RepoConfig.safeParse(v).success;
+    const task = { name: "tidy-readme", schedule: "17 6 * * 1", prompt: "p" };
+    expect(valid({ maintenance: { tasks: [task] } })).toBe(true);
+    expect(valid({ maintenance: { tasks: [{ ...task, timezone: "America/Argentina/Buenos_Aires" }] } })).toBe(
+      true,
+    );
+    for (const timezone of ["Etc/GMT+1", "US/Eastern", "UTC"]) {
+      expect(valid({ maintenance: { tasks: [{ ...task, timezone }] } }), timezone).toBe(true);
+    }
+    for (const timezone of ["Paris", "+01:00", "UTC+1", "", "Europe/Pariss"]) {
+      expect(valid({ maintenance: { tasks: [{ ...task, timezone }] } }), timezone).toBe(false);
+    }
+    for (const schedule of ["17 6 * * 1 2025", "@daily", "17 6 * *", "60 6 * * 1", "H 6 * * 1"]) {
+      expect(valid({ maintenance: { tasks: [{ ...task, schedule }] } }), schedule).toBe(false);
+    }
+    for (const name of [
+      "Tidy",
+      "tidy_readme",
+      "-tidy",
+      "tidy-",
+      "a--b",
+      "",
+      "x".repeat(51),
+      "ci-fix",
+      "dream",
+    ]) {
+      expect(valid({ maintenance: { tasks: [{ ...task, name }] } }), name).toBe(false);
+    }
+    expect(valid({ maintenance: { tasks: [task, { ...task, schedule: "0 0 * * *" }] } })).toBe(false);
+    expect(valid({ maintenance: { tasks: [task, { ...task, name: "tidy-docs" }] } })).toBe(true);
+    expect(
+      valid({ maintenance: { tasks: Array.from({ length: 101 }, (_, i) => ({ ...task, name: `t${i}` })) } }),
+    ).toBe(false);
+    const dream = { schedule: "0 3 * * *" };
+    expect(valid({ maintenance: { dream } })).toBe(false);
+    expect(valid({ maintenance: { dream }, features: { memory: true } })).toBe(true);
+    expect(
+      valid({ maintenance: { dream: { ...dream, timezone: "Mars/Base" } }, features: { memory: true } }),
+    ).toBe(false);
   });
 
   it("describes every field in one sentence, for the JSON Schema and the docs", () => {
