@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import Bottleneck from "bottleneck";
 import { join } from "node:path";
 import nock from "nock";
 import type { Probot } from "probot";
@@ -564,11 +565,22 @@ describe("stopping and failing plainly", () => {
 describe("when GitHub fails on the way", () => {
   it("retries 5xx and secondary rate limits with the App's real Octokit, and finishes the run", async () => {
     world = await startWorld([TOKEN_ONE]);
-    // The App's Octokit, retries and throttling as `npm start` runs it; only the fetch is the checked one.
+    // The App's Octokit, retries and throttling as `npm start` runs it; only the fetch is the checked one,
+    // and time is shorter: a second GitHub asks to wait is a millisecond (both plugins'
+    // `retryAfterBaseValue`), and writes are not spaced 1 s and 3 s apart (the throttling plugin's `write`
+    // and `notifications` groups), which made this one test take 13 s.
+    const unpaced = () => new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 });
     const h = await harness(world, {
       Octokit: PatchwrightOctokit.defaults((instance: Record<string, unknown>) => ({
         ...instance,
         request: { ...(instance["request"] as object | undefined), fetch: githubFetch },
+        retry: { ...(instance["retry"] as object | undefined), retryAfterBaseValue: 1 },
+        throttle: {
+          ...(instance["throttle"] as object | undefined),
+          retryAfterBaseValue: 1,
+          write: unpaced(),
+          notifications: unpaced(),
+        },
       })),
     });
     tokens(TOKEN_ONE, TOKEN_ONE);
