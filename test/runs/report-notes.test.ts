@@ -14,13 +14,13 @@ describe("a run's notes", () => {
       model: new ScriptedModel([textResponse("A demo.")]),
       modelName: "claude-sonnet-4-6",
       limits: { maxTurns: 3, maxCostUsd: 1, timeoutMs: 60_000 },
-      config: RepoConfig.parse({ features: { subAgents: true } }),
+      config: RepoConfig.parse({ features: { modelRouter: true } }),
       author: { name: "patchwright", email: "patchwright@example.com" },
       keep: false,
       env: { PATH: process.env["PATH"] ?? "" },
     });
     expect(result.warnings).toContain(
-      "`features.subAgents` is on, but this version does not build it yet: each run works alone.",
+      "`features.modelRouter` is on, but this version does not build it yet: free-text mentions are routed by rules, from words such as fix, explain and plan.",
     );
   });
 
