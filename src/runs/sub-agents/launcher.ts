@@ -137,7 +137,8 @@ export class SubAgents {
     };
     (parent.node?.children ?? this.tree).push(node);
     // The fork's starting point is the conversation as it is now, not when a queue slot frees up.
-    const conversation = this.conversations.get(parent.name);
+    const seen = this.conversations.get(parent.name);
+    const conversation = seen && { ...seen, messages: [...seen.messages] };
     const started = this.queues[depth - 1]!.add(() => {
       if (ctx.signal.aborted) return refused(`${name} did not start: the run was stopped.`, node);
       const over = this.o.budget.reached();
