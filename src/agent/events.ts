@@ -17,6 +17,29 @@ export interface AgentResult {
   verification: VerificationOutcome;
   /** The model's last words: its own account of what it did. */
   finalText: string;
+  /**
+   * The sub-agents the run started, as a tree, each with its own figures. When present, `turns`,
+   * `usage` and `costUsd` above are the whole run's: the main agent's and every sub-agent's.
+   */
+  agents?: AgentNode[];
+}
+
+export type SubAgentMode = "fork" | "teammate" | "work";
+
+/** One sub-agent of a run: what it was asked, how it ended, what it cost, and the ones it started. */
+export interface AgentNode {
+  name: string;
+  mode: SubAgentMode;
+  description: string;
+  depth: number;
+  outcome: AgentResult["outcome"] | "refused";
+  reason: string;
+  turns: number;
+  usage: Usage;
+  costUsd: number;
+  /** A work sub-agent's merge: the merge commit, or the paths that conflicted. */
+  merge?: { commit: string } | { conflicts: string[]; branch: string };
+  children: AgentNode[];
 }
 
 /** The loop's typed events: logs, transcripts and progress comments are consumers. */

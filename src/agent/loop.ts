@@ -19,8 +19,10 @@ import {
 import { addUsage, costUsd, emptyUsage } from "./model/prices.js";
 import type { Rule } from "../config/permission-rule.js";
 import { decide } from "./permissions/rules.js";
+import { TreeBudget } from "./tree-budget.js";
 import { runTool } from "../tools/define-tool.js";
-import type { Tool, ToolContext } from "../tools/tool-types.js";
+import type { ToolSpec } from "../tools/tool-spec.js";
+import type { Tool, ToolContext, ToolResult } from "../tools/tool-types.js";
 
 export interface AgentLimits {
   maxTurns: number;
@@ -47,6 +49,13 @@ export interface ContextOptions {
   summarize?: boolean;
 }
 
+/** What the model was sent so far: a fork starts from exactly this, so it reads the parent's cache. */
+export interface Conversation {
+  system: SystemBlock[];
+  tools: ToolSpec[];
+  messages: readonly Message[];
+}
+
 export interface AgentOptions {
   model: ModelClient;
   modelName: string;
@@ -64,6 +73,15 @@ export interface AgentOptions {
   instructionsFor?: (path: string) => Promise<{ text: string; files: string[]; warning?: string }>;
   now?: () => number;
   signal?: AbortSignal;
+  /**
+   * The run's limits when several agents share them (sub-agents): every turn and every model call is
+   * charged there, and checked there before each turn. Without it, the agent's own `limits` hold.
+   */
+  budget?: TreeBudget;
+  /** The conversation to continue instead of one message with `instruction` (a fork's). */
+  start?: Message[];
+  /** Given the conversation before the tools of each turn run, so a tool can fork from it. */
+  onConversation?: (conversation: Conversation) => void;
 }
 
 const VERIFY_OUTPUT_CHARS = 6000;
@@ -77,8 +95,8 @@ const DEFAULT_WINDOW_TOKENS = 200_000;
  */
 export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, AgentResult> {
   const now = o.now ?? Date.now;
-  const started = now();
-  let messages: Message[] = [{ role: "user", content: o.instruction }];
+  let messages: Message[] = o.start ? [...o.start] : [{ role: "user", content: o.instruction }];
+  const budget = o.budget ?? new TreeBudget(o.limits, now);
   const window = o.context?.windowTokens ?? DEFAULT_WINDOW_TOKENS;
   const trigger = Math.floor(window * (o.context?.triggerShare ?? 0.75));
   const target = Math.floor(window * (o.context?.targetShare ?? 0.5));
@@ -120,23 +138,15 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
       yield { type: "failed", result: r };
       return r;
     }
-    const reached =
-      turns >= o.limits.maxTurns
-        ? limit("turns", `The run reached its limit of ${o.limits.maxTurns} turns.`)
-        : cost >= o.limits.maxCostUsd
-          ? limit("cost", `The run reached its cost limit of $${o.limits.maxCostUsd.toFixed(2)}.`)
-          : now() - started >= o.limits.timeoutMs
-            ? limit(
-                "time",
-                `The run reached its time limit of ${Math.round(o.limits.timeoutMs / 60000)} minutes.`,
-              )
-            : undefined;
-    if (reached) {
+    const over = budget.reached();
+    if (over) {
+      const reached = limit(over.kind, over.detail);
       yield* reached;
       return (reached[1] as { result: AgentResult }).result;
     }
 
     turns++;
+    budget.chargeTurn();
     yield { type: "turn_started", turn: turns };
     if (meter.current(messages) + baseTokens > trigger) {
       if (!breaker.open) {
@@ -153,7 +163,9 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
                   ...(o.signal ? { signal: o.signal } : {}),
                 });
                 usage = addUsage(usage, reply.usage);
-                cost += costUsd(reply.model || o.modelName, reply.usage).usd;
+                const spent = costUsd(reply.model || o.modelName, reply.usage).usd;
+                cost += spent;
+                budget.chargeModel(reply.usage, spent);
                 return reply.content
                   .map((b) => (b.type === "text" ? b.text : ""))
                   .join("")
@@ -217,6 +229,7 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
     usage = addUsage(usage, response.usage);
     const turnCost = costUsd(response.model || o.modelName, response.usage);
     cost += turnCost.usd;
+    budget.chargeModel(response.usage, turnCost.usd);
     costKnown &&= turnCost.known;
     yield { type: "model_response", turn: turns, response, costUsd: cost };
     const text = response.content
@@ -268,12 +281,21 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
       continue;
     }
 
+    o.onConversation?.({ system: request.system, tools: request.tools, messages });
+    // Calls of a parallel tool (sub-agents) start together; the others run one by one, in order.
+    const t0s = new Map<string, number>();
+    const early = new Map<string, Promise<ToolResult>>();
+    for (const call of calls) {
+      if (byName.get(call.name)?.parallel !== true) continue;
+      t0s.set(call.id, now());
+      early.set(call.id, callTool(call, byName, o.rules, o.toolContext));
+    }
     const results: ContentBlock[] = [];
     let stop: string | undefined;
     for (const call of calls) {
       yield { type: "tool_requested", turn: turns, id: call.id, name: call.name, input: call.input };
-      const t0 = now();
-      const outcome = await callTool(call, byName, o.rules, o.toolContext);
+      const t0 = t0s.get(call.id) ?? now();
+      const outcome = await (early.get(call.id) ?? callTool(call, byName, o.rules, o.toolContext));
       const loop = loops.observe(call.name, call.input);
       let content = outcome.content;
       const path = (call.input as { path?: unknown } | null)?.path;

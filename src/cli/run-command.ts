@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { runSession } from "../runs/run-session.js";
+import { agentTree } from "../runs/report.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import { createModelClient, missingModelSetting } from "../agent/model/model-provider.js";
 import { ReplayModel } from "../agent/model/replay-model.js";
@@ -94,6 +95,8 @@ export async function runRunCommand(instruction: string, raw: RawRunOptions, io:
         `warning:    the replay diverged from its recording at turn ${turn}: ${reason}. From there the recorded answers did not fit this run, so its outcome says nothing about this repository.`,
       );
     }
+    if (agent.agents?.length)
+      lines.push("sub-agents: (turns, tokens and cost above include them)", ...agentTree(agent.agents, 1));
     for (const warning of result.warnings) lines.push(`warning:    ${warning}`);
     if (result.blockedBy.length) {
       lines.push(

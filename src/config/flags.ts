@@ -21,7 +21,7 @@ export const FLAGS: Record<FlagName, FlagInfo> = {
     meanwhile: "free-text mentions are routed by rules, from words such as fix, explain and plan",
   },
   memory: { since: "0.1.0", status: "experimental" },
-  subAgents: { since: "0.1.0", status: "planned", meanwhile: "each run works alone" },
+  subAgents: { since: "0.1.0", status: "experimental" },
 };
 
 /**

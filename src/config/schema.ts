@@ -284,6 +284,21 @@ const Agent = z
       .describe(
         "The command that verifies a run; empty: detected from package.json, Makefile, pyproject.toml, go.mod or Cargo.toml.",
       ),
+    subAgentConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(3)
+      .describe("With `features.subAgents`: the most sub-agents that run at the same time at each level."),
+    coordinator: z
+      .enum(["auto", "off"])
+      .default("auto")
+      .describe(
+        "With `features.subAgents`, in change runs: `auto` plans first and, when the plan has two or more " +
+          "independent parts, hands them to work sub-agents running in parallel, merges them and verifies once; " +
+          "`off` never does.",
+      ),
   })
   .strict();
 

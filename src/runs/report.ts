@@ -1,4 +1,4 @@
-import type { AgentResult } from "../agent/events.js";
+import type { AgentNode, AgentResult } from "../agent/events.js";
 import { neutraliseMarkers } from "../github/markers.js";
 import type { Finding } from "../guard/finding.js";
 import type { ProgressItem } from "../tools/progress-tool.js";
@@ -63,6 +63,16 @@ export function renderReport(report: RunReport): string {
   if (report.courseChange) lines.push("", report.courseChange);
   // The model's words: a marker in them must not pass for one of ours (a forged plan, a forged trigger).
   if (report.details?.trim()) lines.push("", neutraliseMarkers(cut(report.details.trim())));
+  if (report.agent?.agents?.length) {
+    lines.push(
+      "",
+      "<details><summary>Sub-agents</summary>",
+      "",
+      ...agentTree(report.agent.agents).map(neutraliseMarkers),
+      "",
+      "</details>",
+    );
+  }
   if (report.notes?.length)
     lines.push("", ...report.notes.map((n) => `> [!NOTE]\n> ${neutraliseMarkers(n)}`));
   const links = report.links.map((l) => `[${l.label}](${l.url})`);
@@ -79,6 +89,24 @@ function cut(text: string): string {
   return text.length <= MAX_DETAILS_CHARS
     ? text
     : `${text.slice(0, MAX_DETAILS_CHARS)}\n\n…(cut: ${text.length - MAX_DETAILS_CHARS} more characters did not fit in a comment)`;
+}
+
+/**
+ * The sub-agents as an indented list, one line each with its own figures; the run's figures below the
+ * report are the whole tree's. Descriptions are the model's words: kept to one line.
+ */
+export function agentTree(nodes: readonly AgentNode[], depth = 0): string[] {
+  return nodes.flatMap((n) => {
+    const merge = !n.merge
+      ? ""
+      : "commit" in n.merge
+        ? ", merged"
+        : `, not merged (conflicts: ${n.merge.conflicts.join(", ") || "none named"})`;
+    const line =
+      `${"  ".repeat(depth)}- ${n.name} (${n.mode}: ${n.description.replace(/\s+/g, " ").slice(0, 120)}): ` +
+      `${n.outcome}, ${n.turns} turn${n.turns === 1 ? "" : "s"}, $${n.costUsd.toFixed(2)}${merge}`;
+    return [line, ...agentTree(n.children, depth + 1)];
+  });
 }
 
 export function figures(report: Pick<RunReport, "agent" | "tests" | "elapsedMs" | "sandbox">): string {

@@ -14,6 +14,11 @@ import { gitRefSource, InstructionLoader, worktreeSource } from "../agent/instru
 import { buildRepoMap } from "../agent/repo-map/index.js";
 import { BranchMemoryStore } from "../memory/memory-store.js";
 import { createMemoryTool, MEMORY_TOOL_NAME } from "../memory/memory-tool.js";
+import { TreeBudget } from "../agent/tree-budget.js";
+import { Mailbox, READ_MESSAGES_TOOL, SEND_MESSAGE_TOOL } from "../tools/mailbox.js";
+import { TASK_TOOL } from "../tools/task-tool.js";
+import { SubAgents, type Workspace } from "./sub-agents/launcher.js";
+import { integrationPrompt, planParts } from "./sub-agents/coordinator.js";
 import type { AgentEvent, AgentResult } from "../agent/events.js";
 import { runAgent, type AgentLimits } from "../agent/loop.js";
 import type { ModelClient } from "../agent/model-types.js";
@@ -29,8 +34,10 @@ import {
   commitAll,
   createWorktree,
   freeBranchName,
+  headOf,
   removeWorktree,
   type Identity,
+  type Worktree,
 } from "../workspace/worktree.js";
 
 // Enough for the outline of the files that matter, small against a 200,000-token window.
@@ -133,10 +140,16 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
     commandTimeoutMs: o.commandTimeoutMs ?? o.config.agent.commandTimeoutSeconds * 1000,
     sandbox,
   };
+  // Work sub-agents' worktrees whose merge conflicted: kept for the model to look at until the end.
+  const keptWorktrees: Worktree[] = [];
   // Whatever happens, the temporary worktree and folders go; a branch stays only if it holds a commit.
   const cleanUp = async (keepBranch: boolean): Promise<void> => {
     await run.dispose();
     await transcript.close().catch(() => undefined);
+    for (const kept of keptWorktrees) {
+      if (!o.keep) await removeWorktree(kept).catch(() => undefined);
+      if (!o.keep) await git(repo, ["branch", "-D", kept.branch]).catch(() => undefined);
+    }
     if (!o.keep) await removeWorktree(wt).catch(() => undefined);
     if (!keepBranch) await git(repo, ["branch", "-D", branch]).catch(() => undefined);
   };
@@ -188,35 +201,127 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
     const memory = o.config.features.memory ? new BranchMemoryStore({ repoDir: repo, guard }) : undefined;
     const memoryIndex = memory ? await memory.notesIndex() : "";
     const extra = o.extraTools ?? [];
-    const tools = [...toolsFor(o.mode === "implement" ? "write" : "read"), ...extra];
+    const memoryTools = memory ? [createMemoryTool(memory)] : [];
+    const access = o.mode === "implement" ? "write" : "read";
+    const tools = {
+      read: [...toolsFor("read"), ...extra, ...memoryTools],
+      write: [...toolsFor("write"), ...extra, ...memoryTools],
+    };
+    const allowAll = (name: string) => ({ tool: name, pattern: "*", decision: "allow" as const });
+    const subAgentsOn = o.config.features.subAgents;
+    // The run's tools the surface added (the checklist) are the run's own agent's, not its sub-agents'.
+    const rulesOf = (mode: RunMode, lead: boolean) =>
+      policyFor(
+        mode,
+        [
+          ...(memory ? [allowAll(MEMORY_TOOL_NAME)] : []),
+          ...(lead ? extra.map((t) => allowAll(t.name)) : []),
+          ...(subAgentsOn ? [TASK_TOOL, SEND_MESSAGE_TOOL, READ_MESSAGES_TOOL].map(allowAll) : []),
+          ...o.config.agent.rules,
+        ],
+        { allowWorkflowChanges: o.config.workflows.allowChanges },
+      );
+    const system = systemPrompt(o.mode, {
+      instructions: rootInstructions.text,
+      memoryIndex,
+      repoMap: (await buildRepoMap(root, { budgetTokens: REPO_MAP_TOKENS, query: o.instruction })).text,
+    });
+    const instructionsFor = (path: string) => {
+      const rel = relative(root, resolve(root, path)).split(sep).join("/");
+      return rel.startsWith("..") || isAbsolute(rel)
+        ? Promise.resolve({ text: "", files: [] })
+        : instructions.forPath(rel);
+    };
+    const budget = new TreeBudget(o.limits);
+    const openWorkspace = async (name: string, base: string): Promise<Workspace> => {
+      const subWt = await createWorktree(repo, base, await freeBranchName(repo, `${branch}-${name}`));
+      const dropWorktree = async (): Promise<void> => {
+        await removeWorktree(subWt).catch(() => undefined);
+        await git(repo, ["branch", "-D", subWt.branch]).catch(() => undefined);
+      };
+      const subRoot = await realpath(subWt.path);
+      // The same sandbox as the run's, over the sub-agent's own worktree.
+      const subRun = await openRunSandbox({
+        hostEnv: o.env,
+        passEnv: o.config.agent.env,
+        root: subRoot,
+        readable: [subWt.commonDir],
+        network: o.config.agent.network,
+        readOnly: false,
+        host: o.sandboxHost,
+      }).catch(async (err: unknown) => {
+        await dropWorktree();
+        throw err;
+      });
+      return {
+        wt: subWt,
+        ctx: {
+          ...ctx,
+          root: subRoot,
+          env: subRun.env,
+          scratchDir: subRun.scratchDir,
+          sandbox: subRun.sandbox,
+        },
+        dispose: async (keep) => {
+          await subRun.dispose();
+          if (keep) keptWorktrees.push(subWt);
+          else await dropWorktree();
+        },
+      };
+    };
+    const subAgents = subAgentsOn
+      ? new SubAgents({
+          model: o.model,
+          modelName: o.modelName,
+          budget,
+          limits: o.limits,
+          concurrency: o.config.agent.subAgentConcurrency,
+          system,
+          tools,
+          rules: { read: rulesOf("answer", false), write: rulesOf("implement", false) },
+          // Harness-written, in the scratch folder the sandbox can read but not write.
+          mailbox: new Mailbox(join(run.scratchDir, "mailbox.jsonl")),
+          instructionsFor,
+          ...(access === "write" ? { leadWorktree: wt, openWorkspace } : {}),
+          author: o.author,
+          onEvent: (name, event) => transcript.write({ ...event, agent: name }),
+        })
+      : undefined;
+    const lead = subAgents?.lead(access);
+    const leadTools = lead?.tools ?? tools[access];
+
+    let prompt = o.prompt ?? o.instruction;
+    if (subAgents && o.mode === "implement" && o.config.agent.coordinator === "auto") {
+      const plan = await planParts({
+        model: o.model,
+        modelName: o.modelName,
+        system,
+        tools: leadTools.map((t) => t.spec),
+        instruction: prompt,
+        budget,
+        ...(o.signal ? { signal: o.signal } : {}),
+      }).catch((err: Error) => ({ parts: [], note: `the plan step failed: ${err.message}` }));
+      transcript.write({ type: "coordinator_plan", parts: plan.parts, note: plan.note ?? null });
+      if (plan.parts.length >= 2) {
+        const results = await Promise.all(
+          plan.parts.map((part) => subAgents.startFromLead({ mode: "work", ...part }, ctx)),
+        );
+        prompt = integrationPrompt(prompt, plan.parts, results);
+      }
+    }
 
     const loop = runAgent({
       model: o.model,
       modelName: o.modelName,
-      system: systemPrompt(o.mode, {
-        instructions: rootInstructions.text,
-        memoryIndex,
-        repoMap: (await buildRepoMap(root, { budgetTokens: REPO_MAP_TOKENS, query: o.instruction })).text,
-      }),
-      instructionsFor: (path) => {
-        const rel = relative(root, resolve(root, path)).split(sep).join("/");
-        return rel.startsWith("..") || isAbsolute(rel)
-          ? Promise.resolve({ text: "", files: [] })
-          : instructions.forPath(rel);
-      },
-      instruction: o.prompt ?? o.instruction,
-      tools: memory ? [...tools, createMemoryTool(memory)] : tools,
-      rules: policyFor(
-        o.mode,
-        [
-          ...(memory ? [{ tool: MEMORY_TOOL_NAME, pattern: "*", decision: "allow" as const }] : []),
-          ...extra.map((t) => ({ tool: t.name, pattern: "*", decision: "allow" as const })),
-          ...o.config.agent.rules,
-        ],
-        { allowWorkflowChanges: o.config.workflows.allowChanges },
-      ),
+      system,
+      instructionsFor,
+      instruction: prompt,
+      tools: leadTools,
+      rules: rulesOf(o.mode, true),
       toolContext: ctx,
       limits: o.limits,
+      budget,
+      ...(lead ? { onConversation: lead.onConversation } : {}),
       ...(testCommand && sandbox.kind !== "unavailable"
         ? {
             verification: {
@@ -240,6 +345,18 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
       if (next.value.type === "instructions" && next.value.warning) warnings.push(next.value.warning);
       o.onEvent?.(next.value);
     }
+    if (subAgents) {
+      await subAgents.idle();
+      // The run's figures are the whole tree's: every sub-agent counted against the same limits.
+      agent = {
+        ...agent,
+        turns: budget.turns,
+        usage: budget.usage,
+        costUsd: budget.costUsd,
+        agents: subAgents.tree,
+      };
+      transcript.write({ type: "agents", tree: subAgents.tree });
+    }
 
     // Nothing of the sandbox runs past this point, and the tree is the harness's again.
     await run.stop();
@@ -252,6 +369,11 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
         commitMessage(o.commitTitle ?? o.instruction, o.instruction, agent, runId, o.trailers),
         o.author,
       );
+      // Work sub-agents' merges are commits too, even when the run's agent changed nothing after them.
+      if (!commit) {
+        const head = await headOf(wt);
+        if (head !== wt.baseSha) commit = head;
+      }
       if (commit) {
         files = await changedFiles(wt);
         // What a push would send, read from the git directory, never the work tree (which the agent

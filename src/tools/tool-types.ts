@@ -36,4 +36,6 @@ export interface Tool<I = unknown> {
    */
   subject(input: I, ctx?: Pick<ToolContext, "root">): string;
   run(input: I, ctx: ToolContext): Promise<ToolResult>;
+  /** Calls of this tool asked for in one turn run at the same time (sub-agents), not one after another. */
+  parallel?: boolean;
 }

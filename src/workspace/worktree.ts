@@ -41,6 +41,11 @@ function gitAt(wt: Worktree, args: readonly string[], env: Record<string, string
   return gitIn({ gitDir: wt.gitDir, workTree: wt.path }, args, env);
 }
 
+/** The commit the worktree's branch is at now. */
+export async function headOf(wt: Worktree): Promise<string> {
+  return (await gitAt(wt, ["rev-parse", "HEAD"])).trim();
+}
+
 /** A branch name that is free: `name`, else `name-2`, `name-3`... */
 export async function freeBranchName(repo: string, name: string): Promise<string> {
   for (let i = 1; i < 100; i++) {

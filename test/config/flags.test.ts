@@ -35,7 +35,6 @@ describe("the feature flags", () => {
     const on = RepoConfig.parse({ features: { subAgents: true, modelRouter: true, memory: true } }).features;
     expect(unbuiltFlagNotes(on)).toEqual([
       "`features.modelRouter` is on, but this version does not build it yet: free-text mentions are routed by rules, from words such as fix, explain and plan.",
-      "`features.subAgents` is on, but this version does not build it yet: each run works alone.",
     ]);
     expect(unbuiltFlagNotes(RepoConfig.parse({}).features)).toEqual([]);
   });

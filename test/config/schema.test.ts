@@ -25,7 +25,15 @@ describe("RepoConfig", () => {
       guard: GuardConfig.parse({}),
       pullRequests: { draft: true, forks: "explain" },
       workflows: { allowChanges: false },
-      agent: { rules: [], env: [], network: false, commandTimeoutSeconds: 300, testCommand: "" },
+      agent: {
+        rules: [],
+        env: [],
+        network: false,
+        commandTimeoutSeconds: 300,
+        testCommand: "",
+        subAgentConcurrency: 3,
+        coordinator: "auto",
+      },
       features: {
         buddy: false,
         frustrationSignals: true,
