@@ -23,6 +23,8 @@ const OUTCOME_LISTED: Record<RunOutcome, true> = {
   blocked: true,
   refused: true,
   limit: true,
+  waiting: true,
+  skipped: true,
   failed: true,
   stopped: true,
   not_built: true,

@@ -15,6 +15,8 @@ export type RunOutcome =
   | "blocked"
   | "refused"
   | "limit"
+  | "waiting"
+  | "skipped"
   | "failed"
   | "stopped"
   | "not_built";
@@ -53,6 +55,8 @@ const ICON: Record<RunOutcome, string> = {
   blocked: "⛔",
   refused: "⛔",
   limit: "⏱️",
+  waiting: "⏳",
+  skipped: "⚪",
   failed: "❌",
   stopped: "⏹️",
   not_built: "🚧",
