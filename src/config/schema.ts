@@ -434,9 +434,7 @@ const Maintenance = z
         });
       })
       .default([])
-      .describe(
-        "Chores run on a schedule, each with one branch and at most one open pull request.",
-      ),
+      .describe("Chores run on a schedule, each with one branch and at most one open pull request."),
     limits: MaintenanceLimits.prefault({}).describe(
       "How many maintenance pull requests may be opened per hour and be open at once (Renovate's defaults).",
     ),

@@ -17,6 +17,7 @@ import { createPullRequest } from "../github/pulls.js";
 import { hourStart, limitReason } from "../maintenance/pull-limits.js";
 import { outsidePaths } from "../maintenance/task-paths.js";
 import { branchFor, taskHash } from "../maintenance/task-identity.js";
+import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
 import { readTaskRecord, withTaskRecord, type TaskRecord } from "../maintenance/task-record.js";
 import { guardedPush } from "../workspace/guarded-push.js";
 import { runAgentStep } from "./agent-step.js";
@@ -57,6 +58,8 @@ export async function maintenanceRun(s: RunScope): Promise<RunReport> {
     if (open) await record(s, context, "failed").catch(() => undefined);
     throw err;
   }
+  const unbuilt = unbuiltMaintenanceNotes(request.config.maintenance);
+  if (unbuilt.length) report.notes = [...(report.notes ?? []), ...unbuilt];
   // The open pull request carries the task's record; a task that ignores its branch leaves it alone.
   if (open && report.outcome !== "skipped") await record(s, context, report.outcome, report);
   return report;

@@ -27,7 +27,6 @@ const OUTCOME_LISTED: Record<RunOutcome, true> = {
   skipped: true,
   failed: true,
   stopped: true,
-  not_built: true,
 };
 export const RUN_OUTCOMES = Object.keys(OUTCOME_LISTED) as readonly RunOutcome[];
 /** Where the leak guard stopped something leaving: a push, a comment, a review, memory notes, a check run. */

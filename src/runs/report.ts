@@ -18,8 +18,7 @@ export type RunOutcome =
   | "waiting"
   | "skipped"
   | "failed"
-  | "stopped"
-  | "not_built";
+  | "stopped";
 
 /** What a run ends with, for the tracking comment, the Action's summary and outputs, and the log. */
 export interface RunReport {
@@ -59,7 +58,6 @@ const ICON: Record<RunOutcome, string> = {
   skipped: "⚪",
   failed: "❌",
   stopped: "⏹️",
-  not_built: "🚧",
 };
 
 export function renderReport(report: RunReport): string {

@@ -32,7 +32,14 @@ const PROMPT = "Fix the off-by-one in pagination";
 const TASK = { name: "fix-paging", prompt: PROMPT, paths: ["src/**"] };
 
 const config = (
-  o: { prompt?: string; paths?: string; limits?: string; schedule?: string; tests?: boolean } = {},
+  o: {
+    prompt?: string;
+    paths?: string;
+    limits?: string;
+    schedule?: string;
+    tests?: boolean;
+    dashboard?: boolean;
+  } = {},
 ): string =>
   [
     ...(o.tests === false ? [] : ["agent:", "  testCommand: node check.js"]),
@@ -44,6 +51,7 @@ const config = (
     `      paths: [${o.paths ?? '"src/**"'}]`,
     "      labels: [maintenance]",
     ...(o.limits ? [`  limits: ${o.limits}`] : []),
+    ...(o.dashboard ? ["  dashboard: true"] : []),
   ].join("\n");
 
 let world: World | undefined;
@@ -322,7 +330,7 @@ describe("a scheduled maintenance run in the Action", () => {
 
   it("opens no pull request when nothing needs changing, and says so with the date", async () => {
     world = await startWorld([TOKEN]);
-    repoConfig(config({ tests: false }));
+    repoConfig(config({ tests: false, dashboard: true }));
     taskPulls([]);
     limitLists();
     botUser();
@@ -330,6 +338,8 @@ describe("a scheduled maintenance run in the Action", () => {
     const result = await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent(), world));
     expect(result).toMatchObject({ conclusion: "no_changes" });
     expect(result.notice).toContain("nothing to do on 2026-11-23");
+    // A setting this version does not carry out is said in the report, not ignored.
+    expect(result.report?.notes?.join("\n")).toContain("`maintenance.dashboard` is on, but");
     expect(git(world.remote, ["branch", "--list", BRANCH]).trim()).toBe("");
   });
 
