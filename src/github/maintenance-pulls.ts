@@ -81,6 +81,20 @@ const PullCommit = z.looseObject({
 });
 export type PullCommit = z.infer<typeof PullCommit>;
 
+/** The commits on `head` that `base` does not have (GitHub lists at most 250). */
+export async function commitsBetween(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  base: string,
+  head: string,
+): Promise<PullCommit[]> {
+  const { data } = await octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+    ...repo,
+    basehead: `${base}...${head}`,
+  });
+  return z.object({ commits: z.array(PullCommit) }).parse(data).commits;
+}
+
 /** The commits of a pull request (GitHub lists at most 250). */
 export async function pullCommits(
   octokit: OctokitLike,

@@ -2,8 +2,10 @@ import type { MaintenanceTask } from "../config/schema.js";
 import { isProtectedBranch } from "../github/branch-protection.js";
 import { describeGitHubError } from "../github/errors.js";
 import { guardKeepingMarkers, guardOutbound } from "../github/guarded-comments.js";
+import { tmpdir } from "node:os";
 import {
   addLabels,
+  commitsBetween,
   deleteBranch,
   openPullsUnder,
   pullCommits,
@@ -11,6 +13,7 @@ import {
   pullsOpenedSince,
   updatePullBody,
   type ListedPull,
+  type PullCommit,
 } from "../github/maintenance-pulls.js";
 import { neutraliseMarkers } from "../github/markers.js";
 import { createPullRequest } from "../github/pulls.js";
@@ -19,6 +22,7 @@ import { outsidePaths } from "../maintenance/task-paths.js";
 import { branchFor, taskHash } from "../maintenance/task-identity.js";
 import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
 import { readTaskRecord, withTaskRecord, type TaskRecord } from "../maintenance/task-record.js";
+import { gitWithAuth } from "../workspace/git-auth.js";
 import { guardedPush } from "../workspace/guarded-push.js";
 import { runAgentStep } from "./agent-step.js";
 import { repoUrl, testsSentence } from "./change-run.js";
@@ -97,15 +101,19 @@ async function runTask(s: RunScope, t: TaskContext, pulls: ListedPull[]): Promis
       );
     const waiting = await overLimit(s);
     if (waiting) return finished(s, "waiting", waiting);
-    // A branch left behind by a closed pull request: started afresh if only patchwright wrote on it.
-    if (last) {
-      if (await someoneElsesCommit(s, last.number))
+    // A branch left behind (by a closed pull request, or a run whose pull request could not be opened):
+    // started afresh if only patchwright wrote on it.
+    if (await remoteBranchExists(s, branch)) {
+      const commits = last
+        ? await pullCommits(s.octokit, s.repo, last.number)
+        : await commitsBetween(s.octokit, s.repo, s.request.refs.base, branch);
+      if (commits.some((c) => !isOurs(s, c)))
         return finished(
           s,
           "skipped",
-          `\`${branch}\`, left from #${last.number}, has commits by someone other than patchwright, so this ` +
-            "task does not touch it; delete the branch to let it propose again.",
-          pullLinks(last),
+          `\`${branch}\`${last ? `, left from #${last.number},` : ""} has commits by someone other than ` +
+            "patchwright, so this task does not touch it; delete the branch to let it propose again.",
+          last ? pullLinks(last) : {},
         );
       await deleteBranch(s.octokit, s.repo, branch);
     }
@@ -233,12 +241,24 @@ async function openPull(
 
 /** Whether a commit on the pull request was written or pushed by anyone but patchwright. */
 async function someoneElsesCommit(s: RunScope, number: number): Promise<boolean> {
-  const ours = s.deps.author.email.toLowerCase();
   const commits = await pullCommits(s.octokit, s.repo, number);
-  return commits.some(
-    (c) =>
-      c.commit.author?.email?.toLowerCase() !== ours || c.commit.committer?.email?.toLowerCase() !== ours,
+  return commits.some((c) => !isOurs(s, c));
+}
+
+function isOurs(s: RunScope, c: PullCommit): boolean {
+  const ours = s.deps.author.email.toLowerCase();
+  return c.commit.author?.email?.toLowerCase() === ours && c.commit.committer?.email?.toLowerCase() === ours;
+}
+
+/** Asked of git, not the API: most tasks have no branch, and this costs no API call. */
+async function remoteBranchExists(s: RunScope, branch: string): Promise<boolean> {
+  const token = await s.deps.tokenFor(s.request, { fresh: false });
+  const out = await gitWithAuth(
+    tmpdir(),
+    ["ls-remote", "--heads", s.deps.remoteUrlFor(s.request), `refs/heads/${branch}`],
+    token,
   );
+  return out.trim() !== "";
 }
 
 /** Why a new maintenance pull request must wait (maintenance.limits), in one sentence. */

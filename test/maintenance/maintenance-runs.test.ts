@@ -313,19 +313,45 @@ describe("a scheduled maintenance run in the Action", () => {
     let pull: Record<string, unknown> = {};
     githubApi()
       .delete(`${REPO}/git/refs/${encodeURIComponent(`heads/${BRANCH}`)}`)
-      .reply(204)
+      // GitHub deletes the branch on its git remote, which is the test's here.
+      .reply(204, () => (git(world!.remote, ["update-ref", "-d", `refs/heads/${BRANCH}`]), ""))
       .get(`${REPO}/branches/${encodeURIComponent(BRANCH)}`)
       .reply(404, BRANCH_NOT_FOUND)
       .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
       .reply(201, pullRequestCreated(10))
       .post(`${REPO}/issues/10/labels`)
       .reply(200, githubExample("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", 200, []));
-    // The deletion is stubbed at GitHub's API; the git remote is the test's, so it goes here.
-    git(world.remote, ["update-ref", "-d", `refs/heads/${BRANCH}`]);
     modelTurns(FIX_TURNS);
     const again = await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent(), world));
     expect(again).toMatchObject({ conclusion: "pr_opened" });
     expect(readTaskRecord(String(pull["body"]))?.hash).toBe(taskHash({ ...TASK, prompt }));
+  });
+
+  it("leaves a branch without a pull request alone when someone else committed on it", async () => {
+    world = await startWorld([TOKEN]);
+    const before = taskBranch(world, "someone@example.com");
+    repoConfig(config());
+    taskPulls([]);
+    limitLists();
+    botUser();
+    githubApi()
+      .get(`${REPO}/compare/${encodeURIComponent(`master...${BRANCH}`)}`)
+      .reply(
+        200,
+        githubExample("GET /repos/{owner}/{repo}/compare/{basehead}", 200, {
+          // A commit as GitHub lists it (the same schema as a pull request's commits).
+          commits: githubExample("GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", 200, [
+            {
+              sha: before,
+              commit: { author: { email: "someone@example.com" }, committer: { email: BOT_EMAIL } },
+            },
+          ]),
+        }),
+      );
+    const result = await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent(), world));
+    expect(result).toMatchObject({ conclusion: "skipped" });
+    expect(result.notice).toContain("has commits by someone other than patchwright");
+    expect(git(world.remote, ["rev-parse", BRANCH]).trim()).toBe(before);
   });
 
   it("opens no pull request when nothing needs changing, and says so with the date", async () => {
