@@ -62,6 +62,8 @@ export interface AgentResult {
   notice: string;
   /** The run's report, when a run happened: the job summary and the outputs come from it. */
   report?: RunReport;
+  /** Every run's report, when one event started several (maintenance tasks due at one tick). */
+  reports?: RunReport[];
   /** The guard config the run used (the repository's, the inputs' terms, the job's secrets). */
   guard?: GuardConfig;
   /** The repository's config did not validate and no one asked on a thread: the job says so and fails. */
@@ -103,7 +105,7 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
     },
   );
 
-  let report: RunReport | undefined;
+  const reports: RunReport[] = [];
   if (queued.length > 0) {
     const execute = createRunExecutor({
       octokitFor: () => Promise.resolve(ctx.octokit),
@@ -121,12 +123,28 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
       serverUrl: server,
       ...(ctx.planKey ? { planKey: ctx.planKey } : {}),
       ...(runId ? { followUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {}),
-      onReport: (_request, r) => (report = r),
+      onReport: (_request, r) => void reports.push(r),
     });
     for (const request of queued) await execute(request, ctx.signal ?? new AbortController().signal);
   }
 
+  const report = reports.at(-1);
   switch (outcome.status) {
+    case "scheduled": {
+      // The job's conclusion is the worst of its runs, so a failed task fails the job.
+      const worst = reports.find((r) => FAILING.has(r.outcome)) ?? report;
+      const kinds = outcome.requests.map((r) => r.maintenance?.task ?? "").join(", ");
+      return {
+        conclusion: worst?.outcome ?? "failed",
+        runKind: "maintenance",
+        notice: `patchwright ran ${reports.length} maintenance task${reports.length === 1 ? "" : "s"} (${kinds}): ${reports
+          .map((r) => r.headline)
+          .join(" ")}`,
+        ...(worst ? { report: worst } : {}),
+        reports,
+        guard: outcome.requests[0]!.config.guard,
+      };
+    }
     case "queued":
       return {
         conclusion: report?.outcome ?? "failed",
@@ -158,6 +176,9 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
       };
   }
 }
+
+/** Outcomes that fail the job. */
+export const FAILING: ReadonlySet<string> = new Set(["failed", "blocked", "limit"]);
 
 /** The Action's inputs win over the repository's file, field by field; unset inputs change nothing. */
 function withInputs(config: RepoConfig, inputs: AgentInputs, secrets: KnownSecrets): RepoConfig {

@@ -9,7 +9,7 @@ import { derivePlanKey } from "../runs/plan-mac.js";
 import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
-import { runAgentAction } from "./agent-run.js";
+import { FAILING, runAgentAction } from "./agent-run.js";
 import { runGuardCheck } from "./guard-check.js";
 import { GuardedOutput, jobGuard, RUNNER } from "./guarded-output.js";
 import { readActionInputs, type ActionInputs } from "./read-inputs.js";
@@ -71,10 +71,14 @@ async function main(out: GuardedOutput): Promise<void> {
   out.setOutput("branch", report?.branch ?? "");
   out.setOutput("pr_number", report?.pullRequest ? String(report.pullRequest.number) : "");
   out.setOutput("pr_url", report?.pullRequest?.url ?? "");
-  out.setOutput("cost_usd", (report?.agent?.costUsd ?? 0).toFixed(4));
-  await out.summary(report ? renderReport(report) : `### patchwright\n\n${result.notice}\n`);
+  const all = result.reports ?? (report ? [report] : []);
+  const cost = all.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0);
+  out.setOutput("cost_usd", cost.toFixed(4));
+  await out.summary(
+    all.length ? all.map(renderReport).join("\n\n---\n\n") : `### patchwright\n\n${result.notice}\n`,
+  );
   // The job fails when the work asked for was not done, so a workflow can tell.
-  if (report && ["failed", "blocked", "limit"].includes(report.outcome)) out.setFailed(result.notice);
+  if (report && FAILING.has(report.outcome)) out.setFailed(result.notice);
   if (result.configError) process.exitCode = core.ExitCode.Failure;
 }
 

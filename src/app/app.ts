@@ -352,6 +352,8 @@ function describe(outcome: Outcome): Record<string, unknown> {
       return { run: outcome.request.id, kind: outcome.request.kind };
     case "duplicate":
       return { key: outcome.key };
+    case "scheduled":
+      return { runs: outcome.requests.map((r) => r.id), kind: "maintenance" };
     default:
       return { reason: outcome.reason };
   }

@@ -396,7 +396,7 @@ const MaintenanceTask = z
   .strict();
 export type MaintenanceTask = z.infer<typeof MaintenanceTask>;
 
-const MaintenanceLimits = z
+export const MaintenanceLimits = z
   .object({
     prHourly: z
       .number()
@@ -414,6 +414,7 @@ const MaintenanceLimits = z
       .describe("The most maintenance pull requests open at the same time."),
   })
   .strict();
+export type MaintenanceLimits = z.infer<typeof MaintenanceLimits>;
 
 const Dream = z
   .object({
@@ -448,9 +449,7 @@ const Maintenance = z
         });
       })
       .default([])
-      .describe(
-        "Chores run on a schedule, each with one branch and at most one open pull request (not run yet).",
-      ),
+      .describe("Chores run on a schedule, each with one branch and at most one open pull request."),
     limits: MaintenanceLimits.prefault({}).describe(
       "How many maintenance pull requests may be opened per hour and be open at once (Renovate's defaults).",
     ),
@@ -515,7 +514,7 @@ export const RepoConfig = z
     ),
     features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag."),
     maintenance: Maintenance.prefault({}).describe(
-      "Scheduled maintenance, chores that open one pull request each: this version checks the settings but runs none of them yet.",
+      "Scheduled maintenance, chores that open one pull request each; the dashboard, the CI fixer and dreaming are not built yet.",
     ),
   })
   .strict()

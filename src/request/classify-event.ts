@@ -40,7 +40,15 @@ export type Candidate = Common &
       }
     | { type: "labeled"; label: string; thread: { number: number; isPullRequest: false }; author: Account }
     | { type: "review"; action: string; pullRequest: PullRequest; author: Account }
-    | { type: "dispatch"; event: "schedule" | "workflow_dispatch" | "repository_dispatch"; prompt: string }
+    | {
+        type: "dispatch";
+        event: "schedule" | "workflow_dispatch" | "repository_dispatch";
+        prompt: string;
+        /** The maintenance task asked for by name (a dispatch's `task` input). */
+        task?: string;
+        /** The cron line a scheduled workflow fired for. */
+        schedule?: string;
+      }
   );
 
 export type Classified = Candidate | { type: "ignored"; reason: string };
@@ -137,6 +145,7 @@ export function classifyEvent(name: string, payload: unknown): Classified {
       const e = parse(DispatchEvent, payload);
       if (!e) return malformed(key);
       const prompt = e.inputs?.["prompt"] ?? e.client_payload?.["prompt"];
+      const task = e.inputs?.["task"] ?? e.client_payload?.["task"];
       return {
         repository: e.repository,
         installationId: undefined,
@@ -144,6 +153,8 @@ export function classifyEvent(name: string, payload: unknown): Classified {
         type: "dispatch",
         event: name as "schedule" | "workflow_dispatch" | "repository_dispatch",
         prompt: typeof prompt === "string" ? prompt : "",
+        ...(typeof task === "string" && task.trim() ? { task: task.trim() } : {}),
+        ...(e.schedule ? { schedule: e.schedule } : {}),
       };
     }
   }

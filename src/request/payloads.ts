@@ -79,4 +79,6 @@ export const DispatchEvent = z.object({
   inputs: z.record(z.string(), z.unknown()).nullable().optional(),
   client_payload: z.record(z.string(), z.unknown()).nullable().optional(),
   action: z.string().optional(),
+  /** A scheduled workflow's cron line that fired. */
+  schedule: z.string().optional(),
 });

@@ -48,6 +48,8 @@ export const RunRequest = z.object({
   courseChange: z.string().optional(),
   config: RepoConfig,
   requestedAt: z.string(),
+  /** A maintenance run's task, and the moment it was due (recorded as the task's last run). */
+  maintenance: z.object({ task: z.string(), dueAt: z.string() }).optional(),
   /** How often the run was started before and did not finish (its worker died or was drained). */
   restarts: z.number().int().positive().optional(),
 });

@@ -275,14 +275,7 @@ function guardedTitle(title: string, request: RunRequest): string {
 function pullBody(s: RunScope, run: RunSessionResult): string {
   const { request } = s;
   const { agent } = run;
-  const tests =
-    agent.verification === "passed"
-      ? "The repository's tests passed after the change."
-      : agent.verification === "failed"
-        ? "⚠️ The repository's tests still fail after the change; see the run's report."
-        : agent.verification === "no_command"
-          ? "No test command was found (set `agent.testCommand` in `.github/patchwright.yml`), so the change was not tested."
-          : "The tests were not run.";
+  const tests = testsSentence(agent);
   const thread = request.thread ? ` in #${request.thread.number}` : "";
   return [
     agent.finalText.trim() || "(The agent gave no account of its change.)",
@@ -299,6 +292,17 @@ function pullBody(s: RunScope, run: RunSessionResult): string {
   ].join("\n");
 }
 
-function repoUrl(s: RunScope): string {
+/** What a pull request body says of the tests the run ran. */
+export function testsSentence(agent: RunSessionResult["agent"]): string {
+  return agent.verification === "passed"
+    ? "The repository's tests passed after the change."
+    : agent.verification === "failed"
+      ? "⚠️ The repository's tests still fail after the change; see the run's report."
+      : agent.verification === "no_command"
+        ? "No test command was found (set `agent.testCommand` in `.github/patchwright.yml`), so the change was not tested."
+        : "The tests were not run.";
+}
+
+export function repoUrl(s: RunScope): string {
   return `${s.deps.serverUrl}/${s.request.repository.owner}/${s.request.repository.name}`;
 }

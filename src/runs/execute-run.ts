@@ -6,6 +6,7 @@ import { findApprovedPlan } from "./approve.js";
 import { changeRun } from "./change-run.js";
 import type { ExecutorDeps } from "./executor-deps.js";
 import { renderMarker, planRecord, type PlanSeal, type RunMarker } from "./marker.js";
+import { maintenanceRun } from "./maintenance-run.js";
 import { readOnlyRun } from "./read-only-run.js";
 import { renderReport, type RunReport } from "./report.js";
 import { reviewRun } from "./review-run.js";
@@ -105,13 +106,7 @@ async function dispatch(s: RunScope): Promise<Done> {
     case "review":
       return { report: await reviewRun(s) };
     case "maintenance":
-      return {
-        report: finished(
-          s,
-          "not_built",
-          `${request.kind} runs are not built into this version yet, so nothing was done.`,
-        ),
-      };
+      return { report: await maintenanceRun(s) };
   }
 }
 

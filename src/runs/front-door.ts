@@ -9,6 +9,7 @@ import { acknowledge } from "./front-door/acknowledge.js";
 import { buildRunRequest } from "./front-door/build-run-request.js";
 import { changeCourse } from "./front-door/change-course.js";
 import { configFor } from "./front-door/repo-config.js";
+import { queueMaintenance } from "./front-door/maintenance-requests.js";
 import { resolveRequest } from "./front-door/resolve-request.js";
 import type { FrontDoorDeps, Outcome, Resolved, WebhookEvent } from "./front-door/types.js";
 
@@ -75,6 +76,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
       return { status: "ignored", reason: `bot ${c.author.login} is not in permissions.allowedBots` };
   }
 
+  if (c.type === "dispatch" && !c.prompt) return queueMaintenance(c, event, config, deps, repository);
   const asked = await resolveRequest(c, config, deps, repo, event.id);
   if (asked.status !== "request") return asked;
   const resolved = await changeCourse(c, asked, config, deps, repo);

@@ -23,9 +23,10 @@ const OUTCOME_LISTED: Record<RunOutcome, true> = {
   blocked: true,
   refused: true,
   limit: true,
+  waiting: true,
+  skipped: true,
   failed: true,
   stopped: true,
-  not_built: true,
 };
 export const RUN_OUTCOMES = Object.keys(OUTCOME_LISTED) as readonly RunOutcome[];
 /** Where the leak guard stopped something leaving: a push, a comment, a review, memory notes, a check run. */

@@ -15,9 +15,10 @@ export type RunOutcome =
   | "blocked"
   | "refused"
   | "limit"
+  | "waiting"
+  | "skipped"
   | "failed"
-  | "stopped"
-  | "not_built";
+  | "stopped";
 
 /** What a run ends with, for the tracking comment, the Action's summary and outputs, and the log. */
 export interface RunReport {
@@ -53,9 +54,10 @@ const ICON: Record<RunOutcome, string> = {
   blocked: "⛔",
   refused: "⛔",
   limit: "⏱️",
+  waiting: "⏳",
+  skipped: "⚪",
   failed: "❌",
   stopped: "⏹️",
-  not_built: "🚧",
 };
 
 export function renderReport(report: RunReport): string {

@@ -22,9 +22,10 @@ export async function resolveRequest(
 ): Promise<Resolved> {
   switch (c.type) {
     case "dispatch":
+      // Without a prompt the front door queued maintenance runs before asking here.
       return {
         status: "request",
-        kind: c.prompt ? "prompt" : "maintenance",
+        kind: "prompt",
         instruction: sanitizeUserText(c.prompt),
         key: `${c.event}:${deps.now().toISOString()}`,
         author: c.sender?.login ?? "schedule",

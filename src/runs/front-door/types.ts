@@ -51,7 +51,9 @@ export type Outcome =
   | { status: "ignored"; reason: string; configError?: ConfigError }
   | { status: "replied"; reason: string }
   | { status: "duplicate"; key: string }
-  | { status: "queued"; request: RunRequest };
+  | { status: "queued"; request: RunRequest }
+  /** A schedule or dispatch event queued one maintenance run per task it made due. */
+  | { status: "scheduled"; requests: RunRequest[] };
 
 /** What a trigger asks for, once decided: a run to queue, or an outcome already reached. */
 export type Resolved =
@@ -67,4 +69,4 @@ export type Resolved =
       /** Frustration was noticed: the line for the tracking comment, and the report's line. */
       courseChange?: { acknowledgement: string; report: string };
     }
-  | Exclude<Outcome, { status: "queued" }>;
+  | Exclude<Outcome, { status: "queued" | "scheduled" }>;

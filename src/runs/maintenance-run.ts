@@ -1,0 +1,355 @@
+import type { MaintenanceTask } from "../config/schema.js";
+import { isProtectedBranch } from "../github/branch-protection.js";
+import { describeGitHubError } from "../github/errors.js";
+import { guardKeepingMarkers, guardOutbound } from "../github/guarded-comments.js";
+import { tmpdir } from "node:os";
+import {
+  addLabels,
+  commitsBetween,
+  deleteBranch,
+  openPullsUnder,
+  pullCommits,
+  pullsForBranch,
+  pullsOpenedSince,
+  updatePullBody,
+  type ListedPull,
+  type PullCommit,
+} from "../github/maintenance-pulls.js";
+import { neutraliseMarkers } from "../github/markers.js";
+import { createPullRequest } from "../github/pulls.js";
+import { hourStart, limitReason } from "../maintenance/pull-limits.js";
+import { outsidePaths } from "../maintenance/task-paths.js";
+import { branchFor, taskHash } from "../maintenance/task-identity.js";
+import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
+import { readTaskRecord, withTaskRecord, type TaskRecord } from "../maintenance/task-record.js";
+import { gitWithAuth } from "../workspace/git-auth.js";
+import { guardedPush } from "../workspace/guarded-push.js";
+import { runAgentStep } from "./agent-step.js";
+import { repoUrl, testsSentence } from "./change-run.js";
+import { figures, type RunReport } from "./report.js";
+import type { RunSessionResult } from "./run-session.js";
+import { agentStopped, blockedReport, finished, ran, workspaceFor, type RunScope } from "./run-scope.js";
+
+/** Outcomes that count as a failure in a row for the task's backoff. */
+const FAILED = new Set<RunReport["outcome"]>(["failed", "blocked", "limit", "refused"]);
+
+/**
+ * One run of a maintenance task, the way Renovate keeps one pull request per dependency: one branch per
+ * task and at most one open pull request, found by the branch's name. A later run builds on that pull
+ * request's branch with new commits (never forced); a commit by anyone else there means hands off; a
+ * pull request closed without merging means "no, thanks" until the task's request changes.
+ */
+export async function maintenanceRun(s: RunScope): Promise<RunReport> {
+  const { request } = s;
+  const asked = request.maintenance;
+  const task = asked && request.config.maintenance.tasks.find((t) => t.name === asked.task);
+  if (!asked || !task) {
+    return finished(
+      s,
+      "refused",
+      `\`.github/patchwright.yml\` on ${request.repository.defaultBranch} has no maintenance task named ` +
+        `"${asked?.task ?? ""}", so nothing ran.`,
+    );
+  }
+  const branch = branchFor(task, request.config.branchPrefix);
+  const pulls = await pullsForBranch(s.octokit, s.repo, branch);
+  const open = pulls.find((p) => p.state === "open");
+  const context: TaskContext = { task, branch, hash: taskHash(task), dueAt: asked.dueAt, open };
+  let report: RunReport;
+  try {
+    report = await runTask(s, context, pulls);
+  } catch (err) {
+    if (open) await record(s, context, "failed").catch(() => undefined);
+    throw err;
+  }
+  const unbuilt = unbuiltMaintenanceNotes(request.config.maintenance);
+  if (unbuilt.length) report.notes = [...(report.notes ?? []), ...unbuilt];
+  // The open pull request carries the task's record; a task that ignores its branch leaves it alone.
+  if (open && report.outcome !== "skipped") await record(s, context, report.outcome, report);
+  return report;
+}
+
+interface TaskContext {
+  task: MaintenanceTask;
+  branch: string;
+  hash: string;
+  dueAt: string;
+  /** The task's open pull request, if it has one. */
+  open: ListedPull | undefined;
+}
+
+async function runTask(s: RunScope, t: TaskContext, pulls: ListedPull[]): Promise<RunReport> {
+  const { open, branch } = t;
+  if (open) {
+    if (await someoneElsesCommit(s, open.number))
+      return finished(
+        s,
+        "skipped",
+        `someone other than patchwright pushed to \`${branch}\`, so this task no longer touches it; merge or ` +
+          `close #${open.number}, and the task proposes again once its prompt or paths change.`,
+        { branch, ...pullLinks(open) },
+      );
+  } else {
+    const last = pulls[0];
+    if (last && !last.merged_at && readTaskRecord(last.body)?.hash === t.hash)
+      return finished(
+        s,
+        "skipped",
+        `#${last.number} was closed without merging, so this task is not proposed again until its prompt or ` +
+          "paths change.",
+        pullLinks(last),
+      );
+    const waiting = await overLimit(s);
+    if (waiting) return finished(s, "waiting", waiting);
+    // A branch left behind (by a closed pull request, or a run whose pull request could not be opened):
+    // started afresh if only patchwright wrote on it.
+    if (await remoteBranchExists(s, branch)) {
+      const commits = last
+        ? await pullCommits(s.octokit, s.repo, last.number)
+        : await commitsBetween(s.octokit, s.repo, s.request.refs.base, branch);
+      if (commits.some((c) => !isOurs(s, c)))
+        return finished(
+          s,
+          "skipped",
+          `\`${branch}\`${last ? `, left from #${last.number},` : ""} has commits by someone other than ` +
+            "patchwright, so this task does not touch it; delete the branch to let it propose again.",
+          last ? pullLinks(last) : {},
+        );
+      await deleteBranch(s.octokit, s.repo, branch);
+    }
+  }
+  return change(s, t);
+}
+
+async function change(s: RunScope, t: TaskContext): Promise<RunReport> {
+  const { request } = s;
+  const { task, open, branch } = t;
+  const from = open ? `refs/heads/${branch}` : `refs/heads/${request.refs.base}`;
+  const ws = await workspaceFor(s, [from]);
+  try {
+    const base = ws.shas[from]!;
+    const title = titleOf(task, request.config.guard);
+    const run = await runAgentStep(
+      {
+        mode: "implement",
+        repoDir: ws.dir,
+        base,
+        instruction: task.prompt,
+        prompt: promptOf(task, open),
+        commitTitle: title,
+      },
+      s,
+    );
+    if (run.agent.outcome !== "finished") return agentStopped(s, run);
+    const day = s.deps.now().toISOString().slice(0, 10);
+    if (!run.commit)
+      return finished(s, "no_changes", `nothing to do on ${day}: the task needed no change.`, {
+        details: run.agent.finalText,
+        ...ran(run),
+        ...(open ? { branch, ...pullLinks(open) } : {}),
+      });
+    if (run.blockedBy.length) return blockedReport(s, run);
+    const outside = outsidePaths(run.files, task.paths);
+    if (outside.length)
+      return finished(
+        s,
+        "blocked",
+        `the change touches ${outside.map((f) => `\`${f}\``).join(", ")}, outside the task's \`paths\`, ` +
+          "so nothing was pushed.",
+        ran(run),
+      );
+    const token = await s.deps.tokenFor(request, { fresh: true });
+    const pushed = await guardedPush({
+      worktree: ws.dir,
+      ref: run.commit,
+      remoteUrl: ws.remoteUrl,
+      branch,
+      base,
+      defaultBranch: request.repository.defaultBranch,
+      ...(token ? { token } : {}),
+      guard: request.config.guard,
+      allowWorkflowChanges: request.config.workflows.allowChanges,
+      isProtected: (b) => isProtectedBranch(s.octokit, s.repo, b),
+    });
+    if (pushed.status === "blocked") return blockedReport(s, { ...run, blockedBy: pushed.findings });
+    if (pushed.status === "refused")
+      return finished(
+        s,
+        "refused",
+        pushed.reason.replace(/^./, (c) => c.toLowerCase()),
+        ran(run),
+      );
+    const files = `${run.files.length} file${run.files.length === 1 ? "" : "s"}`;
+    const body = pullBody(s, t, run);
+    if (open) {
+      await updatePullBody(s.octokit, s.repo, open.number, body(outcomeRecord(t, "pushed")));
+      return finished(s, "pushed", `pushed a commit changing ${files} to #${open.number}.`, {
+        details: run.agent.finalText,
+        ...ran(run),
+        branch,
+        pullRequest: { number: open.number, url: open.html_url },
+        links: [{ label: "the commit", url: `${repoUrl(s)}/pull/${open.number}/commits/${pushed.sha}` }],
+      });
+    }
+    return await openPull(s, t, run, title, body(outcomeRecord(t, "pr_opened")), files);
+  } finally {
+    await ws.cleanup();
+  }
+}
+
+async function openPull(
+  s: RunScope,
+  t: TaskContext,
+  run: RunSessionResult,
+  title: string,
+  body: string,
+  files: string,
+): Promise<RunReport> {
+  const { request } = s;
+  let pr;
+  try {
+    pr = await createPullRequest(s.octokit, s.repo, {
+      title,
+      body,
+      head: t.branch,
+      base: request.refs.base,
+      draft: t.task.draft ?? request.config.pullRequests.draft,
+    });
+  } catch (err) {
+    return finished(
+      s,
+      "failed",
+      `the change was pushed to \`${t.branch}\`, but the pull request could not be opened: ` +
+        `${describeGitHubError(err)} The next run tries again.`,
+      { ...ran(run), branch: t.branch },
+    );
+  }
+  const notes: string[] = [];
+  await addLabels(s.octokit, s.repo, pr.number, t.task.labels ?? []).catch((err: unknown) => {
+    notes.push(`The labels could not be added: ${describeGitHubError(err)}`);
+  });
+  const shown = ran(run);
+  return finished(s, "pr_opened", `opened #${pr.number} changing ${files}.`, {
+    details: run.agent.finalText,
+    ...shown,
+    ...(notes.length ? { notes: [...(shown.notes ?? []), ...notes] } : {}),
+    branch: t.branch,
+    pullRequest: { number: pr.number, url: pr.html_url },
+    links: [{ label: `#${pr.number}`, url: pr.html_url }],
+  });
+}
+
+/** Whether a commit on the pull request was written or pushed by anyone but patchwright. */
+async function someoneElsesCommit(s: RunScope, number: number): Promise<boolean> {
+  const commits = await pullCommits(s.octokit, s.repo, number);
+  return commits.some((c) => !isOurs(s, c));
+}
+
+function isOurs(s: RunScope, c: PullCommit): boolean {
+  const ours = s.deps.author.email.toLowerCase();
+  return c.commit.author?.email?.toLowerCase() === ours && c.commit.committer?.email?.toLowerCase() === ours;
+}
+
+/** Asked of git, not the API: most tasks have no branch, and this costs no API call. */
+async function remoteBranchExists(s: RunScope, branch: string): Promise<boolean> {
+  const token = await s.deps.tokenFor(s.request, { fresh: false });
+  const out = await gitWithAuth(
+    tmpdir(),
+    ["ls-remote", "--heads", s.deps.remoteUrlFor(s.request), `refs/heads/${branch}`],
+    token,
+  );
+  return out.trim() !== "";
+}
+
+/** Why a new maintenance pull request must wait (maintenance.limits), in one sentence. */
+async function overLimit(s: RunScope): Promise<string | undefined> {
+  const prefix = `${s.request.config.branchPrefix}maintenance/`;
+  const now = s.deps.now();
+  const open = await openPullsUnder(s.octokit, s.repo, prefix);
+  const limits = s.request.config.maintenance.limits;
+  if (open.length >= limits.prConcurrent)
+    return limitReason(limits, { open: open.length, openedThisHour: 0 }, now);
+  const opened = await pullsOpenedSince(s.octokit, s.repo, prefix, hourStart(now));
+  return limitReason(limits, { open: open.length, openedThisHour: opened.length }, now);
+}
+
+function outcomeRecord(t: TaskContext, outcome: string, previous?: TaskRecord): TaskRecord {
+  const failed = FAILED.has(outcome as RunReport["outcome"]);
+  return {
+    task: t.task.name,
+    hash: t.hash,
+    lastRun: t.dueAt,
+    outcome,
+    failures: failed ? (previous?.failures ?? 0) + 1 : 0,
+  };
+}
+
+/** Writes this run into the open pull request's record, unless the body was just rewritten with it. */
+async function record(s: RunScope, t: TaskContext, outcome: string, report?: RunReport): Promise<void> {
+  const open = t.open!;
+  if (report?.outcome === "pushed") return;
+  const next = outcomeRecord(t, outcome, readTaskRecord(open.body));
+  await updatePullBody(
+    s.octokit,
+    s.repo,
+    open.number,
+    guardKeepingMarkers(withTaskRecord(open.body, next), s.request.config.guard),
+  );
+}
+
+function promptOf(task: MaintenanceTask, open: ListedPull | undefined): string {
+  return [
+    `Scheduled maintenance task "${task.name}", set in the repository's .github/patchwright.yml:`,
+    "",
+    task.prompt,
+    "",
+    ...(task.paths?.length
+      ? [
+          `Change only files matching these globs: ${task.paths.join(", ")}. A change to any other file is refused.`,
+          "",
+        ]
+      : []),
+    open
+      ? `This branch already holds your earlier work on this task (pull request #${open.number}): build on it. ` +
+        "If the task is already done, change nothing."
+      : "If the repository already does what the task asks, change nothing: no change means no pull request.",
+  ].join("\n");
+}
+
+/** The prompt's first line, as a pull request's title; the task's name when that line cannot be shown. */
+function titleOf(task: MaintenanceTask, guard: RunScope["request"]["config"]["guard"]): string {
+  const first = task.prompt.trim().split("\n")[0]!.trim().replace(/\.$/, "");
+  const title = first.charAt(0).toUpperCase() + first.slice(1);
+  const short = title.length <= 120 ? title : `${title.slice(0, 119)}…`;
+  return short && guardOutbound(short, guard) === short ? short : `Maintenance: ${task.name}`;
+}
+
+/** The body: what was done, what was verified, what it cost; the task's record at the end. */
+function pullBody(s: RunScope, t: TaskContext, run: RunSessionResult): (record: TaskRecord) => string {
+  const { agent } = run;
+  const text = [
+    neutraliseMarkers(agent.finalText.trim() || "(The agent gave no account of its change.)"),
+    "",
+    "### Files",
+    ...run.files.map((f) => `- \`${f}\``),
+    "",
+    "### Verified",
+    testsSentence(agent),
+    "",
+    "### Task",
+    `\`${t.task.name}\`, on \`${t.task.schedule}\` (${t.task.timezone}), from \`.github/patchwright.yml\`. ` +
+      "patchwright adds its next runs to this pull request while it is open; closing it without merging " +
+      "declines the task until its prompt or paths change.",
+    "",
+    "---",
+    `<sub>Scheduled maintenance · run \`${s.request.id}\` · ${figures({ agent, elapsedMs: s.deps.now().getTime() - s.started })}</sub>`,
+  ].join("\n");
+  return (r) => guardKeepingMarkers(withTaskRecord(text, r), s.request.config.guard);
+}
+
+function pullLinks(pr: ListedPull): Pick<RunReport, "pullRequest" | "links"> {
+  return {
+    pullRequest: { number: pr.number, url: pr.html_url },
+    links: [{ label: `#${pr.number}`, url: pr.html_url }],
+  };
+}
