@@ -43,6 +43,8 @@ interface CompiledRule {
   /** The engine's own copy of the pattern: its lastIndex is state, so a shared rule object stays untouched. */
   pattern: RegExp;
   onPath: (path: string) => boolean;
+  /** Runs on binary content's printable runs too: a secret rule whose matches are certain. */
+  certain: boolean;
 }
 
 interface Hit {
@@ -92,7 +94,12 @@ export class Guard {
     const keywords = new Set<string>();
     for (const rule of rules) {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
-      const compiled = { rule, pattern: new RegExp(rule.pattern), onPath: pathFilter(rule) };
+      const compiled = {
+        rule,
+        pattern: new RegExp(rule.pattern),
+        onPath: pathFilter(rule),
+        certain: rule.category === "secret" && rule.confidence === "high",
+      };
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
@@ -251,7 +258,8 @@ export class Guard {
   }
 
   private activeRules(block: Block): Set<CompiledRule> {
-    const active = new Set<CompiledRule>(this.byPathOnly.filter((c) => c.onPath(block.path)));
+    const applies = (c: CompiledRule): boolean => (!block.binary || c.certain) && c.onPath(block.path);
+    const active = new Set<CompiledRule>(this.byPathOnly.filter(applies));
     const seen = new Set<string>();
     const re = this.prefilter;
     re.lastIndex = 0;
@@ -262,7 +270,7 @@ export class Guard {
       const k = m[0].toLowerCase();
       if (seen.has(k)) continue;
       seen.add(k);
-      for (const c of this.rulesImpliedBy.get(k) ?? []) if (c.onPath(block.path)) active.add(c);
+      for (const c of this.rulesImpliedBy.get(k) ?? []) if (applies(c)) active.add(c);
     }
     return active;
   }
