@@ -1,0 +1,92 @@
+const ALPHABET = 128;
+
+/**
+ * Finds which of a set of lower-case ASCII keywords occur in a text, in any ASCII case, in one pass over
+ * it (an Aho–Corasick automaton with every transition precomputed, so each character costs one table
+ * look-up). A regular expression alternating hundreds of keywords tries them at every position, which
+ * made it the costliest part of a scan.
+ */
+export class KeywordFinder {
+  /** `next[state * 128 + char]`: the state after reading `char` (folded to lower case) in `state`. */
+  private readonly next: Int32Array;
+  /** The keywords that end at each state: its own and those of its suffixes. */
+  private readonly ends: (readonly number[] | undefined)[];
+  /** Per state, the search that last reported its keywords: a state seen again costs nothing. */
+  private readonly seenIn: Uint32Array;
+  private search = 0;
+
+  constructor(readonly keywords: readonly string[]) {
+    const children: Map<number, number>[] = [new Map()];
+    const own: number[][] = [[]];
+    keywords.forEach((k, index) => {
+      if (k.length === 0 || /[^\x20-\x7e]/.test(k) || k !== k.toLowerCase()) {
+        throw new Error(`keyword "${k}" must be printable lower-case ASCII`);
+      }
+      let state = 0;
+      for (const ch of k) {
+        const c = ch.charCodeAt(0);
+        let child = children[state]!.get(c);
+        if (child === undefined) {
+          child = children.length;
+          children.push(new Map());
+          own.push([]);
+          children[state]!.set(c, child);
+        }
+        state = child;
+      }
+      own[state]!.push(index);
+    });
+    const states = children.length;
+    this.next = new Int32Array(states * ALPHABET);
+    const ends: number[][] = own.map((o) => [...o]);
+    const fail = new Int32Array(states);
+    // Breadth first: a state's failure link is complete before its children need it.
+    const queue: number[] = [];
+    for (const [c, child] of children[0]!) {
+      this.next[c] = child;
+      queue.push(child);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      ends[state]!.push(...ends[fail[state]!]!);
+      for (let c = 0; c < ALPHABET; c++) {
+        const child = children[state]!.get(c);
+        if (child === undefined) this.next[state * ALPHABET + c] = this.next[fail[state]! * ALPHABET + c]!;
+        else {
+          fail[child] = this.next[fail[state]! * ALPHABET + c]!;
+          this.next[state * ALPHABET + c] = child;
+          queue.push(child);
+        }
+      }
+    }
+    // Upper-case letters go where their lower-case forms go.
+    for (let s = 0; s < states; s++) {
+      for (let c = 0x41; c <= 0x5a; c++) this.next[s * ALPHABET + c] = this.next[s * ALPHABET + c + 0x20]!;
+    }
+    this.ends = ends.map((e) => (e.length ? [...new Set(e)] : undefined));
+    this.seenIn = new Uint32Array(states);
+  }
+
+  /** The indexes (into `keywords`) of the keywords that occur in `text`. */
+  find(text: string): number[] {
+    const found: number[] = [];
+    const { next, ends, seenIn } = this;
+    const search = (this.search = (this.search + 1) >>> 0 || 1);
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      // No keyword holds a character outside ASCII, and none matches one in any case.
+      if (c >= ALPHABET) {
+        state = 0;
+        continue;
+      }
+      state = next[state * ALPHABET + c]!;
+      const here = ends[state];
+      if (here !== undefined && seenIn[state] !== search) {
+        seenIn[state] = search;
+        for (const k of here) found.push(k);
+      }
+    }
+    return found;
+  }
+}
