@@ -7,8 +7,13 @@ const ALPHABET = 128;
  * made it the costliest part of a scan.
  */
 export class KeywordFinder {
-  /** `next[state * 128 + char]`: the state after reading `char` (folded to lower case) in `state`. */
+  /**
+   * `next[state * 128 + char]`: the state after reading `char` (folded to lower case) in `state`, itself
+   * times 128, so the search loop adds the next character without a multiplication.
+   */
   private readonly next: Int32Array;
+  /** 1 for a state where a keyword ends. */
+  private readonly ending: Uint8Array;
   /** The keywords that end at each state: its own and those of its suffixes. */
   private readonly ends: (readonly number[] | undefined)[];
   /** Per state, the search that last reported its keywords: a state seen again costs nothing. */
@@ -63,28 +68,30 @@ export class KeywordFinder {
     for (let s = 0; s < states; s++) {
       for (let c = 0x41; c <= 0x5a; c++) this.next[s * ALPHABET + c] = this.next[s * ALPHABET + c + 0x20]!;
     }
+    for (let i = 0; i < this.next.length; i++) this.next[i] = this.next[i]! * ALPHABET;
     this.ends = ends.map((e) => (e.length ? [...new Set(e)] : undefined));
+    this.ending = Uint8Array.from(ends, (e) => (e.length ? 1 : 0));
     this.seenIn = new Uint32Array(states);
   }
 
   /** The indexes (into `keywords`) of the keywords that occur in `text`. */
   find(text: string): number[] {
     const found: number[] = [];
-    const { next, ends, seenIn } = this;
+    const { next, ending, seenIn } = this;
     const search = (this.search = (this.search + 1) >>> 0 || 1);
-    let state = 0;
+    let at = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       // No keyword holds a character outside ASCII, and none matches one in any case.
       if (c >= ALPHABET) {
-        state = 0;
+        at = 0;
         continue;
       }
-      state = next[state * ALPHABET + c]!;
-      const here = ends[state];
-      if (here !== undefined && seenIn[state] !== search) {
+      at = next[at + c]!;
+      const state = at >>> 7;
+      if (ending[state] === 1 && seenIn[state] !== search) {
         seenIn[state] = search;
-        for (const k of here) found.push(k);
+        for (const k of this.ends[state]!) found.push(k);
       }
     }
     return found;
