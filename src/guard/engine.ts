@@ -114,7 +114,7 @@ export class Guard {
       }
     }
     // One pass over a block finds which keywords occur: far cheaper than one pass per rule.
-    this.prefilter = new KeywordFinder([...keywords]);
+    this.prefilter = KeywordFinder.for([...keywords]);
     this.rulesOfKeyword = this.prefilter.keywords.map((k) => this.byKeyword.get(k)!);
     this.terms = off.has(FORBIDDEN_TERM.id)
       ? new TermMatcher([], [])

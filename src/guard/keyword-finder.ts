@@ -20,6 +20,22 @@ export class KeywordFinder {
   private readonly seenIn: Uint32Array;
   private search = 0;
 
+  private static readonly built = new Map<string, KeywordFinder>();
+
+  /**
+   * The finder for these keywords, built once: a guard is made per text in some callers (scanText), and
+   * the rule set, hence the keywords, is nearly always the same. Sharing is safe: `find` never yields.
+   */
+  static for(keywords: readonly string[]): KeywordFinder {
+    const key = keywords.join("\n");
+    let finder = KeywordFinder.built.get(key);
+    if (!finder) {
+      if (KeywordFinder.built.size >= 8) KeywordFinder.built.delete(KeywordFinder.built.keys().next().value!);
+      KeywordFinder.built.set(key, (finder = new KeywordFinder(keywords)));
+    }
+    return finder;
+  }
+
   constructor(readonly keywords: readonly string[]) {
     const children: Map<number, number>[] = [new Map()];
     const own: number[][] = [[]];
@@ -53,15 +69,14 @@ export class KeywordFinder {
     }
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head]!;
-      ends[state]!.push(...ends[fail[state]!]!);
-      for (let c = 0; c < ALPHABET; c++) {
-        const child = children[state]!.get(c);
-        if (child === undefined) this.next[state * ALPHABET + c] = this.next[fail[state]! * ALPHABET + c]!;
-        else {
-          fail[child] = this.next[fail[state]! * ALPHABET + c]!;
-          this.next[state * ALPHABET + c] = child;
-          queue.push(child);
-        }
+      const failed = fail[state]!;
+      ends[state]!.push(...ends[failed]!);
+      // Where this state has no child, it goes where its failure state goes: copy that row, then its children.
+      this.next.copyWithin(state * ALPHABET, failed * ALPHABET, failed * ALPHABET + ALPHABET);
+      for (const [c, child] of children[state]!) {
+        fail[child] = this.next[failed * ALPHABET + c]!;
+        this.next[state * ALPHABET + c] = child;
+        queue.push(child);
       }
     }
     // Upper-case letters go where their lower-case forms go.
