@@ -37,7 +37,7 @@ export class KeywordFinder {
   }
 
   constructor(readonly keywords: readonly string[]) {
-    const children: Map<number, number>[] = [new Map()];
+    const children: Map<number, number>[] = [new Map<number, number>()];
     const own: number[][] = [[]];
     keywords.forEach((k, index) => {
       if (k.length === 0 || /[^\x20-\x7e]/.test(k) || k !== k.toLowerCase()) {
@@ -49,7 +49,7 @@ export class KeywordFinder {
         let child = children[state]!.get(c);
         if (child === undefined) {
           child = children.length;
-          children.push(new Map());
+          children.push(new Map<number, number>());
           own.push([]);
           children[state]!.set(c, child);
         }
