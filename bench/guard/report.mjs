@@ -95,3 +95,55 @@ export function markdown(result) {
   }
   return out.join("\n");
 }
+
+/** The ratios the speed goals are stated in, tiny files, start-up and the adversarial limit. */
+export function speedMarkdown(result) {
+  const out = [""];
+  const r = result.tools;
+  const ratio = (peer) =>
+    r.patchwright && r[peer] ? num(r[peer].medianSeconds / r.patchwright.medianSeconds, 1) + "×" : "–";
+  out.push(
+    table(
+      ["comparison (main corpus, median wall time)", "patchwright is faster by"],
+      [
+        ["against secretlint with its profiler off", ratio("secretlint-no-profiler")],
+        ["against secretlint as installed", ratio("secretlint")],
+      ],
+    ),
+  );
+  if (result.tiny) {
+    const tools = Object.keys(result.tiny);
+    const p = result.tiny.patchwright;
+    out.push("", "5,000 tiny files (median wall time per tool, same rounds, alternating):", "");
+    out.push(
+      table(
+        ["tool", "median s", "peak RSS MiB", "findings", "patchwright is faster by"],
+        tools.map((t) => [
+          t,
+          num(result.tiny[t].medianSeconds),
+          num(result.tiny[t].peakRssMiB, 0),
+          result.tiny[t].findings,
+          p ? num(result.tiny[t].medianSeconds / p.medianSeconds, 1) + "×" : "–",
+        ]),
+      ),
+    );
+  }
+  if (result.startup) {
+    const s = result.startup;
+    out.push(
+      "",
+      `Start-up: \`node -e ""\` ${num(s.nodeMedianSeconds * 1000, 0)} ms, \`patchwright scan\` on an empty folder ` +
+        `${num(s.scanMedianSeconds * 1000, 0)} ms (medians): ${num(s.addedMs, 0)} ms more (goal: 150 ms).`,
+    );
+  }
+  if (result.adversarial) {
+    const slow = result.adversarial.filter((a) => a.timedOut || a.seconds >= 1);
+    out.push(
+      "",
+      slow.length
+        ? `Adversarial inputs at 1 s or more: ${slow.map((a) => `${a.name} ${num(a.seconds)} s`).join(", ")}.`
+        : "Every adversarial input took under 1 s, start-up included.",
+    );
+  }
+  return out.join("\n") + "\n";
+}

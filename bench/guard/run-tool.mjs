@@ -14,14 +14,18 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const PATCHWRIGHT_CLI = join(REPO, "dist/cli/main.js");
 const SECRETLINT_CLI = join(REPO, "node_modules/secretlint/bin/secretlint.js");
 const PRELOAD = pathToFileURL(fileURLToPath(new URL("./rss-preload.mjs", import.meta.url))).href;
+const NO_PROFILER = pathToFileURL(
+  fileURLToPath(new URL("./secretlint-no-profiler.mjs", import.meta.url)),
+).href;
 
 /** Spawns `node --import rss-preload <args>`; resolves with exit code, output, wall seconds and peak RSS. */
-export function runNode(args, { cwd, timeoutMs = 15 * 60_000 } = {}) {
+export function runNode(args, { cwd, timeoutMs = 15 * 60_000, preloads = [] } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), "pw-bench-rss-"));
   const rssFile = join(tmp, "rss");
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, ["--import", PRELOAD, ...args], {
+    const imports = [PRELOAD, ...preloads].flatMap((p) => ["--import", p]);
+    const child = spawn(process.execPath, [...imports, ...args], {
       cwd,
       env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: "1", FORCE_COLOR: "0" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -134,7 +138,13 @@ export async function runSecretlint(root, opts = {}) {
   }
 }
 
+/** secretlint with its profiler's marks made no-ops by a preload (see secretlint-no-profiler.mjs). */
+export function runSecretlintNoProfiler(root, opts = {}) {
+  return runSecretlint(root, { ...opts, preloads: [NO_PROFILER] });
+}
+
 export const TOOLS = {
   patchwright: runPatchwright,
   secretlint: runSecretlint,
+  "secretlint-no-profiler": runSecretlintNoProfiler,
 };

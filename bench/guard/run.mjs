@@ -1,9 +1,11 @@
 // `npm run bench:guard`: builds (or reuses) the seeded corpus, runs patchwright and secretlint side by side
 // for N rounds in alternating order, scores both against truth.json, scans the adversarial lines with
 // patchwright, prints Markdown to stdout (progress goes to stderr) and writes .corpus/result.json.
-//   node bench/guard/run.mjs [--mb 40] [--seed 1] [--rounds 3] [--tools patchwright,secretlint] [--no-adversarial]
+//   node bench/guard/run.mjs [--mb 40] [--seed 1] [--rounds 3] [--tools patchwright,secretlint-no-profiler,secretlint]
+//     [--no-adversarial] [--no-speed]
 import console from "node:console";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, URL } from "node:url";
@@ -11,8 +13,9 @@ import { parseArgs } from "node:util";
 import { runAdversarial } from "./adversarial.mjs";
 import { checksumSource } from "./checksum.mjs";
 import { ensureCorpus } from "./corpus.mjs";
-import { markdown } from "./report.mjs";
+import { markdown, speedMarkdown } from "./report.mjs";
 import { PATCHWRIGHT_CLI, TOOLS } from "./run-tool.mjs";
+import { ensureTinyTree, runBareNode } from "./speed.mjs";
 import { score } from "./score.mjs";
 import { readTruth } from "./truth.mjs";
 
@@ -21,8 +24,9 @@ const { values: args } = parseArgs({
     mb: { type: "string", default: "40" },
     seed: { type: "string", default: "1" },
     rounds: { type: "string", default: "3" },
-    tools: { type: "string", default: "patchwright,secretlint" },
+    tools: { type: "string", default: "patchwright,secretlint-no-profiler,secretlint" },
     "no-adversarial": { type: "boolean", default: false },
+    "no-speed": { type: "boolean", default: false },
   },
 });
 const log = (...a) => console.error(...a);
@@ -101,7 +105,52 @@ if (tools.includes("patchwright") && !args["no-adversarial"]) {
   result.adversarial = await runAdversarial(join(DIR, "adversarial"));
 }
 
-const md = markdown(result);
+if (!args["no-speed"]) {
+  const tiny = ensureTinyTree(DIR);
+  log("5,000 tiny files...");
+  result.tiny = {};
+  const tinyRuns = Object.fromEntries(tools.map((t) => [t, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const t of r % 2 === 0 ? tools : [...tools].reverse()) {
+      const run = await TOOLS[t](tiny);
+      log(`tiny round ${r + 1}/${rounds} ${t.padEnd(22)} ${run.seconds.toFixed(2)} s`);
+      tinyRuns[t].push(run);
+    }
+  }
+  for (const t of tools) {
+    const list = tinyRuns[t];
+    result.tiny[t] = {
+      seconds: list.map((x) => Number(x.seconds.toFixed(3))),
+      medianSeconds: median(list.map((x) => x.seconds)),
+      findings: list[0].findings.length,
+      peakRssMiB: Math.max(...list.map((x) => x.rssKiB)) / 1024,
+    };
+  }
+  if (tools.includes("patchwright")) {
+    log("start-up on an empty folder against node -e...");
+    // Outside any repository: inside one, a scan also asks git for the repository's top and reads the
+    // ignore files above, which is work on the repository, not start-up.
+    const empty = mkdtempSync(join(tmpdir(), "pw-bench-empty-"));
+    const bare = [];
+    const scanEmpty = [];
+    // More rounds than the scans: each is short, and the machine's noise is large next to it.
+    for (let r = 0; r < Math.max(9, rounds); r++) {
+      const pair = [() => runBareNode(empty), () => TOOLS.patchwright(empty)];
+      for (const [i, run] of r % 2 ? pair.reverse().map((f, j) => [1 - j, f]) : pair.map((f, j) => [j, f])) {
+        const x = await run();
+        (i === 0 ? bare : scanEmpty).push(x.seconds);
+      }
+    }
+    rmSync(empty, { recursive: true, force: true });
+    result.startup = {
+      nodeMedianSeconds: median(bare),
+      scanMedianSeconds: median(scanEmpty),
+      addedMs: (median(scanEmpty) - median(bare)) * 1000,
+    };
+  }
+}
+
+const md = markdown(result) + speedMarkdown(result);
 console.log(md);
 for (const t of tools) {
   const s = result.tools[t].score;

@@ -1,10 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
-import { runConfigCheck } from "./config-command.js";
-import { runHashTerm } from "./hash-term-command.js";
+import { EXIT_CANNOT_SCAN } from "./exit-codes.js";
 import type * as RunCommand from "./run-command.js";
 import type { RawRunOptions } from "./run-options.js";
 import type { CliIo } from "./io.js";
-import { EXIT_CANNOT_SCAN, runScan, type ScanOptions } from "./scan-command.js";
+import type { ScanOptions } from "./scan-command.js";
 import { VERSION } from "./version.js";
 
 /** Parses the command line and runs one command; resolves to the exit code. */
@@ -49,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "\nExit codes: 0 nothing found, 1 findings, 2 could not scan (bad usage, unreadable input, bad config).",
     )
     .action(async (paths: string[], opts: ScanOptions) => {
+      // Each command loads its own modules when it runs: start-up pays only for the one asked for.
+      const { runScan } = await import("./scan-command.js");
       code = await runScan(paths, opts, io);
     });
 
@@ -89,7 +90,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "after",
       "\nExit codes: 0 printed, 2 bad usage (such as a salt that is not letters and digits).",
     )
-    .action((terms: string[], opts: { salt?: string }) => {
+    .action(async (terms: string[], opts: { salt?: string }) => {
+      const { runHashTerm } = await import("./hash-term-command.js");
       code = runHashTerm(terms, opts, io);
     });
 
@@ -101,6 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument("[file]", "the file to check (default: .github/patchwright.yml)")
     .addHelpText("after", "\nExit codes: 0 valid, 1 not valid, 2 could not read the file.")
     .action(async (file: string | undefined) => {
+      const { runConfigCheck } = await import("./config-command.js");
       code = await runConfigCheck(file, io);
     });
 

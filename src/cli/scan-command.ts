@@ -8,10 +8,10 @@ import { formatText } from "../guard/format/format-text.js";
 import { loadGuardConfig } from "../guard/load-config.js";
 import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
-import { git } from "../workspace/git.js";
+import { EXIT_CANNOT_SCAN, EXIT_CLEAN, EXIT_FINDINGS } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { describeFsError } from "../guard/sources/describe-fs-error.js";
-import { checkNamedPath, requirePackage, requireRepo } from "./scan-preflight.js";
+import { checkNamedPath, repoTopOrCwd, requirePackage, requireRepo } from "./scan-preflight.js";
 import { useColor } from "./use-color.js";
 import { VERSION } from "./version.js";
 
@@ -28,9 +28,7 @@ export interface ScanOptions {
   color: boolean;
 }
 
-export const EXIT_CLEAN = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_CANNOT_SCAN = 2;
+export { EXIT_CANNOT_SCAN, EXIT_CLEAN, EXIT_FINDINGS };
 
 /** `patchwright scan`: 0 clean, 1 findings, 2 could not scan (never 0 then). */
 export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
@@ -50,10 +48,7 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
         ? target.dir
         : target.mode === "staged"
           ? await requireRepo(io.cwd, "--staged")
-          : await git(io.cwd, ["rev-parse", "--show-toplevel"]).then(
-              (out) => out.trim(),
-              () => io.cwd,
-            );
+          : await repoTopOrCwd(io.cwd);
     const { config, warnings } = await loadGuardConfig({
       file: opts.config,
       repoRoot,

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { lstat, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ScanError } from "../guard/scan-error.js";
 import { describeFsError } from "../guard/sources/describe-fs-error.js";
 import { git } from "../workspace/git.js";
@@ -42,6 +43,24 @@ export async function requireRepo(cwd: string, flag: string): Promise<string> {
     );
   }
   return top.trim();
+}
+
+/**
+ * The folder's repository top, or `cwd` outside a repository. git finds a repository only through a
+ * `.git` entry in the folder or above it (its environment never carries GIT_DIR: see safe-git.ts), so
+ * without one there is no git process to start, which is most of an empty scan's time.
+ */
+export async function repoTopOrCwd(cwd: string): Promise<string> {
+  let inRepo = false;
+  for (let d = resolve(cwd); !inRepo; d = dirname(d)) {
+    inRepo = existsSync(join(d, ".git"));
+    if (dirname(d) === d) break;
+  }
+  if (!inRepo) return cwd;
+  return git(cwd, ["rev-parse", "--show-toplevel"]).then(
+    (out) => out.trim(),
+    () => cwd,
+  );
 }
 
 /** `--pack` runs `npm pack`, which needs the package's manifest. */

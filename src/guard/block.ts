@@ -13,6 +13,13 @@ export interface Block {
   readonly firstColumn: number;
   /** When the lines are not consecutive (the added lines of a diff): the real number of each line. */
   readonly lineNumbers?: readonly number[];
+  /** When each line starts mid-line (the printable runs of binary content): the column of each line's start. */
+  readonly lineColumns?: readonly number[];
+  /**
+   * Printable runs taken out of binary content: only the rules that cannot mistake random bytes for a
+   * secret (checksums, vendor signatures) run on them, besides forbidden terms and the run's own secrets.
+   */
+  readonly binary?: boolean;
 }
 
 export function textBlock(text: string, where: Where, path = "", commit?: string): Block {
@@ -44,7 +51,8 @@ export class LineIndex {
     const start = this.starts[i]!;
     const end = i + 1 < this.starts.length ? this.starts[i + 1]! - 1 : this.block.text.length;
     const line = this.block.lineNumbers?.[i] ?? this.block.firstLine + i;
-    const column = offset - start + 1 + (i === 0 ? this.block.firstColumn - 1 : 0);
+    const shift = this.block.lineColumns?.[i] ?? (i === 0 ? this.block.firstColumn : 1);
+    const column = offset - start + shift;
     return { line, column, lineText: this.block.text.slice(start, end) };
   }
 }

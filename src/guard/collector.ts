@@ -1,9 +1,10 @@
-import type { Finding, ScanReport } from "./finding.js";
+import type { Finding, ScanReport, SkippedFile } from "./finding.js";
 
 /** Gathers findings and counts over one scan, whatever the sources. */
 export class Collector {
   readonly findings: Finding[] = [];
   readonly advisories: Finding[] = [];
+  readonly skipped: SkippedFile[] = [];
   files = 0;
   bytes = 0;
   private readonly started = performance.now();
@@ -17,11 +18,25 @@ export class Collector {
     this.advisories.push(finding);
   }
 
+  /** A file not scanned, or scanned only in part: every output lists it. */
+  skip(file: SkippedFile): void {
+    this.skipped.push(file);
+  }
+
   report(): ScanReport {
+    const ms = Math.round(performance.now() - this.started);
     return {
       findings: this.findings,
       advisories: this.advisories,
-      stats: { files: this.files, bytes: this.bytes, ms: Math.round(performance.now() - this.started) },
+      // The walk runs ahead of the reads, so skips arrive out of order: sort them as the files are.
+      skipped: [...this.skipped].sort(
+        (a, b) => compare(a.path, b.path) || compare(a.commit ?? "", b.commit ?? ""),
+      ),
+      stats: { files: this.files, bytes: this.bytes, ms, skipped: this.skipped.length },
     };
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { fingerprint } from "./fingerprint.js";
 import { KNOWN_SECRET, knownSecretsOf, type KnownSecrets } from "./known-secrets.js";
 import { isLookAlike } from "./look-alikes.js";
 import { isPlaceholder } from "./placeholder.js";
+import { KeywordFinder } from "./keyword-finder.js";
 import { isPublicByDesign } from "./public-by-design.js";
 import { redact } from "./redact.js";
 import { ENV_FILE, KEY_STORE_FILE } from "./rules/packaging.js";
@@ -43,6 +44,10 @@ interface CompiledRule {
   /** The engine's own copy of the pattern: its lastIndex is state, so a shared rule object stays untouched. */
   pattern: RegExp;
   onPath: (path: string) => boolean;
+  /** Runs on binary content's printable runs too: a secret rule whose matches are certain. */
+  certain: boolean;
+  /** Its place in the rule list: rules run in this order, whatever order the keywords occur in. */
+  order: number;
 }
 
 interface Hit {
@@ -67,12 +72,13 @@ const EXACT = { generic: false, severity: "error", confidence: "high" } as const
 export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
-  private readonly rulesImpliedBy = new Map<string, CompiledRule[]>();
+  /** The rules of each keyword the prefilter knows, by its index there. */
+  private readonly rulesOfKeyword: CompiledRule[][];
   private readonly keyStore = picomatch([...KEY_STORE_FILE.globs], GLOB);
   private readonly envFile = picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] });
   private readonly envFiles: GuardConfig["policy"]["envFiles"];
   private readonly onAdvisory: ((finding: Finding) => void) | undefined;
-  private readonly prefilter: RegExp;
+  private readonly prefilter: KeywordFinder;
   private readonly terms: TermMatcher;
   private readonly allowedValues: RegExp[];
   private readonly allowedPath: (path: string) => boolean;
@@ -92,7 +98,13 @@ export class Guard {
     const keywords = new Set<string>();
     for (const rule of rules) {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
-      const compiled = { rule, pattern: new RegExp(rule.pattern), onPath: pathFilter(rule) };
+      const compiled = {
+        rule,
+        pattern: new RegExp(rule.pattern),
+        onPath: pathFilter(rule),
+        certain: rule.category === "secret" && rule.confidence === "high",
+        order: rules.indexOf(rule),
+      };
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
@@ -101,16 +113,9 @@ export class Guard {
         this.byKeyword.set(k, list);
       }
     }
-    // A keyword's occurrence implies every keyword inside it ("secret_" implies "secret").
-    for (const k of keywords) {
-      const implied = [...keywords]
-        .filter((other) => k.includes(other))
-        .flatMap((other) => this.byKeyword.get(other)!);
-      this.rulesImpliedBy.set(k, [...new Set(implied)]);
-    }
-    // One case-insensitive pass over a block finds which keywords occur: far cheaper than one pass per rule.
-    const alternatives = [...keywords].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.prefilter = new RegExp(alternatives.length ? alternatives.join("|") : "(?!)", "gi");
+    // One pass over a block finds which keywords occur: far cheaper than one pass per rule.
+    this.prefilter = KeywordFinder.for([...keywords]);
+    this.rulesOfKeyword = this.prefilter.keywords.map((k) => this.byKeyword.get(k)!);
     this.terms = off.has(FORBIDDEN_TERM.id)
       ? new TermMatcher([], [])
       : new TermMatcher(config.forbiddenTerms, config.forbiddenTermHashes);
@@ -250,21 +255,12 @@ export class Guard {
     );
   }
 
-  private activeRules(block: Block): Set<CompiledRule> {
-    const active = new Set<CompiledRule>(this.byPathOnly.filter((c) => c.onPath(block.path)));
-    const seen = new Set<string>();
-    const re = this.prefilter;
-    re.lastIndex = 0;
-    for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
-      // The alternation yields the longest keyword at a position; step one character, not past it, so a
-      // keyword starting inside it is found too. The shorter keywords inside it are implied by it.
-      re.lastIndex = m.index + 1;
-      const k = m[0].toLowerCase();
-      if (seen.has(k)) continue;
-      seen.add(k);
-      for (const c of this.rulesImpliedBy.get(k) ?? []) if (c.onPath(block.path)) active.add(c);
-    }
-    return active;
+  private activeRules(block: Block): CompiledRule[] {
+    const applies = (c: CompiledRule): boolean => (!block.binary || c.certain) && c.onPath(block.path);
+    const active = new Set<CompiledRule>(this.byPathOnly.filter(applies));
+    for (const k of this.prefilter.find(block.text))
+      for (const c of this.rulesOfKeyword[k]!) if (applies(c)) active.add(c);
+    return [...active].sort((a, b) => a.order - b.order);
   }
 
   private *ruleHits(block: Block): Generator<Hit> {
@@ -325,8 +321,4 @@ function pathFilter(rule: RegexRule): (path: string) => boolean {
   const only = rule.paths?.length ? picomatch([...rule.paths], GLOB) : undefined;
   const never = rule.notPaths?.length ? picomatch([...rule.notPaths], GLOB) : undefined;
   return (path) => (only ? path !== "" && only(path) : true) && !(never && path !== "" && never(path));
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

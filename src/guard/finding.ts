@@ -35,10 +35,29 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
+/**
+ * Why a file was not scanned, or only in part: `binary` content (only its printable runs were scanned,
+ * with the high-confidence rules), a `symlink` not followed, a `special` file (FIFO, socket, device) never
+ * opened, a file `too-large` to read or `unreadable`. Each is listed in every output, never skipped silently.
+ */
+export const SkipReason = z.enum(["binary", "symlink", "special", "too-large", "unreadable"]);
+export type SkipReason = z.infer<typeof SkipReason>;
+
+export const SkippedFile = z.object({
+  path: z.string(),
+  commit: z.string().optional(),
+  reason: SkipReason,
+  /** One sentence: what was and was not scanned. */
+  detail: z.string(),
+});
+export type SkippedFile = z.infer<typeof SkippedFile>;
+
 export const ScanStats = z.object({
   files: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
   ms: z.number().nonnegative(),
+  /** How many files are listed in `skipped` (absent in reports from before the list existed). */
+  skipped: z.number().int().nonnegative().optional(),
 });
 export type ScanStats = z.infer<typeof ScanStats>;
 
@@ -47,6 +66,8 @@ export const ScanReport = z.object({
   findings: z.array(Finding),
   /** What the config asks to be reported without blocking (a policy set to `warn`). */
   advisories: z.array(Finding).default(() => []),
+  /** The files not scanned, or scanned only in part, and why (absent in reports from before the list existed). */
+  skipped: z.array(SkippedFile).optional(),
   stats: ScanStats,
 });
 export type ScanReport = z.infer<typeof ScanReport>;

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { parse } from "yaml";
 import type { z } from "zod";
 import { GuardConfig } from "./config.js";
 import { RULE_CATALOG } from "./rules/index.js";
@@ -51,6 +50,8 @@ export async function loadGuardConfig(opts: {
   let config = GuardConfig.parse({});
   if (raw !== undefined) {
     let doc: unknown;
+    // Loaded only when there is a file to parse: most scans have none, and start-up is paid on every run.
+    const { parse } = await import("yaml");
     try {
       doc = parse(raw) ?? {};
     } catch (err) {

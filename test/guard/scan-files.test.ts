@@ -59,14 +59,21 @@ describe("scan PATH", () => {
     expect(whole.findings).toEqual([]);
   });
 
-  it("skips binary files by content but still checks their names", async () => {
+  it("scans binary files' printable runs with the certain rules, lists them, and checks their names", async () => {
     const dir = tempDir();
     writeFiles(dir, {
       "img.png": Buffer.concat([Buffer.from([0x89, 0x50, 0, 0]), Buffer.from(githubToken(rand))]),
       "prod.pfx": Buffer.from([0x30, 0x82, 0, 1]),
     });
     const report = await scan({ mode: "paths", paths: ["."] }, { cwd: dir, config });
-    expect(report.findings.map((f) => f.ruleId)).toEqual(["key-store-file"]);
+    expect(report.findings.map((f) => [f.path, f.ruleId])).toEqual([
+      ["img.png", "github-pat-classic"],
+      ["prod.pfx", "key-store-file"],
+    ]);
+    expect(report.skipped?.map((s) => [s.path, s.reason])).toEqual([
+      ["img.png", "binary"],
+      ["prod.pfx", "binary"],
+    ]);
   });
 
   it("finds a value on a very long line, once, at the right column", async () => {

@@ -1,11 +1,15 @@
-import type { Finding, ScanReport } from "../finding.js";
+import type { Finding, ScanReport, SkippedFile } from "../finding.js";
 
 /** A Markdown account of a scan, for a job summary or a comment: redacted values only. */
 export function formatMarkdown(report: ScanReport): string {
   const { findings, advisories, stats } = report;
-  const advised = advisories.length
-    ? ["", "Reported without blocking (`guard.policy` in the config):", "", ...table(advisories)]
-    : [];
+  const skipped = report.skipped ?? [];
+  const advised = [
+    ...(advisories.length
+      ? ["", "Reported without blocking (`guard.policy` in the config):", "", ...table(advisories)]
+      : []),
+    ...(skipped.length ? ["", "Not scanned, or scanned only in part:", "", ...skippedTable(skipped)] : []),
+  ];
   if (findings.length === 0) {
     return [
       "### Leak guard: nothing found",
@@ -36,6 +40,17 @@ function table(findings: readonly Finding[]): string[] {
       (f) =>
         `| ${cell(where(f))} | \`${f.ruleId}\` | ${f.severity} | ${f.confidence} | ${cell(f.message)} | \`${cell(f.redacted)}\` |`,
     ),
+  ];
+}
+
+function skippedTable(files: readonly SkippedFile[]): string[] {
+  return [
+    "| file | reason | what was scanned |",
+    "| --- | --- | --- |",
+    ...files.map((f) => {
+      const commit = f.commit ? ` (commit ${f.commit.slice(0, 12)})` : "";
+      return `| ${cell(f.path + commit)} | ${f.reason} | ${cell(f.detail)} |`;
+    }),
   ];
 }
 

@@ -1,5 +1,5 @@
-import type { Log, ReportingDescriptor, Result } from "sarif";
-import type { Finding, ScanReport, Severity } from "../finding.js";
+import type { Invocation, Log, Notification, ReportingDescriptor, Result } from "sarif";
+import type { Finding, ScanReport, Severity, SkippedFile } from "../finding.js";
 import { RULE_CATALOG } from "../rules/index.js";
 
 const INFO_URI = "https://github.com/patchwright/patchwright/blob/main/docs/leak-guard.md";
@@ -41,10 +41,27 @@ export function formatSarif(report: ScanReport, version: string): string {
           ...report.advisories.map((f) => result(f, used.indexOf(f.ruleId), false)),
         ],
         columnKind: "utf16CodeUnits",
+        ...(report.skipped?.length ? { invocations: [invocation(report.skipped)] } : {}),
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** The files not scanned, or scanned in part: one notification each, so no gap is silent. */
+function invocation(skipped: readonly SkippedFile[]): Invocation {
+  return {
+    executionSuccessful: true,
+    toolExecutionNotifications: skipped.map((f): Notification => ({
+      // Binary content was scanned in part; what was not read at all is a warning.
+      level: f.reason === "binary" ? "note" : "warning",
+      message: { text: `${f.path}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ""}: ${f.detail}` },
+      descriptor: { id: `skipped-${f.reason}` },
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: encodeURI(f.path), uriBaseId: "%SRCROOT%" } } },
+      ],
+    })),
+  };
 }
 
 /** GitHub code scanning's scale: 7.0 and up is "high", 4.0 "medium", below it "low". */

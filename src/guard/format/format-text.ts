@@ -1,4 +1,4 @@
-import type { Finding, ScanReport } from "../finding.js";
+import type { Finding, ScanReport, SkippedFile } from "../finding.js";
 
 export interface TextStyle {
   color: boolean;
@@ -8,16 +8,23 @@ export interface TextStyle {
 export function formatText(report: ScanReport, style: TextStyle): string {
   const paint = (code: number, s: string): string => (style.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const { findings, advisories, stats } = report;
+  const skipped = report.skipped ?? [];
   const seconds = (stats.ms / 1000).toFixed(2);
-  const scanned = `${stats.files} ${stats.files === 1 ? "file" : "files"}, ${formatBytes(stats.bytes)} in ${seconds}s`;
+  const notAll = skipped.length ? `, ${skipped.length} skipped or scanned in part` : "";
+  const scanned = `${stats.files} ${stats.files === 1 ? "file" : "files"}, ${formatBytes(stats.bytes)} in ${seconds}s${notAll}`;
   const line = (f: Finding): string => {
     const commit = f.commit ? ` ${paint(2, `(commit ${f.commit.slice(0, 12)})`)}` : "";
     const rating = paint(2, `[${f.severity}, ${f.confidence} confidence]`);
     return `${paint(1, location(f))}  ${paint(31, f.ruleId)} ${rating}  ${f.message}: ${paint(33, f.redacted)}${commit}`;
   };
-  const advised = advisories.length
-    ? ["", "Reported without blocking (guard.policy in the config):", ...advisories.map(line)]
-    : [];
+  const advised = [
+    ...(advisories.length
+      ? ["", "Reported without blocking (guard.policy in the config):", ...advisories.map(line)]
+      : []),
+    ...(skipped.length
+      ? ["", "Not scanned, or scanned only in part:", ...skipped.map((f) => skippedLine(f, paint))]
+      : []),
+  ];
   if (findings.length === 0) {
     return [`${paint(32, "No leaks found")} (${scanned}).`, ...advised, ""].join("\n");
   }
@@ -35,6 +42,11 @@ export function formatText(report: ScanReport, style: TextStyle): string {
     "`patchwright scan --format json > .patchwright-baseline.json` and `--baseline .patchwright-baseline.json`.",
     "",
   ].join("\n");
+}
+
+function skippedLine(f: SkippedFile, paint: (code: number, s: string) => string): string {
+  const commit = f.commit ? ` ${paint(2, `(commit ${f.commit.slice(0, 12)})`)}` : "";
+  return `${paint(1, f.path)}  ${paint(2, f.reason)}  ${f.detail}${commit}`;
 }
 
 function location(f: Finding): string {

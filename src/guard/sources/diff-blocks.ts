@@ -22,7 +22,8 @@ export class DiffBlocks {
   constructor(
     private readonly where: Where,
     private readonly onBlock: (block: Block) => void,
-    private readonly onPath: (path: string, commit: string | undefined) => void,
+    /** Each file the diff names; `binary` when git shows no lines for it ("Binary files … differ"). */
+    private readonly onPath: (path: string, commit: string | undefined, binary: boolean) => void,
   ) {}
 
   /** Starts a new commit's diff (for `git log -p`). */
@@ -37,7 +38,7 @@ export class DiffBlocks {
     if (this.inHeader && line.startsWith("+++ ")) {
       const target = line.slice(4);
       this.path = target === "/dev/null" ? undefined : unquote(target).replace(/^b\//, "");
-      if (this.path !== undefined) this.onPath(this.path, this.commit);
+      if (this.path !== undefined) this.onPath(this.path, this.commit, false);
       return;
     }
     if (line.startsWith("diff --git ")) {
@@ -54,7 +55,7 @@ export class DiffBlocks {
     }
     if (this.inHeader) {
       const binary = BINARY.exec(line);
-      if (binary && binary[1] !== "/dev/null") this.onPath(unquote(binary[1]!), this.commit);
+      if (binary && binary[1] !== "/dev/null") this.onPath(unquote(binary[1]!), this.commit, true);
       return;
     }
     if (this.path === undefined || this.nextLine === 0) return;

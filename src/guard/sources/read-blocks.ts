@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import type { Block } from "../block.js";
 import type { Where } from "../finding.js";
+import { PrintableRuns } from "./printable-runs.js";
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 // A line longer than a chunk is cut; the cut keeps this much overlap so a value across it is still whole.
@@ -17,11 +18,12 @@ export interface BlocksRead {
 /**
  * Cuts a byte stream into text blocks at line ends and hands each to `onBlock` as it comes, so memory
  * stays flat whatever the input's size. With `sniffBinary`, a NUL byte near the start marks binary
- * content (git's own test), which is not scanned. `overlapped` tells the caller a line was cut with an
- * overlap, so the same value may be seen twice.
+ * content (git's own test): only its printable runs are handed on, as blocks marked `binary` (see
+ * PrintableRuns). `overlapped` tells the caller a line was cut with an overlap, so the same value may be
+ * seen twice.
  */
 export async function readBlocks(
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer>,
   path: string,
   where: Where,
   onBlock: (block: Block, overlapped: boolean) => void,
@@ -33,12 +35,18 @@ export async function readBlocks(
   let firstColumn = 1;
   let bytes = 0;
   let overlapped = false;
+  let runs: PrintableRuns | undefined;
   for await (const raw of input) {
     const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
     if (sniffBinary && bytes === 0 && chunk.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-      return { binary: true, bytes: chunk.length };
+      runs = new PrintableRuns(path, where, CHUNK_BYTES, OVERLAP_CHARS);
     }
     bytes += chunk.length;
+    if (runs) {
+      const block = runs.push(chunk);
+      if (block) onBlock(block, runs.overlapped);
+      continue;
+    }
     const text = carry + decoder.write(chunk);
     const cut = text.lastIndexOf("\n");
     if (cut !== -1) {
@@ -54,6 +62,11 @@ export async function readBlocks(
     } else {
       carry = text;
     }
+  }
+  if (runs) {
+    const block = runs.end();
+    if (block) onBlock(block, runs.overlapped);
+    return { binary: true, bytes };
   }
   const rest = carry + decoder.end();
   if (rest) onBlock({ text: rest, path, where, firstLine, firstColumn }, overlapped);

@@ -6,7 +6,8 @@ import type { Finding, Where } from "../finding.js";
 import { ScanError } from "../scan-error.js";
 import { describeFsError } from "./describe-fs-error.js";
 import { fileChunks, readBlocks } from "./read-blocks.js";
-import { walkFiles } from "./walk-files.js";
+import { readAhead, type Ahead } from "./read-ahead.js";
+import { walkFiles, type OnWalkSkip } from "./walk-files.js";
 
 /**
  * Scans files and folders. Paths in findings are relative to `cwd` when the target lies inside it, else to
@@ -25,8 +26,12 @@ export async function scanPaths(
     const inside = abs === cwd || abs.startsWith(cwd + sep);
     if (info.isDirectory()) {
       const root = inside ? cwd : abs;
-      for await (const path of walkFiles(root, abs))
-        await scanFile(guard, join(root, path), path, "file", out);
+      const onSkip: OnWalkSkip = (path, reason) => out.skip({ path, reason, detail: WALK_SKIPS[reason] });
+      const files = readAhead(walkFiles(root, abs, onSkip), (path) =>
+        mayRead(guard, path) ? join(root, path) : undefined,
+      );
+      for await (const [path, ahead] of files)
+        await scanFile(guard, join(root, path), path, "file", out, ahead);
     } else {
       const path = inside ? relative(cwd, abs).split(sep).join("/") : basename(abs);
       await scanFile(guard, abs, path, "file", out);
@@ -34,19 +39,35 @@ export async function scanPaths(
   }
 }
 
-/** Scans one file on disk as `path`: its name, then its content in bounded blocks. */
+const WALK_SKIPS = {
+  symlink: "a symbolic link: not followed (it could lead outside the folder); name its target to scan it",
+  special: "a FIFO, socket or device: never opened (reading it could block or never end)",
+} as const;
+
+/** An allowed path is still read for the run's own secrets, which no allowlist accepts. */
+function mayRead(guard: Guard, path: string): boolean {
+  return !guard.isPathAllowed(path) || guard.holdsKnownSecrets;
+}
+
+/**
+ * Scans one file on disk as `path`: its name, then its content in bounded blocks. `ahead` is the file as
+ * readAhead read it, when it did.
+ */
 export async function scanFile(
   guard: Guard,
   absPath: string,
   path: string,
   where: Where,
   out: Collector,
+  ahead?: Ahead,
 ): Promise<void> {
-  // An allowed path is still read for the run's own secrets, which no allowlist accepts.
-  if (guard.isPathAllowed(path) && !guard.holdsKnownSecrets) return;
+  if (!mayRead(guard, path)) return;
   out.add(guard.scanPath(path, where));
   try {
-    await scanStream(guard, fileChunks(absPath), path, where, out, true);
+    if (ahead?.kind === "error") throw ahead.error;
+    if (ahead?.kind === "special") return out.skip({ path, reason: "special", detail: WALK_SKIPS.special });
+    const chunks = ahead?.kind === "bytes" ? [ahead.bytes] : fileChunks(absPath);
+    await scanStream(guard, chunks, path, where, out, true);
   } catch (err) {
     if (err instanceof ScanError) throw err;
     throw new ScanError(describeFsError(err as NodeJS.ErrnoException, path).replace(/\.$/, ""));
@@ -56,7 +77,7 @@ export async function scanFile(
 /** Scans a stream of bytes (a file, standard input) block by block. */
 export async function scanStream(
   guard: Guard,
-  input: AsyncIterable<Buffer | string>,
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer>,
   path: string,
   where: Where,
   out: Collector,
@@ -68,7 +89,7 @@ export async function scanStream(
     const key = `${f.ruleId}:${f.line}:${f.column}`;
     return seen.has(key) ? false : (seen.add(key), true);
   };
-  const { bytes } = await readBlocks(
+  const { bytes, binary } = await readBlocks(
     input,
     path,
     where,
@@ -80,4 +101,8 @@ export async function scanStream(
   );
   out.files++;
   out.bytes += bytes;
+  if (binary) out.skip({ path, reason: "binary", detail: BINARY_DETAIL });
 }
+
+export const BINARY_DETAIL =
+  "binary content: only its printable runs were scanned, with the rules whose matches are certain";

@@ -126,6 +126,8 @@ export async function scanStaged(guard: Guard, repo: string, out: Collector): Pr
   if (branch) out.add(guard.scanBlock(textBlock(branch, "branch")));
 }
 
+const BINARY_DIFF = "binary content: git shows no lines for it, so only its name was scanned";
+
 function newDiff(guard: Guard, out: Collector, onMarked?: OnMarkedFinding): DiffBlocks {
   return new DiffBlocks(
     "file",
@@ -133,9 +135,10 @@ function newDiff(guard: Guard, out: Collector, onMarked?: OnMarkedFinding): Diff
       out.bytes += block.text.length;
       out.add(guard.scanBlock(block, onMarked));
     },
-    (path, commit) => {
+    (path, commit, binary) => {
       out.files++;
       out.add(guard.scanPath(path, "file", commit));
+      if (binary) out.skip({ path, ...(commit ? { commit } : {}), reason: "binary", detail: BINARY_DIFF });
     },
   );
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Collector } from "../collector.js";
 import type { Guard } from "../engine.js";
 import { ScanError } from "../scan-error.js";
+import { readAhead } from "./read-ahead.js";
 import { scanFile } from "./scan-files.js";
 
 const PackList = z
@@ -49,7 +50,7 @@ export async function scanPack(
   listFiles: ListPackFiles = npmPackFiles,
 ): Promise<void> {
   const root = resolve(dir);
-  for (const path of (await listFiles(root)).sort()) {
-    await scanFile(guard, join(root, path), path, "package", out);
-  }
+  const files = readAhead((await listFiles(root)).sort(), (path) => join(root, path));
+  for await (const [path, ahead] of files)
+    await scanFile(guard, join(root, path), path, "package", out, ahead);
 }

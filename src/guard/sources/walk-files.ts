@@ -12,27 +12,38 @@ export interface IgnoreRules {
   ig: Ignore;
 }
 
+/** A path the walk does not read: a symbolic link (never followed), or a FIFO, socket or device. */
+export type OnWalkSkip = (path: string, reason: "symlink" | "special") => void;
+
 /**
  * Yields the files under `dir` as paths relative to `root` ("/"-separated, sorted), honouring the
  * ignore files git would: every `.gitignore` from the repository's top down to each folder, and
  * `.git/info/exclude`. `.git` itself is skipped, and symbolic links are not followed: they could lead
- * outside.
+ * outside. What is neither a file nor a folder, and not ignored, is told to `onSkip`.
  */
-export async function* walkFiles(root: string, dir: string): AsyncGenerator<string> {
-  yield* walk(root, dir, await ancestorRules(dir));
+export async function* walkFiles(root: string, dir: string, onSkip?: OnWalkSkip): AsyncGenerator<string> {
+  yield* walk(root, dir, await ancestorRules(dir), onSkip);
 }
 
-async function* walk(root: string, dir: string, inherited: IgnoreRules[]): AsyncGenerator<string> {
-  const own = await rulesIn(dir, ".gitignore");
-  const rules = own ? [...inherited, own] : inherited;
+async function* walk(
+  root: string,
+  dir: string,
+  inherited: IgnoreRules[],
+  onSkip: OnWalkSkip | undefined,
+): AsyncGenerator<string> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  // Only a folder listing a .gitignore costs a read: most folders have none.
+  const own = entries.some((e) => e.name === ".gitignore") ? await rulesIn(dir, ".gitignore") : undefined;
+  const rules = own ? [...inherited, own] : inherited;
   for (const entry of entries) {
     if (entry.name === ".git") continue;
     const abs = join(dir, entry.name);
     const isDir = entry.isDirectory();
-    if ((!isDir && !entry.isFile()) || ignored(rules, abs, isDir)) continue;
-    if (isDir) yield* walk(root, abs, rules);
-    else yield toPosix(relative(root, abs));
+    const isFile = entry.isFile();
+    if (ignored(rules, abs, isDir)) continue;
+    if (isDir) yield* walk(root, abs, rules, onSkip);
+    else if (isFile) yield toPosix(relative(root, abs));
+    else onSkip?.(toPosix(relative(root, abs)), entry.isSymbolicLink() ? "symlink" : "special");
   }
 }
 

@@ -158,7 +158,8 @@ export const KEY_RULES: readonly RegexRule[] = [
     description: "Password in a URL (scheme://user:password@host)",
     keywords: ["://"],
     pattern:
-      "(?<=[A-Za-z0-9])://[^\\s:/?#@\"'<>\\\\]{0,128}:(?<secret>[^\\s:/?#@\"'<>\\\\]{8,128})@(?=[A-Za-z0-9\\[])",
+      // The literal first, its lookbehind after: a pattern opening with a lookbehind is tried at every character.
+      "://(?<=[A-Za-z0-9]://)[^\\s:/?#@\"'<>\\\\]{0,128}:(?<secret>[^\\s:/?#@\"'<>\\\\]{8,128})@(?=[A-Za-z0-9\\[])",
     generic: true,
     validate: realUrlPassword,
   }),

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { KeywordFinder } from "../../src/guard/keyword-finder.js";
+
+const found = (finder: KeywordFinder, text: string): string[] =>
+  [...new Set(finder.find(text).map((i) => finder.keywords[i]!))].sort();
+
+describe("KeywordFinder", () => {
+  it("finds every keyword that occurs, in any ASCII case, overlapping or inside another", () => {
+    const finder = new KeywordFinder(["secret", "secret_", "cret", "token", "ghp_", "hp"]);
+    expect(found(finder, "MY_SECRET_TOKEN = x")).toEqual(["cret", "secret", "secret_", "token"]);
+    expect(found(finder, "sesecret")).toEqual(["cret", "secret"]);
+    expect(found(finder, "xGhP_y")).toEqual(["ghp_", "hp"]);
+    expect(found(finder, "nothing here")).toEqual([]);
+  });
+
+  it("matches no keyword across or with a character outside ASCII", () => {
+    const finder = new KeywordFinder(["token", "sk"]);
+    expect(found(finder, "to\u00e9ken \u017fk \u212a")).toEqual([]);
+    expect(found(finder, "\u00e9token\u00e9")).toEqual(["token"]);
+  });
+
+  it("agrees with a case-insensitive search for each keyword", () => {
+    const keywords = ["ab", "abc", "bca", "ca", "aab", "c_a", "xyz"];
+    const finder = new KeywordFinder(keywords);
+    let seed = 7;
+    const letter = (): string => "abcABC_xyz"[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % 10]!;
+    for (let n = 0; n < 300; n++) {
+      const text = Array.from({ length: 12 }, letter).join("");
+      const expected = keywords.filter((k) => text.toLowerCase().includes(k)).sort();
+      expect(found(finder, text), text).toEqual(expected);
+    }
+  });
+
+  it("refuses a keyword it could not match as written", () => {
+    expect(() => new KeywordFinder(["Token"])).toThrow(/lower-case ASCII/);
+    expect(() => new KeywordFinder(["cl\u00e9"])).toThrow(/lower-case ASCII/);
+  });
+});
