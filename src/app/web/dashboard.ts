@@ -34,7 +34,7 @@ export function renderDashboard(d: DashboardData, links: DashboardLinks): string
     .join("");
   const body = [
     "<main>",
-    '<p class="muted">patchwright · operator dashboard · <form class="inline" method="post" action="/logout"><button>Sign out</button></form></p>',
+    '<div class="muted">patchwright · operator dashboard · <form class="inline" method="post" action="/logout"><button>Sign out</button></form></div>',
     "<h1>Runs</h1>",
     `<div class="cards">${cards}</div>`,
     `<p>Queue: ${esc(queueDepth)}</p>`,
@@ -129,7 +129,7 @@ export function costChart(costs: DailyCost[]): string {
   const height = 220;
   const left = 50;
   const bottom = 30;
-  const barWidth = Math.max(4, Math.floor((width - left - 10) / days.length) - 4);
+  const barWidth = Math.min(48, Math.max(4, Math.floor((width - left - 10) / days.length) - 4));
   const scale = (height - bottom - 10) / max;
   const bars: string[] = [];
   days.forEach((day, i) => {

@@ -298,13 +298,18 @@ function loginPage(problem?: string): string {
   );
 }
 
-/** A browser's POST names its origin; one from another site (or with none, when a cookie is the proof) is refused. */
+/**
+ * Whether a POST comes from this server's own pages. Browsers say where a request comes from in
+ * Sec-Fetch-Site (sent whatever the Referrer-Policy, under which Origin may be "null"); failing that, a
+ * real Origin must name this host. A request with neither is a script's: it must carry the bearer token.
+ */
 function sameOrigin(req: IncomingMessage): boolean {
+  const site = req.headers["sec-fetch-site"];
+  if (typeof site === "string") return site === "same-origin";
   const origin = req.headers.origin;
-  const host = req.headers.host;
-  if (origin === undefined) return req.headers.authorization !== undefined;
+  if (origin === undefined || origin === "null") return req.headers.authorization !== undefined;
   try {
-    return host !== undefined && new URL(origin).host === host;
+    return req.headers.host !== undefined && new URL(origin).host === req.headers.host;
   } catch {
     return false;
   }

@@ -149,7 +149,8 @@ function summarise(report: RunReport): RunSummary {
     ...(report.details ? { details: cut(report.details, 20_000) } : {}),
     ...(report.branch ? { branch: report.branch } : {}),
     ...(report.pullRequest ? { pullRequest: report.pullRequest } : {}),
-    links: report.links,
+    // The page's own link is not worth showing on the page.
+    links: report.links.filter((l) => l.label !== "run page"),
     ...(report.tests ? { tests: report.tests } : {}),
     ...(report.sandbox ? { sandbox: report.sandbox } : {}),
     ...(report.notes?.length ? { notes: report.notes } : {}),

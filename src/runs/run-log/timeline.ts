@@ -54,7 +54,6 @@ export type Redact = (text: string) => string;
 
 /** Turns the agent's events into timeline entries; keeps the running totals the entries show. */
 export class TimelineRecorder {
-  private costUsd = 0;
   private inputTokens = 0;
   private outputTokens = 0;
 
@@ -70,14 +69,14 @@ export class TimelineRecorder {
           ? [{ type: "text", turn: event.turn, text: text(event.text, TEXT_CHARS) }]
           : [];
       case "model_response":
-        this.costUsd += event.costUsd;
         this.inputTokens += event.response.usage.inputTokens;
         this.outputTokens += event.response.usage.outputTokens;
         return [
           {
             type: "cost",
             turn: event.turn,
-            costUsd: this.costUsd,
+            // The loop's figure is the run's total so far already.
+            costUsd: event.costUsd,
             inputTokens: this.inputTokens,
             outputTokens: this.outputTokens,
           },
