@@ -1,3 +1,6 @@
+import { join } from "node:path";
+import { memoryRunLog } from "../runs/run-log/memory-run-log.js";
+import type { TimelineEntry } from "../runs/run-log/timeline.js";
 import { readFile } from "node:fs/promises";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
@@ -47,6 +50,8 @@ export interface AgentContext {
   gitUrl?: string;
   /** The key plans are MACed with, from the `plan_secret` input; without it, edit history alone holds. */
   planKey?: Uint8Array;
+  /** Where the run's transcript is written (RUNNER_TEMP's), so the job can upload it as an artifact. */
+  transcriptDir?: string;
   /** Cancelled when the workflow run is. */
   signal?: AbortSignal;
   newRunId: () => string;
@@ -66,6 +71,10 @@ export interface AgentResult {
   reports?: RunReport[];
   /** The guard config the run used (the repository's, the inputs' terms, the job's secrets). */
   guard?: GuardConfig;
+  /** The run's timeline, as the App's run page shows it: the job summary shows it too. */
+  timeline?: TimelineEntry[];
+  /** The run's transcript (redacted), when a run happened and wrote one. */
+  transcriptPath?: string;
   /** The repository's config did not validate and no one asked on a thread: the job says so and fails. */
   configError?: ConfigError;
 }
@@ -106,6 +115,7 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
   );
 
   const reports: RunReport[] = [];
+  const timeline = memoryRunLog();
   if (queued.length > 0) {
     const execute = createRunExecutor({
       octokitFor: () => Promise.resolve(ctx.octokit),
@@ -124,6 +134,8 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
       ...(ctx.planKey ? { planKey: ctx.planKey } : {}),
       ...(runId ? { followUrl: `${server}/${owner}/${name}/actions/runs/${runId}` } : {}),
       onReport: (_request, r) => void reports.push(r),
+      runLog: timeline.log,
+      ...(ctx.transcriptDir ? { transcriptDir: ctx.transcriptDir } : {}),
     });
     for (const request of queued) await execute(request, ctx.signal ?? new AbortController().signal);
   }
@@ -143,6 +155,7 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
         ...(worst ? { report: worst } : {}),
         reports,
         guard: outcome.requests[0]!.config.guard,
+        timeline: timeline.entries,
       };
     }
     case "queued":
@@ -152,6 +165,10 @@ export async function runAgentAction(inputs: AgentInputs, ctx: AgentContext): Pr
         notice: report ? `patchwright ${report.headline}` : "patchwright did not report on the run.",
         ...(report ? { report } : {}),
         guard: outcome.request.config.guard,
+        timeline: timeline.entries,
+        ...(ctx.transcriptDir
+          ? { transcriptPath: join(ctx.transcriptDir, `${outcome.request.id}.jsonl`) }
+          : {}),
       };
     case "duplicate":
       return { conclusion: "duplicate", runKind: "", notice: "patchwright already answered this trigger." };

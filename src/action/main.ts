@@ -3,13 +3,17 @@ import { Octokit } from "@octokit/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createModelClient } from "../agent/model/model-provider.js";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
 import { derivePlanKey } from "../runs/plan-mac.js";
 import { renderReport } from "../runs/report.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
+import { timelineMarkdown } from "../runs/run-log/timeline.js";
 import { FAILING, runAgentAction } from "./agent-run.js";
+import { uploadTranscript } from "./transcript-artifact.js";
 import { runGuardCheck } from "./guard-check.js";
 import { GuardedOutput, jobGuard, RUNNER } from "./guarded-output.js";
 import { readActionInputs, type ActionInputs } from "./read-inputs.js";
@@ -55,6 +59,8 @@ async function main(out: GuardedOutput): Promise<void> {
     model: createModelClient({ provider: inputs.provider, env: modelEnv }),
     workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
     signal: cancelled.signal,
+    // Outside the checkout, so the transcript can be uploaded from where it is known to be.
+    transcriptDir: join(process.env["RUNNER_TEMP"] ?? tmpdir(), "patchwright-transcripts"),
     newRunId: randomUUID,
     now: () => new Date(),
     log: { info: (m) => out.info(m), warn: (m) => out.warning(m) },
@@ -74,9 +80,22 @@ async function main(out: GuardedOutput): Promise<void> {
   const all = result.reports ?? (report ? [report] : []);
   const cost = all.reduce((sum, r) => sum + (r.agent?.costUsd ?? 0), 0);
   out.setOutput("cost_usd", cost.toFixed(4));
+  const timeline = result.timeline?.length ? `\n\n${timelineMarkdown(result.timeline)}` : "";
   await out.summary(
-    all.length ? all.map(renderReport).join("\n\n---\n\n") : `### patchwright\n\n${result.notice}\n`,
+    all.length
+      ? `${all.map(renderReport).join("\n\n---\n\n")}${timeline}`
+      : `### patchwright\n\n${result.notice}\n`,
   );
+  if (inputs.upload_transcript && result.transcriptPath) {
+    const runId = result.transcriptPath.replace(/^.*\//, "").replace(/\.jsonl$/, "");
+    try {
+      out.info(await uploadTranscript(result.transcriptPath, runId));
+    } catch (err) {
+      out.warning(
+        `The transcript could not be uploaded as an artifact: ${(err as Error)?.message ?? String(err)}`,
+      );
+    }
+  }
   // The job fails when the work asked for was not done, so a workflow can tell.
   if (report && FAILING.has(report.outcome)) out.setFailed(result.notice);
   if (result.configError) process.exitCode = core.ExitCode.Failure;

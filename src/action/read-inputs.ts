@@ -69,6 +69,16 @@ export const ActionInputs = z.object({
   forbidden_term_hashes: z.string().default(""),
   config_path: text,
   bot_login: z.preprocess(blankToUndefined, z.string().trim().default("github-actions[bot]")),
+  upload_transcript: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(["true", "false"], {
+        error: (issue) =>
+          `The input "upload_transcript" must be true or false, not "${String(issue.input)}".`,
+      })
+      .default("false")
+      .transform((v) => v === "true"),
+  ),
   scan: z.preprocess(
     blankToUndefined,
     z

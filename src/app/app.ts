@@ -22,6 +22,9 @@ import type { RunExecutor, RunQueue } from "../runs/queue/run-queue.js";
 import type { RunRequest } from "../request/run-request.js";
 import type { Metrics } from "../runs/metrics.js";
 import type { RunReport } from "../runs/report.js";
+import { derivePageKey, runPageUrl } from "../runs/run-log/page-token.js";
+import { storeRunLog, type RunLog } from "../runs/run-log/run-log.js";
+import { RunStore } from "../runs/run-log/run-store.js";
 
 export type AppRole = "all" | "serve" | "worker";
 
@@ -63,6 +66,16 @@ export interface AppOptions {
    * (the repository's `guard.check` can still turn it off). On by default; tests of other things turn it off.
    */
   guardCheck?: boolean;
+  /**
+   * Where runs' timelines and reports are kept for the run page and the dashboard; by default
+   * `runs.sqlite` in the state folder.
+   */
+  runStore?: RunStore;
+  /**
+   * PATCHWRIGHT_PUBLIC_URL: where people reach this server. With it, tracking comments link to each
+   * run's page; without it, no link is posted (the pages are still served to whoever has a link).
+   */
+  publicUrl?: string;
   /** Where runs' outcomes, durations, costs, restarts and guard blocks are counted. */
   metrics?: Metrics;
   /** Told what became of each event, and of each failure (metrics, tests). */
@@ -76,6 +89,11 @@ export interface PatchwrightApp {
   idle(): Promise<void>;
   /** Stops the worker (draining for up to `drainMs`) and closes the queue. */
   stop(drainMs: number): Promise<{ requeued: number }>;
+  /** Cancels the runs of a thread, as `@patchwright stop` does (the dashboard's cancel). */
+  cancel(threadKey: string): Promise<boolean>;
+  /** The run store the pages read, and the key their tokens are made with. */
+  runStore: RunStore;
+  pageKey: Uint8Array;
 }
 
 /**
@@ -91,9 +109,21 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   const stateDir = options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright";
   let durable: DurableQueue | undefined;
   let worker: QueueWorker | undefined;
+  const planKey = options.planKey ?? randomBytes(32);
+  const pageKey = derivePageKey(planKey);
+  const runStore =
+    options.runStore ??
+    new RunStore(join(stateDir, "runs.sqlite"), { retentionMs: QUEUE_DEFAULTS.retentionMs });
+  const publicUrl = options.publicUrl;
+  let runLog: RunLog | undefined;
 
   const appFn: ApplicationFunction = (app) => {
     const log = adaptLog(app.log);
+    runLog = storeRunLog({
+      store: runStore,
+      pageUrl: publicUrl ? (id) => runPageUrl(publicUrl, pageKey, id) : () => undefined,
+      log,
+    });
     durable =
       options.queue ??
       openQueue(
@@ -102,7 +132,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       );
     const store = durable;
     if (role !== "worker") app.onAny((emitted) => ingress(emitted as unknown as Context));
-    if (role !== "serve") worker = startWorker(app, store, log);
+    if (role !== "serve") worker = startWorker(app, store, log, runLog);
 
     /**
      * What GitHub waits for: events that ask for nothing are told apart from the payload alone and dropped;
@@ -144,7 +174,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     }
   };
 
-  function startWorker(app: Probot, store: DurableQueue, log: AppLog): QueueWorker {
+  function startWorker(app: Probot, store: DurableQueue, log: AppLog, runLog: RunLog): QueueWorker {
     const installationOctokit = async (id: number | undefined): Promise<OctokitLike> => {
       if (id === undefined) throw new Error("the event carries no installation");
       return observed(await app.auth(id));
@@ -196,10 +226,21 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     const durableRuns: RunQueue = {
       add: async (request) => {
         const { replaced, waitsForRepository } = await store.enqueue(request);
-        for (const old of replaced) say("was replaced", (o) => notifyReplaced(o, old), old);
+        for (const old of replaced) {
+          runLog.dropped(
+            old.id,
+            "replaced",
+            "A newer request on the same thread replaced it while it waited.",
+          );
+          say("was replaced", (o) => notifyReplaced(o, old), old);
+        }
         if (waitsForRepository) say("waits", (o) => notifyWaiting(o, request), request);
       },
-      cancel: (key) => store.cancel(key),
+      cancel: async (key) => {
+        const stopped = await store.cancel(key);
+        runLog.cancelled(key);
+        return stopped;
+      },
       claimTrigger: (key, delivery) => store.claimTrigger(key, delivery),
     };
     // Triggers are claimed in the durable queue whatever runs them.
@@ -216,7 +257,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       env,
       // What the App holds (its webhook secret, key, model credentials) no run may ever send.
       knownSecrets: credentialValues(env),
-      planKey: options.planKey ?? randomBytes(32),
+      planKey,
+      runLog,
       now: options.now ?? (() => new Date()),
       log,
       serverUrl,
@@ -263,6 +305,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           log,
           // The App has `checks: write`: an invalid config on a pull request becomes a failed check.
           configCheckRuns: true,
+          runLog,
         });
         log.info(`event ${event.name}: ${outcome.status}`, {
           delivery: event.id,
@@ -314,7 +357,14 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
             await resolveExecutor(octokit)
           )(restarts > 0 ? { ...request, restarts } : request, signal);
         },
-        abandoned: async (request) => notifyAbandoned(await octokitOf(request), request),
+        abandoned: async (request) => {
+          runLog.dropped(
+            request.id,
+            "abandoned",
+            "Given up: the worker running it stopped before it finished, again after each restart.",
+          );
+          await notifyAbandoned(await octokitOf(request), request);
+        },
       },
       { eventConcurrency: options.intakeConcurrency ?? 8, runConcurrency: options.runConcurrency ?? 2 },
     );
@@ -333,8 +383,16 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     stop: async (drainMs) => {
       const result = (await worker?.stop(drainMs)) ?? { requeued: 0 };
       await durable?.close();
+      if (!options.runStore) runStore.close();
       return result;
     },
+    cancel: async (key) => {
+      const stopped = await loaded().cancel(key);
+      runLog?.cancelled(key);
+      return stopped;
+    },
+    runStore,
+    pageKey,
   };
 }
 

@@ -14,6 +14,8 @@ import { SANDBOX_MODE_ERROR, SandboxMode } from "../workspace/sandbox/sandbox.js
 export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
 /** Probot's fallback secret when none is set: public, so never accepted. */
 const PROBOT_DEFAULT_SECRET = "development";
+/** The least length of PATCHWRIGHT_ADMIN_TOKEN: the dashboard can cancel runs, so it must not be guessed. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 
 const blankToUndefined = (value: unknown): unknown =>
@@ -163,6 +165,20 @@ export const AppEnv = z
     PATCHWRIGHT_RUN_CONCURRENCY: count("PATCHWRIGHT_RUN_CONCURRENCY", "runs", 1, 64, 2),
     PATCHWRIGHT_RECONCILE_MINUTES: count("PATCHWRIGHT_RECONCILE_MINUTES", "minutes", 0, 1440, 10),
     PATCHWRIGHT_METRICS_TOKEN: optional(z.string()),
+    PATCHWRIGHT_PUBLIC_URL: optional(
+      z
+        .string()
+        .regex(/^https?:\/\/[^\s?#]+$/, {
+          error:
+            "PATCHWRIGHT_PUBLIC_URL must be the http(s) address people reach this server at, such as https://patchwright.example.com (no query or fragment).",
+        })
+        .transform((url) => url.replace(/\/+$/, "")),
+    ),
+    PATCHWRIGHT_ADMIN_TOKEN: optional(
+      z.string().min(MIN_ADMIN_TOKEN_LENGTH, {
+        error: `PATCHWRIGHT_ADMIN_TOKEN is shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters: set it to a long random value, such as the output of \`openssl rand -hex 32\`, or leave it unset to keep the dashboard off.`,
+      }),
+    ),
     PATCHWRIGHT_PLAN_SECRET: PlanSecret,
     // Read again by every run; checked here so a typo stops the server, not each run.
     PATCHWRIGHT_SANDBOX: optional(z.enum(SandboxMode.options, { error: SANDBOX_MODE_ERROR })),
@@ -203,6 +219,8 @@ export const AppEnv = z
     runConcurrency: v.PATCHWRIGHT_RUN_CONCURRENCY,
     reconcileMs: v.PATCHWRIGHT_RECONCILE_MINUTES * 60_000,
     ...(v.PATCHWRIGHT_METRICS_TOKEN ? { metricsToken: v.PATCHWRIGHT_METRICS_TOKEN } : {}),
+    ...(v.PATCHWRIGHT_PUBLIC_URL ? { publicUrl: v.PATCHWRIGHT_PUBLIC_URL } : {}),
+    ...(v.PATCHWRIGHT_ADMIN_TOKEN ? { adminToken: v.PATCHWRIGHT_ADMIN_TOKEN } : {}),
     planKey: v.PATCHWRIGHT_PLAN_SECRET
       ? derivePlanKey(v.PATCHWRIGHT_PLAN_SECRET, "plan-secret")
       : // The key's DER, not its PEM text: the same key given as PRIVATE_KEY or a file derives the same.

@@ -7,6 +7,8 @@ import { startHousekeeping } from "../runs/housekeeping.js";
 import { createPatchwrightApp, type AppOptions, type AppRole } from "./app.js";
 import { PatchwrightOctokit } from "./octokit.js";
 import type { AppEnv } from "./read-app-env.js";
+import { RunStore } from "../runs/run-log/run-store.js";
+import { createWebRoutes } from "./web/web-routes.js";
 import { createWebhookServer, type ServerLog } from "./webhook-server.js";
 
 export interface RunningApp {
@@ -56,15 +58,20 @@ export async function startApp(
   };
   const queue = options.queue ?? openQueue(config.queue, queueLog);
   const metrics = createMetrics({ queueCounts: () => queue.counts() });
+  const runStore =
+    options.runStore ??
+    new RunStore(join(config.queue.stateDir, "runs.sqlite"), { retentionMs: config.queue.retentionMs });
   const app = createPatchwrightApp({
     provider: config.provider,
     planKey: config.planKey,
     runConcurrency: config.runConcurrency,
     stateDir: config.queue.stateDir,
     metrics,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     ...options,
     role,
     queue,
+    runStore,
   });
   await probot.load(app.appFn);
   const log = probot.log;
@@ -88,6 +95,19 @@ export async function startApp(
       }
     },
     metrics: metrics.render,
+    ...(role === "worker"
+      ? {}
+      : {
+          web: createWebRoutes({
+            store: runStore,
+            pageKey: app.pageKey,
+            ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+            queueCounts: () => queue.counts(),
+            cancel: (key) => app.cancel(key),
+            secureCookies: config.publicUrl?.startsWith("https://") ?? false,
+            log,
+          }),
+        }),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     onAck: metrics.ackObserved,
   });
@@ -105,10 +125,23 @@ export async function startApp(
           queue,
           appOctokit: async () => await probot.auth(),
           transcriptDir: join(config.queue.stateDir, "transcripts"),
+          runStore,
           retentionMs: config.queue.retentionMs,
           reconcileMs: config.reconcileMs,
           log: queueLog,
         });
+  if (role !== "worker") {
+    if (!config.publicUrl)
+      log.info(
+        {},
+        "tracking comments carry no run page link: set PATCHWRIGHT_PUBLIC_URL to this server's address to add one",
+      );
+    if (queue.backend === "redis")
+      log.info(
+        {},
+        "run pages show the runs of workers that share this server's PATCHWRIGHT_STATE_DIR (see docs/run-page.md)",
+      );
+  }
   const { address, port, family } = server.address() as AddressInfo;
   const host = family === "IPv6" ? `[${address}]` : address;
   const webhookUrl = `http://${host}:${port}${config.webhookPath}`;
@@ -130,6 +163,7 @@ export async function startApp(
       server.closeIdleConnections();
       const result = await app.stop(config.drainMs);
       await closed;
+      if (!options.runStore) runStore.close();
       return result;
     },
   };

@@ -42,6 +42,11 @@ export interface WebhookServerOptions {
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** When set, /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /**
+   * The App's pages (run pages, the dashboard, their assets): answers the request and resolves true, or
+   * resolves false to leave it to the webhook routes.
+   */
+  web?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Called once per POST, when its answer is sent (or its connection ends first, as "error"). */
   onAck?: (outcome: AckOutcome, seconds: number) => void;
   /** Milliseconds, for `onAck`'s timing; default performance.now. */
@@ -90,7 +95,10 @@ async function handle(
     if (path === "/readyz") return readiness(options, res);
     if (path === "/metrics") return serveMetrics(options, req, res);
   }
-  if (path !== withoutTrailingSlash(options.path)) return discard(req, res, 404, "not found");
+  if (path !== withoutTrailingSlash(options.path)) {
+    if (options.web && (await options.web(req, res))) return;
+    return discard(req, res, 404, "not found");
+  }
   const receive = options.receive;
   if (!receive) return discard(req, res, 404, "this process is a worker: send webhooks to a serve process");
   if (req.method !== "POST") return discard(req, res, 405, "webhooks are POSTed", { allow: "POST" });

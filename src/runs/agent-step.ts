@@ -64,6 +64,7 @@ export async function runAgentStep(step: AgentStep, s: RunScope): Promise<RunSes
     signal,
     extraTools: [progressTool],
     onEvent: (e) => {
+      deps.runLog?.event(request, e);
       const said = describeStep(e);
       if (said === undefined) return;
       current = said;

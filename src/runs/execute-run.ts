@@ -29,8 +29,11 @@ export function createRunExecutor(surface: ExecutorDeps): RunExecutor {
       ...incoming,
       config: { ...incoming.config, guard: withKnownSecrets(incoming.config.guard, secrets) },
     };
+    // The run's page, when the App serves one at a public address: progress and the report link to it.
+    const page = surface.runLog?.pageUrl(incoming.id);
     const deps: ExecutorDeps = {
       ...surface,
+      ...(page ? { followUrl: page } : {}),
       tokenFor: async (r, options) => {
         const token = await surface.tokenFor(r, options);
         secrets.add(token);
@@ -49,6 +52,7 @@ export function createRunExecutor(surface: ExecutorDeps): RunExecutor {
       deps.progressIntervalMs,
     );
     const scope: RunScope = { request, deps, octokit, repo, tracker, signal, started };
+    deps.runLog?.started(request);
     let done: Done;
     try {
       done = await dispatch(scope);
@@ -67,9 +71,10 @@ export function createRunExecutor(surface: ExecutorDeps): RunExecutor {
         `This run was restarted from a fresh workspace ${times}: the worker running it stopped before it finished.`,
       ];
     }
-    if (deps.followUrl) report.links.push({ label: "Actions job", url: deps.followUrl });
+    if (deps.followUrl) report.links.push({ label: page ? "run page" : "Actions job", url: deps.followUrl });
     deps.log.info(`run ${report.outcome}`, { run: request.id, kind: request.kind });
     deps.onReport?.(request, report);
+    deps.runLog?.finished(request, report);
     // The plan's hashes cover the comment exactly as posted, so they are taken from the final text.
     const shown = renderReport(report);
     const marker: RunMarker = {

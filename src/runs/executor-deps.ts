@@ -3,6 +3,7 @@ import type { OctokitLike } from "../github/octokit-like.js";
 import type { RunRequest } from "../request/run-request.js";
 import type { Identity } from "../workspace/worktree.js";
 import type { RunReport } from "./report.js";
+import type { RunLog } from "./run-log/run-log.js";
 
 export interface ExecutorLog {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -48,4 +49,6 @@ export interface ExecutorDeps {
   planKey?: Uint8Array;
   /** Told the report of every finished run (the Action's summary and outputs, metrics). */
   onReport?: (request: RunRequest, report: RunReport) => void;
+  /** Where the run's timeline and report are kept for its page and the dashboard (the App). */
+  runLog?: RunLog;
 }

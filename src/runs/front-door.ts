@@ -86,14 +86,35 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
 
   const runId = deps.newRunId();
   const { key } = resolved;
-  const ack = await acknowledge(c, deps, repo, config, {
-    thread: resolved.thread,
-    key,
-    delivery: event.id,
-    marker: { run: runId, trigger: key },
-    note: resolved.courseChange?.acknowledgement,
-  });
-  if (ack.duplicate) return { status: "duplicate", key };
+  // Recorded before the tracking comment is posted, so the comment can link to the run's page.
+  const page = deps.runLog?.queued(
+    {
+      id: runId,
+      kind: resolved.kind,
+      repository,
+      thread: resolved.thread,
+      author: resolved.author,
+      instruction: resolved.instruction,
+    },
+    config.guard,
+  );
+  let ack;
+  try {
+    ack = await acknowledge(c, page ? { ...deps, followUrl: page } : deps, repo, config, {
+      thread: resolved.thread,
+      key,
+      delivery: event.id,
+      marker: { run: runId, trigger: key },
+      note: resolved.courseChange?.acknowledgement,
+    });
+  } catch (err) {
+    deps.runLog?.discard(runId);
+    throw err;
+  }
+  if (ack.duplicate) {
+    deps.runLog?.discard(runId);
+    return { status: "duplicate", key };
+  }
 
   const request = buildRunRequest({
     id: runId,

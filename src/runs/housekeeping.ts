@@ -2,12 +2,15 @@ import type { OctokitLike } from "../github/octokit-like.js";
 import { pruneOlderThan } from "./prune-files.js";
 import type { DurableQueue, QueueLog } from "./queue/durable-queue.js";
 import { reconcileDeliveries } from "./reconcile-deliveries.js";
+import type { RunStore } from "./run-log/run-store.js";
 
 export interface HousekeepingOptions {
   queue: DurableQueue;
   /** An Octokit authenticated as the App (its JWT): the deliveries list is the App's, not an installation's. */
   appOctokit: () => Promise<OctokitLike>;
   transcriptDir: string;
+  /** The run pages' records: pruned with the transcripts, so a page expires with its transcript. */
+  runStore?: RunStore;
   retentionMs: number;
   /** How often failed deliveries are redelivered; 0 turns reconciliation off. */
   reconcileMs: number;
@@ -28,7 +31,8 @@ export function startHousekeeping(options: HousekeepingOptions): { stop(): void 
     const before = new Date(now().getTime() - options.retentionMs);
     const jobs = await options.queue.prune(before);
     const files = await pruneOlderThan(options.transcriptDir, before);
-    if (jobs + files > 0) options.log.info("pruned what passed the retention", { jobs, files });
+    const runs = options.runStore?.prune(before) ?? 0;
+    if (jobs + files + runs > 0) options.log.info("pruned what passed the retention", { jobs, files, runs });
   };
   const reconcile = async (): Promise<void> => {
     const result = await reconcileDeliveries({ octokit: await options.appOctokit(), now, log: options.log });

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
+import { timelineMarkdown } from "../../src/runs/run-log/timeline.js";
 import { checkPlan } from "../../src/runs/marker.js";
 import { githubApi, testOctokit } from "../helpers/github-api.js";
 import {
@@ -122,6 +123,12 @@ describe("the Action's agent mode", () => {
       "[Actions job](https://github.com/Codertocat/Hello-World/actions/runs/77)",
     );
     expect(pull).toMatchObject({ head: "patchwright/issue-1-fix-the-off-by-one-in", base: "master" });
+    // The job summary's timeline: the same entries as the App's run page, ending with the report.
+    const summary = timelineMarkdown(result.timeline ?? []);
+    expect(summary).toContain("- **Turn 3**");
+    expect(summary).toContain("- **Tool call: str\\_replace\\_based\\_edit\\_tool**");
+    expect(summary).toContain("- **Tests passed \\(attempt 1\\): node check\\.js**");
+    expect(summary.trimEnd()).toMatch(/- \*\*Finished: pr\\_opened\*\*\n\n {2}```text\n {2}opened #2/);
     expect(
       git(world.remote, ["log", "-1", "--format=%ae", "patchwright/issue-1-fix-the-off-by-one-in"]).trim(),
     ).toBe("41898282+github-actions[bot]@users.noreply.github.com");

@@ -61,6 +61,27 @@ describe("readAppEnv", () => {
     expect(settings(readAppEnv({ ...BASE, NODE_ENV: "production" }, "/")).log.format).toBe("json");
   });
 
+  it("reads the run pages' public address and the dashboard's token, refusing a bad one in one sentence", () => {
+    const read = settings(
+      readAppEnv({
+        ...BASE,
+        PATCHWRIGHT_PUBLIC_URL: "https://pw.example.com/",
+        PATCHWRIGHT_ADMIN_TOKEN: "a".repeat(32),
+      }),
+    );
+    expect(read.publicUrl).toBe("https://pw.example.com");
+    expect(read.adminToken).toBe("a".repeat(32));
+    expect(settings(readAppEnv(BASE)).adminToken).toBeUndefined();
+    expect(
+      problems(
+        readAppEnv({ ...BASE, PATCHWRIGHT_PUBLIC_URL: "pw.example.com", PATCHWRIGHT_ADMIN_TOKEN: "short" }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^PATCHWRIGHT_PUBLIC_URL must be the http\(s\) address/),
+      expect.stringMatching(/^PATCHWRIGHT_ADMIN_TOKEN is shorter than 32 characters/),
+    ]);
+  });
+
   it("reads the queue's settings, and says in one sentence what is wrong with them", () => {
     const redis = settings(
       readAppEnv(

@@ -6,6 +6,7 @@ import type { IntentRouter } from "../../request/route-intent.js";
 import type { RunKind, RunRequest } from "../../request/run-request.js";
 import type { HistoryCache } from "../buddy/history-cache.js";
 import type { RunQueue } from "../queue/run-queue.js";
+import type { RunLog } from "../run-log/run-log.js";
 
 export interface WebhookEvent {
   /** The delivery id (X-GitHub-Delivery), or the Actions run id. */
@@ -43,6 +44,8 @@ export interface FrontDoorDeps {
    * `checks: write` allows it). The Action's job is a check already: it fails the job instead.
    */
   configCheckRuns?: boolean;
+  /** Where queued runs are recorded for the run page and the dashboard; its page links the tracking comment. */
+  runLog?: Pick<RunLog, "queued" | "discard">;
   /** patchwright's history per repository for `buddy`, kept by the process; without it every call searches. */
   buddyHistory?: HistoryCache;
 }
