@@ -1,7 +1,8 @@
 import picomatch from "picomatch";
 import { LineIndex, textBlock, type Block } from "./block.js";
-import { findingConfidence, ruleSeverity } from "./confidence.js";
+import { findingConfidence, ruleConfidence, ruleSeverity } from "./confidence.js";
 import type { GuardConfig } from "./config.js";
+import { derivedTexts } from "./derived-text.js";
 import { shannonEntropy } from "./entropy.js";
 import type { Confidence, Finding, Severity, Where } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
@@ -55,6 +56,8 @@ interface Hit {
   confidence: Confidence;
   /** Reported without blocking (a policy set to `warn`). */
   advisory?: boolean;
+  /** How much of the text the hit covers, when not `value` itself (a value decoded or joined from it). */
+  span?: number;
 }
 
 /** The run's own secrets, forbidden terms and key stores: exact matches of what they name. */
@@ -67,6 +70,8 @@ const EXACT = { generic: false, severity: "error", confidence: "high" } as const
 export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
+  /** The rules whose match cannot be anything else: the only ones run on decoded and joined text. */
+  private readonly certain = new Set<CompiledRule>();
   private readonly rulesImpliedBy = new Map<string, CompiledRule[]>();
   private readonly keyStore = picomatch([...KEY_STORE_FILE.globs], GLOB);
   private readonly envFile = picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] });
@@ -94,6 +99,8 @@ export class Guard {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
       const compiled = { rule, pattern: new RegExp(rule.pattern), onPath: pathFilter(rule) };
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
+      if (rule.category === "secret" && !rule.generic && ruleConfidence(rule) === "high")
+        this.certain.add(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
         const list = this.byKeyword.get(k) ?? [];
@@ -130,12 +137,18 @@ export class Guard {
 
   /**
    * What a file's name alone leaks: a binary key store, a committed dotenv file (a policy: one finding
-   * per file, whatever its lines hold), or a forbidden term in the path. Runs for every file, binary ones
+   * per file, whatever its lines hold), or a secret or a forbidden term in the path. Runs for every file, binary ones
    * included, in every source that carries a file (a push, a range, a folder, a package).
    */
   scanPath(path: string, where: Where, commit?: string): Finding[] {
     const block = textBlock(path, where, path, commit);
-    const hits = [...this.termHits(path), ...this.knownHits(path)].map((h) => ({
+    // A name is outbound text too: a token, plain or encoded, can be a file name.
+    const hits = [
+      ...this.ruleHits(block),
+      ...this.derivedHits(block),
+      ...this.termHits(path),
+      ...this.knownHits(path),
+    ].map((h) => ({
       ...h,
       message: `${h.message} in a file path`,
     }));
@@ -169,14 +182,17 @@ export class Guard {
    */
   redact(text: string): string {
     const block = textBlock(text, "text");
-    const hits = [...this.ruleHits(block), ...this.termHits(text), ...this.knownHits(text)].sort(
-      (a, b) => a.index - b.index || Number(a.generic) - Number(b.generic),
-    );
+    const hits = [
+      ...this.ruleHits(block),
+      ...this.derivedHits(block),
+      ...this.termHits(text),
+      ...this.knownHits(text),
+    ].sort((a, b) => a.index - b.index || Number(a.generic) - Number(b.generic));
     // Overlapping matches are merged, so no part of either is left in clear; a specific rule names the span.
     const spans: { start: number; end: number; hit: Hit }[] = [];
     for (const h of hits) {
       const last = spans.at(-1);
-      const end = h.index + h.value.length;
+      const end = h.index + spanOf(h);
       if (!last || h.index >= last.end) {
         spans.push({ start: h.index, end, hit: h });
         continue;
@@ -196,7 +212,12 @@ export class Guard {
    * of commits accepts it only when the line was already on the base side).
    */
   scanBlock(block: Block, onMarked?: OnMarkedFinding): Finding[] {
-    const hits = [...this.ruleHits(block), ...this.termHits(block.text), ...this.knownHits(block.text)];
+    const hits = [
+      ...this.ruleHits(block),
+      ...this.derivedHits(block),
+      ...this.termHits(block.text),
+      ...this.knownHits(block.text),
+    ];
     return this.toFindings(block, hits, false, onMarked);
   }
 
@@ -267,8 +288,30 @@ export class Guard {
     return active;
   }
 
-  private *ruleHits(block: Block): Generator<Hit> {
-    for (const { rule, pattern: re } of this.activeRules(block)) {
+  /**
+   * The high-confidence rules' findings in what the block's text hides: literals joined across `+` or
+   * lines, base64 and hex runs. Only those rules: a generic guess on decoded bytes would be noise.
+   */
+  private *derivedHits(block: Block): Generator<Hit> {
+    for (const derived of derivedTexts(block.text)) {
+      for (const hit of this.ruleHits({ ...block, text: derived.text }, this.certain)) {
+        const end = hit.index + hit.value.length;
+        if (derived.inOnePiece(hit.index, end)) continue;
+        const index = derived.toSource(hit.index, false);
+        yield {
+          ...hit,
+          message: `${hit.message}, ${derived.how}`,
+          index,
+          span: derived.toSource(end, true) - index,
+        };
+      }
+    }
+  }
+
+  private *ruleHits(block: Block, only?: ReadonlySet<CompiledRule>): Generator<Hit> {
+    for (const compiled of this.activeRules(block)) {
+      if (only && !only.has(compiled)) continue;
+      const { rule, pattern: re } = compiled;
       const severity = ruleSeverity(rule);
       re.lastIndex = 0;
       for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
@@ -312,13 +355,17 @@ function dropShadowed(hits: Hit[]): Hit[] {
   const kept: Hit[] = [];
   for (const hit of sorted) {
     const overlapping = kept.find(
-      (k) => hit.index < k.index + k.value.length && k.index < hit.index + hit.value.length,
+      (k) => hit.index < k.index + spanOf(k) && k.index < hit.index + spanOf(hit),
     );
     if (!overlapping) kept.push(hit);
     else if (overlapping.generic && !hit.generic) kept[kept.indexOf(overlapping)] = hit;
     else if (overlapping.ruleId !== hit.ruleId && !hit.generic && !overlapping.generic) kept.push(hit);
   }
   return kept;
+}
+
+function spanOf(hit: Hit): number {
+  return hit.span ?? hit.value.length;
 }
 
 function pathFilter(rule: RegexRule): (path: string) => boolean {
