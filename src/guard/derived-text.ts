@@ -14,8 +14,9 @@ export interface DerivedText {
   inOnePiece(start: number, end: number): boolean;
 }
 
-// A literal ends at its quote or at the end of the line (a backtick literal with `${` is not static text).
-const LITERAL = String.raw`"(?:[^"\\\n]|\\.){0,512}"|'(?:[^'\\\n]|\\.){0,512}'|\`(?:[^\`\\$]|\\.|\$(?!\{)){0,512}\``;
+// A literal ends at its quote or at the end of the line, template literals too: one that spans lines
+// would swallow the code after a Markdown fence (three backticks). One with `${` is not static text.
+const LITERAL = String.raw`"(?:[^"\\\n]|\\.){0,512}"|'(?:[^'\\\n]|\\.){0,512}'|\`(?:[^\`\\$\n]|\\.|\$(?!\{)){0,512}\``;
 // What joins two literals: nothing but space (Python, C), `+`, PHP's `.`, Lua's `..`, VB's `&`, SQL's `||`,
 // D's `~`, each with line breaks and `\` continuations around it.
 const SPACE = String.raw`(?:\s|\\(?=\r?\n)){0,64}`;

@@ -5,6 +5,7 @@ import type { Finding } from "../finding.js";
 import { ScanError } from "../scan-error.js";
 import { DiffBlocks } from "./diff-blocks.js";
 import { gitLines, gitOutput, gitSucceeds } from "./git-process.js";
+import { scanTagsAndNotes } from "./scan-tags-notes.js";
 
 const RS = "\x1e";
 const US = "\x1f";
@@ -20,7 +21,8 @@ const DIFF_OPTIONS = [
 
 /**
  * Scans every commit in a range as it would be pushed: the added lines, the commit message, the author
- * and committer, and the names of the branches whose tips are in the range.
+ * and committer, the names of the branches whose tips are in the range, and the tags and notes on its
+ * commits.
  *
  * When the guard honours inline allow markers, a marker accepts a finding in an added line only if that
  * exact line is already in a base commit's tree (a person's earlier decision, moved or copied): whoever
@@ -74,6 +76,7 @@ export async function scanGitRange(guard: Guard, repo: string, range: string, ou
     const [sha, name] = ref.split("\t");
     if (sha && name && commits.has(sha)) out.add(guard.scanBlock(textBlock(name, "branch", "", sha), report));
   }
+  await scanTagsAndNotes(guard, repo, commits, out, report);
   if (marked.length > 0) out.add(await notOnBase(repo, range, marked));
 }
 
