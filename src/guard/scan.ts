@@ -38,11 +38,13 @@ export interface ScanDeps {
   /** The text to scan in `text` mode (standard input for the CLI). */
   input?: AsyncIterable<Buffer | string>;
   listPackFiles?: ListPackFiles;
+  /** Hears the files and bytes scanned so far, as the scan goes (for a progress line). */
+  onProgress?: (files: number, bytes: number) => void;
 }
 
 /** Runs one scan. Throws ScanError when it could not scan: the caller must then let nothing out. */
 export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanReport> {
-  const out = new Collector();
+  const out = new Collector(deps.onProgress);
   const guard = new Guard(ALL_RULES, deps.config, {
     ...(deps.baseline ? { baseline: deps.baseline } : {}),
     inlineAllow: deps.inlineAllow === true,
