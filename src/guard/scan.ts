@@ -15,7 +15,12 @@ import { scanPaths, scanStream } from "./sources/scan-files.js";
 /** What to scan: one of the guard's six sources. */
 export const ScanTarget = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("paths"), paths: z.array(z.string()).min(1) }),
-  z.object({ mode: z.literal("git"), range: z.string().min(1) }),
+  /** `exclude`: more revisions whose history is left out (`range ^rev…`), e.g. the other remote branches. */
+  z.object({
+    mode: z.literal("git"),
+    range: z.string().min(1),
+    exclude: z.array(z.string().min(1)).optional(),
+  }),
   /** What pushing `tip` to `branch` sends beyond `base`, object by object (see scan-push.ts). */
   z.object({ mode: z.literal("push"), tip: z.string(), base: z.string(), branch: z.string() }),
   z.object({ mode: z.literal("staged") }),
@@ -55,7 +60,7 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
       await scanPaths(guard, target.paths, deps.cwd, out);
       break;
     case "git":
-      await scanGitRange(guard, deps.cwd, target.range, out);
+      await scanGitRange(guard, deps.cwd, target.range, out, target.exclude);
       break;
     case "push":
       await scanPushedObjects(guard, deps.cwd, target, out);

@@ -29,8 +29,17 @@ const DIFF_OPTIONS = [
  * writes the range, a person or the agent, cannot allow their own secret. Markers in commit messages,
  * identities and branch names never count.
  */
-export async function scanGitRange(guard: Guard, repo: string, range: string, out: Collector): Promise<void> {
+export async function scanGitRange(
+  guard: Guard,
+  repo: string,
+  range: string,
+  out: Collector,
+  exclude: readonly string[] = [],
+): Promise<void> {
   if (range.startsWith("-")) throw new ScanError(`"${range}" is not a revision range`);
+  const bad = exclude.find((r) => r.startsWith("-") || r.startsWith("^"));
+  if (bad !== undefined) throw new ScanError(`"${bad}" is not a revision to exclude`);
+  const revs = [range, ...exclude.map((r) => `^${r}`)];
   const commits = new Set<string>();
   const marked: { finding: Finding; line: string }[] = [];
   const diff = newDiff(guard, out, (finding, line) => marked.push({ finding, line }));
@@ -52,7 +61,7 @@ export async function scanGitRange(guard: Guard, repo: string, range: string, ou
       "-p",
       ...DIFF_OPTIONS,
       `--format=${RS}%H${US}%an${US}%ae${US}%cn${US}%ce${US}%B${RS}`,
-      range,
+      ...revs,
       "--",
     ],
     (line) => {
@@ -77,17 +86,17 @@ export async function scanGitRange(guard: Guard, repo: string, range: string, ou
     if (sha && name && commits.has(sha)) out.add(guard.scanBlock(textBlock(name, "branch", "", sha), report));
   }
   await scanTagsAndNotes(guard, repo, commits, out, report);
-  if (marked.length > 0) out.add(await notOnBase(repo, range, marked));
+  if (marked.length > 0) out.add(await notOnBase(repo, revs, marked));
 }
 
 /** The marked findings whose line is in no base commit of the range: their marker does not count. */
 async function notOnBase(
   repo: string,
-  range: string,
+  revs: readonly string[],
   marked: readonly { finding: Finding; line: string }[],
 ): Promise<Finding[]> {
   // `git rev-parse A..B` prints B and ^A: the excluded revisions are the base side (none for a bare `B`).
-  const bases = (await gitOutput(repo, ["rev-parse", "--revs-only", range]))
+  const bases = (await gitOutput(repo, ["rev-parse", "--revs-only", ...revs]))
     .split("\n")
     .filter((r) => r.startsWith("^"))
     .map((r) => r.slice(1));
