@@ -139,7 +139,8 @@ async function guardMode(inputs: ActionInputs, out: GuardedOutput): Promise<void
     },
   );
   if (!result.ok) return out.setFailed(result.error);
-  const { report, warnings } = result;
+  const { report, warnings, scanned } = result;
+  out.info(`The leak guard scanned ${scanned}.`);
   for (const w of warnings) out.warning(w);
   for (const f of report.findings) {
     const file =
@@ -155,7 +156,7 @@ async function guardMode(inputs: ActionInputs, out: GuardedOutput): Promise<void
   for (const f of report.advisories) out.warning(`${f.path}: ${f.message} (not blocking: guard.policy)`);
   out.setOutput("findings", String(report.findings.length));
   out.setOutput("conclusion", report.findings.length > 0 ? "leaks_found" : "clean");
-  await out.summary(formatMarkdown(report));
+  await out.summary(`${formatMarkdown(report)}\nScanned ${scanned}.\n`);
   if (report.findings.length > 0) {
     out.setFailed(
       `The leak guard found ${report.findings.length} leak(s); see the annotations and the job summary.`,

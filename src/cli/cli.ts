@@ -29,7 +29,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--pack [dir]", "scan the files `npm pack` would publish from dir (default: .)")
     .option("--text <stdin>", "scan a text read from standard input (pass -)")
     .addOption(
-      new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
+      new Option("--format <format>", "output format")
+        .choices(["text", "json", "sarif", "markdown"])
+        .default("text"),
     )
     .option(
       "--config <file>",

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { git } from "../workspace/git.js";
 import { REPO_CONFIG_PATHS } from "../config/load-repo-config.js";
 import { formatConfigError, parseRepoConfig } from "../config/parse-repo-config.js";
 import type { CliIo } from "./io.js";
@@ -10,15 +11,24 @@ export const EXIT_CONFIG_UNREADABLE = 2;
 
 /**
  * `patchwright config check [FILE]`: validates a repository config (default: `.github/patchwright.yml`, or
- * `.github/patchwright.yaml` when only that exists). Prints `FILE: valid` (0), the one sentence saying
+ * `.github/patchwright.yaml` when only that exists, at the top of the repository the command runs in). Prints `FILE: valid` (0), the one sentence saying
  * what is wrong (1), or why the file could not be read (2).
  */
 export async function runConfigCheck(file: string | undefined, io: CliIo): Promise<number> {
   const candidates = file === undefined ? [...REPO_CONFIG_PATHS] : [file];
+  // The repository's config, like `scan` finds it: from its top, wherever in it the command runs. A file
+  // named on the command line is relative to the working folder.
+  const root =
+    file === undefined
+      ? await git(io.cwd, ["rev-parse", "--show-toplevel"]).then(
+          (out) => out.trim(),
+          () => io.cwd,
+        )
+      : io.cwd;
   for (const [i, shown] of candidates.entries()) {
     let text: string;
     try {
-      text = await readFile(resolve(io.cwd, shown), "utf8");
+      text = await readFile(resolve(root, shown), "utf8");
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === "ENOENT" && i < candidates.length - 1) continue;

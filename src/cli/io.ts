@@ -1,8 +1,10 @@
 /** What the CLI touches of the outside world, injected so tests run it in-process. */
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
   stdin: AsyncIterable<Buffer | string>;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Milliseconds, for the scan's progress line (default: performance.now). */
+  now?: () => number;
 }

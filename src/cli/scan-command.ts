@@ -3,8 +3,10 @@ import { loadBaseline } from "../guard/baseline.js";
 import { meetsConfidence } from "../guard/confidence.js";
 import { Confidence, type Finding, type ScanReport } from "../guard/finding.js";
 import { formatJson } from "../guard/format/format-json.js";
+import { formatMarkdown } from "../guard/format/format-markdown.js";
 import { formatSarif } from "../guard/format/format-sarif.js";
 import { formatText } from "../guard/format/format-text.js";
+import { explainGuardConfig } from "../config/parse-repo-config.js";
 import { loadGuardConfig } from "../guard/load-config.js";
 import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
@@ -12,6 +14,7 @@ import { EXIT_CANNOT_SCAN, EXIT_CLEAN, EXIT_FINDINGS } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { describeFsError } from "../guard/sources/describe-fs-error.js";
 import { checkNamedPath, repoTopOrCwd, requirePackage, requireRepo } from "./scan-preflight.js";
+import { ScanProgress } from "./scan-progress.js";
 import { useColor } from "./use-color.js";
 import { VERSION } from "./version.js";
 
@@ -34,8 +37,8 @@ export { EXIT_CANNOT_SCAN, EXIT_CLEAN, EXIT_FINDINGS };
 export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
   try {
     const target = chooseTarget(paths, opts);
-    if (!["text", "json", "sarif"].includes(opts.format)) {
-      throw new ScanError(`--format must be text, json or sarif, not "${opts.format}"`);
+    if (!["text", "json", "sarif", "markdown"].includes(opts.format)) {
+      throw new ScanError(`--format must be text, json, sarif or markdown, not "${opts.format}"`);
     }
     const minConfidence = parseMinConfidence(opts.minConfidence);
     if (target.mode === "paths")
@@ -54,6 +57,7 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
       repoRoot,
       env: io.env,
       cwd: io.cwd,
+      explainInvalid: explainGuardConfig,
     });
     for (const w of warnings) io.stderr.write(`patchwright: warning: ${w}\n`);
     const baseline = opts.baseline
@@ -66,7 +70,15 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     }
     // A person runs this command, so their `patchwright:allow` markers count (in a range, only the
     // markers already on the base side: see scanGitRange).
-    const scanned = await scan(target, { cwd: io.cwd, config, baseline, input: io.stdin, inlineAllow: true });
+    const progress = new ScanProgress(io.stderr, io.now ?? (() => performance.now()));
+    const scanned = await scan(target, {
+      cwd: io.cwd,
+      config,
+      baseline,
+      input: io.stdin,
+      inlineAllow: true,
+      onProgress: (files, bytes) => progress.update(files, bytes),
+    }).finally(() => progress.done());
     const report = minConfidence ? atLeast(scanned, minConfidence) : scanned;
     const hidden =
       scanned.findings.length + scanned.advisories.length - report.findings.length - report.advisories.length;
@@ -77,6 +89,7 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     }
     if (opts.format === "json") io.stdout.write(formatJson(report));
     else if (opts.format === "sarif") io.stdout.write(formatSarif(report, VERSION));
+    else if (opts.format === "markdown") io.stdout.write(formatMarkdown(report));
     else io.stdout.write(formatText(report, { color: useColor(opts.color, io.env, !!io.stdout.isTTY) }));
     return report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
   } catch (err) {

@@ -21,21 +21,52 @@ export function formatConfigError(e: ConfigError): string {
 
 /** Parses the text of `.github/patchwright.yml`; an empty file, or one holding only comments, is the default. */
 export function parseRepoConfig(text: string, file: string): ConfigResult {
+  const parsed = parseYaml(text, file);
+  return "error" in parsed ? { ok: false, error: parsed.error } : validateRepoConfig(parsed.value, file);
+}
+
+/**
+ * What `patchwright scan` says of a config's guard settings, in the words of `config check` (one
+ * formatter for both): only YAML errors and the `guard` section count, since a scan reads nothing else.
+ * A file named with --config may be the section alone; its fields are then named without `guard.`.
+ */
+export function explainGuardConfig(text: string, file: string, named: boolean): string | undefined {
+  const parsed = parseYaml(text, file);
+  if ("error" in parsed) return formatConfigError(parsed.error);
+  const doc = parsed.value ?? {};
+  const isMapping = typeof doc === "object" && !Array.isArray(doc);
+  if (!isMapping) {
+    const result = validateRepoConfig(doc, file);
+    return result.ok ? undefined : formatConfigError(result.error);
+  }
+  const standalone = named && !("guard" in doc);
+  const result = validateRepoConfig(
+    { guard: standalone ? doc : ((doc as { guard?: unknown }).guard ?? {}) },
+    file,
+  );
+  if (result.ok) return undefined;
+  const field = standalone ? result.error.field.replace(/^guard\.?/, "") : result.error.field;
+  return formatConfigError({ ...result.error, field });
+}
+
+function parseYaml(text: string, file: string): { value: unknown } | { error: ConfigError } {
   const doc = parseDocument(text);
   const yamlError = doc.errors[0];
   if (yamlError) {
     const reason = yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     const line = yamlError.linePos?.[0].line;
-    return fail(file, "", `not valid YAML (${line ? `line ${line}: ` : ""}${reason}).`);
+    return {
+      error: { file, field: "", message: `not valid YAML (${line ? `line ${line}: ` : ""}${reason}).` },
+    };
   }
-  let value: unknown;
   try {
-    value = doc.toJS();
+    return { value: doc.toJS() };
   } catch (err) {
     // e.g. an alias to an anchor that is not defined (yet).
-    return fail(file, "", `not valid YAML (${(err as Error).message.split("\n")[0]}).`);
+    return {
+      error: { file, field: "", message: `not valid YAML (${(err as Error).message.split("\n")[0]}).` },
+    };
   }
-  return validateRepoConfig(value, file);
 }
 
 /** Validates an already-parsed value; undefined and null (an empty file) are the default config. */

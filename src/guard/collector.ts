@@ -9,8 +9,12 @@ export class Collector {
   bytes = 0;
   private readonly started = performance.now();
 
+  /** `onProgress` hears the running totals each time a source reports (at least once per file). */
+  constructor(private readonly onProgress?: (files: number, bytes: number) => void) {}
+
   add(findings: readonly Finding[]): void {
     for (const f of findings) this.findings.push(f);
+    this.onProgress?.(this.files, this.bytes);
   }
 
   /** A finding the config reports without blocking. */

@@ -1,7 +1,8 @@
 import picomatch from "picomatch";
 import { LineIndex, textBlock, type Block } from "./block.js";
-import { findingConfidence, ruleSeverity } from "./confidence.js";
+import { findingConfidence, ruleConfidence, ruleSeverity } from "./confidence.js";
 import type { GuardConfig } from "./config.js";
+import { derivedTexts } from "./derived-text.js";
 import { shannonEntropy } from "./entropy.js";
 import type { Confidence, Finding, Severity, Where } from "./finding.js";
 import { fingerprint } from "./fingerprint.js";
@@ -44,7 +45,10 @@ interface CompiledRule {
   /** The engine's own copy of the pattern: its lastIndex is state, so a shared rule object stays untouched. */
   pattern: RegExp;
   onPath: (path: string) => boolean;
-  /** Runs on binary content's printable runs too: a secret rule whose matches are certain. */
+  /**
+   * A secret rule whose matches are certain: the only rules run on binary content's printable runs and on
+   * decoded or joined text, where a guess would be noise.
+   */
   certain: boolean;
   /** Its place in the rule list: rules run in this order, whatever order the keywords occur in. */
   order: number;
@@ -60,6 +64,8 @@ interface Hit {
   confidence: Confidence;
   /** Reported without blocking (a policy set to `warn`). */
   advisory?: boolean;
+  /** How much of the text the hit covers, when not `value` itself (a value decoded or joined from it). */
+  span?: number;
 }
 
 /** The run's own secrets, forbidden terms and key stores: exact matches of what they name. */
@@ -74,6 +80,8 @@ export class Guard {
   private readonly byPathOnly: CompiledRule[] = [];
   /** The rules of each keyword the prefilter knows, by its index there. */
   private readonly rulesOfKeyword: CompiledRule[][];
+  /** The rules whose match cannot be anything else: the only ones run on decoded and joined text. */
+  private readonly certain = new Set<CompiledRule>();
   private readonly keyStore = picomatch([...KEY_STORE_FILE.globs], GLOB);
   private readonly envFile = picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] });
   private readonly envFiles: GuardConfig["policy"]["envFiles"];
@@ -102,10 +110,11 @@ export class Guard {
         rule,
         pattern: new RegExp(rule.pattern),
         onPath: pathFilter(rule),
-        certain: rule.category === "secret" && rule.confidence === "high",
+        certain: rule.category === "secret" && !rule.generic && ruleConfidence(rule) === "high",
         order: rules.indexOf(rule),
       };
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
+      if (compiled.certain) this.certain.add(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
         const list = this.byKeyword.get(k) ?? [];
@@ -135,12 +144,18 @@ export class Guard {
 
   /**
    * What a file's name alone leaks: a binary key store, a committed dotenv file (a policy: one finding
-   * per file, whatever its lines hold), or a forbidden term in the path. Runs for every file, binary ones
+   * per file, whatever its lines hold), or a secret or a forbidden term in the path. Runs for every file, binary ones
    * included, in every source that carries a file (a push, a range, a folder, a package).
    */
   scanPath(path: string, where: Where, commit?: string): Finding[] {
     const block = textBlock(path, where, path, commit);
-    const hits = [...this.termHits(path), ...this.knownHits(path)].map((h) => ({
+    // A name is outbound text too: a token, plain or encoded, can be a file name.
+    const hits = [
+      ...this.ruleHits(block),
+      ...this.derivedHits(block),
+      ...this.termHits(path),
+      ...this.knownHits(path),
+    ].map((h) => ({
       ...h,
       message: `${h.message} in a file path`,
     }));
@@ -174,14 +189,17 @@ export class Guard {
    */
   redact(text: string): string {
     const block = textBlock(text, "text");
-    const hits = [...this.ruleHits(block), ...this.termHits(text), ...this.knownHits(text)].sort(
-      (a, b) => a.index - b.index || Number(a.generic) - Number(b.generic),
-    );
+    const hits = [
+      ...this.ruleHits(block),
+      ...this.derivedHits(block),
+      ...this.termHits(text),
+      ...this.knownHits(text),
+    ].sort((a, b) => a.index - b.index || Number(a.generic) - Number(b.generic));
     // Overlapping matches are merged, so no part of either is left in clear; a specific rule names the span.
     const spans: { start: number; end: number; hit: Hit }[] = [];
     for (const h of hits) {
       const last = spans.at(-1);
-      const end = h.index + h.value.length;
+      const end = h.index + spanOf(h);
       if (!last || h.index >= last.end) {
         spans.push({ start: h.index, end, hit: h });
         continue;
@@ -201,7 +219,12 @@ export class Guard {
    * of commits accepts it only when the line was already on the base side).
    */
   scanBlock(block: Block, onMarked?: OnMarkedFinding): Finding[] {
-    const hits = [...this.ruleHits(block), ...this.termHits(block.text), ...this.knownHits(block.text)];
+    const hits = [
+      ...this.ruleHits(block),
+      ...this.derivedHits(block),
+      ...this.termHits(block.text),
+      ...this.knownHits(block.text),
+    ];
     return this.toFindings(block, hits, false, onMarked);
   }
 
@@ -225,7 +248,8 @@ export class Guard {
         where: block.where,
         severity: hit.severity,
         confidence: hit.confidence,
-        redacted: redact(hit.value),
+        // Any part of an internal name is a clue to it: a term shows only its length.
+        redacted: hit.ruleId === FORBIDDEN_TERM.id ? `…(${hit.value.length} chars)` : redact(hit.value),
         fingerprint: fp,
       };
       // A run's own secret is never a false positive: no allowlist, baseline or marker accepts it.
@@ -263,8 +287,30 @@ export class Guard {
     return [...active].sort((a, b) => a.order - b.order);
   }
 
-  private *ruleHits(block: Block): Generator<Hit> {
-    for (const { rule, pattern: re } of this.activeRules(block)) {
+  /**
+   * The high-confidence rules' findings in what the block's text hides: literals joined across `+` or
+   * lines, base64 and hex runs. Only those rules: a generic guess on decoded bytes would be noise.
+   */
+  private *derivedHits(block: Block): Generator<Hit> {
+    for (const derived of derivedTexts(block.text)) {
+      for (const hit of this.ruleHits({ ...block, text: derived.text }, this.certain)) {
+        const end = hit.index + hit.value.length;
+        if (derived.inOnePiece(hit.index, end)) continue;
+        const index = derived.toSource(hit.index, false);
+        yield {
+          ...hit,
+          message: `${hit.message}, ${derived.how}`,
+          index,
+          span: derived.toSource(end, true) - index,
+        };
+      }
+    }
+  }
+
+  private *ruleHits(block: Block, only?: ReadonlySet<CompiledRule>): Generator<Hit> {
+    for (const compiled of this.activeRules(block)) {
+      if (only && !only.has(compiled)) continue;
+      const { rule, pattern: re } = compiled;
       const severity = ruleSeverity(rule);
       re.lastIndex = 0;
       for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
@@ -308,13 +354,17 @@ function dropShadowed(hits: Hit[]): Hit[] {
   const kept: Hit[] = [];
   for (const hit of sorted) {
     const overlapping = kept.find(
-      (k) => hit.index < k.index + k.value.length && k.index < hit.index + hit.value.length,
+      (k) => hit.index < k.index + spanOf(k) && k.index < hit.index + spanOf(hit),
     );
     if (!overlapping) kept.push(hit);
     else if (overlapping.generic && !hit.generic) kept[kept.indexOf(overlapping)] = hit;
     else if (overlapping.ruleId !== hit.ruleId && !hit.generic && !overlapping.generic) kept.push(hit);
   }
   return kept;
+}
+
+function spanOf(hit: Hit): number {
+  return hit.span ?? hit.value.length;
 }
 
 function pathFilter(rule: RegexRule): (path: string) => boolean {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Where in the outbound material a finding sits. */
-export const Where = z.enum(["file", "message", "author", "branch", "text", "package"]);
+export const Where = z.enum(["file", "message", "author", "branch", "tag", "note", "text", "package"]);
 export type Where = z.infer<typeof Where>;
 
 /**

@@ -15,7 +15,12 @@ import { scanPaths, scanStream } from "./sources/scan-files.js";
 /** What to scan: one of the guard's six sources. */
 export const ScanTarget = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("paths"), paths: z.array(z.string()).min(1) }),
-  z.object({ mode: z.literal("git"), range: z.string().min(1) }),
+  /** `exclude`: more revisions whose history is left out (`range ^rev…`), e.g. the other remote branches. */
+  z.object({
+    mode: z.literal("git"),
+    range: z.string().min(1),
+    exclude: z.array(z.string().min(1)).optional(),
+  }),
   /** What pushing `tip` to `branch` sends beyond `base`, object by object (see scan-push.ts). */
   z.object({ mode: z.literal("push"), tip: z.string(), base: z.string(), branch: z.string() }),
   z.object({ mode: z.literal("staged") }),
@@ -38,11 +43,13 @@ export interface ScanDeps {
   /** The text to scan in `text` mode (standard input for the CLI). */
   input?: AsyncIterable<Buffer | string>;
   listPackFiles?: ListPackFiles;
+  /** Hears the files and bytes scanned so far, as the scan goes (for a progress line). */
+  onProgress?: (files: number, bytes: number) => void;
 }
 
 /** Runs one scan. Throws ScanError when it could not scan: the caller must then let nothing out. */
 export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanReport> {
-  const out = new Collector();
+  const out = new Collector(deps.onProgress);
   const guard = new Guard(ALL_RULES, deps.config, {
     ...(deps.baseline ? { baseline: deps.baseline } : {}),
     inlineAllow: deps.inlineAllow === true,
@@ -53,7 +60,7 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
       await scanPaths(guard, target.paths, deps.cwd, out);
       break;
     case "git":
-      await scanGitRange(guard, deps.cwd, target.range, out);
+      await scanGitRange(guard, deps.cwd, target.range, out, target.exclude);
       break;
     case "push":
       await scanPushedObjects(guard, deps.cwd, target, out);

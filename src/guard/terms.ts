@@ -26,10 +26,23 @@ export function normaliseTerm(term: string): string {
     .replace(/[^\p{L}\p{N}]/gu, "");
 }
 
-export function hashTerm(term: string, salt = randomBytes(8).toString("hex")): string {
+/** A fresh salt: one per list, so each distinct word of a scanned text is hashed once, not once per term. */
+export function newSalt(): string {
+  return randomBytes(8).toString("hex");
+}
+
+export function hashTerm(term: string, salt = newSalt()): string {
   if (!/^[A-Za-z0-9]{1,64}$/.test(salt)) throw new Error("the salt must be 1 to 64 letters or digits");
   const normalised = normaliseTerm(term);
   if (normalised.length < 2) throw new Error("a term needs at least two letters or digits");
+  // The scanner hashes runs of at most HASHED_MAX_WORDS words: a longer term's hash could never match.
+  const words = tokenize(term.normalize("NFKC")).length;
+  if (words > HASHED_MAX_WORDS) {
+    throw new Error(
+      `"${term}" has ${words} words, and a hashed term can match at most ${HASHED_MAX_WORDS}, so its hash would ` +
+        "never match: hash a shorter part of it, or list it in PATCHWRIGHT_FORBIDDEN_TERMS instead",
+    );
+  }
   return `sha256:${salt}:${sha256(`${salt}:${normalised}`)}`;
 }
 

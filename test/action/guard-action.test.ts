@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runGuardCheck } from "../../src/action/guard-check.js";
-import { guardTarget } from "../../src/action/guard-target.js";
+import { planGuardScan, type Checkout } from "../../src/action/guard-target.js";
 import { commit, git, tempDir, tempRepo } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
@@ -36,32 +36,43 @@ function pullRequestFixture(): { repo: string; eventPath: string; token: string;
   return { repo, eventPath, token, head };
 }
 
-describe("guardTarget", () => {
-  it("scans a pull request's commits", () => {
+/** A checkout that has no commits and no remote branches: what the plan sees of a bare event. */
+const empty: Checkout = { isCommit: () => Promise.resolve(true), remoteBranches: () => Promise.resolve([]) };
+
+describe("planGuardScan", () => {
+  it("scans a pull request's commits, with the base's rules", async () => {
     const payload = webhookExample("pull_request", (p) => p["action"] === "synchronize");
     const { base, head } = payload["pull_request"] as PullRequestRefs;
-    expect(guardTarget("auto", "pull_request", payload)).toEqual({
-      mode: "git",
-      range: `${base.sha}..${head.sha}`,
+    expect(await planGuardScan("auto", "pull_request", payload, empty)).toMatchObject({
+      target: { mode: "git", range: `${base.sha}..${head.sha}` },
+      configFrom: base.sha,
     });
   });
 
-  it("scans a push's commits, and the tree when the push created the branch", () => {
+  it("scans a push's commits, and the tree when the push created the branch and nothing compares", async () => {
     const created = webhookExample("push", (p) => p["created"] === true);
-    expect(guardTarget("auto", "push", created)).toEqual({ mode: "paths", paths: ["."] });
+    expect((await planGuardScan("auto", "push", created, empty)).target).toEqual({
+      mode: "paths",
+      paths: ["."],
+    });
     const update = { ...created, before: "1".repeat(40), created: false };
-    expect(guardTarget("auto", "push", update)).toEqual({
+    expect((await planGuardScan("auto", "push", update, empty)).target).toEqual({
       mode: "git",
       range: `${"1".repeat(40)}..${String(created["after"])}`,
     });
   });
 
-  it("scans the tree for other events and when asked", () => {
-    expect(guardTarget("auto", "issue_comment", webhookExample("issue_comment"))).toEqual({
+  it("scans the tree for other events and when asked", async () => {
+    expect(
+      (await planGuardScan("auto", "issue_comment", webhookExample("issue_comment"), empty)).target,
+    ).toEqual({
       mode: "paths",
       paths: ["."],
     });
-    expect(guardTarget("pack", "pull_request", {})).toEqual({ mode: "pack", dir: "." });
+    expect((await planGuardScan("pack", "pull_request", {}, empty)).target).toEqual({
+      mode: "pack",
+      dir: ".",
+    });
   });
 });
 

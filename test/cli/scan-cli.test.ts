@@ -128,11 +128,11 @@ describe("patchwright scan (exit codes and formats)", () => {
       "bad-hash.yml": "forbiddenTermHashes: [abc]\n",
     });
     const expectations: Record<string, RegExp> = {
-      "bad-type.yml": /bad-type.yml: guard.aiAttribution: /,
-      "unknown.yml": /unknown.yml: guard.allow.pathz: unknown setting/,
-      "bad-rule.yml": /allow.rules: no rule is called "no-such-rule"/,
+      "bad-type.yml": /bad-type.yml: `guard.aiAttribution` must be true or false, not "sometimes"/,
+      "unknown.yml": /unknown.yml: `guard.allow.pathz` is not a setting \(did you mean `paths`\?\)/,
+      "bad-rule.yml": /`allow.rules\[0\]` must be the id of a leak guard rule/,
       "bad-yaml.yml": /not valid YAML/,
-      "bad-hash.yml": /forbiddenTermHashes.0: expected sha256:<salt>/,
+      "bad-hash.yml": /`forbiddenTermHashes\[0\]` is "abc", which is not valid: expected sha256:<salt>/,
     };
     for (const [file, message] of Object.entries(expectations)) {
       const r = await cli(["scan", ".", "--config", file], { cwd: dir });

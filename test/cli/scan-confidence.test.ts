@@ -130,7 +130,7 @@ describe("patchwright scan: severity, confidence and --min-confidence", () => {
       expect.objectContaining({
         ruleId: "env-file",
         level: "warning",
-        properties: { confidence: "high", blocking: false },
+        properties: { confidence: "high", blocking: false, where: "file" },
       }),
     ]);
   });

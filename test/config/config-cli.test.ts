@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../helpers/run-cli.js";
-import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+import { tempDir, tempRepo, writeFiles } from "../helpers/temp-repo.js";
 
 describe("patchwright config check", () => {
   it("says a valid file is valid, and exits 0", async () => {
@@ -70,5 +70,32 @@ describe("patchwright config check", () => {
     const r = await cli(["config", "check"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^warning: `guard.forbiddenTerms` lists internal names in plain text/);
+  });
+});
+
+describe("patchwright config check and scan, from anywhere in the repository", () => {
+  it("finds the repository's config from a subfolder, as scan does", async () => {
+    const repo = tempRepo({
+      ".github/patchwright.yml": "review:\n  auto: true\n",
+      "src/deep/a.ts": "export {};\n",
+    });
+    expect(await cli(["config", "check"], { cwd: join(repo, "src", "deep") })).toEqual({
+      code: 0,
+      stdout: ".github/patchwright.yml: valid\n",
+      stderr: "",
+    });
+  });
+
+  it("words a config error the same way in both commands", async () => {
+    const repo = tempRepo({
+      ".github/patchwright.yml": "guard:\n  allow:\n    rulez: [jwt]\n",
+      "src/a.ts": "export {};\n",
+    });
+    const sub = join(repo, "src");
+    const check = await cli(["config", "check"], { cwd: sub });
+    const scan = await cli(["scan", "."], { cwd: sub });
+    const sentence = ".github/patchwright.yml: `guard.allow.rulez` is not a setting (did you mean `rules`?)";
+    expect(check).toMatchObject({ code: 1, stdout: `${sentence}\n` });
+    expect(scan).toMatchObject({ code: 2, stderr: `patchwright: could not scan: ${sentence}\n` });
   });
 });

@@ -43,6 +43,15 @@ describe("forbidden terms", () => {
     expect(() => hashTerm("falcon", "bad salt")).toThrow(/salt/);
   });
 
+  it("refuses to hash a term longer than a hashed term can match, saying why", () => {
+    expect(hashTerm("project falcon nimbus", "s1")).toMatch(/^sha256:s1:/);
+    expect(() => hashTerm("project falcon nimbus build", "s1")).toThrow(
+      /has 4 words, and a hashed term can match at most 3, so its hash would never match/,
+    );
+    // Words as the scanner splits them: camelCase counts too.
+    expect(() => hashTerm("projectFalconNimbusBuild", "s1")).toThrow(/has 4 words/);
+  });
+
   it("finds hashed terms without knowing them, up to three words", () => {
     const m = new TermMatcher([], [hashTerm("Falcon", "salt1"), hashTerm("project nimbus", "salt2")]);
     expect(found(m, "the FalconClient talks to projectNimbus and to peregrine")).toEqual([
@@ -61,7 +70,7 @@ describe("forbidden terms", () => {
       where: "message",
       commit: "abc",
     });
-    expect(f!.redacted).toBe("f…(6 chars)");
+    expect(f!.redacted).toBe("…(6 chars)");
   });
 
   it("can be switched off like any rule", () => {

@@ -1,13 +1,43 @@
 import type { Invocation, Log, Notification, ReportingDescriptor, Result } from "sarif";
 import type { Finding, ScanReport, Severity, SkippedFile } from "../finding.js";
 import { RULE_CATALOG } from "../rules/index.js";
+import { ENV_FILE } from "../rules/packaging.js";
 
 const INFO_URI = "https://github.com/patchwright/patchwright/blob/main/docs/leak-guard.md";
 
 /**
- * SARIF 2.1.0 for GitHub code scanning. Findings outside files (commit messages, authors, branches,
- * texts) have no file to point at, so they carry a logical location naming the commit or the kind.
+ * The section of docs/leak-guard.md that documents a rule (GitHub's heading anchors; a test checks that
+ * each exists). Per rule there is no heading: the rule tables are per group.
  */
+export function helpAnchor(info: { id: string; category: string }): string {
+  if (info.id === ENV_FILE.id) return "dotenv-files-a-policy-not-a-leak";
+  switch (info.category) {
+    case "internal-name":
+      return "internal-names-forbidden-terms";
+    case "attribution":
+      return "ai-attribution-when-asked";
+    case "packaging":
+      return "packaging-leaks";
+    default:
+      return "secrets-built-in-offline";
+  }
+}
+
+/**
+ * What stands for the file of a finding that is in no file: code scanning drops a result without a
+ * physical location, so a commit message, an identity, a branch, a tag, a note or a text gets a
+ * pseudo-path naming it (documented in docs/leak-guard.md), and the commit in the result's properties.
+ */
+const NOT_A_FILE: Record<Exclude<Finding["where"], "file" | "package">, string> = {
+  message: "(commit-message)",
+  author: "(commit-author)",
+  branch: "(branch-name)",
+  tag: "(tag)",
+  note: "(git-note)",
+  text: "(text)",
+};
+
+/** SARIF 2.1.0 for GitHub code scanning: every result has a physical location (see NOT_A_FILE). */
 export function formatSarif(report: ScanReport, version: string): string {
   const all = [...report.findings, ...report.advisories];
   const used = [...new Set(all.map((f) => f.ruleId))].sort();
@@ -21,7 +51,7 @@ export function formatSarif(report: ScanReport, version: string): string {
       shortDescription: { text: description },
       fullDescription: { text: `${description}. Category: ${info?.category ?? "secret"}.` },
       defaultConfiguration: { level: severity },
-      helpUri: `${INFO_URI}#${id}`,
+      helpUri: `${INFO_URI}#${helpAnchor(info ?? { id, category: "secret" })}`,
       help: { text: HELP, markdown: HELP },
       properties: {
         tags: ["security", info?.category ?? "secret"],
@@ -75,27 +105,35 @@ const HELP =
 /** `blocking` is false for what the config reports without blocking (a policy set to `warn`). */
 function result(f: Finding, ruleIndex: number, blocking: boolean): Result {
   const where = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : "";
+  const inFile = f.where === "file" || f.where === "package";
+  const uri =
+    inFile && f.path
+      ? f.path.split("/").map(encodeURIComponent).join("/")
+      : (NOT_A_FILE[f.where as keyof typeof NOT_A_FILE] ?? "(text)");
   const base: Result = {
     ruleId: f.ruleId,
     ruleIndex,
     level: f.severity,
     message: { text: `${f.message}: ${f.redacted}${where}` },
     partialFingerprints: { "patchwright/v1": f.fingerprint },
-    properties: { confidence: f.confidence, blocking },
-  };
-  if (f.path && (f.where === "file" || f.where === "package")) {
-    base.locations = [
+    properties: {
+      confidence: f.confidence,
+      blocking,
+      where: f.where,
+      ...(f.commit ? { commit: f.commit } : {}),
+    },
+    locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.path), uriBaseId: "%SRCROOT%" },
+          // A file is relative to the checkout; a pseudo-path is not, so it carries no base.
+          artifactLocation: inFile && f.path ? { uri, uriBaseId: "%SRCROOT%" } : { uri },
           region: { startLine: f.line, startColumn: f.column },
         },
+        ...(inFile
+          ? {}
+          : { logicalLocations: [{ name: f.commit ?? f.where, kind: f.commit ? "commit" : f.where }] }),
       },
-    ];
-  } else {
-    base.locations = [
-      { logicalLocations: [{ name: f.commit ?? f.where, kind: f.commit ? "commit" : f.where }] },
-    ];
-  }
+    ],
+  };
   return base;
 }

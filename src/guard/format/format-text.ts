@@ -60,6 +60,10 @@ function location(f: Finding): string {
       return f.line === 1 ? "commit author" : "commit committer";
     case "branch":
       return "branch name";
+    case "tag":
+      return f.line === 1 ? "tag name" : `tag message:${f.line - 1}:${f.column}`;
+    case "note":
+      return `git note:${f.line}:${f.column}`;
     case "text":
       return `text:${f.line}:${f.column}`;
   }

@@ -36,7 +36,8 @@ export class DiffBlocks {
 
   line(line: string): void {
     if (this.inHeader && line.startsWith("+++ ")) {
-      const target = line.slice(4);
+      // git ends the name with a tab when it holds a space (so a trailing space stays visible).
+      const target = line.slice(4).replace(/\t$/, "");
       this.path = target === "/dev/null" ? undefined : unquote(target).replace(/^b\//, "");
       if (this.path !== undefined) this.onPath(this.path, this.commit, false);
       return;

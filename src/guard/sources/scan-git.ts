@@ -5,6 +5,7 @@ import type { Finding } from "../finding.js";
 import { ScanError } from "../scan-error.js";
 import { DiffBlocks } from "./diff-blocks.js";
 import { gitLines, gitOutput, gitSucceeds } from "./git-process.js";
+import { scanTagsAndNotes } from "./scan-tags-notes.js";
 
 const RS = "\x1e";
 const US = "\x1f";
@@ -20,15 +21,25 @@ const DIFF_OPTIONS = [
 
 /**
  * Scans every commit in a range as it would be pushed: the added lines, the commit message, the author
- * and committer, and the names of the branches whose tips are in the range.
+ * and committer, the names of the branches whose tips are in the range, and the tags and notes on its
+ * commits.
  *
  * When the guard honours inline allow markers, a marker accepts a finding in an added line only if that
  * exact line is already in a base commit's tree (a person's earlier decision, moved or copied): whoever
  * writes the range, a person or the agent, cannot allow their own secret. Markers in commit messages,
  * identities and branch names never count.
  */
-export async function scanGitRange(guard: Guard, repo: string, range: string, out: Collector): Promise<void> {
+export async function scanGitRange(
+  guard: Guard,
+  repo: string,
+  range: string,
+  out: Collector,
+  exclude: readonly string[] = [],
+): Promise<void> {
   if (range.startsWith("-")) throw new ScanError(`"${range}" is not a revision range`);
+  const bad = exclude.find((r) => r.startsWith("-") || r.startsWith("^"));
+  if (bad !== undefined) throw new ScanError(`"${bad}" is not a revision to exclude`);
+  const revs = [range, ...exclude.map((r) => `^${r}`)];
   const commits = new Set<string>();
   const marked: { finding: Finding; line: string }[] = [];
   const diff = newDiff(guard, out, (finding, line) => marked.push({ finding, line }));
@@ -50,7 +61,7 @@ export async function scanGitRange(guard: Guard, repo: string, range: string, ou
       "-p",
       ...DIFF_OPTIONS,
       `--format=${RS}%H${US}%an${US}%ae${US}%cn${US}%ce${US}%B${RS}`,
-      range,
+      ...revs,
       "--",
     ],
     (line) => {
@@ -74,17 +85,18 @@ export async function scanGitRange(guard: Guard, repo: string, range: string, ou
     const [sha, name] = ref.split("\t");
     if (sha && name && commits.has(sha)) out.add(guard.scanBlock(textBlock(name, "branch", "", sha), report));
   }
-  if (marked.length > 0) out.add(await notOnBase(repo, range, marked));
+  await scanTagsAndNotes(guard, repo, commits, out, report);
+  if (marked.length > 0) out.add(await notOnBase(repo, revs, marked));
 }
 
 /** The marked findings whose line is in no base commit of the range: their marker does not count. */
 async function notOnBase(
   repo: string,
-  range: string,
+  revs: readonly string[],
   marked: readonly { finding: Finding; line: string }[],
 ): Promise<Finding[]> {
   // `git rev-parse A..B` prints B and ^A: the excluded revisions are the base side (none for a bare `B`).
-  const bases = (await gitOutput(repo, ["rev-parse", "--revs-only", range]))
+  const bases = (await gitOutput(repo, ["rev-parse", "--revs-only", ...revs]))
     .split("\n")
     .filter((r) => r.startsWith("^"))
     .map((r) => r.slice(1));

@@ -61,9 +61,7 @@ export async function scanPushedObjects(
     for (const entry of treeEntries(tree.data, hashBytes)) {
       const path = prefix + entry.name;
       if (!objects.has(entry.oid)) continue;
-      // A name is outbound text too: a token can be a file name.
       out.add(guard.scanPath(path, "file", commit));
-      out.add(guard.scanBlock(textBlock(path, "file", path, commit)));
       if (entry.mode.startsWith("4")) walk(entry.oid, `${path}/`, commit);
       else blobs.push({ oid: entry.oid, path, commit });
     }
