@@ -55,7 +55,7 @@ async function main(out: GuardedOutput): Promise<void> {
     model: createModelClient({ provider: inputs.provider, env: modelEnv }),
     workspace: process.env["GITHUB_WORKSPACE"] ?? process.cwd(),
     signal: cancelled.signal,
-    newRunId: randomUUID,
+    newRunId: () => randomUUID(),
     now: () => new Date(),
     log: { info: (m) => out.info(m), warn: (m) => out.warning(m) },
   });

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { createModelClient, type ModelProvider } from "../agent/model/model-provider.js";
@@ -12,6 +12,7 @@ import { rulesRouter } from "../request/route-intent.js";
 import { HistoryCache } from "../runs/buddy/history-cache.js";
 import { handleEvent, mentionTriggerKey, screenEvent } from "../runs/front-door.js";
 import type { FrontDoorLog, Outcome, WebhookEvent } from "../runs/front-door/types.js";
+import { runIdForDelivery } from "../runs/front-door/run-id.js";
 import { createRunExecutor } from "../runs/execute-run.js";
 import { isGuardCheckEvent, runGuardCheck } from "../runs/guard-check-run.js";
 import type { ExecutorDeps } from "../runs/executor-deps.js";
@@ -34,7 +35,8 @@ export interface AppOptions {
   /** Deliveries a worker handles at once (config loading, acknowledgement). */
   intakeConcurrency?: number;
   runConcurrency?: number;
-  newRunId?: () => string;
+  /** By default derived from the delivery, so a restarted handling queues the same run (front-door/run-id.ts). */
+  newRunId?: (deliveryId: string) => string;
   now?: () => Date;
   /** The durable queue; by default SQLite in the state folder (start-app.ts opens the configured one). */
   queue?: DurableQueue;
@@ -258,7 +260,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           queue,
           botLogin: await resolveBotLogin(),
           router: rulesRouter,
-          newRunId: options.newRunId ?? randomUUID,
+          newRunId: options.newRunId ?? runIdForDelivery,
           now: options.now ?? (() => new Date()),
           log,
           // The App has `checks: write`: an invalid config on a pull request becomes a failed check.

@@ -82,7 +82,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   const refused = await refuseForkChange(resolved, config, deps, repo);
   if (refused) return refused;
 
-  const runId = deps.newRunId();
+  const runId = deps.newRunId(event.id);
   const { key } = resolved;
   const ack = await acknowledge(c, deps, repo, config, {
     thread: resolved.thread,

@@ -91,6 +91,7 @@ export interface DurableQueue {
   readonly backend: "sqlite" | "redis";
   /** Stores a delivery to be handled; "duplicate" when this delivery id was stored before. */
   accept(delivery: Delivery): Promise<"accepted" | "duplicate">;
+  /** Queues a run; the same run id queued again is left as it is (nothing replaced, nothing added). */
   enqueue(request: RunRequest): Promise<EnqueueResult>;
   claimTrigger(key: string, deliveryId: string): Promise<boolean>;
   /** Drops the waiting run on a thread and stops its active one, on whatever worker holds it. */

@@ -58,6 +58,13 @@ const BEGIN = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 return 1`;
+// Records a run as queued, once: the thread's previous latest request (false if none), or 0 when this run
+// was queued before. KEYS: enqueued:<run>, pending; ARGV: thread, run, ttl.
+const ENQUEUE = `
+if redis.call('SET', KEYS[1], '1', 'PX', ARGV[3], 'NX') == false then return 0 end
+local before = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return before`;
 // Forgets the thread's latest request once it is done, unless a newer one took the slot.
 const CLEAR_PENDING = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
@@ -129,10 +136,20 @@ export class RedisQueue implements DurableQueue {
 
   async enqueue(request: RunRequest): Promise<EnqueueResult> {
     const thread = threadKey(request);
-    const pending = this.key("pending");
-    const result = await this.redis.multi().hget(pending, thread).hset(pending, thread, request.id).exec();
-    const before = result?.[0]?.[1];
+    const ttl = String(this.options.retentionMs);
+    const before = (await this.redis.eval(
+      ENQUEUE,
+      2,
+      this.key("enqueued", request.id),
+      this.key("pending"),
+      thread,
+      request.id,
+      ttl,
+    )) as string | 0 | null;
+    // Added even for a run queued before: its job id keeps one, and a crash between the two is repaired.
     await this.runs.add("run", request, { jobId: runJobId(request.id) });
+    // The same run queued again (its delivery's handling was restarted): it is held once, as it was.
+    if (before === 0) return { replaced: [], waitsForRepository: false };
     const replaced: RunRequest[] = [];
     if (typeof before === "string" && before !== request.id) {
       const old = await this.supersede(before);

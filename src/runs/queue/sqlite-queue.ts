@@ -128,6 +128,9 @@ export class SqliteQueue implements DurableQueue {
     // process's write lock (SQLite answers SQLITE_BUSY at once, whatever the busy timeout).
     const result = this.db
       .transaction((): EnqueueResult => {
+        // The same run queued again (its delivery's handling was restarted): it is held once, as it was.
+        if (this.db.prepare("SELECT 1 FROM jobs WHERE id = ?").get(request.id) !== undefined)
+          return { replaced: [], waitsForRepository: false };
         const waiting = this.db
           .prepare("SELECT id, data FROM jobs WHERE queue = 'runs' AND state = 'waiting' AND thread = ?")
           .all(thread) as { id: string; data: string }[];

@@ -155,6 +155,22 @@ for (const backend of backends) {
       expect(r.ran.map((x) => x.id).sort()).toEqual(["a", "c", "other"]);
     });
 
+    it("holds a run queued again under the same id once, replacing nothing", async () => {
+      const { queue, work } = open();
+      const r = recorder();
+      r.hold("a");
+      await queue.enqueue(request("a", "implement", 1));
+      work(r.handlers, 4);
+      await until(() => r.ran.length === 1);
+      await queue.enqueue(request("b", "answer", 1));
+      const none = { replaced: [], waitsForRepository: false };
+      expect(await queue.enqueue(request("a", "implement", 1))).toEqual(none);
+      expect(await queue.enqueue(request("b", "answer", 1))).toEqual(none);
+      r.gates.get("a")!.open();
+      await until(async () => outstanding(await queue.counts()) === 0 && r.ran.length === 2);
+      expect(r.ran.map((x) => x.id)).toEqual(["a", "b"]);
+    });
+
     it("runs one write run per repository at a time, and lets reads through", async () => {
       const { queue, work } = open();
       const r = recorder();
