@@ -104,7 +104,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       );
     const store = durable;
     if (role !== "worker") app.onAny((emitted) => ingress(emitted as unknown as Context));
-    if (role !== "serve") worker = startWorker(app, store, log);
+    if (role !== "serve") worker = startWorker(app, store);
 
     /**
      * What GitHub waits for: events that ask for nothing are told apart from the payload alone and dropped;
@@ -112,15 +112,13 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
      */
     async function ingress(context: Context): Promise<void> {
       const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
+      // Runs named by a test's newRunId are named when handled, not here.
+      const log = adaptLog(deliveryLog(app.log, event, options.newRunId ? null : runIdForDelivery(event.id)));
       const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
       const screened = screenEvent(event);
       if (screened && !guardCheck) {
         // Said from the screen's reason and the payload's repository: never the text of a comment.
-        log.info(`event ${event.name}: ${screened.status}`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          ...describe(screened),
-        });
+        log.info(`event ${event.name}: ${screened.status}`, describe(screened));
         options.onOutcome?.(event, screened);
         return;
       }
@@ -129,24 +127,16 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const key = mentionTriggerKey(event);
       if (key !== undefined && !(await store.claimTrigger(key, event.id))) {
         const duplicate: Outcome = { status: "duplicate", key };
-        log.info(`event ${event.name}: duplicate`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          key,
-        });
+        log.info(`event ${event.name}: duplicate`, { key });
         options.onOutcome?.(event, duplicate);
         return;
       }
       const stored = await store.accept(event);
-      if (stored === "duplicate")
-        log.info(`event ${event.name}: already received`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-        });
+      if (stored === "duplicate") log.info(`event ${event.name}: already received`);
     }
   };
 
-  function startWorker(app: Probot, store: DurableQueue, log: AppLog): QueueWorker {
+  function startWorker(app: Probot, store: DurableQueue): QueueWorker {
     const installationOctokit = async (id: number | undefined): Promise<OctokitLike> => {
       if (id === undefined) throw new Error("the event carries no installation");
       return observed(await app.auth(id));
@@ -193,7 +183,10 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       void octokitOf(request)
         .then(send)
         .catch((err: unknown) =>
-          log.warn(`could not say that a run ${what}`, { run: request.id, error: (err as Error)?.message }),
+          runLog(app.log, request).warn(
+            { error: (err as Error)?.message },
+            `could not say that a run ${what}`,
+          ),
         );
     const durableRuns: RunQueue = {
       add: async (request) => {
@@ -208,8 +201,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     const queue: RunQueue = { ...durableRuns, ...options.runQueue?.(app) };
 
     const model = options.model ?? createModelClient({ provider: options.provider ?? "anthropic", env });
-    let executor: Promise<RunExecutor> | undefined;
-    const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
+    let identity: Promise<Identity> | undefined;
+    const base: Omit<ExecutorDeps, "botLogin" | "author" | "log"> = {
       octokitFor: octokitOf,
       tokenFor: (request, { fresh }) => installationToken(request.installationId, fresh),
       remoteUrlFor: (request) => remoteUrl(request.repository.owner, request.repository.name),
@@ -220,22 +213,28 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       knownSecrets: credentialValues(env),
       planKey: options.planKey ?? randomBytes(32),
       now: options.now ?? (() => new Date()),
-      log,
       serverUrl,
       transcriptDir: join(stateDir, "transcripts"),
       ...(options.metrics ? { onReport: countReport(options.metrics) } : {}),
       ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
     };
-    const resolveExecutor = (octokit: OctokitLike): Promise<RunExecutor> =>
-      (executor ??= (async () => {
-        const login = await resolveBotLogin();
-        return createRunExecutor({ ...base, botLogin: login, author: await botIdentity(octokit, login) });
+    const resolveIdentity = (octokit: OctokitLike): Promise<Identity> =>
+      (identity ??= (async () => {
+        const botLogin = await resolveBotLogin();
+        return { botLogin, author: await botIdentity(octokit, botLogin) };
       })().catch((err: unknown) => {
-        executor = undefined;
+        identity = undefined;
         throw err;
       }));
+    // One executor per run, so every line it logs carries the run's delivery, id and repository.
+    const executorFor = async (octokit: OctokitLike, log: AppLog): Promise<RunExecutor> =>
+      createRunExecutor({ ...base, ...(await resolveIdentity(octokit)), log });
 
+    const newRunId = options.newRunId ?? runIdForDelivery;
     const handleDelivery = async (event: WebhookEvent): Promise<void> => {
+      const runId = newRunId(event.id);
+      const bound = deliveryLog(app.log, event, runId);
+      const log = adaptLog(bound);
       const installation = (event.payload as { installation?: { id?: number } } | null)?.installation?.id;
       try {
         // The installation's Octokit as runs get it (app.auth), so Octokit's throttling paces each
@@ -251,7 +250,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
               >),
         );
         if (options.guardCheck !== false && isGuardCheckEvent(event)) {
-          await guardCheckOn(event, octokit, installation);
+          await guardCheckOn(event, octokit, installation, bound);
           if (screenEvent(event)) return;
         }
         const outcome = await handleEvent(event, {
@@ -260,21 +259,17 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           queue,
           botLogin: await resolveBotLogin(),
           router: rulesRouter,
-          newRunId: options.newRunId ?? runIdForDelivery,
+          newRunId: () => runId,
           now: options.now ?? (() => new Date()),
           log,
           // The App has `checks: write`: an invalid config on a pull request becomes a failed check.
           configCheckRuns: true,
         });
-        log.info(`event ${event.name}: ${outcome.status}`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          ...describe(outcome),
-        });
+        log.info(`event ${event.name}: ${outcome.status}`, describe(outcome));
         options.onOutcome?.(event, outcome);
       } catch (err) {
         // Logged with the delivery; the queue keeps it as failed, so redelivering it handles it again.
-        app.log.error({ delivery: event.id, err }, `could not handle ${event.name}; redeliver it to retry`);
+        bound.error({ err }, `could not handle ${event.name}; redeliver it to retry`);
         options.onError?.(event, err);
         throw err;
       }
@@ -284,7 +279,9 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       event: WebhookEvent,
       octokit: OctokitLike,
       installation: number | undefined,
+      bound: Probot["log"],
     ): Promise<void> => {
+      const log = adaptLog(bound);
       try {
         const outcome = await runGuardCheck(event, {
           octokit,
@@ -292,13 +289,9 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           remoteUrl,
           log,
         });
-        log.info(`leak guard check on ${event.name}: ${outcome.status}`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          ...outcome,
-        });
+        log.info(`leak guard check on ${event.name}: ${outcome.status}`, { ...outcome });
       } catch (err) {
-        app.log.error({ delivery: event.id, err }, `could not run the leak guard check on ${event.name}`);
+        bound.error({ err }, `could not run the leak guard check on ${event.name}`);
         options.onError?.(event, err);
       }
     };
@@ -307,16 +300,20 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       {
         event: (delivery) => handleDelivery(delivery),
         run: async (request, restarts, signal) => {
+          const log = adaptLog(runLog(app.log, request));
           const octokit = await octokitOf(request);
           if (restarts > 0) {
             options.metrics?.runRestarted();
+            log.warn("restarting a run whose worker stopped", { restarts });
             await notifyRestarted(octokit, request, restarts).catch(() => undefined);
           }
-          await (
-            await resolveExecutor(octokit)
-          )(restarts > 0 ? { ...request, restarts } : request, signal);
+          const execute = await executorFor(octokit, log);
+          await execute(restarts > 0 ? { ...request, restarts } : request, signal);
         },
-        abandoned: async (request) => notifyAbandoned(await octokitOf(request), request),
+        abandoned: async (request) => {
+          adaptLog(runLog(app.log, request)).warn("gave up a run whose workers stopped too often");
+          await notifyAbandoned(await octokitOf(request), request);
+        },
       },
       { eventConcurrency: options.intakeConcurrency ?? 8, runConcurrency: options.runConcurrency ?? 2 },
     );
@@ -365,6 +362,30 @@ function repositoryOf(payload: unknown): string | undefined {
 }
 
 type AppLog = FrontDoorLog & { warn: FrontDoorLog["warn"] };
+type Identity = Pick<ExecutorDeps, "botLogin" | "author">;
+
+/**
+ * The App's logger bound to one delivery: every line of its intake and handling says which delivery, which
+ * run it starts (derived from the delivery unless a test names runs) and which repository. Nothing else is
+ * bound: a payload's text, and tokens, never reach a log line.
+ */
+function deliveryLog(log: Probot["log"], event: WebhookEvent, runId: string | null): Probot["log"] {
+  const repository = repositoryOf(event.payload);
+  return log.child({
+    deliveryId: event.id,
+    ...(runId !== null ? { runId } : {}),
+    ...(repository !== undefined ? { repository } : {}),
+  });
+}
+
+/** The App's logger bound to one run, on whichever worker runs it. */
+function runLog(log: Probot["log"], request: RunRequest): Probot["log"] {
+  return log.child({
+    deliveryId: request.trigger.deliveryId,
+    runId: request.id,
+    repository: `${request.repository.owner}/${request.repository.name}`,
+  });
+}
 
 function adaptLog(log: Probot["log"]): AppLog {
   return {
