@@ -5,6 +5,7 @@ import { createModelClient, type ModelProvider } from "../agent/model/model-prov
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
 import { getAuthenticatedApp } from "../github/authenticated-app.js";
+import { WITHHELD } from "../github/guarded-comments.js";
 import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
@@ -144,6 +145,11 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     // Probot makes a new Octokit per call (its tokens are cached, not its clients): one hook each.
     const observed = (octokit: Awaited<ReturnType<Probot["auth"]>>): OctokitLike => {
       const metrics = options.metrics;
+      if (metrics)
+        octokit.hook.before("request", (request) => {
+          const surface = withheldSurface(request.method, request.url, request);
+          if (surface) metrics.guardBlock(surface);
+        });
       if (metrics)
         octokit.hook.after("request", (response) => {
           const resource = response.headers["x-ratelimit-resource"];
@@ -290,6 +296,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           log,
         });
         log.info(`leak guard check on ${event.name}: ${outcome.status}`, { ...outcome });
+        if (outcome.status === "checked" && outcome.conclusion === "failure")
+          options.metrics?.guardBlock("check_run");
       } catch (err) {
         bound.error({ err }, `could not run the leak guard check on ${event.name}`);
         options.onError?.(event, err);
@@ -343,6 +351,24 @@ function countReport(metrics: Metrics): (request: RunRequest, report: RunReport)
     if (report.agent) metrics.modelCost(request.kind, report.agent.costUsd);
     if (report.outcome === "blocked") metrics.guardBlock("push");
   };
+}
+
+/**
+ * The surface a request sends a text the leak guard withheld on (guarded-comments.ts replaces such a text
+ * with its notice, which is all that leaves), counted where it leaves: the installation's Octokit.
+ */
+function withheldSurface(method: string, url: string, params: Record<string, unknown>): string | undefined {
+  const withheld = (text: unknown): boolean => typeof text === "string" && text.startsWith(WITHHELD);
+  if (method !== "POST" && method !== "PATCH") return undefined;
+  if (/\/issues\/(\{issue_number\}|comments\/\{comment_id\})(\/comments)?$/.test(url))
+    return withheld(params["body"]) ? "comment" : undefined;
+  if (/\/pulls(\/\{pull_number\})?$/.test(url))
+    return withheld(params["body"]) || withheld(params["title"]) ? "pull_request" : undefined;
+  if (/\/pulls\/\{pull_number\}\/reviews$/.test(url)) {
+    const comments = Array.isArray(params["comments"]) ? (params["comments"] as { body?: unknown }[]) : [];
+    return withheld(params["body"]) || comments.some((c) => withheld(c.body)) ? "review" : undefined;
+  }
+  return undefined;
 }
 
 function describe(outcome: Outcome): Record<string, unknown> {

@@ -260,8 +260,9 @@ describe("the App, on a mention", () => {
     expect(h.outcomes.map((o) => o.status)).toEqual(["replied", "replied"]);
   });
 
-  it("withholds a reply that would leak, naming only the rule", async () => {
-    const h = await harness();
+  it("withholds a reply that would leak, naming only the rule, and counts it on /metrics", async () => {
+    const metrics = createMetrics();
+    const h = await harness(undefined, metrics);
     mockInstallationToken();
     // The help text names the trigger label; with the label forbidden, the guard must stop the reply.
     repository({
@@ -272,6 +273,7 @@ describe("the App, on a mention", () => {
     await h.receive("issue_comment", commentEvent("@patchwright help"));
     expect(help()).toMatch(/withheld this message.*forbidden-term/);
     expect(help()).not.toContain("falcon");
+    expect((await metrics.render()).body).toContain('patchwright_guard_blocks_total{surface="comment"} 1');
   });
 });
 
