@@ -61,7 +61,7 @@ async function main(out: GuardedOutput): Promise<void> {
     signal: cancelled.signal,
     // Outside the checkout, so the transcript can be uploaded from where it is known to be.
     transcriptDir: join(process.env["RUNNER_TEMP"] ?? tmpdir(), "patchwright-transcripts"),
-    newRunId: randomUUID,
+    newRunId: () => randomUUID(),
     now: () => new Date(),
     log: { info: (m) => out.info(m), warn: (m) => out.warning(m) },
   });

@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { createModelClient, type ModelProvider } from "../agent/model/model-provider.js";
 import { DEFAULT_MODEL } from "../agent/model/default-model.js";
 import type { ModelClient } from "../agent/model-types.js";
 import { getAuthenticatedApp } from "../github/authenticated-app.js";
+import { WITHHELD } from "../github/guarded-comments.js";
 import { botIdentity } from "../github/identity.js";
 import type { OctokitLike } from "../github/octokit-like.js";
 import { credentialValues } from "../workspace/sandbox/scrubbed-env.js";
@@ -12,6 +13,7 @@ import { rulesRouter } from "../request/route-intent.js";
 import { HistoryCache } from "../runs/buddy/history-cache.js";
 import { handleEvent, mentionTriggerKey, screenEvent } from "../runs/front-door.js";
 import type { FrontDoorLog, Outcome, WebhookEvent } from "../runs/front-door/types.js";
+import { runIdForDelivery } from "../runs/front-door/run-id.js";
 import { createRunExecutor } from "../runs/execute-run.js";
 import { isGuardCheckEvent, runGuardCheck } from "../runs/guard-check-run.js";
 import type { ExecutorDeps } from "../runs/executor-deps.js";
@@ -37,7 +39,8 @@ export interface AppOptions {
   /** Deliveries a worker handles at once (config loading, acknowledgement). */
   intakeConcurrency?: number;
   runConcurrency?: number;
-  newRunId?: () => string;
+  /** By default derived from the delivery, so a restarted handling queues the same run (front-door/run-id.ts). */
+  newRunId?: (deliveryId: string) => string;
   now?: () => Date;
   /** The durable queue; by default SQLite in the state folder (start-app.ts opens the configured one). */
   queue?: DurableQueue;
@@ -132,7 +135,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       );
     const store = durable;
     if (role !== "worker") app.onAny((emitted) => ingress(emitted as unknown as Context));
-    if (role !== "serve") worker = startWorker(app, store, log, runLog);
+    if (role !== "serve") worker = startWorker(app, store, runLog);
 
     /**
      * What GitHub waits for: events that ask for nothing are told apart from the payload alone and dropped;
@@ -140,15 +143,13 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
      */
     async function ingress(context: Context): Promise<void> {
       const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
+      // Runs named by a test's newRunId are named when handled, not here.
+      const log = adaptLog(deliveryLog(app.log, event, options.newRunId ? null : runIdForDelivery(event.id)));
       const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
       const screened = screenEvent(event);
       if (screened && !guardCheck) {
         // Said from the screen's reason and the payload's repository: never the text of a comment.
-        log.info(`event ${event.name}: ${screened.status}`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          ...describe(screened),
-        });
+        log.info(`event ${event.name}: ${screened.status}`, describe(screened));
         options.onOutcome?.(event, screened);
         return;
       }
@@ -157,24 +158,16 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const key = mentionTriggerKey(event);
       if (key !== undefined && !(await store.claimTrigger(key, event.id))) {
         const duplicate: Outcome = { status: "duplicate", key };
-        log.info(`event ${event.name}: duplicate`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          key,
-        });
+        log.info(`event ${event.name}: duplicate`, { key });
         options.onOutcome?.(event, duplicate);
         return;
       }
       const stored = await store.accept(event);
-      if (stored === "duplicate")
-        log.info(`event ${event.name}: already received`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-        });
+      if (stored === "duplicate") log.info(`event ${event.name}: already received`);
     }
   };
 
-  function startWorker(app: Probot, store: DurableQueue, log: AppLog, runLog: RunLog): QueueWorker {
+  function startWorker(app: Probot, store: DurableQueue, runLog: RunLog): QueueWorker {
     const installationOctokit = async (id: number | undefined): Promise<OctokitLike> => {
       if (id === undefined) throw new Error("the event carries no installation");
       return observed(await app.auth(id));
@@ -182,6 +175,11 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     // Probot makes a new Octokit per call (its tokens are cached, not its clients): one hook each.
     const observed = (octokit: Awaited<ReturnType<Probot["auth"]>>): OctokitLike => {
       const metrics = options.metrics;
+      if (metrics)
+        octokit.hook.before("request", (request) => {
+          const surface = withheldSurface(request.method, request.url, request);
+          if (surface) metrics.guardBlock(surface);
+        });
       if (metrics)
         octokit.hook.after("request", (response) => {
           const resource = response.headers["x-ratelimit-resource"];
@@ -221,7 +219,10 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       void octokitOf(request)
         .then(send)
         .catch((err: unknown) =>
-          log.warn(`could not say that a run ${what}`, { run: request.id, error: (err as Error)?.message }),
+          runLogger(app.log, request).warn(
+            { error: (err as Error)?.message },
+            `could not say that a run ${what}`,
+          ),
         );
     const durableRuns: RunQueue = {
       add: async (request) => {
@@ -247,8 +248,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     const queue: RunQueue = { ...durableRuns, ...options.runQueue?.(app) };
 
     const model = options.model ?? createModelClient({ provider: options.provider ?? "anthropic", env });
-    let executor: Promise<RunExecutor> | undefined;
-    const base: Omit<ExecutorDeps, "botLogin" | "author"> = {
+    let identity: Promise<Identity> | undefined;
+    const base: Omit<ExecutorDeps, "botLogin" | "author" | "log"> = {
       octokitFor: octokitOf,
       tokenFor: (request, { fresh }) => installationToken(request.installationId, fresh),
       remoteUrlFor: (request) => remoteUrl(request.repository.owner, request.repository.name),
@@ -260,22 +261,28 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       planKey,
       runLog,
       now: options.now ?? (() => new Date()),
-      log,
       serverUrl,
       transcriptDir: join(stateDir, "transcripts"),
       ...(options.metrics ? { onReport: countReport(options.metrics) } : {}),
       ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
     };
-    const resolveExecutor = (octokit: OctokitLike): Promise<RunExecutor> =>
-      (executor ??= (async () => {
-        const login = await resolveBotLogin();
-        return createRunExecutor({ ...base, botLogin: login, author: await botIdentity(octokit, login) });
+    const resolveIdentity = (octokit: OctokitLike): Promise<Identity> =>
+      (identity ??= (async () => {
+        const botLogin = await resolveBotLogin();
+        return { botLogin, author: await botIdentity(octokit, botLogin) };
       })().catch((err: unknown) => {
-        executor = undefined;
+        identity = undefined;
         throw err;
       }));
+    // One executor per run, so every line it logs carries the run's delivery, id and repository.
+    const executorFor = async (octokit: OctokitLike, log: AppLog): Promise<RunExecutor> =>
+      createRunExecutor({ ...base, ...(await resolveIdentity(octokit)), log });
 
+    const newRunId = options.newRunId ?? runIdForDelivery;
     const handleDelivery = async (event: WebhookEvent): Promise<void> => {
+      const runId = newRunId(event.id);
+      const bound = deliveryLog(app.log, event, runId);
+      const log = adaptLog(bound);
       const installation = (event.payload as { installation?: { id?: number } } | null)?.installation?.id;
       try {
         // The installation's Octokit as runs get it (app.auth), so Octokit's throttling paces each
@@ -291,7 +298,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
               >),
         );
         if (options.guardCheck !== false && isGuardCheckEvent(event)) {
-          await guardCheckOn(event, octokit, installation);
+          await guardCheckOn(event, octokit, installation, bound);
           if (screenEvent(event)) return;
         }
         const outcome = await handleEvent(event, {
@@ -300,22 +307,18 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           queue,
           botLogin: await resolveBotLogin(),
           router: rulesRouter,
-          newRunId: options.newRunId ?? randomUUID,
+          newRunId: () => runId,
           now: options.now ?? (() => new Date()),
           log,
           // The App has `checks: write`: an invalid config on a pull request becomes a failed check.
           configCheckRuns: true,
           runLog,
         });
-        log.info(`event ${event.name}: ${outcome.status}`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          ...describe(outcome),
-        });
+        log.info(`event ${event.name}: ${outcome.status}`, describe(outcome));
         options.onOutcome?.(event, outcome);
       } catch (err) {
         // Logged with the delivery; the queue keeps it as failed, so redelivering it handles it again.
-        app.log.error({ delivery: event.id, err }, `could not handle ${event.name}; redeliver it to retry`);
+        bound.error({ err }, `could not handle ${event.name}; redeliver it to retry`);
         options.onError?.(event, err);
         throw err;
       }
@@ -325,7 +328,9 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       event: WebhookEvent,
       octokit: OctokitLike,
       installation: number | undefined,
+      bound: Probot["log"],
     ): Promise<void> => {
+      const log = adaptLog(bound);
       try {
         const outcome = await runGuardCheck(event, {
           octokit,
@@ -333,13 +338,11 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
           remoteUrl,
           log,
         });
-        log.info(`leak guard check on ${event.name}: ${outcome.status}`, {
-          delivery: event.id,
-          repository: repositoryOf(event.payload),
-          ...outcome,
-        });
+        log.info(`leak guard check on ${event.name}: ${outcome.status}`, { ...outcome });
+        if (outcome.status === "checked" && outcome.conclusion === "failure")
+          options.metrics?.guardBlock("check_run");
       } catch (err) {
-        app.log.error({ delivery: event.id, err }, `could not run the leak guard check on ${event.name}`);
+        bound.error({ err }, `could not run the leak guard check on ${event.name}`);
         options.onError?.(event, err);
       }
     };
@@ -348,16 +351,18 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       {
         event: (delivery) => handleDelivery(delivery),
         run: async (request, restarts, signal) => {
+          const log = adaptLog(runLogger(app.log, request));
           const octokit = await octokitOf(request);
           if (restarts > 0) {
             options.metrics?.runRestarted();
+            log.warn("restarting a run whose worker stopped", { restarts });
             await notifyRestarted(octokit, request, restarts).catch(() => undefined);
           }
-          await (
-            await resolveExecutor(octokit)
-          )(restarts > 0 ? { ...request, restarts } : request, signal);
+          const execute = await executorFor(octokit, log);
+          await execute(restarts > 0 ? { ...request, restarts } : request, signal);
         },
         abandoned: async (request) => {
+          adaptLog(runLogger(app.log, request)).warn("gave up a run whose workers stopped too often");
           runLog.dropped(
             request.id,
             "abandoned",
@@ -404,6 +409,24 @@ function countReport(metrics: Metrics): (request: RunRequest, report: RunReport)
   };
 }
 
+/**
+ * The surface a request sends a text the leak guard withheld on (guarded-comments.ts replaces such a text
+ * with its notice, which is all that leaves), counted where it leaves: the installation's Octokit.
+ */
+function withheldSurface(method: string, url: string, params: Record<string, unknown>): string | undefined {
+  const withheld = (text: unknown): boolean => typeof text === "string" && text.startsWith(WITHHELD);
+  if (method !== "POST" && method !== "PATCH") return undefined;
+  if (/\/issues\/(\{issue_number\}|comments\/\{comment_id\})(\/comments)?$/.test(url))
+    return withheld(params["body"]) ? "comment" : undefined;
+  if (/\/pulls(\/\{pull_number\})?$/.test(url))
+    return withheld(params["body"]) || withheld(params["title"]) ? "pull_request" : undefined;
+  if (/\/pulls\/\{pull_number\}\/reviews$/.test(url)) {
+    const comments = Array.isArray(params["comments"]) ? (params["comments"] as { body?: unknown }[]) : [];
+    return withheld(params["body"]) || comments.some((c) => withheld(c.body)) ? "review" : undefined;
+  }
+  return undefined;
+}
+
 function describe(outcome: Outcome): Record<string, unknown> {
   switch (outcome.status) {
     case "queued":
@@ -423,6 +446,30 @@ function repositoryOf(payload: unknown): string | undefined {
 }
 
 type AppLog = FrontDoorLog & { warn: FrontDoorLog["warn"] };
+type Identity = Pick<ExecutorDeps, "botLogin" | "author">;
+
+/**
+ * The App's logger bound to one delivery: every line of its intake and handling says which delivery, which
+ * run it starts (derived from the delivery unless a test names runs) and which repository. Nothing else is
+ * bound: a payload's text, and tokens, never reach a log line.
+ */
+function deliveryLog(log: Probot["log"], event: WebhookEvent, runId: string | null): Probot["log"] {
+  const repository = repositoryOf(event.payload);
+  return log.child({
+    deliveryId: event.id,
+    ...(runId !== null ? { runId } : {}),
+    ...(repository !== undefined ? { repository } : {}),
+  });
+}
+
+/** The App's logger bound to one run, on whichever worker runs it. */
+function runLogger(log: Probot["log"], request: RunRequest): Probot["log"] {
+  return log.child({
+    deliveryId: request.trigger.deliveryId,
+    runId: request.id,
+    repository: `${request.repository.owner}/${request.repository.name}`,
+  });
+}
 
 function adaptLog(log: Probot["log"]): AppLog {
   return {

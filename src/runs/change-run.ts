@@ -9,6 +9,7 @@ import type { RunRequest } from "../request/run-request.js";
 import { slug } from "../workspace/branch-name.js";
 import { git } from "../workspace/git.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
+import { handedOver } from "./queue/durable-queue.js";
 import { guardedPush, type PushResult } from "../workspace/guarded-push.js";
 import type { Workspace } from "../workspace/prepare-workspace.js";
 import { runAgentStep } from "./agent-step.js";
@@ -88,6 +89,8 @@ async function deliver(
   const base = ws.shas[codeRef(request)]!;
   if (request.refs.fromFork) return patchReply(s, ws, run, base);
 
+  // A run whose worker lost its lease (or is giving it back) never pushes: the run is another worker's now.
+  if (handedOver(s.signal.reason)) throw s.signal.reason;
   // Asked for now: a run can outlast an installation token (an hour).
   const token = await s.deps.tokenFor(request, { fresh: true });
   const branch = onPull

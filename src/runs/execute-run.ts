@@ -10,7 +10,7 @@ import { maintenanceRun } from "./maintenance-run.js";
 import { readOnlyRun } from "./read-only-run.js";
 import { renderReport, type RunReport } from "./report.js";
 import { reviewRun } from "./review-run.js";
-import { RunRequeued } from "./queue/durable-queue.js";
+import { handedOver } from "./queue/durable-queue.js";
 import type { RunExecutor } from "./queue/run-queue.js";
 import { finished, type Done, type RunScope } from "./run-scope.js";
 import { TrackingComment } from "./tracking-comment.js";
@@ -57,11 +57,14 @@ export function createRunExecutor(surface: ExecutorDeps): RunExecutor {
     try {
       done = await dispatch(scope);
     } catch (err) {
-      // Given back to the queue by a stopping worker: another one starts it again and reports.
-      if (signal.reason instanceof RunRequeued) throw signal.reason;
+      // Given back to the queue by a stopping worker, or its lease lost: another worker starts it again
+      // and reports.
+      if (handedOver(signal.reason)) throw signal.reason;
       done = { report: failure(scope, err) };
       deps.log.warn("run failed", { run: request.id, error: done.report.headline });
     }
+    // A run that ended (stopped by its signal) after its lease was lost reports nothing: it is not ours.
+    if (handedOver(signal.reason)) throw signal.reason;
     const { report, plan } = done;
     if (request.courseChange) report.courseChange = request.courseChange;
     if (request.restarts) {

@@ -84,7 +84,7 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   const refused = await refuseForkChange(resolved, config, deps, repo);
   if (refused) return refused;
 
-  const runId = deps.newRunId();
+  const runId = deps.newRunId(event.id);
   const { key } = resolved;
   // Recorded before the tracking comment is posted, so the comment can link to the run's page.
   const page = deps.runLog?.queued(

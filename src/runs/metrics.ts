@@ -29,8 +29,11 @@ const OUTCOME_LISTED: Record<RunOutcome, true> = {
   stopped: true,
 };
 export const RUN_OUTCOMES = Object.keys(OUTCOME_LISTED) as readonly RunOutcome[];
-/** Where the leak guard stopped something leaving: a push, a comment, a review, memory notes, a check run. */
-export const GUARD_WHERE = ["push", "comment", "review", "memory", "check_run"] as const;
+/**
+ * Where the leak guard stopped something leaving: a push (a run's change), a comment withheld, a pull
+ * request's body or title withheld, a review withheld, a failed leak guard check run.
+ */
+export const GUARD_SURFACES = ["push", "comment", "pull_request", "review", "check_run"] as const;
 /** GitHub's rate-limit resources (`x-ratelimit-resource`, `GET /rate_limit`). */
 export const RATE_LIMIT_RESOURCES = [
   "core",
@@ -69,8 +72,8 @@ export interface Metrics {
   runFinished: (kind: string, outcome: string, seconds: number) => void;
   /** What a run's model calls cost, in US dollars, added as they are known. */
   modelCost: (kind: string, usd: number) => void;
-  /** The leak guard stopped something leaving (`where` one of GUARD_WHERE). */
-  guardBlock: (where: string) => void;
+  /** The leak guard stopped something leaving (`surface` one of GUARD_SURFACES). */
+  guardBlock: (surface: string) => void;
   /** GitHub's latest `x-ratelimit-remaining` for a resource. */
   rateLimit: (resource: string, remaining: number) => void;
   /** A webhook POST was answered: `outcome` accepted, refused or error; `seconds` from request to response. */
@@ -163,8 +166,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const guardBlocks = new Counter({
     name: `${PREFIX}guard_blocks_total`,
-    help: "Times the leak guard stopped something leaving, by where.",
-    labelNames: ["where"],
+    help: "Times the leak guard stopped something leaving, by surface.",
+    labelNames: ["surface"],
     registers,
   });
   const rateRemaining = new Gauge({
@@ -199,7 +202,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     modelCost: (kind, usd) => {
       if (usable("model_cost_usd_total", usd)) cost.inc({ kind: bounded(RUN_KINDS, kind) }, usd);
     },
-    guardBlock: (where) => guardBlocks.inc({ where: bounded(GUARD_WHERE, where) }),
+    guardBlock: (surface) => guardBlocks.inc({ surface: bounded(GUARD_SURFACES, surface) }),
     rateLimit: (resource, remaining) => {
       if (usable("github_rate_limit_remaining", remaining)) {
         rateRemaining.set({ resource: bounded(RATE_LIMIT_RESOURCES, resource) }, remaining);

@@ -4,6 +4,7 @@ import { createPatchwrightApp } from "../../src/app/app.js";
 import { createMetrics, type Metrics } from "../../src/runs/metrics.js";
 import type { Outcome, WebhookEvent } from "../../src/runs/front-door/types.js";
 import { readMarker } from "../../src/runs/marker.js";
+import { runIdForDelivery } from "../../src/runs/front-door/run-id.js";
 import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
 import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
 import { memoryQueue, recordingQueue } from "../helpers/recording-queue.js";
@@ -259,8 +260,9 @@ describe("the App, on a mention", () => {
     expect(h.outcomes.map((o) => o.status)).toEqual(["replied", "replied"]);
   });
 
-  it("withholds a reply that would leak, naming only the rule", async () => {
-    const h = await harness();
+  it("withholds a reply that would leak, naming only the rule, and counts it on /metrics", async () => {
+    const metrics = createMetrics();
+    const h = await harness(undefined, metrics);
     mockInstallationToken();
     // The help text names the trigger label; with the label forbidden, the guard must stop the reply.
     repository({
@@ -271,6 +273,7 @@ describe("the App, on a mention", () => {
     await h.receive("issue_comment", commentEvent("@patchwright help"));
     expect(help()).toMatch(/withheld this message.*forbidden-term/);
     expect(help()).not.toContain("falcon");
+    expect((await metrics.render()).body).toContain('patchwright_guard_blocks_total{surface="comment"} 1');
   });
 });
 
@@ -281,11 +284,12 @@ interface LogLine {
 }
 
 /** Probot's logger, reduced to what it is called with. */
-function recordingLog(lines: LogLine[]): NonNullable<ProbotOptions["log"]> {
+function recordingLog(lines: LogLine[], bound: object = {}): NonNullable<ProbotOptions["log"]> {
   const at =
     (level: string) =>
     (fields: unknown, message?: unknown): void => {
-      lines.push({ level, fields, message });
+      // A child's bindings come first on its lines, as pino writes them.
+      lines.push({ level, fields: { ...bound, ...(fields as object) }, message });
     };
   const log = {
     level: "trace",
@@ -295,7 +299,7 @@ function recordingLog(lines: LogLine[]): NonNullable<ProbotOptions["log"]> {
     warn: at("warn"),
     error: at("error"),
     fatal: at("fatal"),
-    child: () => log,
+    child: (bindings: object) => recordingLog(lines, { ...bound, ...bindings }),
   };
   return log as unknown as NonNullable<ProbotOptions["log"]>;
 }
@@ -321,13 +325,21 @@ describe("the App's log", () => {
     expect(info).toEqual([
       {
         level: "info",
-        fields: { delivery: "screened-1", repository: "Codertocat/Hello-World", reason: "no mention" },
+        fields: {
+          name: "probot",
+          deliveryId: "screened-1",
+          runId: runIdForDelivery("screened-1"),
+          repository: "Codertocat/Hello-World",
+          reason: "no mention",
+        },
         message: "event issue_comment: ignored",
       },
       {
         level: "info",
         fields: {
-          delivery: "screened-2",
+          name: "probot",
+          deliveryId: "screened-2",
+          runId: runIdForDelivery("screened-2"),
           repository: "Codertocat/Hello-World",
           reason: "issues.edited requests nothing",
         },

@@ -57,7 +57,7 @@ describe("createMetrics", () => {
       '{kind="review",outcome="reviewed"}': 8,
     });
     expect(samples(body, "patchwright_model_cost_usd_total")).toEqual({ '{kind="implement"}': 0.75 });
-    expect(samples(body, "patchwright_guard_blocks_total")).toEqual({ '{where="push"}': 1 });
+    expect(samples(body, "patchwright_guard_blocks_total")).toEqual({ '{surface="push"}': 1 });
     expect(samples(body, "patchwright_github_rate_limit_remaining")).toEqual({ '{resource="core"}': 4321 });
     const ack = samples(body, "patchwright_webhook_ack_seconds_bucket");
     expect(ack['{le="0.0005",outcome="refused"}']).toBe(1);
@@ -102,7 +102,7 @@ describe("createMetrics", () => {
     const { body } = await metrics.render();
     expect(samples(body, "patchwright_runs_total")).toEqual({ '{kind="other",outcome="other"}': 500 });
     expect(Object.keys(samples(body, "patchwright_model_cost_usd_total"))).toEqual(['{kind="other"}']);
-    expect(samples(body, "patchwright_guard_blocks_total")).toEqual({ '{where="other"}': 500 });
+    expect(samples(body, "patchwright_guard_blocks_total")).toEqual({ '{surface="other"}': 500 });
     expect(samples(body, "patchwright_github_rate_limit_remaining")).toEqual({ '{resource="other"}': 10 });
     expect(samples(body, "patchwright_webhook_ack_seconds_count")).toEqual({ '{outcome="other"}': 500 });
     // Two unknown states of one queue add up under one series.

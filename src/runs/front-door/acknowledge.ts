@@ -12,8 +12,9 @@ export type Acknowledged = { duplicate: true } | { duplicate: false; trackingCom
 
 /**
  * One trigger, one run: the queue records which delivery claimed the trigger (durably, across workers),
- * and the same comment delivered again finds the first run's marker. Requests from a person are acknowledged on their thread (eyes and a tracking comment);
- * automatic reviews speak through their review.
+ * and the same comment delivered again finds the first run's marker: another run's is a duplicate, its own
+ * run's (the same delivery handled again) is taken up. Requests from a person are acknowledged on their
+ * thread (eyes and a tracking comment); automatic reviews speak through their review.
  */
 export async function acknowledge(
   c: Candidate,
@@ -36,7 +37,11 @@ export async function acknowledge(
   if (!byPerson || !thread) return { duplicate: false, trackingCommentId: undefined };
   const since =
     c.type === "mention" ? c.comment.createdAt : new Date(deps.now().getTime() - 3_600_000).toISOString();
-  if (await hasTrackingComment(deps, repo, thread.number, key, since)) return { duplicate: true };
+  const found = await trackingComment(deps, repo, thread.number, key, since);
+  // Our own tracking comment, posted by this delivery's handling before it was cut short: the run it
+  // announced was never queued (or is queued already, which the queue keeps once), so it is queued now.
+  if (found?.run === marker.run) return { duplicate: false, trackingCommentId: found.id };
+  if (found) return { duplicate: true };
   if (c.type === "mention") await reactEyes(deps.octokit, repo, c.comment);
   const posted = await createComment(
     deps.octokit,
@@ -48,16 +53,17 @@ export async function acknowledge(
   return { duplicate: false, trackingCommentId: posted.id };
 }
 
-async function hasTrackingComment(
+/** Our tracking comment for this trigger on the thread, if one was posted: its id and its run. */
+async function trackingComment(
   deps: FrontDoorDeps,
   repo: RepoRef,
   number: number,
   key: string,
   since: string,
-): Promise<boolean> {
+): Promise<{ id: number; run: string } | undefined> {
   // Only our own comments count: anyone can paste a marker into a comment of theirs.
   const ours = { botLogin: deps.botLogin, read: readMarker, since };
-  for await (const { marker } of ourMarkedComments(deps.octokit, repo, number, ours))
-    if (marker.trigger === key) return true;
-  return false;
+  for await (const { comment, marker } of ourMarkedComments(deps.octokit, repo, number, ours))
+    if (marker.trigger === key) return { id: comment.id, run: marker.run };
+  return undefined;
 }

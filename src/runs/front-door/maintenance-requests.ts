@@ -62,7 +62,8 @@ export async function queueMaintenance(
   for (const { task, key } of chosen) {
     if (deps.queue.claimTrigger && !(await deps.queue.claimTrigger(key, event.id))) continue;
     const request: RunRequest = {
-      id: deps.newRunId(),
+      // One event starts a run per due task: each task's id is derived from the delivery and its name.
+      id: deps.newRunId(`${event.id}:${task.name}`),
       kind: "maintenance",
       repository,
       ...(c.installationId !== undefined ? { installationId: c.installationId } : {}),

@@ -26,7 +26,8 @@ export interface FrontDoorDeps {
   /** The login the App or the Action's token acts as: its own events are never triggers. */
   botLogin: string;
   router: IntentRouter;
-  newRunId: () => string;
+  /** The id of the run a delivery starts (front-door/run-id.ts in the App: derived from the delivery). */
+  newRunId: (deliveryId: string) => string;
   now: () => Date;
   log: FrontDoorLog;
   /** Where a run can be followed (the Actions job); none for the App yet. */

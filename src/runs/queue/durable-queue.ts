@@ -64,6 +64,23 @@ export class RunRequeued extends Error {
 }
 
 /**
+ * The reason a worker stops a run whose lease it could not renew (its event loop was blocked, the store
+ * was unreachable, or another worker holds the job now): the run belongs to whoever holds the lease, so
+ * this worker posts, pushes and records nothing more for it.
+ */
+export class LeaseLost extends Error {
+  constructor(why: string) {
+    super(`the worker lost its lease on this run: ${why}`);
+    this.name = "LeaseLost";
+  }
+}
+
+/** Whether a run was stopped to be carried on elsewhere (requeued or lease lost): nothing is reported. */
+export function handedOver(reason: unknown): reason is RunRequeued | LeaseLost {
+  return reason instanceof RunRequeued || reason instanceof LeaseLost;
+}
+
+/**
  * Where deliveries and runs wait, durably, for any worker in any process: SQLite in the state folder
  * (one machine), or BullMQ on Redis (many). Both hold the same promises, checked by one contract test:
  * a delivery is stored before GitHub is answered and handled once; one run active and one waiting per
@@ -74,6 +91,7 @@ export interface DurableQueue {
   readonly backend: "sqlite" | "redis";
   /** Stores a delivery to be handled; "duplicate" when this delivery id was stored before. */
   accept(delivery: Delivery): Promise<"accepted" | "duplicate">;
+  /** Queues a run; the same run id queued again is left as it is (nothing replaced, nothing added). */
   enqueue(request: RunRequest): Promise<EnqueueResult>;
   claimTrigger(key: string, deliveryId: string): Promise<boolean>;
   /** Drops the waiting run on a thread and stops its active one, on whatever worker holds it. */

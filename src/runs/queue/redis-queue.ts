@@ -12,6 +12,7 @@ import {
   type QueueHandlers,
   type QueueWorker,
   type WorkerOptions,
+  LeaseLost,
   QUEUE_NAMES,
   RunRequeued,
 } from "./durable-queue.js";
@@ -38,11 +39,14 @@ return 0`;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+// KEYS[1]: BullMQ's lock on the job, ARGV[3] its token; the other KEYS: our locks, ARGV[1] their holder.
+// Renews our locks only while the job is still ours; answers how many of ours were held (-1: the job not).
 const RENEW = `
+if redis.call('GET', KEYS[1]) ~= ARGV[3] then return -1 end
 local held = 0
-for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[1] then
-    redis.call('PEXPIRE', key, ARGV[2])
+for i = 2, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[i], ARGV[2])
     held = held + 1
   end
 end
@@ -54,6 +58,13 @@ const BEGIN = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 return 1`;
+// Records a run as queued, once: the thread's previous latest request (false if none), or 0 when this run
+// was queued before. KEYS: enqueued:<run>, pending; ARGV: thread, run, ttl.
+const ENQUEUE = `
+if redis.call('SET', KEYS[1], '1', 'PX', ARGV[3], 'NX') == false then return 0 end
+local before = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return before`;
 // Forgets the thread's latest request once it is done, unless a newer one took the slot.
 const CLEAR_PENDING = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
@@ -125,10 +136,20 @@ export class RedisQueue implements DurableQueue {
 
   async enqueue(request: RunRequest): Promise<EnqueueResult> {
     const thread = threadKey(request);
-    const pending = this.key("pending");
-    const result = await this.redis.multi().hget(pending, thread).hset(pending, thread, request.id).exec();
-    const before = result?.[0]?.[1];
+    const ttl = String(this.options.retentionMs);
+    const before = (await this.redis.eval(
+      ENQUEUE,
+      2,
+      this.key("enqueued", request.id),
+      this.key("pending"),
+      thread,
+      request.id,
+      ttl,
+    )) as string | 0 | null;
+    // Added even for a run queued before: its job id keeps one, and a crash between the two is repaired.
     await this.runs.add("run", request, { jobId: runJobId(request.id) });
+    // The same run queued again (its delivery's handling was restarted): it is held once, as it was.
+    if (before === 0) return { replaced: [], waitsForRepository: false };
     const replaced: RunRequest[] = [];
     if (typeof before === "string" && before !== request.id) {
       const old = await this.supersede(before);
@@ -136,7 +157,7 @@ export class RedisQueue implements DurableQueue {
     }
     // A worker may have taken the job already, and its lock on the repository is then this run's own.
     const holder = writesToRepository(request)
-      ? await this.redis.get(this.key("repo", repositoryKey(request)))
+      ? lockedBy(await this.redis.get(this.key("repo", repositoryKey(request))))
       : null;
     return { replaced, waitsForRepository: holder !== null && holder !== request.id };
   }
@@ -163,7 +184,7 @@ export class RedisQueue implements DurableQueue {
   async cancel(thread: string): Promise<boolean> {
     const pending = await this.redis.hget(this.key("pending"), thread);
     let found = pending ? (await this.supersede(pending)) !== undefined : false;
-    const active = await this.redis.get(this.key("thread", thread));
+    const active = lockedBy(await this.redis.get(this.key("thread", thread)));
     if (active) {
       // The worker holding it reads this on its next heartbeat, whichever machine it is on.
       await this.redis.set(this.key("cancel", active), "1", "PX", this.options.retentionMs);
@@ -216,8 +237,11 @@ export class RedisQueue implements DurableQueue {
     requeues(id: string): string;
     started(id: string): string;
     superseded(id: string): string;
+    bullLock(queue: "events" | "runs", jobId: string): string;
   } {
     return {
+      // BullMQ's own lock on an active job: its value is the token of the worker holding it.
+      bullLock: (queue, jobId) => `${this.prefix}:${queue}:${jobId}:lock`,
       pending: this.key("pending"),
       started: (id) => this.key("started", id),
       superseded: (id) => this.key("superseded", id),
@@ -241,16 +265,24 @@ export class RedisQueue implements DurableQueue {
   }
 }
 
+interface Claim {
+  queue: "events" | "runs";
+  job: string;
+  token: string | undefined;
+  /** Our locks' value and keys (runs only). */
+  holder: string;
+  locks: string[];
+  controller: AbortController;
+  done: Promise<unknown>;
+  renewedAt: number;
+}
+
 /** Two BullMQ workers (deliveries, runs) and the locks and stop requests around each run. */
 class RedisWorker implements QueueWorker {
   private readonly events: Worker;
   private readonly runs: Worker;
-  private readonly id = `${process.pid}-${randomUUID()}`;
-  /** What this worker runs now: aborted on a stop request or a drain, its locks renewed meanwhile. */
-  private readonly active = new Map<
-    string,
-    { controller: AbortController; done: Promise<unknown>; locks: string[] }
-  >();
+  /** What this worker runs now, by BullMQ token: aborted on a stop request, a drain or a lost lease. */
+  private readonly active = new Map<string, Claim>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -261,7 +293,10 @@ class RedisWorker implements QueueWorker {
   ) {
     this.events = new Worker(
       "events",
-      (job: Job<Delivery>, _token, signal) => this.track(job.id!, signal, (s) => handlers.event(job.data, s)),
+      (job: Job<Delivery>, token, signal) =>
+        this.track({ queue: "events", job: job.id!, token, holder: "", locks: [] }, signal, (s) =>
+          handlers.event(job.data, s),
+        ),
       queue.workerOptions(options.eventConcurrency),
     );
     this.runs = new Worker(
@@ -274,6 +309,11 @@ class RedisWorker implements QueueWorker {
       worker.on("failed", (job, err) => {
         if (!(err instanceof DelayedError) && err.name !== "DelayedError")
           settings.log.error("a job failed", { job: job?.id, error: err.message });
+      });
+      // BullMQ could not extend its lock: the job may be another worker's already.
+      worker.on("lockRenewalFailed", (jobIds: string[]) => {
+        for (const claim of this.active.values())
+          if (jobIds.includes(claim.job)) this.lose(claim, "its lock could not be renewed");
       });
     }
     this.heartbeat = setInterval(() => void this.renew(), Math.min(HEARTBEAT_MS, settings.leaseMs / 3));
@@ -296,12 +336,13 @@ class RedisWorker implements QueueWorker {
       await this.handlers.abandoned(request);
       return;
     }
+    const holder = lockHolder(request.id, token);
     const locks = [keys.thread(threadKey(request))];
     if (writesToRepository(request)) locks.push(keys.repo(repositoryKey(request)));
     const taken: string[] = [];
     for (const lock of locks) {
-      if ((await redis.eval(ACQUIRE, 1, lock, request.id, lease)) !== 1) {
-        for (const t of taken) await redis.eval(RELEASE, 1, t, request.id);
+      if ((await redis.eval(ACQUIRE, 1, lock, holder, lease)) !== 1) {
+        for (const t of taken) await redis.eval(RELEASE, 1, t, holder);
         // Another run holds the thread or the repository: try again later, without counting an attempt.
         await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
         throw new DelayedError();
@@ -311,12 +352,20 @@ class RedisWorker implements QueueWorker {
     const ttl = String(this.settings.retentionMs);
     if ((await redis.eval(BEGIN, 2, keys.started(request.id), keys.superseded(request.id), ttl)) !== 1) {
       // A newer request on the thread replaced it before it started (and said so): nothing to run.
-      for (const t of taken) await redis.eval(RELEASE, 1, t, request.id);
+      for (const t of taken) await redis.eval(RELEASE, 1, t, holder);
       return;
     }
+    let lost = false;
     try {
-      await this.track(request.id, signal, (s) => this.handlers.run(request, restarts, s), taken);
+      await this.track({ queue: "runs", job: job.id!, token, holder, locks: taken }, signal, (s) =>
+        this.handlers.run(request, restarts, s),
+      );
     } catch (err) {
+      if (err instanceof LeaseLost) {
+        // Left as it is: BullMQ's stalled-job check gives it to the next worker once its lock is gone.
+        lost = true;
+        throw new DelayedError();
+      }
       if (err instanceof RunRequeued) {
         await redis.incr(keys.requeues(request.id));
         await redis.pexpire(keys.requeues(request.id), this.settings.retentionMs);
@@ -325,42 +374,90 @@ class RedisWorker implements QueueWorker {
       }
       throw err;
     } finally {
-      for (const t of taken) await redis.eval(RELEASE, 1, t, request.id);
-      await redis.del(keys.cancel(request.id));
-      await redis.eval(CLEAR_PENDING, 1, keys.pending, threadKey(request), request.id);
+      for (const t of taken) await redis.eval(RELEASE, 1, t, holder);
+      // The stop request and the thread's latest request belong to the run, which another worker takes up.
+      if (!lost) {
+        await redis.del(keys.cancel(request.id));
+        await redis.eval(CLEAR_PENDING, 1, keys.pending, threadKey(request), request.id);
+      }
     }
   }
 
-  /** Runs a handler under a controller this worker can abort (a stop request, a drain), renewing `locks`. */
+  /**
+   * Runs a handler under a controller this worker can abort (a stop request, a drain, a lost lease),
+   * renewing the claim's locks meanwhile. Throws LeaseLost when the lease was lost, even if the handler
+   * finished: BullMQ must not record a job done by a worker that no longer holds it.
+   */
   private async track(
-    id: string,
+    claim: Omit<Claim, "controller" | "done" | "renewedAt">,
     bullSignal: AbortSignal | undefined,
     handler: (signal: AbortSignal) => Promise<void>,
-    locks: string[] = [],
   ): Promise<void> {
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(bullSignal?.reason);
     bullSignal?.addEventListener("abort", onAbort, { once: true });
-    const done = handler(controller.signal);
-    this.active.set(id, { controller, done: done.catch(() => undefined), locks });
+    const key = claim.token ?? randomUUID();
+    // Recorded before the handler starts: the lease counts from the claim, even if the handler blocks.
+    const entry: Claim = { ...claim, controller, done: Promise.resolve(), renewedAt: Date.now() };
+    this.active.set(key, entry);
     try {
+      const done = handler(controller.signal);
+      entry.done = done.catch(() => undefined);
       await done;
+    } catch (err) {
+      if (controller.signal.reason instanceof LeaseLost) throw controller.signal.reason;
+      throw err;
     } finally {
       bullSignal?.removeEventListener("abort", onAbort);
-      this.active.delete(id);
+      this.active.delete(key);
     }
+    this.expire(entry);
+    if (controller.signal.reason instanceof LeaseLost) throw controller.signal.reason;
+  }
+
+  private lose(claim: Claim, why: string): void {
+    if (claim.controller.signal.aborted) return;
+    this.settings.log.warn("stopped a job whose lease was lost; it is another worker's now", {
+      job: claim.job,
+      why,
+    });
+    claim.controller.abort(new LeaseLost(why));
+  }
+
+  /** Stops a claim not renewed within its lease (the event loop was blocked, Redis unreachable). */
+  private expire(claim: Claim): boolean {
+    if (Date.now() - claim.renewedAt <= this.settings.leaseMs) return false;
+    this.lose(claim, "it was not renewed in time");
+    return true;
   }
 
   private async renew(): Promise<void> {
     const keys = this.queue.keys();
-    for (const [id, { controller, locks }] of this.active) {
+    for (const claim of this.active.values()) {
+      if (claim.controller.signal.aborted || this.expire(claim)) continue;
+      const asked = Date.now();
       try {
-        if (locks.length)
-          await this.queue.redis.eval(RENEW, locks.length, ...locks, id, String(this.settings.leaseMs));
-        if ((await this.queue.redis.get(keys.cancel(id))) !== null)
-          controller.abort(new Error("stopped on request"));
+        const held = await this.queue.redis.eval(
+          RENEW,
+          1 + claim.locks.length,
+          keys.bullLock(claim.queue, claim.job),
+          ...claim.locks,
+          claim.holder,
+          String(this.settings.leaseMs),
+          claim.token ?? "",
+        );
+        if (held === -1) this.lose(claim, "another worker holds the job now");
+        else if (held !== claim.locks.length) this.lose(claim, "its thread or repository lock ran out");
+        else {
+          claim.renewedAt = asked;
+          if (
+            claim.queue === "runs" &&
+            (await this.queue.redis.get(keys.cancel(lockedBy(claim.holder)!))) !== null
+          )
+            claim.controller.abort(new Error("stopped on request"));
+        }
       } catch (err) {
-        this.settings.log.warn("could not renew a run's locks", { job: id, error: (err as Error)?.message });
+        this.settings.log.warn("could not renew a lease", { job: claim.job, error: (err as Error)?.message });
       }
     }
   }
@@ -382,6 +479,19 @@ class RedisWorker implements QueueWorker {
     await Promise.all([this.events.close(), this.runs.close()]);
     return { requeued };
   }
+}
+
+/**
+ * What a run's thread and repository locks hold: the run id and the claim (BullMQ's token for this
+ * attempt), so a later attempt of the same run never renews or releases the locks of one that lost them.
+ */
+function lockHolder(runId: string, token: string | undefined): string {
+  return `${runId}@${token ?? "-"}`;
+}
+
+/** The run holding a lock, from its value. */
+export function lockedBy(holder: string | null): string | null {
+  return holder === null ? null : holder.split("@")[0]!;
 }
 
 /** Job ids of our own shape: a bare id could be one of BullMQ's key names ("active", "wait"). */

@@ -13,6 +13,7 @@ import {
   type QueueName,
   type QueueWorker,
   type WorkerOptions,
+  LeaseLost,
   RunRequeued,
 } from "./durable-queue.js";
 import { repositoryKey, threadKey, writesToRepository } from "./run-queue.js";
@@ -127,6 +128,9 @@ export class SqliteQueue implements DurableQueue {
     // process's write lock (SQLite answers SQLITE_BUSY at once, whatever the busy timeout).
     const result = this.db
       .transaction((): EnqueueResult => {
+        // The same run queued again (its delivery's handling was restarted): it is held once, as it was.
+        if (this.db.prepare("SELECT 1 FROM jobs WHERE id = ?").get(request.id) !== undefined)
+          return { replaced: [], waitsForRepository: false };
         const waiting = this.db
           .prepare("SELECT id, data FROM jobs WHERE queue = 'runs' AND state = 'waiting' AND thread = ?")
           .all(thread) as { id: string; data: string }[];
@@ -300,13 +304,17 @@ export class SqliteQueue implements DurableQueue {
     return abandoned;
   }
 
-  /** @internal Renews a lease; says whether the job is still this worker's, and whether it was cancelled. */
-  heartbeat(worker: string, id: string): { held: boolean; cancelled: boolean } {
+  /**
+   * @internal Renews a lease; says whether the job is still this claim's, and whether it was cancelled.
+   * A lease that already ran out is not renewed: the job may be started again by any worker now.
+   */
+  heartbeat(owner: string, id: string): { held: boolean; cancelled: boolean } {
+    const now = this.now();
     const row = this.db
       .prepare(
-        "UPDATE jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'active' RETURNING cancel",
+        "UPDATE jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'active' AND lease_until >= ? RETURNING cancel",
       )
-      .get(this.now() + this.options.leaseMs, id, worker) as { cancel: number } | undefined;
+      .get(now + this.options.leaseMs, id, owner, now) as { cancel: number } | undefined;
     return { held: row !== undefined, cancelled: row?.cancel === 1 };
   }
 
@@ -329,9 +337,12 @@ export class SqliteQueue implements DurableQueue {
   }
 
   /** @internal */
-  trackLocal(id: string, controller: AbortController | undefined): void {
-    if (controller) this.local.set(id, controller);
-    else this.local.delete(id);
+  trackLocal(id: string, controller: AbortController): () => void {
+    this.local.set(id, controller);
+    // A later claim of the same job (after this one lost its lease) keeps its own entry.
+    return () => {
+      if (this.local.get(id) === controller) this.local.delete(id);
+    };
   }
 
   private wake(): void {
@@ -339,12 +350,18 @@ export class SqliteQueue implements DurableQueue {
   }
 }
 
-/** One worker over a SqliteQueue: polls for jobs it may take, renews their leases, gives them back on stop. */
+/**
+ * One worker over a SqliteQueue: polls for jobs it may take, renews their leases, gives them back on stop.
+ * Each claim is owned under a name of its own (the worker's id and a count), so a job this worker takes
+ * again after losing its lease is never mistaken for the claim that lost it.
+ */
 class SqliteWorker implements QueueWorker {
   private readonly id = `${process.pid}-${randomUUID()}`;
+  private claims = 0;
+  /** Keyed by the claim's owner name. */
   private readonly running = new Map<
     string,
-    { queue: QueueName; controller: AbortController; done: Promise<void> }
+    { job: string; queue: QueueName; controller: AbortController; done: Promise<void>; renewedAt: number }
   >();
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
@@ -394,6 +411,8 @@ class SqliteWorker implements QueueWorker {
   private fill(): void {
     this.timer = undefined;
     if (this.stopping) return;
+    // Leases first: after a blocked event loop, a run whose lease ran out stops before anything is taken.
+    for (const owner of this.running.keys()) this.expire(owner);
     for (;;) {
       const busy = (q: QueueName): number => [...this.running.values()].filter((r) => r.queue === q).length;
       const want = {
@@ -401,9 +420,10 @@ class SqliteWorker implements QueueWorker {
         runs: busy("runs") < this.options.runConcurrency,
       };
       if (!want.events && !want.runs) break;
+      const owner = `${this.id}/${++this.claims}`;
       let claimed: ReturnType<SqliteQueue["claim"]>;
       try {
-        claimed = this.queue.claim(this.id, want);
+        claimed = this.queue.claim(owner, want);
       } catch (err) {
         // A locked or unreachable database: try again later rather than crash the process.
         this.settings.log.error("could not read the queue", { error: (err as Error)?.message });
@@ -411,47 +431,74 @@ class SqliteWorker implements QueueWorker {
       }
       for (const request of claimed.abandoned) this.abandon(request);
       if (!claimed.job) break;
-      this.start(claimed.job);
+      this.start(owner, claimed.job);
     }
     this.schedule(POLL_MS);
   }
 
-  private start(job: JobRow): void {
+  private start(owner: string, job: JobRow): void {
     const controller = new AbortController();
-    const done = this.execute(job, controller.signal).finally(() => {
-      this.running.delete(job.id);
-      this.queue.trackLocal(job.id, undefined);
+    const untrack = job.queue === "runs" ? this.queue.trackLocal(job.id, controller) : undefined;
+    // Recorded before the handler starts: the lease counts from the claim, even if the handler blocks.
+    const claim = {
+      job: job.id,
+      queue: job.queue,
+      controller,
+      done: Promise.resolve(),
+      renewedAt: Date.now(),
+    };
+    this.running.set(owner, claim);
+    claim.done = this.execute(owner, job, controller.signal).finally(() => {
+      this.running.delete(owner);
+      untrack?.();
       this.schedule(0);
     });
-    this.running.set(job.id, { queue: job.queue, controller, done });
-    if (job.queue === "runs") this.queue.trackLocal(job.id, controller);
   }
 
-  private async execute(job: JobRow, signal: AbortSignal): Promise<void> {
+  private async execute(owner: string, job: JobRow, signal: AbortSignal): Promise<void> {
+    let outcome: { failed?: string } = {};
     try {
       if (job.queue === "events") await this.handlers.event(JSON.parse(job.data) as Delivery, signal);
       else await this.handlers.run(RunRequest.parse(JSON.parse(job.data)), job.starts, signal);
-      this.queue.finish(this.id, job.id, "completed");
     } catch (err) {
-      if (signal.reason instanceof RunRequeued) this.queue.finish(this.id, job.id, "requeued");
-      else {
-        this.settings.log.error(`a ${job.queue === "events" ? "delivery" : "run"} failed`, {
-          job: job.id,
-          error: (err as Error)?.message ?? String(err),
-        });
-        this.queue.finish(this.id, job.id, "failed", (err as Error)?.message ?? String(err));
-      }
+      outcome = { failed: (err as Error)?.message ?? String(err) };
     }
+    // Checked again at the end: a run that finished after its lease ran out is the next holder's now.
+    this.expire(owner);
+    if (signal.reason instanceof LeaseLost) {
+      this.settings.log.warn("stopped a run whose lease was lost; it is another worker's now", {
+        job: job.id,
+        reason: signal.reason.message,
+      });
+      return;
+    }
+    if (outcome.failed === undefined) return this.queue.finish(owner, job.id, "completed");
+    if (signal.reason instanceof RunRequeued) return this.queue.finish(owner, job.id, "requeued");
+    this.settings.log.error(`a ${job.queue === "events" ? "delivery" : "run"} failed`, {
+      job: job.id,
+      error: outcome.failed,
+    });
+    this.queue.finish(owner, job.id, "failed", outcome.failed);
+  }
+
+  /** Stops a claim not renewed within its lease (the event loop was blocked, the database unreachable). */
+  private expire(owner: string): boolean {
+    const claim = this.running.get(owner);
+    if (!claim || Date.now() - claim.renewedAt <= this.settings.leaseMs) return false;
+    claim.controller.abort(new LeaseLost("it was not renewed in time"));
+    return true;
   }
 
   private renew(): void {
-    for (const [id, job] of this.running) {
+    for (const [owner, claim] of this.running) {
+      if (claim.controller.signal.aborted || this.expire(owner)) continue;
       try {
-        const { held, cancelled } = this.queue.heartbeat(this.id, id);
-        if (!held) job.controller.abort(new Error("the worker lost its lease on this job"));
-        else if (cancelled) job.controller.abort(new Error("stopped on request"));
+        const { held, cancelled } = this.queue.heartbeat(owner, claim.job);
+        if (!held) claim.controller.abort(new LeaseLost("another worker may hold it now"));
+        else if (cancelled) claim.controller.abort(new Error("stopped on request"));
+        else claim.renewedAt = Date.now();
       } catch (err) {
-        this.settings.log.warn("could not renew a lease", { job: id, error: (err as Error)?.message });
+        this.settings.log.warn("could not renew a lease", { job: claim.job, error: (err as Error)?.message });
       }
     }
   }

@@ -7,6 +7,7 @@ import {
   outstanding,
   type QueueHandlers,
   type QueueWorker,
+  LeaseLost,
   RunRequeued,
 } from "../../../src/runs/queue/durable-queue.js";
 import { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
@@ -24,6 +25,11 @@ interface Backend {
   /** Opens a queue; a second call with the same `shared` opens another handle on the same store. */
   open(shared: string, opts?: { leaseMs?: number; maxRestarts?: number }): DurableQueue;
   shared(): string;
+  /**
+   * What another worker does once a run's lease ran out under its holder: takes the job over. (On SQLite
+   * it claims it with a clock past the lease; on Redis it holds BullMQ's lock on the job and drops ours.)
+   */
+  takeOver(shared: string, queue: DurableQueue, runId: string, leaseMs: number): Promise<void>;
 }
 
 const backends: Backend[] = [
@@ -33,6 +39,12 @@ const backends: Backend[] = [
     shared: () => `${tempDir("pw-queue-")}/queue.sqlite`,
     open: (path, o = {}) =>
       new SqliteQueue(path, { leaseMs: o.leaseMs ?? 30_000, maxRestarts: o.maxRestarts ?? 2, log: quietLog }),
+    takeOver: async (path, _queue, runId, leaseMs) => {
+      const later = Date.now() + 10 * leaseMs;
+      const other = new SqliteQueue(path, { leaseMs, maxRestarts: 2, log: quietLog, now: () => later });
+      expect(other.claim("another-worker", { events: false, runs: true }).job?.id).toBe(runId);
+      await other.close();
+    },
   },
   {
     name: "BullMQ on Redis",
@@ -47,6 +59,12 @@ const backends: Backend[] = [
         retentionMs: 3600_000,
         log: quietLog,
       }),
+    takeOver: async (_prefix, queue, runId) => {
+      const redis = (queue as RedisQueue).redis;
+      const keys = (queue as RedisQueue).keys();
+      await redis.set(keys.bullLock("runs", `run-${runId}`), "another-workers-token");
+      await redis.del(keys.thread(threadKey(request(runId, "implement", 1))));
+    },
   },
 ];
 
@@ -137,6 +155,22 @@ for (const backend of backends) {
       expect(r.ran.map((x) => x.id).sort()).toEqual(["a", "c", "other"]);
     });
 
+    it("holds a run queued again under the same id once, replacing nothing", async () => {
+      const { queue, work } = open();
+      const r = recorder();
+      r.hold("a");
+      await queue.enqueue(request("a", "implement", 1));
+      work(r.handlers, 4);
+      await until(() => r.ran.length === 1);
+      await queue.enqueue(request("b", "answer", 1));
+      const none = { replaced: [], waitsForRepository: false };
+      expect(await queue.enqueue(request("a", "implement", 1))).toEqual(none);
+      expect(await queue.enqueue(request("b", "answer", 1))).toEqual(none);
+      r.gates.get("a")!.open();
+      await until(async () => outstanding(await queue.counts()) === 0 && r.ran.length === 2);
+      expect(r.ran.map((x) => x.id)).toEqual(["a", "b"]);
+    });
+
     it("runs one write run per repository at a time, and lets reads through", async () => {
       const { queue, work } = open();
       const r = recorder();
@@ -197,6 +231,59 @@ for (const backend of backends) {
       r.gates.get("short")!.open();
       expect(await stopped).toEqual({ requeued: 0 });
       await until(async () => outstanding(await queue.counts()) === 0);
+    });
+
+    it("stops a run whose lease another worker took over, and never records it done", async () => {
+      const leaseMs = 300;
+      const { queue, work, shared } = open({ leaseMs });
+      let signal: AbortSignal | undefined;
+      let finished = false;
+      const r = recorder();
+      await queue.enqueue(request("taken", "implement", 1));
+      const worker = work({
+        ...r.handlers,
+        // Ends normally once stopped, as a run that reports would: the worker must still not record it.
+        run: async (_request, _restarts, s) => {
+          signal = s;
+          await new Promise((resolve) => s.addEventListener("abort", resolve, { once: true }));
+          finished = true;
+        },
+      });
+      await until(() => signal !== undefined, "the run started");
+      await backend.takeOver(shared, queue, "taken", leaseMs);
+      await until(() => finished, "the run was stopped");
+      expect(signal!.reason).toBeInstanceOf(LeaseLost);
+      await worker.stop(60_000);
+      const runs = (await queue.counts()).filter((c) => c.queue === "runs");
+      expect(runs.find((c) => c.state === "completed")?.count ?? 0).toBe(0);
+      expect(runs.find((c) => c.state === "active")?.count).toBe(1);
+    });
+
+    it("stops a run whose lease ran out while the event loop was blocked, and the run starts again once", async () => {
+      const leaseMs = 300;
+      const { queue, work } = open({ leaseMs });
+      const ran: { restarts: number; reason?: unknown }[] = [];
+      const r = recorder();
+      await queue.enqueue(request("blocked", "implement", 1));
+      work({
+        ...r.handlers,
+        run: async (_request, restarts, signal) => {
+          const attempt: { restarts: number; reason?: unknown } = { restarts };
+          ran.push(attempt);
+          if (restarts > 0) return;
+          // A synchronous stretch longer than the lease: no timer, no renewal, can run meanwhile.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3 * leaseMs);
+          await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+          attempt.reason = signal.reason;
+        },
+      });
+      await until(async () => {
+        const counts = await queue.counts();
+        const completed = counts.find((c) => c.queue === "runs" && c.state === "completed")?.count ?? 0;
+        return outstanding(counts) === 0 && completed === 1 && ran[0]?.reason !== undefined;
+      }, "the run was stopped, started again and finished");
+      expect(ran.map((a) => a.restarts)).toEqual([0, 1]);
+      expect(ran[0]!.reason).toBeInstanceOf(LeaseLost);
     });
 
     it("forgets finished jobs, deliveries and triggers older than the retention", async () => {
