@@ -190,7 +190,7 @@ describe("the App's webhook endpoint, against forged deliveries", () => {
     const id = `genuine-${++deliveries}`;
     const body = JSON.stringify(webhookExample("issues", (p) => p["action"] === "edited"));
     expect((await post(url, "issues", id, body, sign(env["WEBHOOK_SECRET"]!, body))).status).toBe(200);
-    await app.line((l) => l["delivery"] === id && l.msg === "event issues: ignored");
+    await app.line((l) => l["deliveryId"] === id && l.msg === "event issues: ignored");
   }
 
   it("refuses a delivery forged with Probot's default secret 'development'", async () => {
