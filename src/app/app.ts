@@ -153,17 +153,15 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         options.onOutcome?.(event, screened);
         return;
       }
-      // A mention's trigger is claimed before the answer too: another delivery of the same comment is a
+      // A mention's trigger is claimed in the same write: another delivery of the same comment is a
       // duplicate before anything is stored.
       const key = mentionTriggerKey(event);
-      if (key !== undefined && !(await store.claimTrigger(key, event.id))) {
+      const stored = await store.accept(event, key);
+      if (stored === "claimed" && key !== undefined) {
         const duplicate: Outcome = { status: "duplicate", key };
         log.info(`event ${event.name}: duplicate`, { key });
         options.onOutcome?.(event, duplicate);
-        return;
-      }
-      const stored = await store.accept(event);
-      if (stored === "duplicate") log.info(`event ${event.name}: already received`);
+      } else if (stored === "duplicate") log.info(`event ${event.name}: already received`);
     }
   };
 

@@ -18,6 +18,8 @@ export interface QueueCount {
   count: number;
 }
 
+export type Accepted = "accepted" | "duplicate" | "claimed";
+
 export interface EnqueueResult {
   /** Requests that were waiting on the same thread and are dropped for this newer one. */
   replaced: RunRequest[];
@@ -89,8 +91,12 @@ export function handedOver(reason: unknown): reason is RunRequeued | LeaseLost {
  */
 export interface DurableQueue {
   readonly backend: "sqlite" | "redis";
-  /** Stores a delivery to be handled; "duplicate" when this delivery id was stored before. */
-  accept(delivery: Delivery): Promise<"accepted" | "duplicate">;
+  /**
+   * Stores a delivery to be handled and, when it has one, claims its trigger for it, in one write: what
+   * GitHub's answer waits for. "duplicate" when this delivery id was stored before, "claimed" when another
+   * delivery claimed the trigger (nothing is stored then).
+   */
+  accept(delivery: Delivery, trigger?: string): Promise<Accepted>;
   /** Queues a run; the same run id queued again is left as it is (nothing replaced, nothing added). */
   enqueue(request: RunRequest): Promise<EnqueueResult>;
   claimTrigger(key: string, deliveryId: string): Promise<boolean>;

@@ -3,6 +3,7 @@ import { DelayedError, type Job, Queue, Worker, type WorkerOptions as BullWorker
 import { Redis } from "ioredis";
 import { RunRequest } from "../../request/run-request.js";
 import {
+  type Accepted,
   type Delivery,
   type DurableQueue,
   type DurableQueueOptions,
@@ -69,6 +70,19 @@ return before`;
 const CLEAR_PENDING = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0`;
+// A delivery's marks, before its BullMQ job is added: its trigger claimed (when it has one) and its id
+// marked as received. A marked delivery whose job is missing (the server died between the two) is new.
+// KEYS: delivery marker, the job's hash, the failed set, [trigger]; ARGV: delivery id, ttl, job id.
+const ACCEPT = `
+if KEYS[4] then
+  local owner = redis.call('GET', KEYS[4])
+  if owner == false then redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[2])
+  elseif owner ~= ARGV[1] then return 'claimed' end
+end
+if redis.call('SET', KEYS[1], '1', 'PX', ARGV[2], 'NX') then return 'new' end
+if redis.call('EXISTS', KEYS[2]) == 0 then return 'new' end
+if redis.call('ZSCORE', KEYS[3], ARGV[3]) then return 'failed' end
+return 'duplicate'`;
 const SUPERSEDE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
@@ -116,21 +130,27 @@ export class RedisQueue implements DurableQueue {
     return [this.prefix, "pw", ...parts].join(":");
   }
 
-  async accept(delivery: Delivery): Promise<"accepted" | "duplicate"> {
-    // The job first: its id is the delivery id, so adding it twice keeps one. The marker after it only
-    // tells a redelivery apart; a crash between the two leaves the job, and the redelivery is "accepted".
-    const job = await this.events.add(delivery.name, delivery, { jobId: `event-${delivery.id}` });
-    const first = await this.redis.set(
+  async accept(delivery: Delivery, trigger?: string): Promise<Accepted> {
+    const jobId = `event-${delivery.id}`;
+    const keys = [
       this.key("delivery", delivery.id),
-      "1",
-      "PX",
-      this.options.retentionMs,
-      "NX",
-    );
-    if (first === "OK") return "accepted";
-    // A delivery whose handling failed is taken again when GitHub redelivers it; any other is a repeat.
-    if ((await job.getState()) !== "failed") return "duplicate";
-    await job.retry("failed");
+      this.events.toKey(jobId),
+      this.events.toKey("failed"),
+      ...(trigger !== undefined ? [this.key("trigger", trigger)] : []),
+    ];
+    const marked = (await this.redis.eval(
+      ACCEPT,
+      keys.length,
+      ...keys,
+      delivery.id,
+      String(this.options.retentionMs),
+      jobId,
+    )) as "new" | "failed" | "duplicate" | "claimed";
+    if (marked === "claimed" || marked === "duplicate") return marked;
+    // A delivery whose handling failed is taken again when GitHub redelivers it.
+    if (marked === "failed") await this.events.getJob(jobId).then((job) => job?.retry("failed"));
+    // Its id is the delivery id, so adding it twice keeps one.
+    else await this.events.add(delivery.name, delivery, { jobId });
     return "accepted";
   }
 

@@ -6,6 +6,7 @@ import { RunRequest } from "../../request/run-request.js";
 import {
   type Delivery,
   type DurableQueue,
+  type Accepted,
   type DurableQueueOptions,
   type EnqueueResult,
   type QueueCount,
@@ -55,6 +56,17 @@ interface JobRow {
   crashes: number;
 }
 
+// The oldest job a worker may start: a delivery, or a run whose thread has no active run and, when it
+// writes, whose repository has no active write run.
+const NEXT_EVENT =
+  "SELECT id, queue, data, starts, crashes FROM jobs WHERE queue = 'events' AND state = 'waiting' ORDER BY seq LIMIT 1";
+const NEXT_RUN = `SELECT id, queue, data, starts, crashes FROM jobs j
+  WHERE queue = 'runs' AND state = 'waiting'
+    AND NOT EXISTS (SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.thread = j.thread)
+    AND (j.writes = 0 OR NOT EXISTS (
+      SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.writes = 1 AND a.repo = j.repo))
+  ORDER BY seq LIMIT 1`;
+
 const FINISHED = ["completed", "failed", "cancelled", "replaced"];
 // A worker looks for work this often when it was told of none, and renews its leases this often at most.
 const POLL_MS = 200;
@@ -62,6 +74,8 @@ const HEARTBEAT_MS = 1000;
 // After a drain's deadline, how long a stopped run gets to give its job back before the worker leaves it
 // to lease expiry.
 const GIVE_BACK_MS = 10_000;
+// How long a write waits for another process's write lock before it fails.
+const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The embedded queue: SQLite in the state folder, in WAL mode so a server process and worker processes
@@ -74,6 +88,7 @@ export class SqliteQueue implements DurableQueue {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly wakers = new Set<() => void>();
+  private readonly statements = new Map<string, Database.Statement>();
   /** Runs this process works on, so a cancel in this process stops them at once. */
   private readonly local = new Map<string, AbortController>();
 
@@ -87,36 +102,71 @@ export class SqliteQueue implements DurableQueue {
     if (path !== ":memory:") chmodSync(path, 0o600);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.exec(SCHEMA);
     this.now = options.now ?? Date.now;
   }
 
-  accept(delivery: Delivery): Promise<"accepted" | "duplicate"> {
+  /**
+   * The one write GitHub's answer waits for. It never waits inside SQLite's busy handler, which sleeps on
+   * the event loop and so stalls every other delivery this process is answering: while a worker holds the
+   * write lock it tries again on a timer.
+   */
+  async accept(delivery: Delivery, trigger?: string): Promise<Accepted> {
     const now = this.now();
-    const stored = this.db.transaction(() => {
-      const inserted = this.db
-        .prepare("INSERT OR IGNORE INTO deliveries (id, received_at) VALUES (?, ?)")
-        .run(delivery.id, now);
+    const store = this.db.transaction((): Accepted => {
+      if (trigger !== undefined && this.triggerOwner(trigger, delivery.id, now) !== delivery.id)
+        return "claimed";
+      const inserted = this.sql("INSERT OR IGNORE INTO deliveries (id, received_at) VALUES (?, ?)").run(
+        delivery.id,
+        now,
+      );
       if (inserted.changes === 0) {
         // A delivery whose handling failed is taken again when GitHub redelivers it; any other is a repeat.
-        return (
-          this.db
-            .prepare(
-              "UPDATE jobs SET state = 'waiting', finished_at = NULL, error = NULL WHERE id = ? AND state = 'failed'",
-            )
-            .run(`event:${delivery.id}`).changes > 0
-        );
+        const retried = this.sql(
+          "UPDATE jobs SET state = 'waiting', finished_at = NULL, error = NULL WHERE id = ? AND state = 'failed'",
+        ).run(`event:${delivery.id}`).changes;
+        return retried > 0 ? "accepted" : "duplicate";
       }
-      this.db
-        .prepare(
-          "INSERT INTO jobs (id, queue, state, data, created_at) VALUES (?, 'events', 'waiting', ?, ?)",
+      this.sql(
+        "INSERT INTO jobs (id, queue, state, data, created_at) VALUES (?, 'events', 'waiting', ?, ?)",
+      ).run(`event:${delivery.id}`, JSON.stringify(delivery), now);
+      return "accepted";
+    });
+    const stored = await this.withoutBusyWait(() => store.immediate());
+    if (stored === "accepted") this.wake();
+    return stored;
+  }
+
+  /**
+   * Runs a write with SQLite's busy handler off, trying again on a timer while another process holds the
+   * write lock, for as long as the busy timeout would have waited.
+   */
+  private async withoutBusyWait<T>(write: () => T): Promise<T> {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (let attempt = 0; ; attempt++) {
+      this.db.pragma("busy_timeout = 0");
+      try {
+        return write();
+      } catch (err) {
+        if (
+          !(err instanceof Database.SqliteError && err.code.startsWith("SQLITE_BUSY")) ||
+          Date.now() > deadline
         )
-        .run(`event:${delivery.id}`, JSON.stringify(delivery), now);
-      return true;
-    })();
-    if (stored) this.wake();
-    return Promise.resolve(stored ? "accepted" : "duplicate");
+          throw err;
+      } finally {
+        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+      // The first retry only yields; then a short pause, so the lock's holder gets the CPU.
+      await new Promise((resolve) => (attempt === 0 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+    }
+  }
+
+  /** Statements are compiled once per connection: preparing one costs more than running it. */
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (!statement) this.statements.set(source, (statement = this.db.prepare(source)));
+    return statement;
   }
 
   enqueue(request: RunRequest): Promise<EnqueueResult> {
@@ -129,28 +179,22 @@ export class SqliteQueue implements DurableQueue {
     const result = this.db
       .transaction((): EnqueueResult => {
         // The same run queued again (its delivery's handling was restarted): it is held once, as it was.
-        if (this.db.prepare("SELECT 1 FROM jobs WHERE id = ?").get(request.id) !== undefined)
+        if (this.sql("SELECT 1 FROM jobs WHERE id = ?").get(request.id) !== undefined)
           return { replaced: [], waitsForRepository: false };
-        const waiting = this.db
-          .prepare("SELECT id, data FROM jobs WHERE queue = 'runs' AND state = 'waiting' AND thread = ?")
-          .all(thread) as { id: string; data: string }[];
-        this.db
-          .prepare(
-            "UPDATE jobs SET state = 'replaced', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
-          )
-          .run(now, thread);
+        const waiting = this.sql(
+          "SELECT id, data FROM jobs WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
+        ).all(thread) as { id: string; data: string }[];
+        this.sql(
+          "UPDATE jobs SET state = 'replaced', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
+        ).run(now, thread);
         const busy = writes
-          ? this.db
-              .prepare(
-                "SELECT 1 FROM jobs WHERE queue = 'runs' AND writes = 1 AND repo = ? AND state IN ('waiting', 'active') LIMIT 1",
-              )
-              .get(repo) !== undefined
+          ? this.sql(
+              "SELECT 1 FROM jobs WHERE queue = 'runs' AND writes = 1 AND repo = ? AND state IN ('waiting', 'active') LIMIT 1",
+            ).get(repo) !== undefined
           : false;
-        this.db
-          .prepare(
-            "INSERT INTO jobs (id, queue, thread, repo, writes, state, data, created_at) VALUES (?, 'runs', ?, ?, ?, 'waiting', ?, ?)",
-          )
-          .run(request.id, thread, repo, writes ? 1 : 0, JSON.stringify(request), now);
+        this.sql(
+          "INSERT INTO jobs (id, queue, thread, repo, writes, state, data, created_at) VALUES (?, 'runs', ?, ?, ?, 'waiting', ?, ?)",
+        ).run(request.id, thread, repo, writes ? 1 : 0, JSON.stringify(request), now);
         return {
           replaced: waiting.map((w) => RunRequest.parse(JSON.parse(w.data))),
           waitsForRepository: busy,
@@ -162,29 +206,26 @@ export class SqliteQueue implements DurableQueue {
   }
 
   claimTrigger(key: string, deliveryId: string): Promise<boolean> {
-    const owner = this.db.transaction(() => {
-      this.db
-        .prepare("INSERT OR IGNORE INTO triggers (key, delivery, at) VALUES (?, ?, ?)")
-        .run(key, deliveryId, this.now());
-      return (this.db.prepare("SELECT delivery FROM triggers WHERE key = ?").get(key) as { delivery: string })
-        .delivery;
-    })();
+    const owner = this.db.transaction(() => this.triggerOwner(key, deliveryId, this.now()))();
     return Promise.resolve(owner === deliveryId);
+  }
+
+  /** Inside a transaction: records `delivery` as the trigger's unless one is recorded; the one recorded. */
+  private triggerOwner(key: string, delivery: string, now: number): string {
+    this.sql("INSERT OR IGNORE INTO triggers (key, delivery, at) VALUES (?, ?, ?)").run(key, delivery, now);
+    return (this.sql("SELECT delivery FROM triggers WHERE key = ?").get(key) as { delivery: string })
+      .delivery;
   }
 
   cancel(thread: string): Promise<boolean> {
     const ids = this.db.transaction(() => {
       const now = this.now();
-      const waiting = this.db
-        .prepare(
-          "UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
-        )
-        .run(now, thread).changes;
-      const active = this.db
-        .prepare(
-          "UPDATE jobs SET cancel = 1 WHERE queue = 'runs' AND state = 'active' AND thread = ? RETURNING id",
-        )
-        .all(thread) as { id: string }[];
+      const waiting = this.sql(
+        "UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE queue = 'runs' AND state = 'waiting' AND thread = ?",
+      ).run(now, thread).changes;
+      const active = this.sql(
+        "UPDATE jobs SET cancel = 1 WHERE queue = 'runs' AND state = 'active' AND thread = ? RETURNING id",
+      ).all(thread) as { id: string }[];
       return { waiting, active: active.map((a) => a.id) };
     })();
     for (const id of ids.active) this.local.get(id)?.abort(new Error("stopped on request"));
@@ -192,16 +233,14 @@ export class SqliteQueue implements DurableQueue {
   }
 
   counts(): Promise<QueueCount[]> {
-    const rows = this.db
-      .prepare(
-        "SELECT queue, state, count(*) AS count FROM jobs WHERE state IN ('waiting', 'active', 'completed', 'failed') GROUP BY queue, state",
-      )
-      .all() as QueueCount[];
+    const rows = this.sql(
+      "SELECT queue, state, count(*) AS count FROM jobs WHERE state IN ('waiting', 'active', 'completed', 'failed') GROUP BY queue, state",
+    ).all() as QueueCount[];
     return Promise.resolve(rows.map((r) => ({ queue: r.queue, state: r.state, count: r.count })));
   }
 
   ping(): Promise<void> {
-    this.db.prepare("SELECT 1").get();
+    this.sql("SELECT 1").get();
     return Promise.resolve();
   }
 
@@ -210,13 +249,11 @@ export class SqliteQueue implements DurableQueue {
     const removed = this.db.transaction(() => {
       const placeholders = FINISHED.map(() => "?").join(", ");
       return (
-        this.db
-          .prepare(
-            `DELETE FROM jobs WHERE state IN (${placeholders}) AND coalesce(finished_at, created_at) < ?`,
-          )
-          .run(...FINISHED, at).changes +
-        this.db.prepare("DELETE FROM deliveries WHERE received_at < ?").run(at).changes +
-        this.db.prepare("DELETE FROM triggers WHERE at < ?").run(at).changes
+        this.sql(
+          `DELETE FROM jobs WHERE state IN (${placeholders}) AND coalesce(finished_at, created_at) < ?`,
+        ).run(...FINISHED, at).changes +
+        this.sql("DELETE FROM deliveries WHERE received_at < ?").run(at).changes +
+        this.sql("DELETE FROM triggers WHERE at < ?").run(at).changes
       );
     })();
     return Promise.resolve(removed);
@@ -241,60 +278,51 @@ export class SqliteQueue implements DurableQueue {
 
   /** @internal Takes the oldest job a worker may start, after giving back the jobs of dead workers. */
   claim(worker: string, want: { events: boolean; runs: boolean }): { job?: JobRow; abandoned: RunRequest[] } {
+    // Looked at first without the write lock, which an idle worker's poll would otherwise take five times
+    // a second, making the server's acknowledgements wait for it.
+    if (!this.claimable(want, this.now())) return { abandoned: [] };
     return this.db
       .transaction(() => {
         const now = this.now();
         const abandoned = this.recoverExpired(now);
         let job: JobRow | undefined;
-        if (want.events) {
-          job = this.db
-            .prepare(
-              "SELECT id, queue, data, starts, crashes FROM jobs WHERE queue = 'events' AND state = 'waiting' ORDER BY seq LIMIT 1",
-            )
-            .get() as JobRow | undefined;
-        }
-        if (!job && want.runs) {
-          job = this.db
-            .prepare(
-              `SELECT id, queue, data, starts, crashes FROM jobs j
-             WHERE queue = 'runs' AND state = 'waiting'
-               AND NOT EXISTS (SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.thread = j.thread)
-               AND (j.writes = 0 OR NOT EXISTS (
-                 SELECT 1 FROM jobs a WHERE a.queue = 'runs' AND a.state = 'active' AND a.writes = 1 AND a.repo = j.repo))
-             ORDER BY seq LIMIT 1`,
-            )
-            .get() as JobRow | undefined;
-        }
+        if (want.events) job = this.sql(NEXT_EVENT).get() as JobRow | undefined;
+        if (!job && want.runs) job = this.sql(NEXT_RUN).get() as JobRow | undefined;
         if (job) {
-          this.db
-            .prepare(
-              "UPDATE jobs SET state = 'active', owner = ?, lease_until = ?, starts = starts + 1 WHERE id = ?",
-            )
-            .run(worker, now + this.options.leaseMs, job.id);
+          this.sql(
+            "UPDATE jobs SET state = 'active', owner = ?, lease_until = ?, starts = starts + 1 WHERE id = ?",
+          ).run(worker, now + this.options.leaseMs, job.id);
         }
         return { ...(job ? { job } : {}), abandoned };
       })
       .immediate();
   }
 
+  private claimable(want: { events: boolean; runs: boolean }, now: number): boolean {
+    return (
+      this.sql("SELECT 1 FROM jobs WHERE state = 'active' AND lease_until < ? LIMIT 1").get(now) !==
+        undefined ||
+      (want.events && this.sql(NEXT_EVENT).get() !== undefined) ||
+      (want.runs && this.sql(NEXT_RUN).get() !== undefined)
+    );
+  }
+
   private recoverExpired(now: number): RunRequest[] {
-    const expired = this.db
-      .prepare("SELECT id, queue, data, crashes FROM jobs WHERE state = 'active' AND lease_until < ?")
-      .all(now) as JobRow[];
+    const expired = this.sql(
+      "SELECT id, queue, data, crashes FROM jobs WHERE state = 'active' AND lease_until < ?",
+    ).all(now) as JobRow[];
     const abandoned: RunRequest[] = [];
     for (const job of expired) {
       const giveUp = job.crashes + 1 > this.options.maxRestarts;
-      this.db
-        .prepare(
-          `UPDATE jobs SET state = ?, owner = NULL, lease_until = NULL, crashes = crashes + 1,
+      this.sql(
+        `UPDATE jobs SET state = ?, owner = NULL, lease_until = NULL, crashes = crashes + 1,
              finished_at = ?, error = ? WHERE id = ?`,
-        )
-        .run(
-          giveUp ? "failed" : "waiting",
-          giveUp ? now : null,
-          giveUp ? "its worker stopped too many times" : null,
-          job.id,
-        );
+      ).run(
+        giveUp ? "failed" : "waiting",
+        giveUp ? now : null,
+        giveUp ? "its worker stopped too many times" : null,
+        job.id,
+      );
       this.options.log.warn(giveUp ? "abandoned a job whose workers died" : "took back a dead worker's job", {
         job: job.id,
         queue: job.queue,
@@ -305,33 +333,33 @@ export class SqliteQueue implements DurableQueue {
   }
 
   /**
-   * @internal Renews a lease; says whether the job is still this claim's, and whether it was cancelled.
-   * A lease that already ran out is not renewed: the job may be started again by any worker now.
+   * @internal Renews the leases of a worker's claims in one write; says of each whether the job is still
+   * that claim's, and whether it was cancelled. A lease that already ran out is not renewed: the job may be
+   * started again by any worker now.
    */
-  heartbeat(owner: string, id: string): { held: boolean; cancelled: boolean } {
+  heartbeat(claims: { owner: string; job: string }[]): { held: boolean; cancelled: boolean }[] {
     const now = this.now();
-    const row = this.db
-      .prepare(
-        "UPDATE jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'active' AND lease_until >= ? RETURNING cancel",
-      )
-      .get(now + this.options.leaseMs, id, owner, now) as { cancel: number } | undefined;
-    return { held: row !== undefined, cancelled: row?.cancel === 1 };
+    const renew = this.sql(
+      "UPDATE jobs SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'active' AND lease_until >= ? RETURNING cancel",
+    );
+    return this.db.transaction(() =>
+      claims.map(({ owner, job }) => {
+        const row = renew.get(now + this.options.leaseMs, job, owner, now) as { cancel: number } | undefined;
+        return { held: row !== undefined, cancelled: row?.cancel === 1 };
+      }),
+    )();
   }
 
   /** @internal */
   finish(worker: string, id: string, outcome: "completed" | "failed" | "requeued", error?: string): void {
     if (outcome === "requeued") {
-      this.db
-        .prepare(
-          "UPDATE jobs SET state = 'waiting', owner = NULL, lease_until = NULL WHERE id = ? AND owner = ? AND state = 'active'",
-        )
-        .run(id, worker);
+      this.sql(
+        "UPDATE jobs SET state = 'waiting', owner = NULL, lease_until = NULL WHERE id = ? AND owner = ? AND state = 'active'",
+      ).run(id, worker);
     } else {
-      this.db
-        .prepare(
-          "UPDATE jobs SET state = ?, owner = NULL, lease_until = NULL, finished_at = ?, error = ? WHERE id = ? AND owner = ? AND state = 'active'",
-        )
-        .run(outcome, this.now(), error ?? null, id, worker);
+      this.sql(
+        "UPDATE jobs SET state = ?, owner = NULL, lease_until = NULL, finished_at = ?, error = ? WHERE id = ? AND owner = ? AND state = 'active'",
+      ).run(outcome, this.now(), error ?? null, id, worker);
     }
     this.wake();
   }
@@ -490,17 +518,26 @@ class SqliteWorker implements QueueWorker {
   }
 
   private renew(): void {
-    for (const [owner, claim] of this.running) {
-      if (claim.controller.signal.aborted || this.expire(owner)) continue;
-      try {
-        const { held, cancelled } = this.queue.heartbeat(owner, claim.job);
-        if (!held) claim.controller.abort(new LeaseLost("another worker may hold it now"));
-        else if (cancelled) claim.controller.abort(new Error("stopped on request"));
-        else claim.renewedAt = Date.now();
-      } catch (err) {
-        this.settings.log.warn("could not renew a lease", { job: claim.job, error: (err as Error)?.message });
-      }
+    const live = [...this.running].filter(
+      ([owner, c]) => !c.controller.signal.aborted && !this.expire(owner),
+    );
+    if (live.length === 0) return;
+    let renewed: ReturnType<SqliteQueue["heartbeat"]>;
+    try {
+      renewed = this.queue.heartbeat(live.map(([owner, claim]) => ({ owner, job: claim.job })));
+    } catch (err) {
+      this.settings.log.warn("could not renew leases", {
+        jobs: live.map(([, claim]) => claim.job),
+        error: (err as Error)?.message,
+      });
+      return;
     }
+    live.forEach(([, claim], i) => {
+      const { held, cancelled } = renewed[i]!;
+      if (!held) claim.controller.abort(new LeaseLost("another worker may hold it now"));
+      else if (cancelled) claim.controller.abort(new Error("stopped on request"));
+      else claim.renewedAt = Date.now();
+    });
   }
 
   private abandon(request: RunRequest): void {

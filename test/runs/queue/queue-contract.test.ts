@@ -136,6 +136,39 @@ for (const backend of backends) {
       expect(await queue.claimTrigger("issue_comment:8", "d-2")).toBe(true);
     });
 
+    it("takes a delivery whose handling failed again when it is redelivered", async () => {
+      const { queue, work } = open();
+      const delivery = { id: "d-1", name: "issue_comment", payload: {} };
+      expect(await queue.accept(delivery)).toBe("accepted");
+      let tries = 0;
+      const r = recorder();
+      work({
+        ...r.handlers,
+        event: () => (++tries === 1 ? Promise.reject(new Error("GitHub was down")) : Promise.resolve()),
+      });
+      await until(async () =>
+        (await queue.counts()).some((c) => c.queue === "events" && c.state === "failed" && c.count > 0),
+      );
+      expect(await queue.accept(delivery)).toBe("accepted");
+      await until(async () => tries === 2 && outstanding(await queue.counts()) === 0);
+      expect(await queue.accept(delivery)).toBe("duplicate");
+    });
+
+    it("claims a delivery's trigger as it stores it: another delivery of the trigger stores nothing", async () => {
+      const { queue, work } = open();
+      const first = { id: "d-1", name: "issue_comment", payload: { n: 1 } };
+      const second = { id: "d-2", name: "issue_comment", payload: { n: 2 } };
+      expect(await queue.accept(first, "issue_comment:7")).toBe("accepted");
+      expect(await queue.accept(second, "issue_comment:7")).toBe("claimed");
+      expect(await queue.accept(first, "issue_comment:7")).toBe("duplicate");
+      expect(await queue.claimTrigger("issue_comment:7", "d-1")).toBe(true);
+      expect(await queue.claimTrigger("issue_comment:7", "d-2")).toBe(false);
+      const r = recorder();
+      work(r.handlers);
+      await until(async () => r.events.length === 1 && outstanding(await queue.counts()) === 0);
+      expect(r.events).toEqual(["d-1"]);
+    });
+
     it("keeps one active and one waiting run per thread: a newer request replaces the waiting one", async () => {
       const { queue, work } = open();
       const r = recorder();
