@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import Bottleneck from "bottleneck";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import { placeholdersExpireSooner } from "../../src/app/throttle-placeholders.js";
+import { REDIS_URL, redisAnswers } from "../helpers/redis.js";
+
+const withRedis = await redisAnswers();
+
+const opened: { disconnect(): unknown }[] = [];
+afterEach(() => {
+  for (const o of opened.splice(0)) o.disconnect();
+});
+
+/** A worker process's share of Octokit's clustered throttling: its own Redis connection. */
+function worker(Limiter: typeof Bottleneck, group: string): Bottleneck.Group {
+  const client = new Redis(REDIS_URL);
+  const connection = new Bottleneck.IORedisConnection({ client });
+  opened.push(client);
+  // What @octokit/plugin-throttling builds for its write group.
+  return new Limiter.Group({ id: group, maxConcurrent: 1, minTime: 0, connection, timeout: 60_000 });
+}
+
+describe.skipIf(!withRedis)("Octokit's clustered throttling after a worker died mid-write", () => {
+  it("lets another worker write once the dead worker's placeholder job expires, not a minute later", async () => {
+    const Limiter = placeholdersExpireSooner(Bottleneck, 300);
+    const installation = `test-${randomUUID()}`;
+    const dead = worker(Limiter, "octokit-write").key(installation);
+    // The plugin's placeholder, started and never ended: its process was killed before it said so.
+    const never = dead.schedule({ expiration: 60_000 }, () => new Promise<void>(() => undefined));
+    const ended = never.then(
+      () => "ended",
+      (err: Error) => err.message,
+    );
+    await new Promise<void>((resolve) => dead.once("executing", () => resolve()));
+
+    const other = worker(Limiter, "octokit-write").key(installation);
+    await expect(other.schedule({ expiration: 60_000 }, () => Promise.resolve("written"))).resolves.toBe(
+      "written",
+    );
+    expect(await ended).toMatch(/timed out after 300 ms/);
+  });
+
+  it("leaves the global group's jobs, which are the requests themselves, their own expiration", async () => {
+    const Limiter = placeholdersExpireSooner(Bottleneck, 300);
+    const limiter = worker(Limiter, "octokit-global").key(`test-${randomUUID()}`);
+    const seen: (number | null | undefined)[] = [];
+    limiter.on("received", (info: { options: Bottleneck.JobOptions }) => seen.push(info.options.expiration));
+    await limiter.schedule({ expiration: 60_000 }, () => Promise.resolve());
+    expect(seen).toEqual([60_000]);
+  });
+});
