@@ -203,16 +203,20 @@ export class RunStore {
 
   append(id: string, entry: TimelineEntry): void {
     const parsed = TimelineEntry.parse(entry);
-    this.db.transaction(() => {
-      const next = this.db
-        .prepare("SELECT coalesce(max(seq), 0) + 1 AS seq FROM entries WHERE run = ?")
-        .get(id) as { seq: number };
-      this.db
-        .prepare("INSERT INTO entries (run, seq, at, data) VALUES (?, ?, ?, ?)")
-        .run(id, next.seq, this.now(), JSON.stringify(parsed));
-      if (parsed.type === "cost")
-        this.db.prepare("UPDATE runs SET cost_usd = ? WHERE id = ?").run(parsed.costUsd, id);
-    })();
+    // IMMEDIATE: it reads the next number before it writes, and a transaction begun as a read cannot
+    // wait for another process's write lock (SQLITE_BUSY at once: a worker's timeline lost its entries).
+    this.db
+      .transaction(() => {
+        const next = this.db
+          .prepare("SELECT coalesce(max(seq), 0) + 1 AS seq FROM entries WHERE run = ?")
+          .get(id) as { seq: number };
+        this.db
+          .prepare("INSERT INTO entries (run, seq, at, data) VALUES (?, ?, ?, ?)")
+          .run(id, next.seq, this.now(), JSON.stringify(parsed));
+        if (parsed.type === "cost")
+          this.db.prepare("UPDATE runs SET cost_usd = ? WHERE id = ?").run(parsed.costUsd, id);
+      })
+      .immediate();
     this.appended.emit("entry", id);
   }
 

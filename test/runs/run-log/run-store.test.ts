@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { RepoConfig } from "../../../src/config/schema.js";
 import { KnownSecrets, withKnownSecrets } from "../../../src/guard/known-secrets.js";
@@ -177,5 +179,39 @@ describe("the timeline as markdown", () => {
     expect(md).toContain("  ````text\n  ```\n  # injected\n  ````");
     // Markdown in a body stays inside its fence: shown as text, never as a link.
     expect(md).toContain("  ```text\n  **bold** [link](javascript:alert(1))\n  ```");
+  });
+
+  it("adds to a timeline while another process holds the write lock, instead of losing the entry", async () => {
+    const path = join(tempDir("pw-runs-"), "runs.sqlite");
+    const store = new RunStore(path, { retentionMs: 14 * DAY });
+    store.create({
+      id: "run-1",
+      repository: "Octo/Demo",
+      thread: 7,
+      threadKey: "octo/demo#7",
+      kind: "implement",
+      author: "octocat",
+      instruction: "fix it",
+    });
+    // Another worker's connection, in a thread of its own: it takes the write lock, holds it a moment, commits.
+    const holder = new Worker(
+      `const { parentPort, workerData } = require("node:worker_threads");
+       const db = new (require("better-sqlite3"))(workerData.path);
+       db.exec("BEGIN IMMEDIATE");
+       db.prepare("UPDATE runs SET state = state WHERE 0").run();
+       parentPort.postMessage("locked");
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       db.exec("COMMIT");
+       db.close();`,
+      { eval: true, workerData: { path } },
+    );
+    const exited = once(holder, "exit");
+    await once(holder, "message");
+    store.append("run-1", { type: "status", text: "working" });
+    await exited;
+    expect(store.entriesAfter("run-1", 0).map((e) => e.entry)).toContainEqual({
+      type: "status",
+      text: "working",
+    });
   });
 });
