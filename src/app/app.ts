@@ -166,9 +166,9 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   };
 
   function startWorker(app: Probot, store: DurableQueue, runLog: RunLog): QueueWorker {
-    const installationOctokit = async (id: number | undefined): Promise<OctokitLike> => {
+    const installationOctokit = async (id: number | undefined, log?: Probot["log"]): Promise<OctokitLike> => {
       if (id === undefined) throw new Error("the event carries no installation");
-      return observed(await app.auth(id));
+      return observed(withLog(await app.auth(id), log));
     };
     // Probot makes a new Octokit per call (its tokens are cached, not its clients): one hook each.
     const observed = (octokit: Awaited<ReturnType<Probot["auth"]>>): OctokitLike => {
@@ -212,7 +212,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       return auth.token;
     };
     const octokitOf = (request: RunRequest): Promise<OctokitLike> =>
-      installationOctokit(request.installationId);
+      installationOctokit(request.installationId, runLogger(app.log, request));
     const say = (what: string, send: (octokit: OctokitLike) => Promise<void>, request: RunRequest): void =>
       void octokitOf(request)
         .then(send)
@@ -290,7 +290,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         // Without an installation, Probot's context Octokit as it is: unauthenticated, saying why.
         const octokit = observed(
           installation !== undefined
-            ? await app.auth(installation)
+            ? withLog(await app.auth(installation), bound)
             : ((await (await app.auth()).auth({ type: "event-octokit", event })) as Awaited<
                 ReturnType<Probot["auth"]>
               >),
@@ -445,6 +445,15 @@ function repositoryOf(payload: unknown): string | undefined {
 
 type AppLog = FrontDoorLog & { warn: FrontDoorLog["warn"] };
 type Identity = Pick<ExecutorDeps, "botLogin" | "author">;
+
+/** Octokit's own lines (each request, at debug level) then say which delivery or run they were for. */
+function withLog(
+  octokit: Awaited<ReturnType<Probot["auth"]>>,
+  log: Probot["log"] | undefined,
+): Awaited<ReturnType<Probot["auth"]>> {
+  if (log) octokit.log = log;
+  return octokit;
+}
 
 /**
  * The App's logger bound to one delivery: every line of its intake and handling says which delivery, which
