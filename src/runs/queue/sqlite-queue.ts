@@ -88,12 +88,14 @@ export class SqliteQueue implements DurableQueue {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly wakers = new Set<() => void>();
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<Database.Database, Map<string, Database.Statement>>();
+  /** accept's own connection, opened by the first delivery stored (the server's side). */
+  private ingressDb: Database.Database | undefined;
   /** Runs this process works on, so a cancel in this process stops them at once. */
   private readonly local = new Map<string, AbortController>();
 
   constructor(
-    path: string,
+    private readonly path: string,
     private readonly options: DurableQueueOptions,
   ) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -109,15 +111,16 @@ export class SqliteQueue implements DurableQueue {
 
   /**
    * The one write GitHub's answer waits for. It never waits inside SQLite's busy handler, which sleeps on
-   * the event loop and so stalls every other delivery this process is answering: while a worker holds the
-   * write lock it tries again on a timer.
+   * the event loop and so stalls every other delivery this process is answering: it has a connection of
+   * its own with the handler off, and while a worker holds the write lock it tries again on a timer.
    */
   async accept(delivery: Delivery, trigger?: string): Promise<Accepted> {
-    const now = this.now();
-    const store = this.db.transaction((): Accepted => {
-      if (trigger !== undefined && this.triggerOwner(trigger, delivery.id, now) !== delivery.id)
+    const db = this.ingress();
+    const store = db.transaction((): Accepted => {
+      const now = this.now();
+      if (trigger !== undefined && this.triggerOwner(db, trigger, delivery.id, now) !== delivery.id)
         return "claimed";
-      const inserted = this.sql("INSERT OR IGNORE INTO deliveries (id, received_at) VALUES (?, ?)").run(
+      const inserted = this.sql("INSERT OR IGNORE INTO deliveries (id, received_at) VALUES (?, ?)", db).run(
         delivery.id,
         now,
       );
@@ -125,47 +128,49 @@ export class SqliteQueue implements DurableQueue {
         // A delivery whose handling failed is taken again when GitHub redelivers it; any other is a repeat.
         const retried = this.sql(
           "UPDATE jobs SET state = 'waiting', finished_at = NULL, error = NULL WHERE id = ? AND state = 'failed'",
+          db,
         ).run(`event:${delivery.id}`).changes;
         return retried > 0 ? "accepted" : "duplicate";
       }
       this.sql(
         "INSERT INTO jobs (id, queue, state, data, created_at) VALUES (?, 'events', 'waiting', ?, ?)",
+        db,
       ).run(`event:${delivery.id}`, JSON.stringify(delivery), now);
       return "accepted";
     });
-    const stored = await this.withoutBusyWait(() => store.immediate());
-    if (stored === "accepted") this.wake();
-    return stored;
-  }
-
-  /**
-   * Runs a write with SQLite's busy handler off, trying again on a timer while another process holds the
-   * write lock, for as long as the busy timeout would have waited.
-   */
-  private async withoutBusyWait<T>(write: () => T): Promise<T> {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
     for (let attempt = 0; ; attempt++) {
-      this.db.pragma("busy_timeout = 0");
       try {
-        return write();
+        const stored = store.immediate();
+        if (stored === "accepted") this.wake();
+        return stored;
       } catch (err) {
-        if (
-          !(err instanceof Database.SqliteError && err.code.startsWith("SQLITE_BUSY")) ||
-          Date.now() > deadline
-        )
-          throw err;
-      } finally {
-        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        const busy = err instanceof Database.SqliteError && err.code.startsWith("SQLITE_BUSY");
+        if (!busy || Date.now() > deadline) throw err;
       }
       // The first retry only yields; then a short pause, so the lock's holder gets the CPU.
       await new Promise((resolve) => (attempt === 0 ? setImmediate(resolve) : setTimeout(resolve, 1)));
     }
   }
 
+  private ingress(): Database.Database {
+    // An in-memory database is one connection's own: there is no other process to wait for.
+    if (this.path === ":memory:") return this.db;
+    if (!this.ingressDb) {
+      const db = new Database(this.path);
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 0");
+      this.ingressDb = db;
+    }
+    return this.ingressDb;
+  }
+
   /** Statements are compiled once per connection: preparing one costs more than running it. */
-  private sql(source: string): Database.Statement {
-    let statement = this.statements.get(source);
-    if (!statement) this.statements.set(source, (statement = this.db.prepare(source)));
+  private sql(source: string, db = this.db): Database.Statement {
+    let statements = this.statements.get(db);
+    if (!statements) this.statements.set(db, (statements = new Map<string, Database.Statement>()));
+    let statement = statements.get(source);
+    if (!statement) statements.set(source, (statement = db.prepare(source)));
     return statement;
   }
 
@@ -206,14 +211,18 @@ export class SqliteQueue implements DurableQueue {
   }
 
   claimTrigger(key: string, deliveryId: string): Promise<boolean> {
-    const owner = this.db.transaction(() => this.triggerOwner(key, deliveryId, this.now()))();
+    const owner = this.db.transaction(() => this.triggerOwner(this.db, key, deliveryId, this.now()))();
     return Promise.resolve(owner === deliveryId);
   }
 
   /** Inside a transaction: records `delivery` as the trigger's unless one is recorded; the one recorded. */
-  private triggerOwner(key: string, delivery: string, now: number): string {
-    this.sql("INSERT OR IGNORE INTO triggers (key, delivery, at) VALUES (?, ?, ?)").run(key, delivery, now);
-    return (this.sql("SELECT delivery FROM triggers WHERE key = ?").get(key) as { delivery: string })
+  private triggerOwner(db: Database.Database, key: string, delivery: string, now: number): string {
+    this.sql("INSERT OR IGNORE INTO triggers (key, delivery, at) VALUES (?, ?, ?)", db).run(
+      key,
+      delivery,
+      now,
+    );
+    return (this.sql("SELECT delivery FROM triggers WHERE key = ?", db).get(key) as { delivery: string })
       .delivery;
   }
 
@@ -264,6 +273,7 @@ export class SqliteQueue implements DurableQueue {
   }
 
   close(): Promise<void> {
+    this.ingressDb?.close();
     this.db.close();
     return Promise.resolve();
   }
