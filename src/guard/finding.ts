@@ -38,9 +38,10 @@ export type Finding = z.infer<typeof Finding>;
 /**
  * Why a file was not scanned, or only in part: `binary` content (only its printable runs were scanned,
  * with the high-confidence rules), a `symlink` not followed, a `special` file (FIFO, socket, device) never
- * opened, a file `too-large` to read or `unreadable`. Each is listed in every output, never skipped silently.
+ * opened. Each is listed in every output, never skipped silently. There is no "too large" (files are read
+ * in blocks, whatever their size) and no "unreadable": a file that cannot be read stops the scan.
  */
-export const SkipReason = z.enum(["binary", "symlink", "special", "too-large", "unreadable"]);
+export const SkipReason = z.enum(["binary", "symlink", "special"]);
 export type SkipReason = z.infer<typeof SkipReason>;
 
 export const SkippedFile = z.object({
