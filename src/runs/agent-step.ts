@@ -63,11 +63,12 @@ export async function runAgentStep(step: AgentStep, s: RunScope): Promise<RunSes
     env: deps.env,
     signal,
     extraTools: [progressTool],
-    onEvent: (e) => {
-      deps.runLog?.event(request, e);
+    onEvent: (e, agent) => {
+      // The run page's timeline is the run's own agent's; a sub-agent's steps show in the comment only.
+      if (agent === undefined) deps.runLog?.event(request, e);
       const said = describeStep(e);
       if (said === undefined) return;
-      current = said;
+      current = agent === undefined ? said : `${agent}: ${said}`;
       show();
     },
   });

@@ -75,7 +75,8 @@ export interface RunSessionOptions {
   keep: boolean;
   env: NodeJS.ProcessEnv;
   commandTimeoutMs?: number;
-  onEvent?: (event: AgentEvent) => void;
+  /** Every event of the run's agent, and of its sub-agents with the sub-agent's name as `agent`. */
+  onEvent?: (event: AgentEvent, agent?: string) => void;
   signal?: AbortSignal;
   /** What the host offers for sandboxing; read from `env` unless given (tests). */
   sandboxHost?: SandboxHost;
@@ -284,7 +285,10 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
           instructionsFor,
           ...(access === "write" ? { leadWorktree: wt, openWorkspace } : {}),
           author: o.author,
-          onEvent: (name, event) => transcript.write({ ...event, agent: name }),
+          onEvent: (name, event) => {
+            transcript.write({ ...event, agent: name });
+            o.onEvent?.(event, name);
+          },
         })
       : undefined;
     const lead = subAgents?.lead(access);

@@ -205,7 +205,12 @@ describe("sub-agents", () => {
       if (agent === "lead") return turn === 1 ? [task("work", "change a", "Set a to uno.")] : say("Merged.");
       return turn === 1 ? [edit("a.js", '"one"', '"uno"')] : say("a is uno.");
     });
-    const result = await runSession(options(dir));
+    const seen: string[] = [];
+    const result = await runSession(
+      options(dir, { onEvent: (e, agent) => void seen.push(`${agent ?? "lead"} ${e.type}`) }),
+    );
+    // The surface sees the sub-agent's steps too, named, for the progress comment.
+    expect(seen).toEqual(expect.arrayContaining(["lead tool_requested", "agent-1 tool_requested"]));
     expect(result.agent.outcome).toBe("finished");
     expect(result.agent.verification).toBe("passed");
     expect(git(dir, ["show", `${result.branch!}:a.js`])).toContain('"uno"');
