@@ -74,6 +74,8 @@ const HEARTBEAT_MS = 1000;
 // After a drain's deadline, how long a stopped run gets to give its job back before the worker leaves it
 // to lease expiry.
 const GIVE_BACK_MS = 10_000;
+// WAL pages (4 KiB) after which the server's own commits checkpoint: about 40 MiB of deliveries.
+const INGRESS_CHECKPOINT_PAGES = 10_000;
 // How long a write waits for another process's write lock before it fails.
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -160,6 +162,10 @@ export class SqliteQueue implements DurableQueue {
       const db = new Database(this.path);
       db.pragma("synchronous = NORMAL");
       db.pragma("busy_timeout = 0");
+      // A checkpoint runs inside the commit that passes the threshold and waits for the disk, stalling
+      // every answer behind it: the workers' connections (1,000 pages) do them; this one only as a
+      // backstop, when no worker has written for a long while.
+      db.pragma(`wal_autocheckpoint = ${INGRESS_CHECKPOINT_PAGES}`);
       this.ingressDb = db;
     }
     return this.ingressDb;
