@@ -338,6 +338,36 @@ describe("dreaming in the Action", () => {
     expect(result.report?.notes?.join("\n")).toContain("replayed on their commit");
   });
 
+  it("gives up in one sentence when someone changed a note it changed meanwhile, and forces nothing", async () => {
+    world = await startWorld([TOKEN]);
+    notesBranch(world);
+    github(CONFIG());
+    botUser();
+    branchLookup(MEMORY, true);
+    const w = world;
+    let theirs = "";
+    nock("https://api.anthropic.com")
+      .post("/v1/messages")
+      .reply(
+        200,
+        () => {
+          theirs = memoryCommit(w, { "style.md": "# Style\n\nTabs again.\n" }, "2026-11-23T03:31:00Z");
+          return streamedMessage(planTurn(PLAN));
+        },
+        SSE_HEADERS,
+      );
+
+    const result = await runAgentAction(
+      NO_INPUTS,
+      context("workflow_dispatch", dispatchEvent({ task: "dream" }), world),
+    );
+
+    expect(result).toMatchObject({ conclusion: "skipped" });
+    expect(result.notice).toContain("someone changed `style.md` on `patchwright/memory` while dreaming");
+    expect(git(world.remote, ["rev-parse", MEMORY]).trim()).toBe(theirs);
+    expect(onBranch(world, "style.md")).toBe("# Style\n\nTabs again.\n");
+  });
+
   it("is due once per scheduled time by its record on the branch; `task: dream` runs it now", async () => {
     world = await startWorld([TOKEN]);
     const before = notesBranch(world, "2026-11-23T03:10:00.000Z");
