@@ -24,7 +24,6 @@ export interface ConsolidateInput {
   changedAt: ReadonlyMap<string, string>;
   defaultBranch: string;
   ask: (notes: NoteForPlan[], maxNotes: number) => Promise<PlanAnswer>;
-  maxNotes?: number;
 }
 
 export interface Consolidation {
@@ -37,7 +36,7 @@ export interface Consolidation {
 
 export async function consolidateNotes(input: ConsolidateInput): Promise<Consolidation> {
   const { store } = input;
-  const maxNotes = input.maxNotes ?? NOTES_INDEX_MAX_ENTRIES;
+  const maxNotes = NOTES_INDEX_MAX_ENTRIES;
   const changelog: string[] = [];
   const notes: string[] = [];
   const texts = new Map<string, string>();
@@ -101,7 +100,7 @@ async function applyPlan(
     const from = [...new Set(merge.from.map(notePath))];
     const what = `merge ${list(from)} into \`${into}\``;
     const named = [into, ...from];
-    const unknown = named.filter((p) => !shown.has(p) || !texts.has(p));
+    const unknown = named.filter((p) => !shown.has(p));
     if (unknown.length)
       refuse(what, `${list(unknown)} ${unknown.length === 1 ? "is" : "are"} not a note it was shown`);
     else if (from.includes(into)) refuse(what, "a note cannot be merged into itself");
@@ -122,12 +121,13 @@ async function applyPlan(
     const path = notePath(removal.path);
     const newer = notePath(removal.supersededBy);
     const what = `remove \`${path}\` as contradicted by \`${newer}\``;
-    const when = (p: string): string | undefined => input.changedAt.get(p);
-    if (!shown.has(path) || !texts.has(path)) refuse(what, `\`${path}\` is not a note it was shown`);
+    // By instant, not by text: git writes each commit's time with its own offset.
+    const when = (p: string): number => Date.parse(input.changedAt.get(p) ?? "");
+    if (!shown.has(path)) refuse(what, `\`${path}\` is not a note it was shown`);
+    else if (used.has(path)) refuse(what, `\`${path}\` was already changed this run`);
     else if (!texts.has(newer) || path === newer)
       refuse(what, `\`${newer}\` is not another note that is kept`);
-    else if (used.has(path)) refuse(what, `\`${path}\` was already changed this run`);
-    else if (!(when(path) && when(newer) && when(newer)! > when(path)!))
+    else if (!(when(newer) > when(path)))
       refuse(what, `\`${newer}\` did not change after \`${path}\`, so it is not the newer note`);
     else {
       await store.remove(path);
