@@ -51,12 +51,16 @@ export async function dreamRun(s: RunScope): Promise<RunReport> {
     const files = await git(ws.dir, ["ls-tree", "-r", "-z", "--name-only", ws.shas[baseRef]!]);
     const store = new BranchMemoryStore({ repoDir: ws.dir, guard: request.config.guard });
     const model = request.config.model ?? deps.defaultModel;
+    const dueAt = request.maintenance?.dueAt ?? deps.now().toISOString();
     const result = await consolidateNotes({
       store,
       tree: treePaths(files.split("\0").filter(Boolean)),
       changedAt: await lastChanges(ws.dir, before),
       defaultBranch: request.refs.base,
       ask: (notes, maxNotes) => askForPlan(deps.model, { model, notes, maxNotes, signal: s.signal }),
+    }).catch(async (err: unknown) => {
+      if (!dream.dryRun) await recordOnly(s, ws, before, dueAt, "failed").catch(() => false);
+      throw err;
     });
     const notes = [...result.notes, ...usageNote(model, result)];
     const changed = result.changelog.length > 0;
@@ -65,7 +69,7 @@ export async function dreamRun(s: RunScope): Promise<RunReport> {
     if (dream.dryRun) {
       if (!changed)
         return finished(s, "no_changes", "dry run: the memory notes need no consolidation.", { notes });
-      const saved = await store.commit(commitMessage(result, request.maintenance?.dueAt), deps.author);
+      const saved = await store.commit(commitMessage(result, undefined), deps.author);
       if (saved.status !== "committed") return blocked(s, saved, notes);
       // The commit only produced the diff: the local branch goes back, nothing is pushed.
       const diff = await git(ws.dir, ["diff", "--no-color", "--no-renames", before, saved.commit]);
@@ -79,7 +83,6 @@ export async function dreamRun(s: RunScope): Promise<RunReport> {
       );
     }
 
-    const dueAt = request.maintenance?.dueAt ?? deps.now().toISOString();
     await store.writeOwnFile(
       DREAM_RECORD_FILE,
       renderDreamRecord({ lastRun: dueAt, outcome: changed ? "consolidated" : "nothing_to_do" }),
@@ -88,6 +91,10 @@ export async function dreamRun(s: RunScope): Promise<RunReport> {
     for (const path of await store.pendingPaths()) edits.set(path, (await store.read(path)) ?? null);
     const message = commitMessage(result, dueAt);
     const saved = await store.commit(message, deps.author);
+    if (saved.status === "blocked") {
+      const recorded = await recordOnly(s, ws, before, dueAt, "blocked");
+      return blocked(s, saved, [...notes, recordedNote(recorded)]);
+    }
     if (saved.status !== "committed") return blocked(s, saved, notes);
     let pushed = await push(s, ws, saved.commit, before);
     if (pushed.status === "refused" && (await remoteHead(s, ws)) !== before) {
@@ -228,6 +235,33 @@ async function replay(
   if (pushed.status === "refused")
     return `\`${MEMORY_BRANCH}\` kept moving while dreaming, so nothing was committed; the next run tries again.`;
   return pushed;
+}
+
+/**
+ * A run that failed or was blocked records itself alone (no note changed), so dreaming is tried again at
+ * its next scheduled time rather than at every tick. False when the record could not be pushed either.
+ */
+async function recordOnly(
+  s: RunScope,
+  ws: Workspace,
+  before: string,
+  dueAt: string,
+  outcome: "failed" | "blocked",
+): Promise<boolean> {
+  const store = new BranchMemoryStore({ repoDir: ws.dir, guard: s.request.config.guard });
+  await store.writeOwnFile(DREAM_RECORD_FILE, renderDreamRecord({ lastRun: dueAt, outcome }));
+  const saved = await store.commit(
+    `Dream: ${outcome}, nothing consolidated\n\nPatchwright-Dream-Run: ${dueAt}`,
+    s.deps.author,
+  );
+  if (saved.status !== "committed") return false;
+  return (await push(s, ws, saved.commit, before)).status === "pushed";
+}
+
+function recordedNote(recorded: boolean): string {
+  return recorded
+    ? "The run is recorded on the memory branch: dreaming tries again at its next scheduled time."
+    : "The run could not be recorded on the memory branch: dreaming tries again at the next tick.";
 }
 
 function blocked(

@@ -276,11 +276,12 @@ describe("dreaming in the Action", () => {
     expect(result.report?.details).toContain("```diff");
   });
 
-  it("lets the leak guard block a consolidation holding a secret: nothing is pushed", async () => {
+  it("lets the leak guard block a consolidation holding a secret: no note is pushed, the run is recorded", async () => {
     world = await startWorld([TOKEN]);
     const before = notesBranch(world);
     github(CONFIG());
     botUser();
+    branchLookup(MEMORY, true);
     const secret = withCrc32Suffix("ghp_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5");
     modelTurns([
       planTurn({
@@ -297,7 +298,34 @@ describe("dreaming in the Action", () => {
     expect(result).toMatchObject({ conclusion: "blocked" });
     expect(result.report?.headline).toContain("the leak guard blocked the consolidated notes");
     expect(JSON.stringify(result)).not.toContain(secret);
-    expect(git(world.remote, ["rev-parse", MEMORY]).trim()).toBe(before);
+    expect(git(world.remote, ["rev-parse", `${MEMORY}~1`]).trim()).toBe(before);
+    expect(git(world.remote, ["diff", "--name-only", before, MEMORY]).trim()).toBe(DREAM_RECORD_FILE);
+    expect(git(world.remote, ["log", "-p", "--all"])).not.toContain(secret);
+    expect(JSON.parse(onBranch(world, DREAM_RECORD_FILE))).toMatchObject({ outcome: "blocked" });
+    expect(result.report?.notes?.join("\n")).toContain("tries again at its next scheduled time");
+  });
+
+  it("records a run whose model call failed, so it is not retried at every tick", async () => {
+    world = await startWorld([TOKEN]);
+    const before = notesBranch(world);
+    github(CONFIG());
+    botUser();
+    branchLookup(MEMORY, true);
+    nock("https://api.anthropic.com")
+      .post("/v1/messages")
+      .reply(400, { type: "error", error: { type: "invalid_request_error", message: "bad request" } });
+
+    const result = await runAgentAction(
+      NO_INPUTS,
+      context("workflow_dispatch", dispatchEvent({ task: "dream" }), world),
+    );
+
+    expect(result).toMatchObject({ conclusion: "failed" });
+    expect(git(world.remote, ["diff", "--name-only", before, MEMORY]).trim()).toBe(DREAM_RECORD_FILE);
+    expect(JSON.parse(onBranch(world, DREAM_RECORD_FILE))).toEqual({
+      lastRun: NOW.replace("Z", ".000Z"),
+      outcome: "failed",
+    });
   });
 
   it("replays its consolidation on a note someone wrote meanwhile, losing neither", async () => {
