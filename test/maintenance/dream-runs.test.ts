@@ -396,6 +396,21 @@ describe("dreaming in the Action", () => {
     expect(onBranch(world, "style.md")).toBe("# Style\n\nTabs again.\n");
   });
 
+  it("says there is nothing to consolidate when there is no memory branch, and asks no model", async () => {
+    world = await startWorld([TOKEN]);
+    github(CONFIG());
+    botUser();
+
+    const result = await runAgentAction(
+      NO_INPUTS,
+      context("workflow_dispatch", dispatchEvent({ task: "dream" }), world),
+    );
+
+    expect(result).toMatchObject({ conclusion: "no_changes" });
+    expect(result.notice).toContain("there are no memory notes to consolidate yet");
+    expect(git(world.remote, ["branch", "--list", MEMORY]).trim()).toBe("");
+  });
+
   it("is due once per scheduled time by its record on the branch; `task: dream` runs it now", async () => {
     world = await startWorld([TOKEN]);
     const before = notesBranch(world, "2026-11-23T03:10:00.000Z");
