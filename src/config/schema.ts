@@ -423,7 +423,7 @@ const Dream = z
     dryRun: z
       .boolean()
       .default(false)
-      .describe("Show the consolidation's diff on the dashboard instead of committing it."),
+      .describe("Show the consolidation's diff in the run's report instead of committing it."),
   })
   .strict();
 
@@ -466,7 +466,7 @@ const Maintenance = z
         "When a workflow run on the default branch fails, open one pull request that makes it pass (not built yet).",
       ),
     dream: Dream.optional().describe(
-      "Consolidate the memory notes on a schedule (not built yet); needs `features.memory`. Not set: never.",
+      "Consolidate the memory notes on a schedule, in one commit on the memory branch; needs `features.memory`. Not set: never.",
     ),
   })
   .strict();
@@ -514,7 +514,7 @@ export const RepoConfig = z
     ),
     features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag."),
     maintenance: Maintenance.prefault({}).describe(
-      "Scheduled maintenance, chores that open one pull request each; the dashboard, the CI fixer and dreaming are not built yet.",
+      "Scheduled maintenance, chores that open one pull request each, and dreaming; the dashboard and the CI fixer are not built yet.",
     ),
   })
   .strict()

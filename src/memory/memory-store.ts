@@ -30,6 +30,10 @@ export const MAX_NOTE_CHARS = 100_000;
 export const MAX_NOTE_BYTES = 4 * MAX_NOTE_CHARS;
 /** At most this many files on the branch, so the index and the listings stay small. */
 export const MAX_NOTES = 500;
+/** The notes index lists at most this many notes; dreaming keeps the branch under it. */
+export const NOTES_INDEX_MAX_ENTRIES = 50;
+/** A file of patchwright's own on the branch (a record, not a note) is at most this long. */
+const MAX_OWN_FILE_CHARS = 10_000;
 const MAX_PATH_CHARS = 200;
 const FILE_MODE = "100644";
 
@@ -230,6 +234,19 @@ export class BranchMemoryStore {
     this.current.set(branchPath, { mode: FILE_MODE, type: "blob", size: Buffer.byteLength(text), text });
   }
 
+  /**
+   * Writes a file of patchwright's own at the branch's root (held until commit). Its name starts with a
+   * dot, which the memory tool refuses, so the model can neither read nor change it.
+   */
+  async writeOwnFile(name: string, text: string): Promise<void> {
+    await this.load();
+    if (!/^\.[a-z0-9-]+\.json$/.test(name))
+      throw new MemoryError(`${name} is not a name for a file of patchwright's own.`);
+    if (text.length > MAX_OWN_FILE_CHARS)
+      throw new MemoryError(`${name} would be over ${MAX_OWN_FILE_CHARS} characters.`);
+    this.current.set(name, { mode: FILE_MODE, type: "blob", size: Buffer.byteLength(text), text });
+  }
+
   /** Deletes a file, or a directory with everything in it; returns the files removed. */
   async remove(branchPath: string): Promise<string[]> {
     await this.load();
@@ -288,7 +305,7 @@ export class BranchMemoryStore {
    * A short listing for the cached system prompt: each note's path and first non-empty line, at most
    * `maxEntries` of them. Empty notes say so.
    */
-  async notesIndex(maxEntries = 50): Promise<string> {
+  async notesIndex(maxEntries = NOTES_INDEX_MAX_ENTRIES): Promise<string> {
     await this.load();
     const files = (await this.list("")).filter((f) => f.path.endsWith(".md"));
     if (files.length === 0) {

@@ -7,6 +7,8 @@ import { changeRun } from "./change-run.js";
 import type { ExecutorDeps } from "./executor-deps.js";
 import { renderMarker, planRecord, type PlanSeal, type RunMarker } from "./marker.js";
 import { maintenanceRun } from "./maintenance-run.js";
+import { dreamRun } from "./dream-run.js";
+import { DREAM_TASK } from "../maintenance/dream-record.js";
 import { readOnlyRun } from "./read-only-run.js";
 import { renderReport, type RunReport } from "./report.js";
 import { reviewRun } from "./review-run.js";
@@ -114,7 +116,9 @@ async function dispatch(s: RunScope): Promise<Done> {
     case "review":
       return { report: await reviewRun(s) };
     case "maintenance":
-      return { report: await maintenanceRun(s) };
+      return {
+        report: request.maintenance?.task === DREAM_TASK ? await dreamRun(s) : await maintenanceRun(s),
+      };
   }
 }
 

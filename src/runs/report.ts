@@ -39,6 +39,8 @@ export interface RunReport {
   sandbox?: string;
   /** Things the person should know about how the run went (instruction files cut, flags not built). */
   notes?: string[];
+  /** A dry run of dreaming: the diff it would have committed (guarded), for a dashboard to show. */
+  dreamDiff?: string;
   elapsedMs: number;
 }
 

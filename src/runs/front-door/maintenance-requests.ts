@@ -1,6 +1,7 @@
-import type { MaintenanceTask, RepoConfig } from "../../config/schema.js";
+import type { RepoConfig } from "../../config/schema.js";
 import type { RepoRef } from "../../github/octokit-like.js";
-import { dueTasks, matchesScheduleEvent } from "../../maintenance/schedule.js";
+import { DREAM_TASK, dreamSchedule, readDreamRecord } from "../../maintenance/dream-record.js";
+import { dueTasks, matchesScheduleEvent, type Scheduled } from "../../maintenance/schedule.js";
 import { lastRunsOf, readTaskRecords } from "../../maintenance/task-records.js";
 import { backoffUntil } from "../../maintenance/task-record.js";
 import type { Candidate } from "../../request/classify-event.js";
@@ -22,15 +23,22 @@ export async function queueMaintenance(
   deps: FrontDoorDeps,
   repository: RunRequest["repository"],
 ): Promise<Outcome> {
-  const { tasks } = config.maintenance;
+  const dream = dreamSchedule(config);
+  // Dreaming is due like a task, by its own record; it goes by the reserved name `dream`.
+  const tasks: Scheduled[] = [...config.maintenance.tasks, ...(dream ? [dream] : [])];
   if (tasks.length === 0)
     return { status: "ignored", reason: "`.github/patchwright.yml` has no maintenance tasks" };
   const repo: RepoRef = { owner: repository.owner, repo: repository.name };
   const now = deps.now();
   const full = `${repository.owner}/${repository.name}`.toLowerCase();
-  let chosen: { task: MaintenanceTask; key: string }[];
+  let chosen: { task: Scheduled; key: string }[];
   if (c.task) {
     const task = tasks.find((t) => t.name === c.task);
+    if (!task && c.task === DREAM_TASK)
+      return {
+        status: "ignored",
+        reason: "`.github/patchwright.yml` does not set `maintenance.dream` (with `features.memory: true`)",
+      };
     if (!task)
       return {
         status: "ignored",
@@ -38,10 +46,17 @@ export async function queueMaintenance(
       };
     chosen = [{ task, key: `maintenance:${full}:${task.name}:dispatch:${event.id}` }];
   } else {
-    const records = await readTaskRecords(deps.octokit, repo, tasks, config.branchPrefix);
-    const due = new Map(
-      dueTasks(tasks, lastRunsOf(records), now).map((d) => [d.task.name, d.occurrence.toISOString()]),
-    );
+    const records = await readTaskRecords(deps.octokit, repo, config.maintenance.tasks, config.branchPrefix);
+    const lastRuns = lastRunsOf(records);
+    const dreamt =
+      dream &&
+      (await readDreamRecord(deps.octokit, repo).catch((err: unknown) => {
+        // Unread, dreaming counts from FIRST_RUN_LOOKBACK_MS back, like a task without a record.
+        deps.log.warn("dreaming's record could not be read", { error: String(err) });
+        return undefined;
+      }));
+    if (dreamt) lastRuns.set(DREAM_TASK, new Date(dreamt.lastRun));
+    const due = new Map(dueTasks(tasks, lastRuns, now).map((d) => [d.task.name, d.occurrence.toISOString()]));
     // A workflow with one cron line per task: the line that fired names its tasks, due or not by the record.
     for (const task of tasks)
       if (c.schedule && !due.has(task.name) && matchesScheduleEvent(task, c.schedule))
@@ -58,6 +73,7 @@ export async function queueMaintenance(
       chosen.push({ task, key: `maintenance:${full}:${task.name}:${at}` });
     }
   }
+  const prompts = new Map(config.maintenance.tasks.map((t) => [t.name, t.prompt]));
   const requests: RunRequest[] = [];
   for (const { task, key } of chosen) {
     if (deps.queue.claimTrigger && !(await deps.queue.claimTrigger(key, event.id))) continue;
@@ -74,7 +90,7 @@ export async function queueMaintenance(
         author: c.sender?.login ?? "schedule",
         ...(c.sender?.id !== undefined ? { authorId: c.sender.id } : {}),
       },
-      instruction: task.prompt,
+      instruction: prompts.get(task.name) ?? "Consolidate the memory notes.",
       refs: { base: repository.defaultBranch, fromFork: false },
       config,
       requestedAt: now.toISOString(),
