@@ -20,7 +20,6 @@ const withRedis = await redisAnswers();
 const INSTALLATION = 957387;
 const HELLO = { id: 186853002, name: "Hello-World" };
 const SPACE = { id: 186853007, name: "Space" };
-const CONFIG_PATH = "/repos/Codertocat/Hello-World/contents/.github%2Fpatchwright.yml";
 const TIDY = `maintenance:\n  tasks:\n    - name: tidy-readme\n      schedule: "17 6 * * *"\n      prompt: Tidy the README.\n`;
 
 const queues: DurableQueue[] = [];
