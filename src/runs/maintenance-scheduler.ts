@@ -165,6 +165,10 @@ export function createMaintenanceScheduler(options: SchedulerOptions): Maintenan
   const apply = async (change: ConfigChange): Promise<void> => {
     if (change.kind === "read") {
       await limit(() => read(change.installationId, change.repository));
+    } else if (change.kind === "read installation") {
+      const octokit = await options.installationOctokit(change.installationId);
+      const repositories = await limit(() => listInstallationRepositories(octokit));
+      await Promise.all(repositories.map((r) => limit(() => read(change.installationId, r))));
     } else if (change.kind === "forget") {
       for (const id of change.repositoryIds) entries.delete(id);
     } else {
@@ -279,7 +283,14 @@ export function createMaintenanceScheduler(options: SchedulerOptions): Maintenan
     },
     observe: (event) => {
       if (stopped) return;
-      for (const change of configChanges(event)) track(apply(change));
+      for (const change of configChanges(event))
+        track(
+          apply(change).catch((err: unknown) =>
+            log.warn("could not list an installation's repositories; the next daily read will", {
+              error: (err as Error)?.message,
+            }),
+          ),
+        );
     },
     tick,
     sync,

@@ -92,12 +92,17 @@ function scheduler(queue: DurableQueue, clock: { now: Date }, log: QueueLog = qu
 
 /** GitHub's answers to a full sync: the App's one installation and its repositories. */
 function installationWith(...repos: { id: number; name: string }[]): void {
-  const listing = githubExample("GET /installation/repositories", 200);
-  const item = (listing["repositories"] as Record<string, unknown>[])[0]!;
   githubApi()
     .get("/app/installations")
     .query(true)
-    .reply(200, githubExample("GET /app/installations", 200, [{ id: INSTALLATION, suspended_at: null }]))
+    .reply(200, githubExample("GET /app/installations", 200, [{ id: INSTALLATION, suspended_at: null }]));
+  repositoriesOf(...repos);
+}
+
+function repositoriesOf(...repos: { id: number; name: string }[]): void {
+  const listing = githubExample("GET /installation/repositories", 200);
+  const item = (listing["repositories"] as Record<string, unknown>[])[0]!;
+  githubApi()
     .get("/installation/repositories")
     .query(true)
     .reply(200, {
@@ -276,6 +281,14 @@ describe("the App's maintenance scheduler", () => {
     s.observe({ id: "i4", name: "installation", payload: deleted });
     await s.idle();
     expect(s.known().size).toBe(0);
+
+    // An unsuspended installation's event lists no repositories: they are asked for.
+    repositoriesOf(HELLO);
+    config(TIDY);
+    const unsuspended = webhookExample("installation", (p) => p["action"] === "unsuspend");
+    s.observe({ id: "i5", name: "installation", payload: unsuspended });
+    await s.idle();
+    expect(s.known().get(HELLO.id)?.installationId).toBe(16598467);
   });
 
   it("skips a repository whose config does not parse, with one log line naming the field", async () => {

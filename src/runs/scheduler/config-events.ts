@@ -15,6 +15,8 @@ export interface KnownRepository {
 /** What an event changes in the scheduler's list of repositories with maintenance tasks. */
 export type ConfigChange =
   | { kind: "read"; installationId: number; repository: KnownRepository }
+  /** Every repository of the installation (an unsuspended one: its event lists none). */
+  | { kind: "read installation"; installationId: number }
   | { kind: "forget"; repositoryIds: number[] }
   | { kind: "forget installation"; installationId: number };
 
@@ -82,7 +84,8 @@ export function configChanges(event: WebhookEvent): ConfigChange[] {
         return [{ kind: "forget installation", installationId: e.installation.id }];
       if (e.action !== "created" && e.action !== "unsuspend" && e.action !== "new_permissions_accepted")
         return [];
-      return reads(e.installation.id, e.repositories ?? []);
+      if (!e.repositories) return [{ kind: "read installation", installationId: e.installation.id }];
+      return reads(e.installation.id, e.repositories);
     }
     case "installation_repositories": {
       const e = InstallationRepositoriesEvent.safeParse(event.payload).data;
