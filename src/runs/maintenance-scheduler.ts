@@ -223,7 +223,9 @@ export function createMaintenanceScheduler(options: SchedulerOptions): Maintenan
         await Promise.all(
           repositories.map(async (repository) => {
             seen.add(repository.id);
-            if (!(await limit(() => read(installationId, repository))) || !catchUp || stopped) return;
+            // A stopping server reads no more: its shutdown waits only for the reads under way.
+            const readIt = () => (stopped ? Promise.resolve(false) : read(installationId, repository));
+            if (!(await limit(readIt)) || !catchUp || stopped) return;
             const entry = entries.get(repository.id);
             if (entry)
               await deliver(entry, `schedule-${repository.id}-catch-up-${startedAt}`).catch((err: unknown) =>
