@@ -4,10 +4,13 @@
 //     it keeps nothing between runs);
 //   kept:      a scheduler keeps each task's next due time, computed with nextRun after each run, and a
 //     tick compares (what a long-lived App scheduler can do).
+// Then the App's scheduler itself: a full sync reading every config from a GitHub answered in memory, and a
+// day of minute ticks storing deliveries in a counting queue.
 // Both must start the same runs; the benchmark exits 1 if they do not. Tasks, zones and last runs come
 // from a seed. Prints a Markdown table to stdout, progress to stderr.
 //   node --expose-gc bench/schedule/run.mjs [--repos 1000] [--tasks 10] [--rounds 5] [--hours 24]
 import { spawnSync } from "node:child_process";
+import { Buffer } from "node:buffer";
 import console from "node:console";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -196,6 +199,82 @@ let keptSetupMs = 0;
 }
 log(`  ${n(keptRuns.length)} runs, median tick ${s(median(keptMs))}`);
 
+// The App's scheduler itself (dist/runs/maintenance-scheduler.js): a full sync reading every repository's
+// config (YAML, validated) from a GitHub answered in memory, then a tick a minute, storing deliveries in a
+// queue that only counts them.
+log(`the App's scheduler: a full sync, then ${hours * 60} ticks a minute apart…`);
+const { createMaintenanceScheduler } = await import(
+  pathToFileURL(join(ROOT, "dist/runs/maintenance-scheduler.js")).href
+);
+const { Octokit } = await import("@octokit/core");
+const yamlOf = (repo) =>
+  `maintenance:\n  tasks:\n${repo.tasks
+    .map(
+      (t) =>
+        `    - name: ${t.name}\n      schedule: "${t.schedule}"\n      timezone: ${t.timezone}\n      prompt: ${t.prompt}\n`,
+    )
+    .join("")}`;
+const configs = repos.map((repo) => Buffer.from(yamlOf(repo)).toString("base64"));
+// A Response made here has no `url`, which Octokit's pagination reads: the request's is given to it.
+const json = (url, body) =>
+  Object.defineProperty(
+    new globalThis.Response(JSON.stringify(body), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    }),
+    "url",
+    { value: String(url) },
+  );
+const github = new Octokit({
+  request: {
+    fetch: async (url) => {
+      const path = new URL(String(url)).pathname;
+      if (path === "/app/installations") return json(url, [{ id: 1, suspended_at: null }]);
+      if (path === "/installation/repositories")
+        return json(url, {
+          total_count: repoCount,
+          repositories: repos.map((_, r) => ({
+            id: r + 1,
+            name: `repo-${r}`,
+            owner: { login: "bench" },
+            default_branch: "main",
+            private: false,
+          })),
+        });
+      const match = /^\/repos\/bench\/repo-(\d+)\/contents\//.exec(path);
+      if (match) return json(url, { type: "file", encoding: "base64", content: configs[Number(match[1])] });
+      throw new Error(`unexpected request ${path}`);
+    },
+  },
+});
+const deliveries = new Set();
+let clock = START;
+const appScheduler = createMaintenanceScheduler({
+  queue: { accept: async ({ id }) => (deliveries.has(id) ? "duplicate" : (deliveries.add(id), "accepted")) },
+  appOctokit: async () => github,
+  installationOctokit: async () => github,
+  log: { info: () => {}, warn: (m, f) => log(`  warning: ${m}`, f ?? ""), error: () => {} },
+  now: () => new Date(clock),
+  timers: { setTimeout: () => undefined, clearTimeout: () => {} },
+});
+gc();
+const heapBeforeSync = heapMiB();
+let began = performance.now();
+await appScheduler.sync({ catchUp: true });
+const syncMs = performance.now() - began;
+gc();
+const heapKnown = heapMiB() - heapBeforeSync;
+const catchUps = deliveries.size;
+const appTickMs = [];
+for (let minute = 1; minute <= hours * 60; minute++) {
+  clock = START + minute * 60_000;
+  began = performance.now();
+  await appScheduler.tick();
+  appTickMs.push(performance.now() - began);
+}
+const appDeliveries = deliveries.size - catchUps;
+log(`  sync ${s(syncMs)}, ${n(appDeliveries)} deliveries, median tick ${median(appTickMs).toFixed(2)} ms`);
+
 const same = statelessRuns.length === keptRuns.length && statelessRuns.every((run, i) => run === keptRuns[i]);
 if (!same) {
   log("the two ways started different runs");
@@ -219,6 +298,14 @@ const rows = [
     `${s(keptSetupMs)} / ${s(median(keptMs))} / ${s(Math.max(...keptMs))} / ${s(keptSetupMs + sum(keptMs))}; ${n(keptRuns.length)} runs`,
   ],
   ["both ways started the same runs", same ? "yes" : "**no**"],
+  [
+    "the App's scheduler: full sync (configs parsed) / heap it added (entries, client, compiled schedules)",
+    `${s(syncMs)}, ${n(catchUps)} catch-up deliveries / ${heapKnown.toFixed(1)} MiB`,
+  ],
+  [
+    `the App's scheduler: ${n(hours * 60)} ticks a minute apart, tick median / max / total`,
+    `${median(appTickMs).toFixed(2)} ms / ${Math.max(...appTickMs).toFixed(2)} ms / ${s(sum(appTickMs))}; ${n(appDeliveries)} deliveries`,
+  ],
   [
     "heap used: empty / with the tasks / highest during a tick / after, collected",
     `${heapEmpty.toFixed(1)} / ${heapTasks.toFixed(1)} / ${heapAfterTick.toFixed(1)} / ${heapRetained.toFixed(1)} MiB`,

@@ -23,6 +23,11 @@ import { openQueue, QUEUE_DEFAULTS } from "../runs/queue/open-queue.js";
 import type { RunExecutor, RunQueue } from "../runs/queue/run-queue.js";
 import type { RunRequest } from "../request/run-request.js";
 import type { Metrics } from "../runs/metrics.js";
+import {
+  createMaintenanceScheduler,
+  type MaintenanceScheduler,
+  type SchedulerSettings,
+} from "../runs/maintenance-scheduler.js";
 import type { RunReport } from "../runs/report.js";
 import { derivePageKey, runPageUrl } from "../runs/run-log/page-token.js";
 import { storeRunLog, type RunLog } from "../runs/run-log/run-log.js";
@@ -81,6 +86,12 @@ export interface AppOptions {
   publicUrl?: string;
   /** Where runs' outcomes, durations, costs, restarts and guard blocks are counted. */
   metrics?: Metrics;
+  /**
+   * The maintenance scheduler's settings, in the `serve` and `all` roles: it reads every installation's
+   * configs at start and stores a `schedule` delivery when a repository's task is due. Off when absent
+   * (start-app.ts turns it on).
+   */
+  scheduler?: SchedulerSettings;
   /** Told what became of each event, and of each failure (metrics, tests). */
   onOutcome?: (event: WebhookEvent, outcome: Outcome) => void;
   onError?: (event: WebhookEvent, error: unknown) => void;
@@ -97,6 +108,8 @@ export interface PatchwrightApp {
   /** The run store the pages read, and the key their tokens are made with. */
   runStore: RunStore;
   pageKey: Uint8Array;
+  /** The maintenance scheduler, when this process runs one (tests read what it knows). */
+  scheduler(): MaintenanceScheduler | undefined;
 }
 
 /**
@@ -112,6 +125,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   const stateDir = options.stateDir ?? env["PATCHWRIGHT_STATE_DIR"] ?? ".patchwright";
   let durable: DurableQueue | undefined;
   let worker: QueueWorker | undefined;
+  let scheduler: MaintenanceScheduler | undefined;
   const planKey = options.planKey ?? randomBytes(32);
   const pageKey = derivePageKey(planKey);
   const runStore =
@@ -134,6 +148,16 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
       );
     const store = durable;
+    if (role !== "worker" && options.scheduler) {
+      scheduler = createMaintenanceScheduler({
+        ...options.scheduler,
+        queue: store,
+        appOctokit: () => app.auth(),
+        installationOctokit: (id) => app.auth(id),
+        log: { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
+      });
+      scheduler.start();
+    }
     if (role !== "worker") app.onAny((emitted) => ingress(emitted as unknown as Context));
     if (role !== "serve") worker = startWorker(app, store, runLog);
 
@@ -145,6 +169,8 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
       // Runs named by a test's newRunId are named when handled, not here.
       const log = adaptLog(deliveryLog(app.log, event, options.newRunId ? null : runIdForDelivery(event.id)));
+      // Config pushes and installation changes ask for no run, but tell the scheduler what to schedule.
+      scheduler?.observe(event);
       const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
       const screened = screenEvent(event);
       if (screened && !guardCheck) {
@@ -381,9 +407,12 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     appFn,
     idle: async () => {
       // Deliveries become runs: wait until neither queue holds anything waiting or under way.
+      await scheduler?.idle();
       while (outstanding(await loaded().counts()) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     },
     stop: async (drainMs) => {
+      scheduler?.stop();
+      await scheduler?.idle();
       const result = (await worker?.stop(drainMs)) ?? { requeued: 0 };
       await durable?.close();
       if (!options.runStore) runStore.close();
@@ -396,6 +425,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     },
     runStore,
     pageKey,
+    scheduler: () => scheduler,
   };
 }
 

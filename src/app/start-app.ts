@@ -68,6 +68,8 @@ export async function startApp(
     stateDir: config.queue.stateDir,
     metrics,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    // The server role schedules maintenance (app.ts starts it only outside the worker role).
+    scheduler: {},
     ...options,
     role,
     queue,

@@ -148,7 +148,7 @@ export function classifyEvent(name: string, payload: unknown): Classified {
       const task = e.inputs?.["task"] ?? e.client_payload?.["task"];
       return {
         repository: e.repository,
-        installationId: undefined,
+        installationId: e.installation?.id,
         sender: e.sender,
         type: "dispatch",
         event: name as "schedule" | "workflow_dispatch" | "repository_dispatch",

@@ -81,4 +81,6 @@ export const DispatchEvent = z.object({
   action: z.string().optional(),
   /** A scheduled workflow's cron line that fired. */
   schedule: z.string().optional(),
+  /** The App's scheduler names the installation its synthetic `schedule` delivery runs under. */
+  installation: z.object({ id: z.number() }).optional(),
 });
