@@ -188,6 +188,18 @@ describe("the App's maintenance scheduler", () => {
     expect(s.timers.armed).toEqual([]);
   });
 
+  it("schedules dreaming like a task, in a repository whose config sets only maintenance.dream", async () => {
+    const clock = { now: new Date("2026-03-02T06:00:30Z") };
+    const s = scheduler(sqliteQueue(), clock);
+    installationWith(HELLO);
+    config(`features:\n  memory: true\nmaintenance:\n  dream: { schedule: "0 3 * * *" }\n`);
+    await s.sync();
+    expect(s.known().get(HELLO.id)).toMatchObject({
+      tasks: ["dream"],
+      nextDue: new Date("2026-03-03T03:00:00Z"),
+    });
+  });
+
   for (const backend of backends)
     it.skipIf(!backend.available)(
       `two schedulers on one ${backend.name} queue store one delivery per due tick`,

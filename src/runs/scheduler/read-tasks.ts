@@ -5,6 +5,7 @@ import { isStatus } from "../../github/errors.js";
 import type { OctokitLike } from "../../github/octokit-like.js";
 import { listPages } from "../../github/paginate.js";
 import { getRepoFile } from "../../github/repo-file.js";
+import { dreamSchedule } from "../../maintenance/dream-record.js";
 import type { Scheduled } from "../../maintenance/schedule.js";
 import type { KnownRepository } from "./config-events.js";
 
@@ -40,7 +41,9 @@ export async function readRepositoryTasks(
   const ref = defaultBranch;
   const loaded = await loadRepoConfig((path) => getRepoFile(octokit, { ...where, ref, path }));
   if (!loaded.ok) return { status: "invalid", sentence: formatConfigError(loaded.error) };
-  const { tasks } = loaded.config.maintenance;
+  // Dreaming is scheduled like a task, under its reserved name.
+  const dream = dreamSchedule(loaded.config);
+  const tasks = [...loaded.config.maintenance.tasks, ...(dream ? [dream] : [])];
   if (tasks.length === 0) return { status: "none" };
   return {
     status: "tasks",
