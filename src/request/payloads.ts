@@ -82,3 +82,31 @@ export const DispatchEvent = z.object({
   /** A scheduled workflow's cron line that fired. */
   schedule: z.string().optional(),
 });
+
+/** A finished workflow run (`workflow_run.completed`): which workflow, on which branch and commit, how it ended. */
+export const WorkflowRunEvent = Base.extend({
+  workflow: z.looseObject({ name: z.string().nullable().optional(), path: z.string().optional() }).optional(),
+  workflow_run: z.looseObject({
+    id: z.number(),
+    name: z.string().nullable().optional(),
+    path: z.string().optional(),
+    workflow_id: z.number(),
+    run_attempt: z.number().optional(),
+    head_branch: z.string().nullable(),
+    head_sha: z.string(),
+    conclusion: z.string().nullable(),
+    html_url: z.string(),
+    head_repository: z.looseObject({ full_name: z.string() }).nullable().optional(),
+  }),
+});
+
+/** A finished check suite (`check_suite.completed`): CI other than Actions reports through these. */
+export const CheckSuiteEvent = Base.extend({
+  check_suite: z.looseObject({
+    id: z.number(),
+    head_branch: z.string().nullable(),
+    head_sha: z.string(),
+    conclusion: z.string().nullable(),
+    app: z.looseObject({ slug: z.string().optional(), name: z.string() }).nullable().optional(),
+  }),
+});

@@ -6,6 +6,7 @@ import { findApprovedPlan } from "./approve.js";
 import { changeRun } from "./change-run.js";
 import type { ExecutorDeps } from "./executor-deps.js";
 import { renderMarker, planRecord, type PlanSeal, type RunMarker } from "./marker.js";
+import { ciFixRun } from "./ci-fix-run.js";
 import { maintenanceRun } from "./maintenance-run.js";
 import { readOnlyRun } from "./read-only-run.js";
 import { renderReport, type RunReport } from "./report.js";
@@ -114,7 +115,7 @@ async function dispatch(s: RunScope): Promise<Done> {
     case "review":
       return { report: await reviewRun(s) };
     case "maintenance":
-      return { report: await maintenanceRun(s) };
+      return { report: request.maintenance?.ci ? await ciFixRun(s) : await maintenanceRun(s) };
   }
 }
 
