@@ -46,7 +46,7 @@ export function tidyLog(text: string, cutAtStart: boolean): string {
 export type FailingCommand = { command: string; step: string } | { reason: string };
 
 const Step = (v: unknown): { name?: unknown; run?: unknown } =>
-  typeof v === "object" && v !== null ? (v) : {};
+  typeof v === "object" && v !== null ? v : {};
 
 /**
  * The failed step's command, read from the workflow file on the failing commit (the repository's own,
