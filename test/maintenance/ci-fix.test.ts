@@ -426,6 +426,63 @@ describe("the failing-CI fixer", () => {
   });
 });
 
+describe("another CI's failed check suite", () => {
+  it("opens the fix from the failed check runs' output, saying it was not verified locally", async () => {
+    world = await startWorld([TOKEN]);
+    const sha = masterSha(world);
+    const payload = webhookExample("check_suite", (p) => p["action"] === "completed");
+    const suite = payload["check_suite"] as Record<string, unknown>;
+    const event = {
+      ...payload,
+      repository: { ...(payload["repository"] as object), default_branch: "master" },
+      check_suite: {
+        ...suite,
+        conclusion: "failure",
+        head_branch: "master",
+        head_sha: sha,
+        app: { ...(suite["app"] as object), name: "Travis CI", slug: "travis-ci" },
+      },
+    };
+    frontDoor(sha);
+    githubApi()
+      .get(`${REPO}/check-suites/${String(suite["id"])}/check-runs`)
+      .query(true)
+      .reply(
+        200,
+        githubExample("GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs", 200, {
+          total_count: 1,
+          check_runs: [
+            githubExample("GET /repos/{owner}/{repo}/check-runs/{check_run_id}", 200, {
+              name: "unit tests",
+              conclusion: "failure",
+              output: { title: "1 test failed", summary: "expected 2 items, got 3", text: null },
+            }),
+          ] as never,
+        }),
+      );
+    ciFixPulls([]);
+    limitLists();
+    botUser();
+    let body = "";
+    githubApi()
+      .get(`${REPO}/branches/${encodeURIComponent(BRANCH)}`)
+      .reply(404, BRANCH_NOT_FOUND)
+      .post(`${REPO}/pulls`, (b: { body: string }) => ((body = b.body), true))
+      .reply(201, pullRequestCreated(9));
+    const sent: string[] = [];
+    modelTurns(FIX_TURNS, sent);
+
+    const result = await runAgentAction(NO_INPUTS, { ...context(event, world), eventName: "check_suite" });
+
+    expect(result).toMatchObject({ conclusion: "pr_opened" });
+    expect(sent[0]).toContain("expected 2 items, got 3");
+    expect(body).toContain("so the fix was not verified locally");
+    expect(result.report?.notes?.join("\n")).toContain(
+      "The fix was not verified locally: the check comes from Travis CI",
+    );
+  });
+});
+
 describe("the failing command", () => {
   it("is read from the workflow file by step name, or by the name GitHub gives a run step", () => {
     expect(failingCommand(WORKFLOW, "Run node check.js")).toEqual({
