@@ -7,12 +7,14 @@ import { join } from "node:path";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
+import { createPatchwrightApp } from "../../src/app/app.js";
+import type { Outcome } from "../../src/runs/front-door/types.js";
 import { ciFixHash, failingCommand, LOG_BUDGET } from "../../src/maintenance/ci-fix.js";
 import { readTaskRecord, renderTaskRecord, type TaskRecord } from "../../src/maintenance/task-record.js";
 import { classifyEvent } from "../../src/request/classify-event.js";
 import { NO_INPUTS } from "../helpers/action-world.js";
-import { githubApi, testOctokit } from "../helpers/github-api.js";
-import { configFile, githubUser, pullRequestCreated } from "../helpers/github-answers.js";
+import { githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
+import { appInfo, configFile, githubUser, pullRequestCreated } from "../helpers/github-answers.js";
 import { githubExample } from "../helpers/github-examples.js";
 import {
   BRANCH_NOT_FOUND,
@@ -423,6 +425,66 @@ describe("the failing-CI fixer", () => {
     expect(sent[0]).not.toContain("FIRST LINE");
     expect(sent[0]).toMatch(/the first [\d,]+ bytes left out/);
     expect(sent[0]!.length).toBeLessThan(LOG_BUDGET.totalBytes + 60_000);
+  });
+});
+
+describe("the failing-CI fixer in the App", () => {
+  it("opens the ci-fix pull request from a workflow_run delivery, with the installation's token", async () => {
+    world = await startWorld([TOKEN]);
+    const sha = masterSha(world);
+    const outcomes: Outcome[] = [];
+    const errors: unknown[] = [];
+    const app = createPatchwrightApp({
+      model: testModel(),
+      gitUrl: world.gitUrl,
+      stateDir: tempDir("pw-state-"),
+      env: { PATH: process.env["PATH"] ?? "" },
+      progressIntervalMs: 0,
+      newRunId: () => "run-app-ci",
+      onOutcome: (_e, o) => outcomes.push(o),
+      onError: (_e, err) => errors.push(err),
+    });
+    const probot = await testProbot(app.appFn);
+    githubApi()
+      .get("/app")
+      .reply(200, appInfo("patchwright", { id: 1 }))
+      .persist()
+      .post(/^\/app\/installations\/\d+\/access_tokens$/)
+      .reply(201, () => ({
+        token: TOKEN,
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        permissions: {},
+        repository_selection: "all",
+      }));
+    frontDoor(sha);
+    failureAnswers(sha, LOG);
+    ciFixPulls([]);
+    limitLists();
+    let pull: Record<string, unknown> = {};
+    githubApi()
+      .get(/^\/users\/patchwright(%5B|\[)bot(%5D|\])$/)
+      .reply(200, githubUser("patchwright[bot]", { id: 4242, type: "Bot" }))
+      .get(`${REPO}/branches/${encodeURIComponent(BRANCH)}`)
+      .reply(404, BRANCH_NOT_FOUND)
+      .post(`${REPO}/pulls`, (b: Record<string, unknown>) => ((pull = b), true))
+      .reply(201, pullRequestCreated(9));
+    modelTurns(FIX_TURNS);
+
+    const payload = {
+      ...workflowRun({ conclusion: "failure", sha }),
+      installation: { id: 42, node_id: "x" },
+    };
+    await probot.receive({ id: "d-ci-1", name: "workflow_run", payload } as Parameters<
+      typeof probot.receive
+    >[0]);
+    await app.idle();
+    await app.stop(0);
+
+    expect(errors).toEqual([]);
+    expect(outcomes).toMatchObject([{ status: "scheduled" }]);
+    expect(world.server.tokensSeen).toContain(TOKEN);
+    expect(pull).toMatchObject({ head: BRANCH, base: "master", title: "Fix CI on master" });
+    expect(git(world.remote, ["show", `${BRANCH}:src/page.js`])).toContain("i < end");
   });
 });
 
