@@ -68,6 +68,8 @@ export interface CiResult {
   url?: string;
   /** The workflow's file, e.g. `.github/workflows/test.yml`. */
   workflowPath?: string;
+  /** The check suite's app (its slug), so patchwright's own checks are never something to fix. */
+  app?: string;
 }
 
 /** The candidates that become a run through the thread or dispatch path (the CI results have their own). */
@@ -227,6 +229,7 @@ function ciResult(key: string, payload: unknown): Classified {
     attempt: 1,
     check: suite.app?.name ?? "CI",
     headSha: suite.head_sha,
+    ...(suite.app?.slug ? { app: suite.app.slug } : {}),
   });
 }
 

@@ -545,6 +545,43 @@ describe("another CI's failed check suite", () => {
   });
 });
 
+describe("check suites that start nothing", () => {
+  const suiteOf = (slug: string) => {
+    const payload = webhookExample("check_suite", (p) => p["action"] === "completed");
+    const suite = payload["check_suite"] as Record<string, unknown>;
+    return {
+      ...payload,
+      repository: { ...(payload["repository"] as object), default_branch: "master" },
+      check_suite: {
+        ...suite,
+        conclusion: "failure",
+        head_branch: "master",
+        app: { ...(suite["app"] as object), slug },
+      },
+    };
+  };
+
+  it("leaves Actions' suites to workflow_run, and never fixes patchwright's own checks", async () => {
+    expect(classifyEvent("check_suite", suiteOf("github-actions"))).toMatchObject({
+      type: "ignored",
+      reason: expect.stringContaining("handled as workflow_run"),
+    });
+    githubApi()
+      .get(/\/contents\/\.github%2Fpatchwright\.ya?ml/)
+      .query(true)
+      .reply(200, configFile(CONFIG));
+    const own = await runAgentAction(NO_INPUTS, {
+      ...context(suiteOf("patchwright")),
+      eventName: "check_suite",
+      botLogin: "patchwright[bot]",
+    });
+    expect(own).toMatchObject({
+      conclusion: "skipped",
+      notice: expect.stringContaining("patchwright's own"),
+    });
+  });
+});
+
 describe("the failing command", () => {
   it("is read from the workflow file by step name, or by the name GitHub gives a run step", () => {
     expect(failingCommand(WORKFLOW, "Run node check.js")).toEqual({

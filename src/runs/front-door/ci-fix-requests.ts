@@ -6,6 +6,7 @@ import type { RepoRef } from "../../github/octokit-like.js";
 import { CI_FIX_TASK, ciFixBranch } from "../../maintenance/ci-fix.js";
 import { readTaskRecord, withTaskRecord } from "../../maintenance/task-record.js";
 import type { Candidate } from "../../request/classify-event.js";
+import { sameLogin } from "../../request/permissions.js";
 import type { RunRequest } from "../../request/run-request.js";
 import type { FrontDoorDeps, Outcome, WebhookEvent } from "./types.js";
 
@@ -25,6 +26,9 @@ export async function handleCiResult(
   repository: RunRequest["repository"],
 ): Promise<Outcome> {
   if (!config.maintenance.ciFix) return { status: "ignored", reason: "`maintenance.ciFix` is off" };
+  // patchwright's own checks (the leak guard's, the config's) are not CI to fix: no fix of a fix.
+  if (c.app && sameLogin(`${c.app}[bot]`, deps.botLogin))
+    return { status: "ignored", reason: "a check suite of patchwright's own" };
   const repo: RepoRef = { owner: repository.owner, repo: repository.name };
   const head = await branchHead(deps.octokit, repo, repository.defaultBranch);
   if (head !== c.headSha)
