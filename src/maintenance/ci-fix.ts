@@ -45,13 +45,31 @@ export function tidyLog(text: string, cutAtStart: boolean): string {
 /** Where the failing command could be found, or why it could not. */
 export type FailingCommand = { command: string; step: string } | { reason: string };
 
-const Step = (v: unknown): { name?: unknown; run?: unknown } =>
-  typeof v === "object" && v !== null ? v : {};
+interface WorkflowStep {
+  name?: unknown;
+  run?: unknown;
+  shell?: unknown;
+  "working-directory"?: unknown;
+}
+
+/** What a step runs in: its own settings, else its job's `defaults.run`, else the workflow's. */
+interface RunDefaults {
+  shell?: unknown;
+  "working-directory"?: unknown;
+}
+
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+const runDefaults = (v: unknown): RunDefaults => record(record(record(v)["defaults"])["run"]);
+
+/** The shells whose commands `sh` runs the same way; others (pwsh, python, cmd) are not run here. */
+const POSIX_SHELLS = new Set(["bash", "sh"]);
 
 /**
  * The failed step's command, read from the workflow file on the failing commit (the repository's own,
  * as trusted as its config), never from the log, where any program's output could pose as a step. A step
- * is found by its name, or by the name GitHub gives an unnamed `run` step ("Run <its first line>").
+ * is found by its name, or by the name GitHub gives an unnamed `run` step ("Run <its first line>"). A
+ * `working-directory` becomes a `cd` first.
  */
 export function failingCommand(workflow: string | undefined, step: string | undefined): FailingCommand {
   if (!step) return { reason: "GitHub did not say which step failed" };
@@ -62,10 +80,10 @@ export function failingCommand(workflow: string | undefined, step: string | unde
   } catch {
     return { reason: "the workflow file is not valid YAML" };
   }
-  const jobs = (doc as { jobs?: unknown } | null)?.jobs;
-  const steps = Object.values(typeof jobs === "object" && jobs !== null ? jobs : {}).flatMap((job) => {
-    const s = (job as { steps?: unknown } | null)?.steps;
-    return Array.isArray(s) ? s.map(Step) : [];
+  const steps = Object.values(record(record(doc)["jobs"])).flatMap((job) => {
+    const s = record(job)["steps"];
+    const defaults = { ...runDefaults(doc), ...runDefaults(job) };
+    return Array.isArray(s) ? s.map((v) => ({ ...defaults, ...(record(v) as WorkflowStep) })) : [];
   });
   const found = steps.find((s) => {
     if (typeof s.name === "string") return s.name === step;
@@ -74,11 +92,16 @@ export function failingCommand(workflow: string | undefined, step: string | unde
   if (!found) return { reason: `no step named "${step}" was found in the workflow file` };
   if (typeof found.run !== "string")
     return { reason: `the step "${step}" uses an action, not a command patchwright can run` };
-  if (found.run.includes("${{"))
+  const dir = found["working-directory"];
+  if ([found.run, dir, found.shell].some((v) => typeof v === "string" && v.includes("${{")))
     return {
       reason: `the step "${step}" uses workflow expressions (\${{ }}), which only Actions can fill in`,
     };
-  return { command: found.run.trim(), step };
+  const shell = typeof found.shell === "string" ? found.shell.trim().split(/\s/)[0]! : "bash";
+  if (!POSIX_SHELLS.has(shell)) return { reason: `the step "${step}" runs in ${shell}, not a POSIX shell` };
+  const run = found.run.trim();
+  if (typeof dir !== "string" || !dir.trim()) return { command: run, step };
+  return { command: `cd '${dir.trim().replace(/'/g, "'\\''")}' && {\n${run}\n}`, step };
 }
 
 /** A fence longer than any run of backticks in `text`, so the text cannot close it. */

@@ -599,6 +599,34 @@ describe("the failing command", () => {
     expect(failingCommand(undefined, "Tests")).toEqual({ reason: "the workflow file could not be read" });
   });
 
+  it("runs in the step's working directory, and only in a POSIX shell", () => {
+    const file = [
+      "defaults:",
+      "  run:",
+      "    working-directory: web",
+      "jobs:",
+      "  t:",
+      "    steps:",
+      "      - run: npm test",
+      "      - name: Lint",
+      "        working-directory: it's here",
+      "        run: npm run lint",
+      "      - name: Windows",
+      "        shell: pwsh",
+      "        run: ./test.ps1",
+    ].join("\n");
+    expect(failingCommand(file, "Run npm test")).toEqual({
+      command: "cd 'web' && {\nnpm test\n}",
+      step: "Run npm test",
+    });
+    expect(failingCommand(file, "Lint")).toMatchObject({
+      command: "cd 'it'\\''s here' && {\nnpm run lint\n}",
+    });
+    expect(failingCommand(file, "Windows")).toEqual({
+      reason: 'the step "Windows" runs in pwsh, not a POSIX shell',
+    });
+  });
+
   it("is never taken from a pull request's run, even on a branch named like the default", () => {
     const payload = workflowRun({ conclusion: "failure", sha: "a".repeat(40) });
     (payload.workflow_run as Record<string, unknown>)["event"] = "pull_request";
