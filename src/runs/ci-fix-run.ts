@@ -62,6 +62,7 @@ export async function ciFixRun(s: RunScope): Promise<RunReport> {
     footer: "Failing-CI fixer",
     ...("command" in command ? { verifyWith: command.command } : {}),
     failingCheck: ci.check,
+    backsOff: true,
     notes,
   });
 }

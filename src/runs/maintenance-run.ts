@@ -21,7 +21,13 @@ import { hourStart, limitReason } from "../maintenance/pull-limits.js";
 import { outsidePaths } from "../maintenance/task-paths.js";
 import { branchFor, taskHash } from "../maintenance/task-identity.js";
 import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
-import { readTaskRecord, withTaskRecord, type TaskRecord } from "../maintenance/task-record.js";
+import {
+  backoffUntil,
+  FAILURES_BEFORE_BACKOFF,
+  readTaskRecord,
+  withTaskRecord,
+  type TaskRecord,
+} from "../maintenance/task-record.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
 import { guardedPush } from "../workspace/guarded-push.js";
 import { runAgentStep } from "./agent-step.js";
@@ -87,6 +93,11 @@ export interface MaintenanceSpec {
   failingCheck?: string;
   /** Lines for the report, whatever the outcome. */
   notes?: string[];
+  /**
+   * Back off here after failures in a row (the failing-CI fixer, started by every failure); a scheduled
+   * task backs off where it is scheduled instead, so a dispatch naming it still runs it.
+   */
+  backsOff?: boolean;
 }
 
 /**
@@ -98,6 +109,15 @@ export async function runMaintenanceTask(s: RunScope, spec: MaintenanceSpec): Pr
   const branch = branchFor(spec.task, request.config.branchPrefix);
   const pulls = await pullsForBranch(s.octokit, s.repo, branch);
   const open = pulls.find((p) => p.state === "open");
+  const until = spec.backsOff ? backoffUntil(readTaskRecord(open?.body)) : undefined;
+  if (until && until > s.deps.now())
+    return finished(
+      s,
+      "waiting",
+      `its last ${FAILURES_BEFORE_BACKOFF} runs in a row failed, so it runs again after ` +
+        `${until.toISOString().slice(0, 16).replace("T", " ")} UTC at the earliest.`,
+      open ? pullLinks(open) : {},
+    );
   const failing = spec.failingCheck && [
     ...new Set([...(readTaskRecord(open?.body)?.failing ?? []), spec.failingCheck]),
   ];

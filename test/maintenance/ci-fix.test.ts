@@ -334,6 +334,24 @@ describe("the failing-CI fixer", () => {
     expect(sent[0]).toContain("pull request #9");
   });
 
+  it("backs off after three failed fixes in a row, touching nothing for a day", async () => {
+    world = await startWorld([TOKEN]);
+    const sha = masterSha(world);
+    frontDoor(sha);
+    failureAnswers(sha, LOG);
+    const failed = record({ lastRun: "2026-11-23T09:00:00Z", outcome: "failed", failures: 3 });
+    ciFixPulls([{ number: 9, state: "open", record: failed }]);
+    botUser();
+
+    const result = await runAgentAction(
+      NO_INPUTS,
+      context(workflowRun({ conclusion: "failure", sha }), world),
+    );
+
+    expect(result).toMatchObject({ conclusion: "waiting", report: { pullRequest: { number: 9 } } });
+    expect(result.notice).toContain("runs again after 2026-11-24 09:00 UTC");
+  });
+
   it("closes the ci-fix pull request with a comment when the workflow passes again, deleting nothing", async () => {
     world = await startWorld([TOKEN]);
     const before = ciFixBranch(world);
