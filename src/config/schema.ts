@@ -463,7 +463,7 @@ const Maintenance = z
       .boolean()
       .default(false)
       .describe(
-        "When a workflow run on the default branch fails, open one pull request that makes it pass (not built yet).",
+        "When a workflow run (or another CI's check suite) on the default branch fails, open one pull request that makes it pass; closed once the branch passes again.",
       ),
     dream: Dream.optional().describe(
       "Consolidate the memory notes on a schedule, in one commit on the memory branch; needs `features.memory`. Not set: never.",
@@ -514,7 +514,7 @@ export const RepoConfig = z
     ),
     features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag."),
     maintenance: Maintenance.prefault({}).describe(
-      "Scheduled maintenance, chores that open one pull request each, and dreaming; the dashboard and the CI fixer are not built yet.",
+      "Scheduled maintenance, chores that open one pull request each, the failing-CI fixer and dreaming; the dashboard is not built yet.",
     ),
   })
   .strict()

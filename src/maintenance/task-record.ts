@@ -13,6 +13,8 @@ export const TaskRecord = z.object({
   outcome: z.string().optional(),
   /** Runs in a row that failed; 0 after one that did not. */
   failures: z.number().int().min(0).default(0),
+  /** The failing-CI fixer's: the checks on the default branch its pull request is fixing. */
+  failing: z.array(z.string()).optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 

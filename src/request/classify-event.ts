@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import {
+  CheckSuiteEvent,
   DispatchEvent,
+  WorkflowRunEvent,
   IssueCommentEvent,
   IssuesEvent,
   PullRequestEvent,
@@ -49,7 +51,29 @@ export type Candidate = Common &
         /** The cron line a scheduled workflow fired for. */
         schedule?: string;
       }
+    | ({ type: "ci" } & CiResult)
   );
+
+/** A check on the default branch that finished failing or passing, for the failing-CI fixer. */
+export interface CiResult {
+  /** An Actions workflow run, or another CI app's check suite. */
+  source: "workflow_run" | "check_suite";
+  /** The workflow run's id, or the check suite's. */
+  id: number;
+  attempt: number;
+  /** The workflow's name (or the CI app's): a later result of the same check is matched by it. */
+  check: string;
+  conclusion: "failure" | "success";
+  headSha: string;
+  url?: string;
+  /** The workflow's file, e.g. `.github/workflows/test.yml`. */
+  workflowPath?: string;
+  /** The check suite's app (its slug), so patchwright's own checks are never something to fix. */
+  app?: string;
+}
+
+/** The candidates that become a run through the thread or dispatch path (the CI results have their own). */
+export type RequestCandidate = Exclude<Candidate, { type: "ci" }>;
 
 export type Classified = Candidate | { type: "ignored"; reason: string };
 
@@ -158,12 +182,72 @@ export function classifyEvent(name: string, payload: unknown): Classified {
       };
     }
   }
+  if (key === "workflow_run.completed" || key === "check_suite.completed") return ciResult(key, payload);
   if (name === "pull_request" && typeof action === "string" && REVIEW_ACTIONS.has(action)) {
     const e = parse(PullRequestEvent, payload);
     if (!e) return malformed(key);
     return { ...common(e), type: "review", action, pullRequest: e.pull_request, author: e.pull_request.user };
   }
   return { type: "ignored", reason: `${key} requests nothing` };
+}
+
+/** Events that pull requests cause test a merge, not the default branch: only its own runs count. */
+const PULL_EVENTS = new Set(["pull_request", "pull_request_target", "merge_group"]);
+
+/**
+ * A finished workflow run or check suite, when it is about the default branch of this repository (not a
+ * fork's branch of the same name, not patchwright's own branches) and failed or passed.
+ */
+function ciResult(key: string, payload: unknown): Classified {
+  if (key === "workflow_run.completed") {
+    const e = parse(WorkflowRunEvent, payload);
+    if (!e) return malformed(key);
+    const run = e.workflow_run;
+    const fromHere = run.head_repository?.full_name.toLowerCase() === e.repository.full_name.toLowerCase();
+    const event = typeof run["event"] === "string" ? run["event"] : "";
+    if (!fromHere || PULL_EVENTS.has(event)) return notDefault(key);
+    const check = e.workflow?.name || run.name || run.path || `workflow ${run.workflow_id}`;
+    return ciCandidate(e, run.head_branch, run.conclusion, key, {
+      source: "workflow_run",
+      id: run.id,
+      attempt: run.run_attempt ?? 1,
+      check,
+      headSha: run.head_sha,
+      url: run.html_url,
+      ...(run.path ? { workflowPath: run.path } : {}),
+    });
+  }
+  const e = parse(CheckSuiteEvent, payload);
+  if (!e) return malformed(key);
+  const suite = e.check_suite;
+  // Actions' own suites arrive as workflow_run too, with their logs: those are handled there.
+  if (suite.app?.slug === "github-actions")
+    return { type: "ignored", reason: `${key} of GitHub Actions is handled as workflow_run` };
+  return ciCandidate(e, suite.head_branch, suite.conclusion, key, {
+    source: "check_suite",
+    id: suite.id,
+    attempt: 1,
+    check: suite.app?.name ?? "CI",
+    headSha: suite.head_sha,
+    ...(suite.app?.slug ? { app: suite.app.slug } : {}),
+  });
+}
+
+function ciCandidate(
+  e: { repository: Repository; installation?: { id: number } | undefined; sender: Account },
+  branch: string | null,
+  conclusion: string | null,
+  key: string,
+  result: Omit<CiResult, "conclusion">,
+): Classified {
+  if (branch !== (e.repository.default_branch ?? "main")) return notDefault(key);
+  if (conclusion !== "failure" && conclusion !== "success")
+    return { type: "ignored", reason: `${key} concluded ${conclusion ?? "nothing"}` };
+  return { ...common(e), type: "ci", ...result, conclusion };
+}
+
+function notDefault(key: string): Classified {
+  return { type: "ignored", reason: `${key} is not about the default branch of this repository` };
 }
 
 function parse<T extends z.ZodType>(schema: T, payload: unknown): z.infer<T> | undefined {

@@ -84,3 +84,31 @@ export const DispatchEvent = z.object({
   /** The App's scheduler names the installation its synthetic `schedule` delivery runs under. */
   installation: z.object({ id: z.number() }).optional(),
 });
+
+/** A finished workflow run (`workflow_run.completed`): which workflow, on which branch and commit, how it ended. */
+export const WorkflowRunEvent = Base.extend({
+  workflow: z.looseObject({ name: z.string().nullable().optional(), path: z.string().optional() }).optional(),
+  workflow_run: z.looseObject({
+    id: z.number(),
+    name: z.string().nullable().optional(),
+    path: z.string().optional(),
+    workflow_id: z.number(),
+    run_attempt: z.number().optional(),
+    head_branch: z.string().nullable(),
+    head_sha: z.string(),
+    conclusion: z.string().nullable(),
+    html_url: z.string(),
+    head_repository: z.looseObject({ full_name: z.string() }).nullable().optional(),
+  }),
+});
+
+/** A finished check suite (`check_suite.completed`): CI other than Actions reports through these. */
+export const CheckSuiteEvent = Base.extend({
+  check_suite: z.looseObject({
+    id: z.number(),
+    head_branch: z.string().nullable(),
+    head_sha: z.string(),
+    conclusion: z.string().nullable(),
+    app: z.looseObject({ slug: z.string().optional(), name: z.string() }).nullable().optional(),
+  }),
+});

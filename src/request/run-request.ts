@@ -49,7 +49,23 @@ export const RunRequest = z.object({
   config: RepoConfig,
   requestedAt: z.string(),
   /** A maintenance run's task, and the moment it was due (recorded as the task's last run). */
-  maintenance: z.object({ task: z.string(), dueAt: z.string() }).optional(),
+  maintenance: z
+    .object({
+      task: z.string(),
+      dueAt: z.string(),
+      /** The failing-CI fixer's run: the check that failed on the default branch. */
+      ci: z
+        .object({
+          source: z.enum(["workflow_run", "check_suite"]),
+          id: z.number(),
+          check: z.string(),
+          headSha: z.string(),
+          url: z.string().optional(),
+          workflowPath: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   /** How often the run was started before and did not finish (its worker died or was drained). */
   restarts: z.number().int().positive().optional(),
 });

@@ -6,6 +6,7 @@ import { findApprovedPlan } from "./approve.js";
 import { changeRun } from "./change-run.js";
 import type { ExecutorDeps } from "./executor-deps.js";
 import { renderMarker, planRecord, type PlanSeal, type RunMarker } from "./marker.js";
+import { ciFixRun } from "./ci-fix-run.js";
 import { maintenanceRun } from "./maintenance-run.js";
 import { dreamRun } from "./dream-run.js";
 import { DREAM_TASK } from "../maintenance/dream-record.js";
@@ -117,7 +118,11 @@ async function dispatch(s: RunScope): Promise<Done> {
       return { report: await reviewRun(s) };
     case "maintenance":
       return {
-        report: request.maintenance?.task === DREAM_TASK ? await dreamRun(s) : await maintenanceRun(s),
+        report: request.maintenance?.ci
+          ? await ciFixRun(s)
+          : request.maintenance?.task === DREAM_TASK
+            ? await dreamRun(s)
+            : await maintenanceRun(s),
       };
   }
 }

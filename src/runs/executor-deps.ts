@@ -49,6 +49,8 @@ export interface ExecutorDeps {
   planKey?: Uint8Array;
   /** Told the report of every finished run (the Action's summary and outputs, metrics). */
   onReport?: (request: RunRequest, report: RunReport) => void;
+  /** For downloads outside GitHub's API (a job's log, at the address GitHub redirects to); global fetch by default. */
+  fetch?: typeof fetch;
   /** Where the run's timeline and report are kept for its page and the dashboard (the App). */
   runLog?: RunLog;
 }

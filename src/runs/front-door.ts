@@ -8,6 +8,7 @@ import type { RepoConfig } from "../config/schema.js";
 import { acknowledge } from "./front-door/acknowledge.js";
 import { buildRunRequest } from "./front-door/build-run-request.js";
 import { changeCourse } from "./front-door/change-course.js";
+import { handleCiResult } from "./front-door/ci-fix-requests.js";
 import { configFor } from "./front-door/repo-config.js";
 import { queueMaintenance } from "./front-door/maintenance-requests.js";
 import { resolveRequest } from "./front-door/resolve-request.js";
@@ -62,13 +63,14 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   // Never react to ourselves, before any API call.
   if (c.sender && sameLogin(c.sender.login, deps.botLogin))
     return { status: "ignored", reason: "our own event" };
-  if (c.type !== "dispatch" && sameLogin(c.author.login, deps.botLogin)) {
+  if (c.type !== "dispatch" && c.type !== "ci" && sameLogin(c.author.login, deps.botLogin)) {
     return { status: "ignored", reason: "our own comment" };
   }
 
   const loaded = await configFor(c, deps, repo, repository.defaultBranch);
   if (!loaded.ok) return loaded.outcome;
   const { config } = loaded;
+  if (c.type === "ci") return handleCiResult(c, event, config, deps, repository);
 
   if (c.type !== "dispatch" && isBot(c.author)) {
     const allowed = config.permissions.allowedBots.some((b) => sameLogin(b, c.author.login));

@@ -21,7 +21,13 @@ import { hourStart, limitReason } from "../maintenance/pull-limits.js";
 import { outsidePaths } from "../maintenance/task-paths.js";
 import { branchFor, taskHash } from "../maintenance/task-identity.js";
 import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
-import { readTaskRecord, withTaskRecord, type TaskRecord } from "../maintenance/task-record.js";
+import {
+  backoffUntil,
+  FAILURES_BEFORE_BACKOFF,
+  readTaskRecord,
+  withTaskRecord,
+  type TaskRecord,
+} from "../maintenance/task-record.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
 import { guardedPush } from "../workspace/guarded-push.js";
 import { runAgentStep } from "./agent-step.js";
@@ -51,10 +57,71 @@ export async function maintenanceRun(s: RunScope): Promise<RunReport> {
         `"${asked?.task ?? ""}", so nothing ran.`,
     );
   }
-  const branch = branchFor(task, request.config.branchPrefix);
+  return runMaintenanceTask(s, {
+    task,
+    hash: taskHash(task),
+    dueAt: asked.dueAt,
+    title: titleOf(task, request.config.guard),
+    prompt: (open) => promptOf(task, open),
+    about:
+      `\`${task.name}\`, on \`${task.schedule}\` (${task.timezone}), from \`.github/patchwright.yml\`. ` +
+      "patchwright adds its next runs to this pull request while it is open; closing it without merging " +
+      "declines the task until its prompt or paths change.",
+    verified: testsSentence,
+    footer: "Scheduled maintenance",
+  });
+}
+
+/** What one maintenance run carries out: a task from the config, or the failing-CI fixer's. */
+export interface MaintenanceSpec {
+  task: Pick<MaintenanceTask, "name" | "prompt" | "paths" | "labels" | "draft">;
+  /** What the task asks for: a pull request closed without merging declines this hash. */
+  hash: string;
+  dueAt: string;
+  title: string;
+  /** The agent's request, told of the open pull request it builds on. */
+  prompt: (open: ListedPull | undefined) => string;
+  /** The pull request's "Task" section. */
+  about: string;
+  /** The pull request's "Verified" section. */
+  verified: (agent: RunSessionResult["agent"]) => string;
+  /** The footer's first words. */
+  footer: string;
+  /** The command that verifies the run, instead of `agent.testCommand`. */
+  verifyWith?: string;
+  /** The failing-CI fixer's: the check that failed, added to those its pull request's record says it fixes. */
+  failingCheck?: string;
+  /** Lines for the report, whatever the outcome. */
+  notes?: string[];
+  /**
+   * Back off here after failures in a row (the failing-CI fixer, started by every failure); a scheduled
+   * task backs off where it is scheduled instead, so a dispatch naming it still runs it.
+   */
+  backsOff?: boolean;
+}
+
+/**
+ * One branch and at most one open pull request for `spec.task`, found by the branch's name; see
+ * maintenanceRun. The failing-CI fixer runs through here too, so it keeps the same rules.
+ */
+export async function runMaintenanceTask(s: RunScope, spec: MaintenanceSpec): Promise<RunReport> {
+  const { request } = s;
+  const branch = branchFor(spec.task, request.config.branchPrefix);
   const pulls = await pullsForBranch(s.octokit, s.repo, branch);
   const open = pulls.find((p) => p.state === "open");
-  const context: TaskContext = { task, branch, hash: taskHash(task), dueAt: asked.dueAt, open };
+  const until = spec.backsOff ? backoffUntil(readTaskRecord(open?.body)) : undefined;
+  if (until && until > s.deps.now())
+    return finished(
+      s,
+      "waiting",
+      `its last ${FAILURES_BEFORE_BACKOFF} runs in a row failed, so it runs again after ` +
+        `${until.toISOString().slice(0, 16).replace("T", " ")} UTC at the earliest.`,
+      open ? pullLinks(open) : {},
+    );
+  const failing = spec.failingCheck && [
+    ...new Set([...(readTaskRecord(open?.body)?.failing ?? []), spec.failingCheck]),
+  ];
+  const context: TaskContext = { ...spec, branch, open, ...(failing ? { failing } : {}) };
   let report: RunReport;
   try {
     report = await runTask(s, context, pulls);
@@ -62,18 +129,17 @@ export async function maintenanceRun(s: RunScope): Promise<RunReport> {
     if (open) await record(s, context, "failed").catch(() => undefined);
     throw err;
   }
-  const unbuilt = unbuiltMaintenanceNotes(request.config.maintenance);
-  if (unbuilt.length) report.notes = [...(report.notes ?? []), ...unbuilt];
+  const notes = [...(spec.notes ?? []), ...unbuiltMaintenanceNotes(request.config.maintenance)];
+  if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
   // The open pull request carries the task's record; a task that ignores its branch leaves it alone.
   if (open && report.outcome !== "skipped") await record(s, context, report.outcome, report);
   return report;
 }
 
-interface TaskContext {
-  task: MaintenanceTask;
+interface TaskContext extends MaintenanceSpec {
   branch: string;
-  hash: string;
-  dueAt: string;
+  /** The checks the failing-CI fixer's pull request fixes, for its record. */
+  failing?: string[];
   /** The task's open pull request, if it has one. */
   open: ListedPull | undefined;
 }
@@ -91,7 +157,9 @@ async function runTask(s: RunScope, t: TaskContext, pulls: ListedPull[]): Promis
       );
   } else {
     const last = pulls[0];
-    if (last && !last.merged_at && readTaskRecord(last.body)?.hash === t.hash)
+    const declined = readTaskRecord(last?.body);
+    // The fixer closes its own pull request once the branch passes again ("passed"): that is no "no, thanks".
+    if (last && !last.merged_at && declined?.hash === t.hash && declined.outcome !== "passed")
       return finished(
         s,
         "skipped",
@@ -124,21 +192,24 @@ async function runTask(s: RunScope, t: TaskContext, pulls: ListedPull[]): Promis
 async function change(s: RunScope, t: TaskContext): Promise<RunReport> {
   const { request } = s;
   const { task, open, branch } = t;
+  const verifying = t.verifyWith
+    ? { ...s, request: { ...request, config: withTestCommand(request.config, t.verifyWith) } }
+    : s;
   const from = open ? `refs/heads/${branch}` : `refs/heads/${request.refs.base}`;
   const ws = await workspaceFor(s, [from]);
   try {
     const base = ws.shas[from]!;
-    const title = titleOf(task, request.config.guard);
+    const title = t.title;
     const run = await runAgentStep(
       {
         mode: "implement",
         repoDir: ws.dir,
         base,
         instruction: task.prompt,
-        prompt: promptOf(task, open),
+        prompt: t.prompt(open),
         commitTitle: title,
       },
-      s,
+      verifying,
     );
     if (run.agent.outcome !== "finished") return agentStopped(s, run);
     const day = s.deps.now().toISOString().slice(0, 10);
@@ -281,6 +352,7 @@ function outcomeRecord(t: TaskContext, outcome: string, previous?: TaskRecord): 
     lastRun: t.dueAt,
     outcome,
     failures: failed ? (previous?.failures ?? 0) + 1 : 0,
+    ...(t.failing ? { failing: t.failing } : {}),
   };
 }
 
@@ -334,15 +406,13 @@ function pullBody(s: RunScope, t: TaskContext, run: RunSessionResult): (record: 
     ...run.files.map((f) => `- \`${f}\``),
     "",
     "### Verified",
-    testsSentence(agent),
+    t.verified(agent),
     "",
     "### Task",
-    `\`${t.task.name}\`, on \`${t.task.schedule}\` (${t.task.timezone}), from \`.github/patchwright.yml\`. ` +
-      "patchwright adds its next runs to this pull request while it is open; closing it without merging " +
-      "declines the task until its prompt or paths change.",
+    t.about,
     "",
     "---",
-    `<sub>Scheduled maintenance · run \`${s.request.id}\` · ${figures({ agent, elapsedMs: s.deps.now().getTime() - s.started })}</sub>`,
+    `<sub>${t.footer} · run \`${s.request.id}\` · ${figures({ agent, elapsedMs: s.deps.now().getTime() - s.started })}</sub>`,
   ].join("\n");
   return (r) => guardKeepingMarkers(withTaskRecord(text, r), s.request.config.guard);
 }
@@ -352,4 +422,11 @@ function pullLinks(pr: ListedPull): Pick<RunReport, "pullRequest" | "links"> {
     pullRequest: { number: pr.number, url: pr.html_url },
     links: [{ label: `#${pr.number}`, url: pr.html_url }],
   };
+}
+
+function withTestCommand(
+  config: RunScope["request"]["config"],
+  command: string,
+): RunScope["request"]["config"] {
+  return { ...config, agent: { ...config.agent, testCommand: command } };
 }

@@ -24,6 +24,9 @@ const SUBSCRIBED = [
   "pull_request",
   "pull_request_review",
   "pull_request_review_comment",
+  // The failing-CI fixer's, off by default: every example is ignored.
+  "workflow_run",
+  "check_suite",
 ];
 const MENTION = "@patchwright why does the parser drop quoted lines?";
 

@@ -1,13 +1,13 @@
 import type { RepoConfig } from "../../config/schema.js";
 import { isFromFork } from "../../github/pulls.js";
-import type { Candidate } from "../../request/classify-event.js";
+import type { RequestCandidate } from "../../request/classify-event.js";
 import type { RunRequest } from "../../request/run-request.js";
 import type { Resolved } from "./types.js";
 
 export interface RequestParts {
   id: string;
   event: { id: string; name: string };
-  candidate: Candidate;
+  candidate: RequestCandidate;
   resolved: Extract<Resolved, { status: "request" }>;
   repository: RunRequest["repository"];
   config: RepoConfig;

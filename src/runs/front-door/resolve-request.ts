@@ -2,7 +2,7 @@ import type { RepoConfig } from "../../config/schema.js";
 import { createComment } from "../../github/guarded-comments.js";
 import type { RepoRef } from "../../github/octokit-like.js";
 import { getPullRequest } from "../../github/pulls.js";
-import { commentTriggerKey, type Candidate } from "../../request/classify-event.js";
+import { commentTriggerKey, type Candidate, type RequestCandidate } from "../../request/classify-event.js";
 import { findMention } from "../../request/find-mention.js";
 import { parseIntent } from "../../request/parse-intent.js";
 import { isBot, sameLogin } from "../../request/permissions.js";
@@ -14,7 +14,7 @@ import type { FrontDoorDeps, Resolved } from "./types.js";
 
 /** Decides what the candidate asks for, replying where the answer is a sentence, not a run. */
 export async function resolveRequest(
-  c: Candidate,
+  c: RequestCandidate,
   config: RepoConfig,
   deps: FrontDoorDeps,
   repo: RepoRef,
