@@ -13,6 +13,11 @@ export const TaskRecord = z.object({
   outcome: z.string().optional(),
   /** Runs in a row that failed; 0 after one that did not. */
   failures: z.number().int().min(0).default(0),
+  /**
+   * The dashboard issue this run updated, and whether it had replaced a deleted one: kept here so a
+   * dashboard deleted twice is not recreated again (maintenance-dashboard.ts).
+   */
+  dashboard: z.object({ number: z.number().int(), recreated: z.boolean() }).optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 

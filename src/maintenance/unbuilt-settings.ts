@@ -6,10 +6,6 @@ import type { RepoConfig } from "../config/schema.js";
  */
 export function unbuiltMaintenanceNotes(maintenance: RepoConfig["maintenance"]): string[] {
   const notes: string[] = [];
-  if (maintenance.dashboard)
-    notes.push(
-      "`maintenance.dashboard` is on, but this version does not build the dashboard issue yet: each task's record is kept in its pull request only.",
-    );
   if (maintenance.ciFix)
     notes.push(
       "`maintenance.ciFix` is on, but this version does not build the failing-CI fixer yet: failed workflow runs start nothing.",

@@ -22,6 +22,14 @@ import { outsidePaths } from "../maintenance/task-paths.js";
 import { branchFor, taskHash } from "../maintenance/task-identity.js";
 import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
 import { readTaskRecord, withTaskRecord, type TaskRecord } from "../maintenance/task-record.js";
+import { readTaskRecords } from "../maintenance/task-records.js";
+import { newerRecord } from "../maintenance/dashboard.js";
+import {
+  openDashboard,
+  recordOnDashboard,
+  type Dashboard,
+  type DashboardScope,
+} from "./maintenance-dashboard.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
 import { guardedPush } from "../workspace/guarded-push.js";
 import { runAgentStep } from "./agent-step.js";
@@ -54,19 +62,81 @@ export async function maintenanceRun(s: RunScope): Promise<RunReport> {
   const branch = branchFor(task, request.config.branchPrefix);
   const pulls = await pullsForBranch(s.octokit, s.repo, branch);
   const open = pulls.find((p) => p.state === "open");
-  const context: TaskContext = { task, branch, hash: taskHash(task), dueAt: asked.dueAt, open };
+  const dashboard = request.config.maintenance.dashboard ? await dashboardOf(s, pulls) : undefined;
+  const context: TaskContext = {
+    task,
+    branch,
+    hash: taskHash(task),
+    dueAt: asked.dueAt,
+    open,
+    ...(dashboard?.issue
+      ? { dashboard: { number: dashboard.issue.number, recreated: dashboard.state.recreated } }
+      : {}),
+  };
   let report: RunReport;
   try {
     report = await runTask(s, context, pulls);
   } catch (err) {
     if (open) await record(s, context, "failed").catch(() => undefined);
+    if (dashboard)
+      await onDashboard(s, dashboard, context, pulls, {
+        outcome: "failed",
+        headline: "failed: the run stopped on an error; the next tick tries again.",
+      }).catch(() => undefined);
     throw err;
   }
-  const unbuilt = unbuiltMaintenanceNotes(request.config.maintenance);
-  if (unbuilt.length) report.notes = [...(report.notes ?? []), ...unbuilt];
+  const notes = [
+    ...unbuiltMaintenanceNotes(request.config.maintenance),
+    ...(dashboard?.note ? [dashboard.note] : []),
+  ];
+  if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
   // The open pull request carries the task's record; a task that ignores its branch leaves it alone.
   if (open && report.outcome !== "skipped") await record(s, context, report.outcome, report);
+  if (dashboard) await onDashboard(s, dashboard, context, pulls, report);
   return report;
+}
+
+function dashboardScope(s: RunScope): DashboardScope {
+  return {
+    octokit: s.octokit,
+    repo: s.repo,
+    botLogin: s.deps.botLogin,
+    guard: s.request.config.guard,
+    tasks: s.request.config.maintenance.tasks,
+    now: s.deps.now(),
+    repoUrl: repoUrl(s),
+  };
+}
+
+/** The dashboard, found or opened; whether one existed before is read from the tasks' pull requests. */
+async function dashboardOf(s: RunScope, pulls: ListedPull[]): Promise<Dashboard> {
+  return openDashboard(dashboardScope(s), async () => {
+    const { tasks } = s.request.config.maintenance;
+    const records = await readTaskRecords(s.octokit, s.repo, tasks, s.request.config.branchPrefix);
+    const own = pulls.map((p) => readTaskRecord(p.body)).find((r) => r?.dashboard);
+    const newest = [...records.values(), ...(own ? [own] : [])]
+      .filter((r) => r.dashboard)
+      .reduce<TaskRecord | undefined>((a, b) => newerRecord(a, b), undefined);
+    return newest?.dashboard;
+  });
+}
+
+/** This run's line on the dashboard: what it said, its pull request, its cost, failures in a row. */
+async function onDashboard(
+  s: RunScope,
+  dashboard: Dashboard,
+  t: TaskContext,
+  pulls: ListedPull[],
+  report: Pick<RunReport, "outcome" | "headline" | "pullRequest" | "agent">,
+): Promise<void> {
+  const previous = newerRecord(dashboard.state.tasks[t.task.name], readTaskRecord(pulls[0]?.body));
+  const pull = report.pullRequest?.number ?? t.open?.number;
+  await recordOnDashboard(dashboardScope(s), dashboard, {
+    ...outcomeRecord(t, report.outcome, previous),
+    said: report.headline,
+    ...(pull !== undefined ? { pull } : {}),
+    ...(report.agent ? { costUsd: report.agent.costUsd } : {}),
+  });
 }
 
 interface TaskContext {
@@ -76,6 +146,8 @@ interface TaskContext {
   dueAt: string;
   /** The task's open pull request, if it has one. */
   open: ListedPull | undefined;
+  /** The dashboard issue this run writes to, remembered in the task's record. */
+  dashboard?: TaskRecord["dashboard"];
 }
 
 async function runTask(s: RunScope, t: TaskContext, pulls: ListedPull[]): Promise<RunReport> {
@@ -281,6 +353,7 @@ function outcomeRecord(t: TaskContext, outcome: string, previous?: TaskRecord): 
     lastRun: t.dueAt,
     outcome,
     failures: failed ? (previous?.failures ?? 0) + 1 : 0,
+    ...(t.dashboard ? { dashboard: t.dashboard } : {}),
   };
 }
 

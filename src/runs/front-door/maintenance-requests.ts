@@ -3,6 +3,8 @@ import type { RepoRef } from "../../github/octokit-like.js";
 import { dueTasks, matchesScheduleEvent } from "../../maintenance/schedule.js";
 import { lastRunsOf, readTaskRecords } from "../../maintenance/task-records.js";
 import { backoffUntil } from "../../maintenance/task-record.js";
+import { newerRecord } from "../../maintenance/dashboard.js";
+import { findDashboard } from "../maintenance-dashboard.js";
 import type { Candidate } from "../../request/classify-event.js";
 import type { RunRequest } from "../../request/run-request.js";
 import type { FrontDoorDeps, Outcome, WebhookEvent } from "./types.js";
@@ -39,6 +41,14 @@ export async function queueMaintenance(
     chosen = [{ task, key: `maintenance:${full}:${task.name}:dispatch:${event.id}` }];
   } else {
     const records = await readTaskRecords(deps.octokit, repo, tasks, config.branchPrefix);
+    // The dashboard keeps the record of tasks with no pull request (nothing to do, declined): newest wins.
+    if (config.maintenance.dashboard) {
+      const dash = await findDashboard(deps.octokit, repo, deps.botLogin);
+      for (const [name, entry] of Object.entries(dash?.state.tasks ?? {})) {
+        const newest = newerRecord(records.get(name), entry);
+        if (newest) records.set(name, newest);
+      }
+    }
     const due = new Map(
       dueTasks(tasks, lastRunsOf(records), now).map((d) => [d.task.name, d.occurrence.toISOString()]),
     );

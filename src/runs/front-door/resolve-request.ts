@@ -14,7 +14,7 @@ import type { FrontDoorDeps, Resolved } from "./types.js";
 
 /** Decides what the candidate asks for, replying where the answer is a sentence, not a run. */
 export async function resolveRequest(
-  c: Candidate,
+  c: Exclude<Candidate, { type: "edited" }>,
   config: RepoConfig,
   deps: FrontDoorDeps,
   repo: RepoRef,
