@@ -149,7 +149,8 @@ export function classifyEvent(name: string, payload: unknown): Classified {
       const e = parse(IssuesEvent, payload);
       if (!e) return malformed(key);
       const before = e.changes?.body?.from;
-      if (before === undefined || e.issue.pull_request) return { type: "ignored", reason: "no body edited" };
+      if (before === undefined || e.issue.pull_request)
+        return { type: "ignored", reason: `${key} requests nothing` };
       return {
         ...common(e),
         type: "edited",

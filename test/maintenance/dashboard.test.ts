@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
-import { readDashboardState, type DashboardState } from "../../src/maintenance/dashboard.js";
+import { readDashboardState, renderDashboard, type DashboardState } from "../../src/maintenance/dashboard.js";
 import { taskHash } from "../../src/maintenance/task-identity.js";
 import { renderTaskRecord, type TaskRecord } from "../../src/maintenance/task-record.js";
 import { NO_INPUTS } from "../helpers/action-world.js";
@@ -172,6 +172,16 @@ function issueEdited(number: number, bodies: string[]): void {
     .reply(200, githubExample("PATCH /repos/{owner}/{repo}/issues/{issue_number}", 200, { number }));
 }
 
+/** A dashboard as a run on `lastRun` left it. */
+function renderDashboardFor(lastRun: string): string {
+  return renderDashboard({
+    tasks: [{ ...TASK, schedule: "5 11 * * *", timezone: "Europe/Paris", labels: [] }],
+    state: { recreated: false, tasks: { "fix-paging": { ...record({ lastRun }), said: "opened #9." } } },
+    now: new Date(NOW),
+    repoUrl: "https://github.com/Codertocat/Hello-World",
+  });
+}
+
 const NOTHING_TO_DO = [[{ type: "text" as const, text: "Pagination is already right." }]];
 
 function state(body: string | undefined): DashboardState {
@@ -283,6 +293,23 @@ describe("the maintenance dashboard issue", () => {
     expect(edits[0]).toContain("patchwright withheld this message");
     expect(edits[0]).not.toContain("Europe/Paris");
     expect(state(edits[0]).tasks["fix-paging"]).toMatchObject({ outcome: "waiting" });
+  });
+});
+
+describe("a broken config", () => {
+  it("is named on the dashboard and in the job's log, and nothing runs", async () => {
+    repoConfig(config().replace('"5 11 * * *"', '"5 25 * * *"'));
+    const body = renderDashboardFor("2026-11-22T10:30:00Z");
+    ourIssues([{ number: 5, body }], 1);
+    const edits: string[] = [];
+    issueEdited(5, edits);
+    const result = await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent));
+    expect(result).toMatchObject({ conclusion: "skipped" });
+    expect(result.notice).toContain("maintenance.tasks[0].schedule");
+    expect(edits[0]).toMatch(/^\*\*Nothing runs:\*\* .*maintenance\.tasks\[0\]\.schedule/m);
+    // The table and the records stay as they were.
+    expect(state(edits[0])).toEqual(state(body));
+    expect(edits[0]).toContain("| `fix-paging` |");
   });
 });
 
