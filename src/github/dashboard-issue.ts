@@ -33,6 +33,19 @@ export async function findOurIssue(
   return undefined;
 }
 
+/** One issue as it is now. */
+export async function readIssue(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  issueNumber: number,
+): Promise<ListedIssue> {
+  const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    ...repo,
+    issue_number: issueNumber,
+  });
+  return ListedIssue.parse(data);
+}
+
 /** Opens an issue; the caller has put the title and body through the leak guard. */
 export async function openIssue(
   octokit: OctokitLike,

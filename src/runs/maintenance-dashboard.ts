@@ -1,6 +1,12 @@
 import type { MaintenanceTask } from "../config/schema.js";
 import type { GuardConfig } from "../guard/config.js";
-import { findOurIssue, openIssue, updateIssueBody, type ListedIssue } from "../github/dashboard-issue.js";
+import {
+  findOurIssue,
+  openIssue,
+  readIssue,
+  updateIssueBody,
+  type ListedIssue,
+} from "../github/dashboard-issue.js";
 import { guardKeepingMarkers, guardOutbound } from "../github/guarded-comments.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import {
@@ -84,9 +90,11 @@ export async function recordOnDashboard(
 ): Promise<void> {
   if (!dash.issue) return;
   const said = entry.said && guardOutbound(entry.said, d.guard);
+  // Read again just before writing: other tasks' runs may have written their records since this one began.
+  const now = readDashboardState((await readIssue(d.octokit, d.repo, dash.issue.number)).body) ?? dash.state;
   const state: DashboardState = {
-    ...dash.state,
-    tasks: { ...dash.state.tasks, [entry.task]: { ...entry, ...(said ? { said } : {}) } },
+    ...now,
+    tasks: { ...now.tasks, [entry.task]: { ...entry, ...(said ? { said } : {}) } },
   };
   await updateIssueBody(d.octokit, d.repo, dash.issue.number, body(d, state));
 }

@@ -504,6 +504,14 @@ describe("the App, on the maintenance dashboard", () => {
     repository({ config, permission: "write" });
     let unticked = "";
     githubApi()
+      .get(`${REPO}/issues`)
+      .query((q) => q["creator"] === "patchwright[bot]")
+      .reply(
+        200,
+        githubExample("GET /repos/{owner}/{repo}/issues", 200, [
+          { number: 5, body: box("x"), state: "open", pull_request: undefined },
+        ]),
+      )
       .patch(`${REPO}/issues/5`, (b: { body: string }) => ((unticked = b.body), true))
       .reply(200, githubExample("PATCH /repos/{owner}/{repo}/issues/{issue_number}", 200, { number: 5 }));
     const payload = withInstallation(webhookExample("issues", (p) => p["action"] === "edited"));

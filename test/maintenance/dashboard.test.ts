@@ -166,6 +166,16 @@ function issueCreated(number: number, sink: { body?: string; title?: string }): 
     .reply(201, githubExample("POST /repos/{owner}/{repo}/issues", 201, { number }));
 }
 
+/** The dashboard as a run reads it again just before writing its record. */
+function issueNow(number: number, body: () => string | undefined): void {
+  githubApi()
+    .get(`${REPO}/issues/${number}`)
+    .reply(() => [
+      200,
+      githubExample("GET /repos/{owner}/{repo}/issues/{issue_number}", 200, { number, body: body() ?? "" }),
+    ]);
+}
+
 function issueEdited(number: number, bodies: string[]): void {
   githubApi()
     .patch(`${REPO}/issues/${number}`, (b: { body: string }) => (bodies.push(b.body), true))
@@ -200,6 +210,7 @@ describe("the maintenance dashboard issue", () => {
     botUser();
     const created: { body?: string; title?: string } = {};
     issueCreated(5, created);
+    issueNow(5, () => created.body);
     const edits: string[] = [];
     issueEdited(5, edits);
     modelTurns(NOTHING_TO_DO);
@@ -228,6 +239,7 @@ describe("the maintenance dashboard issue", () => {
     ourIssues([{ number: 5, body: edits[0]! }], 2);
     limitLists();
     botUser();
+    issueNow(5, () => edits[0]);
     issueEdited(5, edits);
     modelTurns(NOTHING_TO_DO);
     const next = await runAgentAction(
@@ -244,6 +256,7 @@ describe("the maintenance dashboard issue", () => {
     ourIssues([{ number: 5, body: "old\n\n<!-- patchwright:dashboard {} -->" }], 2);
     limitLists(1);
     botUser();
+    issueNow(5, () => "old\n\n<!-- patchwright:dashboard {} -->");
     const edits: string[] = [];
     issueEdited(5, edits);
     const result = await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent));
@@ -261,6 +274,7 @@ describe("the maintenance dashboard issue", () => {
     botUser();
     const created: { body?: string } = {};
     issueCreated(6, created);
+    issueNow(6, () => created.body);
     const edits: string[] = [];
     issueEdited(6, edits);
     await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent));
@@ -287,6 +301,7 @@ describe("the maintenance dashboard issue", () => {
     ourIssues([{ number: 5, body: "old\n\n<!-- patchwright:dashboard {} -->" }], 2);
     limitLists(1);
     botUser();
+    issueNow(5, () => "old\n\n<!-- patchwright:dashboard {} -->");
     const edits: string[] = [];
     issueEdited(5, edits);
     await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent));
@@ -342,9 +357,12 @@ describe("a ticked run-now box", () => {
     const edits: string[] = [];
     issueEdited(5, edits);
     taskPulls([], 1);
+    // Read again to untick it (a run may have written since the event), then by the run.
+    ourIssues([{ number: 5, body: dashboardBody("x") }], 1);
     ourIssues([{ number: 5, body: dashboardBody(" ") }], 1);
     limitLists(1);
     botUser();
+    issueNow(5, () => edits[0]);
     issueEdited(5, edits);
     const result = await runAgentAction(
       NO_INPUTS,

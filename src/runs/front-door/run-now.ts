@@ -7,6 +7,7 @@ import type { Candidate } from "../../request/classify-event.js";
 import { isBot, sameLogin } from "../../request/permissions.js";
 import type { RunRequest } from "../../request/run-request.js";
 import { authorized } from "./authorize.js";
+import { findDashboard } from "../maintenance-dashboard.js";
 import { queueMaintenance } from "./maintenance-requests.js";
 import type { FrontDoorDeps, Outcome, WebhookEvent } from "./types.js";
 
@@ -50,11 +51,14 @@ export async function runNow(
     );
     if (outcome.status === "scheduled") requests.push(...outcome.requests);
   }
+  // The body as it is now, not as the event saw it: a run may have written newer records since.
+  const current = await findDashboard(deps.octokit, repo, deps.botLogin);
+  const body = current?.issue.number === c.issue.number ? (current.issue.body ?? "") : c.issue.body;
   await updateIssueBody(
     deps.octokit,
     repo,
     c.issue.number,
-    guardKeepingMarkers(untickAll(c.issue.body), config.guard),
+    guardKeepingMarkers(untickAll(body), config.guard),
   );
   if (requests.length === 0) return { status: "ignored", reason: "the ticked tasks were already started" };
   return { status: "scheduled", requests };
