@@ -295,6 +295,21 @@ describe("the maintenance dashboard issue", () => {
     );
   });
 
+  it("is left closed when a person closed it, and the run says so", async () => {
+    const closed = "old\n\n<!-- patchwright:dashboard {} -->";
+    repoConfig(config({ limits: "{ prHourly: 2, prConcurrent: 1 }" }));
+    taskPulls([], 2);
+    ourIssues([{ number: 5, body: closed, state: "closed" }], 2);
+    limitLists(1);
+    botUser();
+    issueNow(5, () => closed);
+    const edits: string[] = [];
+    issueEdited(5, edits);
+    const result = await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent));
+    expect(result.report?.notes?.join("\n")).toContain("#5 was closed, so patchwright leaves it closed");
+    expect(state(edits[0]).tasks["fix-paging"]).toMatchObject({ outcome: "waiting" });
+  });
+
   it("withholds its text when the leak guard finds something in it, keeping its record", async () => {
     repoConfig(config({ limits: "{ prHourly: 2, prConcurrent: 1 }", forbidden: "Paris" }));
     taskPulls([], 2);
