@@ -23,7 +23,7 @@ import { branchFor, taskHash } from "../maintenance/task-identity.js";
 import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
 import { readTaskRecord, withTaskRecord, type TaskRecord } from "../maintenance/task-record.js";
 import { readTaskRecords } from "../maintenance/task-records.js";
-import { newerRecord } from "../maintenance/dashboard.js";
+import { DashboardState, newerRecord } from "../maintenance/dashboard.js";
 import {
   openDashboard,
   recordOnDashboard,
@@ -62,7 +62,14 @@ export async function maintenanceRun(s: RunScope): Promise<RunReport> {
   const branch = branchFor(task, request.config.branchPrefix);
   const pulls = await pullsForBranch(s.octokit, s.repo, branch);
   const open = pulls.find((p) => p.state === "open");
-  const dashboard = request.config.maintenance.dashboard ? await dashboardOf(s, pulls) : undefined;
+  // The dashboard is a view: GitHub refusing it is said in the report, and the task still runs.
+  const dashboard = request.config.maintenance.dashboard
+    ? await dashboardOf(s, pulls).catch((err: unknown): Dashboard => ({
+        issue: undefined,
+        state: DashboardState.parse({}),
+        note: `The maintenance dashboard could not be read or opened: ${describeGitHubError(err)}`,
+      }))
+    : undefined;
   const context: TaskContext = {
     task,
     branch,
@@ -92,7 +99,13 @@ export async function maintenanceRun(s: RunScope): Promise<RunReport> {
   if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
   // The open pull request carries the task's record; a task that ignores its branch leaves it alone.
   if (open && report.outcome !== "skipped") await record(s, context, report.outcome, report);
-  if (dashboard) await onDashboard(s, dashboard, context, pulls, report);
+  if (dashboard)
+    await onDashboard(s, dashboard, context, pulls, report).catch((err: unknown) => {
+      report.notes = [
+        ...(report.notes ?? []),
+        `The maintenance dashboard could not be updated: ${describeGitHubError(err)}`,
+      ];
+    });
   return report;
 }
 
