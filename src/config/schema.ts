@@ -457,7 +457,7 @@ const Maintenance = z
       .boolean()
       .default(false)
       .describe(
-        "Keep one issue listing each task's schedule, last run and pull request, with a box to tick to run one now (not built yet).",
+        "Keep one issue listing each task's schedule, last run and pull request, with a box to tick to run one now.",
       ),
     ciFix: z
       .boolean()
@@ -514,7 +514,7 @@ export const RepoConfig = z
     ),
     features: Features.prefault({}).describe("Experimental capabilities, each off or on by a named flag."),
     maintenance: Maintenance.prefault({}).describe(
-      "Scheduled maintenance, chores that open one pull request each, the failing-CI fixer and dreaming; the dashboard is not built yet.",
+      "Scheduled maintenance: chores that open one pull request each, the failing-CI fixer, dreaming and the dashboard issue.",
     ),
   })
   .strict()

@@ -15,6 +15,11 @@ export const TaskRecord = z.object({
   failures: z.number().int().min(0).default(0),
   /** The failing-CI fixer's: the checks on the default branch its pull request is fixing. */
   failing: z.array(z.string()).optional(),
+  /**
+   * The dashboard issue this run updated, and whether it had replaced a deleted one: kept here so a
+   * dashboard deleted twice is not recreated again (maintenance-dashboard.ts).
+   */
+  dashboard: z.object({ number: z.number().int(), recreated: z.boolean() }).optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecord>;
 

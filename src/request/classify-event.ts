@@ -43,6 +43,13 @@ export type Candidate = Common &
     | { type: "labeled"; label: string; thread: { number: number; isPullRequest: false }; author: Account }
     | { type: "review"; action: string; pullRequest: PullRequest; author: Account }
     | {
+        /** An issue's body edited: a ticked "run now" box, if the issue is the maintenance dashboard. */
+        type: "edited";
+        issue: { number: number; body: string; user: Account };
+        before: string;
+        author: Account;
+      }
+    | {
         type: "dispatch";
         event: "schedule" | "workflow_dispatch" | "repository_dispatch";
         prompt: string;
@@ -73,7 +80,7 @@ export interface CiResult {
 }
 
 /** The candidates that become a run through the thread or dispatch path (the CI results have their own). */
-export type RequestCandidate = Exclude<Candidate, { type: "ci" }>;
+export type RequestCandidate = Exclude<Candidate, { type: "ci" } | { type: "edited" }>;
 
 export type Classified = Candidate | { type: "ignored"; reason: string };
 
@@ -159,6 +166,20 @@ export function classifyEvent(name: string, payload: unknown): Classified {
         type: "labeled",
         label: e.label.name,
         thread: { number: e.issue.number, isPullRequest: false },
+        author: e.sender,
+      };
+    }
+    case "issues.edited": {
+      const e = parse(IssuesEvent, payload);
+      if (!e) return malformed(key);
+      const before = e.changes?.body?.from;
+      if (before === undefined || e.issue.pull_request)
+        return { type: "ignored", reason: `${key} requests nothing` };
+      return {
+        ...common(e),
+        type: "edited",
+        issue: { number: e.issue.number, body: e.issue.body ?? "", user: e.issue.user },
+        before,
         author: e.sender,
       };
     }

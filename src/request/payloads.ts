@@ -70,6 +70,8 @@ export const IssuesEvent = Base.extend({
   issue: Issue,
   assignee: Account.nullable().optional(),
   label: z.object({ name: z.string() }).optional(),
+  /** What an `edited` event changed: the body as it was, when the body is what changed. */
+  changes: z.object({ body: z.object({ from: z.string() }).optional() }).optional(),
 });
 export const PullRequestEvent = Base.extend({ pull_request: PullRequest });
 // In Actions a schedule event carries no repository; the surface fills it in from GITHUB_REPOSITORY.

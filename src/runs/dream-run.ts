@@ -6,7 +6,6 @@ import { consolidateNotes, type Consolidation } from "../maintenance/consolidate
 import { treePaths } from "../maintenance/dream-paths.js";
 import { askForPlan } from "../maintenance/dream-plan.js";
 import { DREAM_RECORD_FILE, renderDreamRecord } from "../maintenance/dream-record.js";
-import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
 import { BranchMemoryStore, MEMORY_BRANCH, type MemoryCommitResult } from "../memory/memory-store.js";
 import { git, GitError } from "../workspace/git.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
@@ -30,13 +29,6 @@ type Edits = Map<string, string | null>;
  * force push.
  */
 export async function dreamRun(s: RunScope): Promise<RunReport> {
-  const report = await consolidateRun(s);
-  const unbuilt = unbuiltMaintenanceNotes(s.request.config.maintenance);
-  if (unbuilt.length) report.notes = [...(report.notes ?? []), ...unbuilt];
-  return report;
-}
-
-async function consolidateRun(s: RunScope): Promise<RunReport> {
   const { request, deps } = s;
   const dream = request.config.maintenance.dream;
   if (!dream || !request.config.features.memory)

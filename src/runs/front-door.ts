@@ -4,7 +4,9 @@ import { isFromFork } from "../github/pulls.js";
 import { classifyEvent, commentTriggerKey, type Classified } from "../request/classify-event.js";
 import { Repository } from "../request/payloads.js";
 import { isBot, sameLogin } from "../request/permissions.js";
-import type { RepoConfig } from "../config/schema.js";
+import { formatConfigError } from "../config/parse-repo-config.js";
+import { RepoConfig } from "../config/schema.js";
+import { sayOnDashboard } from "./maintenance-dashboard.js";
 import { acknowledge } from "./front-door/acknowledge.js";
 import { buildRunRequest } from "./front-door/build-run-request.js";
 import { changeCourse } from "./front-door/change-course.js";
@@ -12,6 +14,7 @@ import { handleCiResult } from "./front-door/ci-fix-requests.js";
 import { configFor } from "./front-door/repo-config.js";
 import { queueMaintenance } from "./front-door/maintenance-requests.js";
 import { resolveRequest } from "./front-door/resolve-request.js";
+import { mayTickRunNow, runNow } from "./front-door/run-now.js";
 import type { FrontDoorDeps, Outcome, Resolved, WebhookEvent } from "./front-door/types.js";
 
 /**
@@ -25,6 +28,7 @@ export function screenEvent(event: WebhookEvent): Outcome | undefined {
 function screen(c: Classified): Extract<Outcome, { status: "ignored" }> | undefined {
   if (c.type === "ignored") return { status: "ignored", reason: c.reason };
   if (c.type === "mention" && !c.body.includes("@")) return { status: "ignored", reason: "no mention" };
+  if (c.type === "edited" && !mayTickRunNow(c)) return { status: "ignored", reason: "no run-now box ticked" };
   return undefined;
 }
 
@@ -68,16 +72,20 @@ export async function handleEvent(event: WebhookEvent, deps: FrontDoorDeps): Pro
   }
 
   const loaded = await configFor(c, deps, repo, repository.defaultBranch);
-  if (!loaded.ok) return loaded.outcome;
+  if (!loaded.ok) {
+    if (c.type === "dispatch" && !c.prompt) await configErrorOnDashboard(loaded.outcome, deps, repo);
+    return loaded.outcome;
+  }
   const { config } = loaded;
   if (c.type === "ci") return handleCiResult(c, event, config, deps, repository);
 
-  if (c.type !== "dispatch" && isBot(c.author)) {
+  if (c.type !== "dispatch" && c.type !== "edited" && isBot(c.author)) {
     const allowed = config.permissions.allowedBots.some((b) => sameLogin(b, c.author.login));
     if (!allowed)
       return { status: "ignored", reason: `bot ${c.author.login} is not in permissions.allowedBots` };
   }
 
+  if (c.type === "edited") return runNow(c, event, config, deps, repository);
   if (c.type === "dispatch" && !c.prompt) return queueMaintenance(c, event, config, deps, repository);
   const asked = await resolveRequest(c, config, deps, repo, event.id);
   if (asked.status !== "request") return asked;
@@ -155,6 +163,19 @@ async function refuseForkChange(
     config.guard,
   );
   return { status: "replied", reason: "fork" };
+}
+
+/** A scheduled tick that found the config broken: an existing dashboard names the field; nothing runs. */
+async function configErrorOnDashboard(outcome: Outcome, deps: FrontDoorDeps, repo: RepoRef): Promise<void> {
+  if (outcome.status !== "ignored" || !outcome.configError) return;
+  const sentence = `${formatConfigError(outcome.configError)} Fix the file on the default branch.`;
+  try {
+    await sayOnDashboard(deps.octokit, repo, deps.botLogin, RepoConfig.parse({}).guard, sentence);
+  } catch (err) {
+    deps.log.warn("could not name the config error on the maintenance dashboard", {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
 
 /** A workflow with a `prompt` runs it whatever the event; the event still names the repository. */

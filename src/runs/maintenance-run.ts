@@ -20,7 +20,6 @@ import { createPullRequest } from "../github/pulls.js";
 import { hourStart, limitReason } from "../maintenance/pull-limits.js";
 import { outsidePaths } from "../maintenance/task-paths.js";
 import { branchFor, taskHash } from "../maintenance/task-identity.js";
-import { unbuiltMaintenanceNotes } from "../maintenance/unbuilt-settings.js";
 import {
   backoffUntil,
   FAILURES_BEFORE_BACKOFF,
@@ -28,6 +27,14 @@ import {
   withTaskRecord,
   type TaskRecord,
 } from "../maintenance/task-record.js";
+import { readTaskRecords } from "../maintenance/task-records.js";
+import { DashboardState, newerRecord } from "../maintenance/dashboard.js";
+import {
+  openDashboard,
+  recordOnDashboard,
+  type Dashboard,
+  type DashboardScope,
+} from "./maintenance-dashboard.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
 import { guardedPush } from "../workspace/guarded-push.js";
 import { runAgentStep } from "./agent-step.js";
@@ -69,6 +76,7 @@ export async function maintenanceRun(s: RunScope): Promise<RunReport> {
       "declines the task until its prompt or paths change.",
     verified: testsSentence,
     footer: "Scheduled maintenance",
+    onDashboard: request.config.maintenance.dashboard,
   });
 }
 
@@ -98,6 +106,8 @@ export interface MaintenanceSpec {
    * task backs off where it is scheduled instead, so a dispatch naming it still runs it.
    */
   backsOff?: boolean;
+  /** Record the run on the maintenance dashboard issue (a task from the config, with the dashboard on). */
+  onDashboard?: boolean;
 }
 
 /**
@@ -121,19 +131,90 @@ export async function runMaintenanceTask(s: RunScope, spec: MaintenanceSpec): Pr
   const failing = spec.failingCheck && [
     ...new Set([...(readTaskRecord(open?.body)?.failing ?? []), spec.failingCheck]),
   ];
-  const context: TaskContext = { ...spec, branch, open, ...(failing ? { failing } : {}) };
+  // The dashboard is a view: GitHub refusing it is said in the report, and the task still runs.
+  const dashboard = spec.onDashboard
+    ? await dashboardOf(s, pulls).catch((err: unknown): Dashboard => ({
+        issue: undefined,
+        state: DashboardState.parse({}),
+        note: `The maintenance dashboard could not be read or opened: ${describeGitHubError(err)}`,
+      }))
+    : undefined;
+  const context: TaskContext = {
+    ...spec,
+    branch,
+    open,
+    ...(failing ? { failing } : {}),
+    ...(dashboard?.issue
+      ? { dashboard: { number: dashboard.issue.number, recreated: dashboard.state.recreated } }
+      : {}),
+  };
   let report: RunReport;
   try {
     report = await runTask(s, context, pulls);
   } catch (err) {
     if (open) await record(s, context, "failed").catch(() => undefined);
+    if (dashboard)
+      await onDashboard(s, dashboard, context, pulls, {
+        outcome: "failed",
+        headline: "failed: the run stopped on an error; the next tick tries again.",
+      }).catch(() => undefined);
     throw err;
   }
-  const notes = [...(spec.notes ?? []), ...unbuiltMaintenanceNotes(request.config.maintenance)];
+  const notes = [...(spec.notes ?? []), ...(dashboard?.note ? [dashboard.note] : [])];
   if (notes.length) report.notes = [...(report.notes ?? []), ...notes];
   // The open pull request carries the task's record; a task that ignores its branch leaves it alone.
   if (open && report.outcome !== "skipped") await record(s, context, report.outcome, report);
+  if (dashboard)
+    await onDashboard(s, dashboard, context, pulls, report).catch((err: unknown) => {
+      report.notes = [
+        ...(report.notes ?? []),
+        `The maintenance dashboard could not be updated: ${describeGitHubError(err)}`,
+      ];
+    });
   return report;
+}
+
+function dashboardScope(s: RunScope): DashboardScope {
+  return {
+    octokit: s.octokit,
+    repo: s.repo,
+    botLogin: s.deps.botLogin,
+    guard: s.request.config.guard,
+    tasks: s.request.config.maintenance.tasks,
+    now: s.deps.now(),
+    repoUrl: repoUrl(s),
+  };
+}
+
+/** The dashboard, found or opened; whether one existed before is read from the tasks' pull requests. */
+async function dashboardOf(s: RunScope, pulls: ListedPull[]): Promise<Dashboard> {
+  return openDashboard(dashboardScope(s), async () => {
+    const { tasks } = s.request.config.maintenance;
+    const records = await readTaskRecords(s.octokit, s.repo, tasks, s.request.config.branchPrefix);
+    const own = pulls.map((p) => readTaskRecord(p.body)).find((r) => r?.dashboard);
+    const newest = [...records.values(), ...(own ? [own] : [])]
+      .filter((r) => r.dashboard)
+      .reduce<TaskRecord | undefined>((a, b) => newerRecord(a, b), undefined);
+    return newest?.dashboard;
+  });
+}
+
+/** This run's line on the dashboard: what it said, its pull request, its cost, failures in a row. */
+async function onDashboard(
+  s: RunScope,
+  dashboard: Dashboard,
+  t: TaskContext,
+  pulls: ListedPull[],
+  report: Pick<RunReport, "outcome" | "headline" | "pullRequest" | "agent">,
+): Promise<void> {
+  const previous = newerRecord(dashboard.state.tasks[t.task.name], readTaskRecord(pulls[0]?.body));
+  const pull = report.pullRequest?.number ?? t.open?.number;
+  await recordOnDashboard(dashboardScope(s), dashboard, {
+    ...outcomeRecord(t, report.outcome, previous),
+    said: report.headline,
+    ...(pull !== undefined ? { pull } : {}),
+    ...(report.agent ? { costUsd: report.agent.costUsd } : {}),
+  });
 }
 
 interface TaskContext extends MaintenanceSpec {
@@ -142,6 +223,8 @@ interface TaskContext extends MaintenanceSpec {
   failing?: string[];
   /** The task's open pull request, if it has one. */
   open: ListedPull | undefined;
+  /** The dashboard issue this run writes to, remembered in the task's record. */
+  dashboard?: TaskRecord["dashboard"];
 }
 
 async function runTask(s: RunScope, t: TaskContext, pulls: ListedPull[]): Promise<RunReport> {
@@ -353,6 +436,7 @@ function outcomeRecord(t: TaskContext, outcome: string, previous?: TaskRecord): 
     outcome,
     failures: failed ? (previous?.failures ?? 0) + 1 : 0,
     ...(t.failing ? { failing: t.failing } : {}),
+    ...(t.dashboard ? { dashboard: t.dashboard } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { readMarker } from "../../src/runs/marker.js";
 import { runIdForDelivery } from "../../src/runs/front-door/run-id.js";
 import { appInfo, configFile, issueComment, permissionOf, reaction } from "../helpers/github-answers.js";
 import { githubApi, mockInstallationToken, testProbot } from "../helpers/github-api.js";
+import { githubExample } from "../helpers/github-examples.js";
 import { memoryQueue, recordingQueue } from "../helpers/recording-queue.js";
 import { threadAnswer } from "../helpers/run-world.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
@@ -482,5 +483,53 @@ describe("the App, when GitHub fails", () => {
     // Handled now: the same delivery again is a duplicate, and costs no request.
     await h.receive("issue_comment", payload, "first");
     expect(h.outcomes.map((o) => o.status)).toEqual(["queued"]);
+  });
+});
+
+describe("the App, on the maintenance dashboard", () => {
+  const box = (mark: " " | "x") =>
+    `| Task |\n\n- [${mark}] run \`tidy\`\n\n<!-- patchwright:dashboard {"tasks":{}} -->`;
+  const config = [
+    "maintenance:",
+    "  dashboard: true",
+    "  tasks:",
+    "    - name: tidy",
+    '      schedule: "0 6 * * *"',
+    "      prompt: Tidy the README",
+  ].join("\n");
+
+  it("starts the task whose run-now box a writer ticked, then unticks it", async () => {
+    const h = await harness();
+    mockInstallationToken();
+    repository({ config, permission: "write" });
+    let unticked = "";
+    githubApi()
+      .get(`${REPO}/issues`)
+      .query((q) => q["creator"] === "patchwright[bot]")
+      .reply(
+        200,
+        githubExample("GET /repos/{owner}/{repo}/issues", 200, [
+          { number: 5, body: box("x"), state: "open", pull_request: undefined },
+        ]),
+      )
+      .patch(`${REPO}/issues/5`, (b: { body: string }) => ((unticked = b.body), true))
+      .reply(200, githubExample("PATCH /repos/{owner}/{repo}/issues/{issue_number}", 200, { number: 5 }));
+    const payload = withInstallation(webhookExample("issues", (p) => p["action"] === "edited"));
+    const issue = payload["issue"] as Record<string, unknown>;
+    Object.assign(issue, {
+      number: 5,
+      body: box("x"),
+      user: { ...(issue["user"] as object), login: "patchwright[bot]", type: "Bot" },
+    });
+    payload["changes"] = { body: { from: box(" ") } };
+    await h.receive("issues", payload, "tick-1");
+    expect(h.errors).toEqual([]);
+    expect(h.outcomes).toMatchObject([
+      {
+        status: "scheduled",
+        requests: [{ kind: "maintenance", installationId: 42, maintenance: { task: "tidy" } }],
+      },
+    ]);
+    expect(unticked).toBe(box(" "));
   });
 });

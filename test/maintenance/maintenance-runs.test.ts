@@ -38,7 +38,6 @@ const config = (
     limits?: string;
     schedule?: string;
     tests?: boolean;
-    dashboard?: boolean;
   } = {},
 ): string =>
   [
@@ -51,7 +50,6 @@ const config = (
     `      paths: [${o.paths ?? '"src/**"'}]`,
     "      labels: [maintenance]",
     ...(o.limits ? [`  limits: ${o.limits}`] : []),
-    ...(o.dashboard ? ["  dashboard: true"] : []),
   ].join("\n");
 
 let world: World | undefined;
@@ -391,7 +389,7 @@ describe("a scheduled maintenance run in the Action", () => {
 
   it("opens no pull request when nothing needs changing, and says so with the date", async () => {
     world = await startWorld([TOKEN]);
-    repoConfig(config({ tests: false, dashboard: true }));
+    repoConfig(config({ tests: false }));
     taskPulls([]);
     limitLists();
     botUser();
@@ -399,8 +397,6 @@ describe("a scheduled maintenance run in the Action", () => {
     const result = await runAgentAction(NO_INPUTS, context("schedule", scheduleEvent(), world));
     expect(result).toMatchObject({ conclusion: "no_changes" });
     expect(result.notice).toContain("nothing to do on 2026-11-23");
-    // A setting this version does not carry out is said in the report, not ignored.
-    expect(result.report?.notes?.join("\n")).toContain("`maintenance.dashboard` is on, but");
     expect(git(world.remote, ["branch", "--list", BRANCH]).trim()).toBe("");
   });
 

@@ -4,6 +4,8 @@ import { DREAM_TASK, dreamSchedule, readDreamRecord } from "../../maintenance/dr
 import { dueTasks, matchesScheduleEvent, type Scheduled } from "../../maintenance/schedule.js";
 import { lastRunsOf, readTaskRecords } from "../../maintenance/task-records.js";
 import { backoffUntil } from "../../maintenance/task-record.js";
+import { newerRecord } from "../../maintenance/dashboard.js";
+import { findDashboard } from "../maintenance-dashboard.js";
 import type { Candidate } from "../../request/classify-event.js";
 import type { RunRequest } from "../../request/run-request.js";
 import type { FrontDoorDeps, Outcome, WebhookEvent } from "./types.js";
@@ -47,6 +49,14 @@ export async function queueMaintenance(
     chosen = [{ task, key: `maintenance:${full}:${task.name}:dispatch:${event.id}` }];
   } else {
     const records = await readTaskRecords(deps.octokit, repo, config.maintenance.tasks, config.branchPrefix);
+    // The dashboard keeps the record of tasks with no pull request (nothing to do, declined): newest wins.
+    if (config.maintenance.dashboard) {
+      const dash = await findDashboard(deps.octokit, repo, deps.botLogin);
+      for (const [name, entry] of Object.entries(dash?.state.tasks ?? {})) {
+        const newest = newerRecord(records.get(name), entry);
+        if (newest) records.set(name, newest);
+      }
+    }
     const lastRuns = lastRunsOf(records);
     const dreamt =
       dream &&
