@@ -1,7 +1,6 @@
 import { z } from "zod";
-import type { MaintenanceTask } from "../config/schema.js";
 import { hiddenMarker, neutraliseMarkers } from "../github/markers.js";
-import { nextRun } from "./schedule.js";
+import { nextRun, type Scheduled } from "./schedule.js";
 import { backoffUntil, TaskRecord } from "./task-record.js";
 
 export const DASHBOARD_TITLE = "patchwright maintenance";
@@ -22,6 +21,8 @@ export type DashboardEntry = z.infer<typeof DashboardEntry>;
 export const DashboardState = z.object({
   tasks: z.record(z.string(), DashboardEntry).default({}),
   recreated: z.boolean().default(false),
+  /** What dreaming's last dry run would have committed (already through the leak guard). */
+  dreamDiff: z.object({ at: z.string(), diff: z.string() }).optional(),
 });
 export type DashboardState = z.infer<typeof DashboardState>;
 
@@ -44,8 +45,12 @@ export function newerRecord<T extends TaskRecord>(a: T | undefined, b: T | undef
   return Date.parse(b.lastRun) > Date.parse(a.lastRun) ? b : a;
 }
 
+/** A dry run's diff shown on the dashboard, at most: an issue body holds 65,536 characters in all. */
+export const DASHBOARD_DIFF_CHARS = 12_000;
+
 export interface DashboardView {
-  tasks: readonly MaintenanceTask[];
+  /** The config's tasks, and dreaming (`dream`) when it is scheduled. */
+  tasks: readonly Scheduled[];
   state: DashboardState;
   now: Date;
   repoUrl: string;
@@ -76,6 +81,7 @@ export function renderDashboard(v: DashboardView): string {
     "",
     ...v.tasks.map((t) => `- [ ] ${RUN_NOW} \`${t.name}\``),
     "",
+    ...(v.state.dreamDiff ? dreamDiffSection(v.state.dreamDiff) : []),
     dashboardMarker.render(v.state),
   ].join("\n");
 }
@@ -102,6 +108,23 @@ export function newlyTicked(body: string, before: string | null | undefined): st
 /** The body with every "run now" box unticked. */
 export function untickAll(body: string): string {
   return body.replace(TICKED, (line) => line.replace(/\[[xX]\]/, "[ ]"));
+}
+
+/** Dreaming's dry run: the diff it would have committed, folded. */
+function dreamDiffSection(d: { at: string; diff: string }): string[] {
+  // A fence longer than any run of backticks in the diff, so the diff cannot end it.
+  const longest = Math.max(2, ...[...d.diff.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [
+    `<details><summary>Dreaming, dry run of ${day(new Date(d.at))}: what it would commit to the memory branch</summary>`,
+    "",
+    `${fence}diff`,
+    d.diff.slice(0, DASHBOARD_DIFF_CHARS),
+    fence,
+    "",
+    "</details>",
+    "",
+  ];
 }
 
 function sentence(e: DashboardEntry, now: Date): string {

@@ -1,16 +1,18 @@
 import { tmpdir } from "node:os";
 import { costUsd } from "../agent/model/prices.js";
 import { isProtectedBranch } from "../github/branch-protection.js";
+import { describeGitHubError } from "../github/errors.js";
 import { GUARD_BLOCKED, guardOutbound } from "../github/guarded-comments.js";
 import { consolidateNotes, type Consolidation } from "../maintenance/consolidate-notes.js";
 import { treePaths } from "../maintenance/dream-paths.js";
 import { askForPlan } from "../maintenance/dream-plan.js";
-import { DREAM_RECORD_FILE, renderDreamRecord } from "../maintenance/dream-record.js";
+import { DREAM_RECORD_FILE, DREAM_TASK, renderDreamRecord } from "../maintenance/dream-record.js";
 import { BranchMemoryStore, MEMORY_BRANCH, type MemoryCommitResult } from "../memory/memory-store.js";
 import { git, GitError } from "../workspace/git.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
 import { guardedPush, type PushResult } from "../workspace/guarded-push.js";
 import type { Workspace } from "../workspace/prepare-workspace.js";
+import { dashboardOf, dashboardScope, recordOnDashboard } from "./maintenance-dashboard.js";
 import { finished, workspaceFor, type RunScope } from "./run-scope.js";
 import type { RunReport } from "./report.js";
 
@@ -29,6 +31,49 @@ type Edits = Map<string, string | null>;
  * force push.
  */
 export async function dreamRun(s: RunScope): Promise<RunReport> {
+  const report = await consolidate(s);
+  // The dashboard is a view: GitHub refusing it is said in the report, and dreaming's outcome stands.
+  if (s.request.config.maintenance.dashboard)
+    await onDashboard(s, report).catch((err: unknown) => {
+      report.notes = [
+        ...(report.notes ?? []),
+        `The maintenance dashboard could not be updated: ${describeGitHubError(err)}`,
+      ];
+    });
+  return report;
+}
+
+/**
+ * Dreaming's row on the dashboard, and a dry run's diff below the table (a real run's commit drops the
+ * last one; a run that changed nothing leaves it).
+ */
+async function onDashboard(s: RunScope, report: RunReport): Promise<void> {
+  const dashboard = await dashboardOf(s);
+  const at = s.request.maintenance?.dueAt ?? s.deps.now().toISOString();
+  const diff =
+    report.dreamDiff !== undefined
+      ? { at, diff: report.dreamDiff }
+      : report.outcome === "pushed"
+        ? null
+        : undefined;
+  await recordOnDashboard(
+    dashboardScope(s),
+    dashboard,
+    {
+      task: DREAM_TASK,
+      hash: "",
+      lastRun: at,
+      outcome: report.outcome,
+      failures: 0,
+      said: report.headline,
+      ...(report.agent ? { costUsd: report.agent.costUsd } : {}),
+    },
+    diff,
+  );
+  if (dashboard.note) report.notes = [...(report.notes ?? []), dashboard.note];
+}
+
+async function consolidate(s: RunScope): Promise<RunReport> {
   const { request, deps } = s;
   const dream = request.config.maintenance.dream;
   if (!dream || !request.config.features.memory)

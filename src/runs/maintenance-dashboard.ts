@@ -1,4 +1,4 @@
-import type { MaintenanceTask } from "../config/schema.js";
+import type { RepoConfig } from "../config/schema.js";
 import type { GuardConfig } from "../guard/config.js";
 import {
   findOurIssue,
@@ -10,21 +10,31 @@ import {
 import { guardKeepingMarkers, guardOutbound } from "../github/guarded-comments.js";
 import type { OctokitLike, RepoRef } from "../github/octokit-like.js";
 import {
+  DASHBOARD_DIFF_CHARS,
   DASHBOARD_TITLE,
   DashboardState,
+  newerRecord,
   readDashboardState,
   renderDashboard,
   withProblem,
   type DashboardEntry,
 } from "../maintenance/dashboard.js";
+import type { ListedPull } from "../github/maintenance-pulls.js";
+import { dreamSchedule } from "../maintenance/dream-record.js";
+import { readTaskRecord } from "../maintenance/task-record.js";
+import { readTaskRecords } from "../maintenance/task-records.js";
+import type { Scheduled } from "../maintenance/schedule.js";
 import type { TaskRecord } from "../maintenance/task-record.js";
+import { repoUrl } from "./change-run.js";
+import type { RunScope } from "./run-scope.js";
 
 export interface DashboardScope {
   octokit: OctokitLike;
   repo: RepoRef;
   botLogin: string;
   guard: GuardConfig;
-  tasks: readonly MaintenanceTask[];
+  /** What the dashboard lists: dashboardTasks(config). */
+  tasks: readonly Scheduled[];
   now: Date;
   repoUrl: string;
 }
@@ -82,19 +92,32 @@ export async function openDashboard(
   return { issue, state };
 }
 
-/** Writes one task's latest run into the dashboard and rewrites its table, in place. */
+/** The config's tasks and dreaming, when it is scheduled: the dashboard's rows and "run now" boxes. */
+export function dashboardTasks(config: RepoConfig): Scheduled[] {
+  const dream = dreamSchedule(config);
+  return [...config.maintenance.tasks, ...(dream ? [dream] : [])];
+}
+
+/**
+ * Writes one task's latest run into the dashboard and rewrites its table, in place. Dreaming passes its
+ * dry run's diff (guarded), or null to drop the last one once it commits for real.
+ */
 export async function recordOnDashboard(
   d: DashboardScope,
   dash: Dashboard,
   entry: DashboardEntry,
+  dreamDiff?: { at: string; diff: string } | null,
 ): Promise<void> {
   if (!dash.issue) return;
   const said = entry.said && guardOutbound(entry.said, d.guard);
   // Read again just before writing: other tasks' runs may have written their records since this one began.
   const now = readDashboardState((await readIssue(d.octokit, d.repo, dash.issue.number)).body) ?? dash.state;
+  const { dreamDiff: lastDiff, ...rest } = now;
+  const diff = dreamDiff === undefined ? lastDiff : (dreamDiff ?? undefined);
   const state: DashboardState = {
-    ...now,
+    ...rest,
     tasks: { ...now.tasks, [entry.task]: { ...entry, ...(said ? { said } : {}) } },
+    ...(diff ? { dreamDiff: { at: diff.at, diff: diff.diff.slice(0, DASHBOARD_DIFF_CHARS) } } : {}),
   };
   await updateIssueBody(d.octokit, d.repo, dash.issue.number, body(d, state));
 }
@@ -117,4 +140,33 @@ export async function sayOnDashboard(
 function body(d: DashboardScope, state: DashboardState): string {
   const text = renderDashboard({ tasks: d.tasks, state, now: d.now, repoUrl: d.repoUrl });
   return guardKeepingMarkers(text, d.guard);
+}
+
+/** The dashboard as a maintenance run (a task, dreaming) sees it. */
+export function dashboardScope(s: RunScope): DashboardScope {
+  return {
+    octokit: s.octokit,
+    repo: s.repo,
+    botLogin: s.deps.botLogin,
+    guard: s.request.config.guard,
+    tasks: dashboardTasks(s.request.config),
+    now: s.deps.now(),
+    repoUrl: repoUrl(s),
+  };
+}
+
+/**
+ * The dashboard, found or opened; whether one existed before is read from the tasks' pull requests
+ * (`pulls`: the running task's own, already listed).
+ */
+export async function dashboardOf(s: RunScope, pulls: readonly ListedPull[] = []): Promise<Dashboard> {
+  return openDashboard(dashboardScope(s), async () => {
+    const { tasks } = s.request.config.maintenance;
+    const records = await readTaskRecords(s.octokit, s.repo, tasks, s.request.config.branchPrefix);
+    const own = pulls.map((p) => readTaskRecord(p.body)).find((r) => r?.dashboard);
+    const newest = [...records.values(), ...(own ? [own] : [])]
+      .filter((r) => r.dashboard)
+      .reduce<TaskRecord | undefined>((a, b) => newerRecord(a, b), undefined);
+    return newest?.dashboard;
+  });
 }

@@ -27,14 +27,8 @@ import {
   withTaskRecord,
   type TaskRecord,
 } from "../maintenance/task-record.js";
-import { readTaskRecords } from "../maintenance/task-records.js";
 import { DashboardState, newerRecord } from "../maintenance/dashboard.js";
-import {
-  openDashboard,
-  recordOnDashboard,
-  type Dashboard,
-  type DashboardScope,
-} from "./maintenance-dashboard.js";
+import { dashboardOf, dashboardScope, recordOnDashboard, type Dashboard } from "./maintenance-dashboard.js";
 import { gitWithAuth } from "../workspace/git-auth.js";
 import { guardedPush } from "../workspace/guarded-push.js";
 import { runAgentStep } from "./agent-step.js";
@@ -172,31 +166,6 @@ export async function runMaintenanceTask(s: RunScope, spec: MaintenanceSpec): Pr
       ];
     });
   return report;
-}
-
-function dashboardScope(s: RunScope): DashboardScope {
-  return {
-    octokit: s.octokit,
-    repo: s.repo,
-    botLogin: s.deps.botLogin,
-    guard: s.request.config.guard,
-    tasks: s.request.config.maintenance.tasks,
-    now: s.deps.now(),
-    repoUrl: repoUrl(s),
-  };
-}
-
-/** The dashboard, found or opened; whether one existed before is read from the tasks' pull requests. */
-async function dashboardOf(s: RunScope, pulls: ListedPull[]): Promise<Dashboard> {
-  return openDashboard(dashboardScope(s), async () => {
-    const { tasks } = s.request.config.maintenance;
-    const records = await readTaskRecords(s.octokit, s.repo, tasks, s.request.config.branchPrefix);
-    const own = pulls.map((p) => readTaskRecord(p.body)).find((r) => r?.dashboard);
-    const newest = [...records.values(), ...(own ? [own] : [])]
-      .filter((r) => r.dashboard)
-      .reduce<TaskRecord | undefined>((a, b) => newerRecord(a, b), undefined);
-    return newest?.dashboard;
-  });
 }
 
 /** This run's line on the dashboard: what it said, its pull request, its cost, failures in a row. */

@@ -27,6 +27,13 @@ import {
 import { tempDir } from "../helpers/temp-repo.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
+/**
+ * Where the pages' screenshots go: docs/images when UPDATE_DOCS_IMAGES=1 (to refresh the docs' pictures),
+ * else a temporary folder, so that running the tests leaves the checkout as it was.
+ */
+const screenshot = (name: string): string =>
+  process.env["UPDATE_DOCS_IMAGES"] === "1" ? join("docs", "images", name) : join(tempDir("pw-shots-"), name);
+
 // The run page and the dashboard in a real browser (Debian's chromium driven by playwright-core): a
 // run followed live as the scripted model answers, its record once it ends, the dashboard listing it,
 // hostile text shown as text, and every way of not holding the link answered with the same 404.
@@ -207,7 +214,7 @@ describe.skipIf(!available)("the run page and the dashboard in a browser", () =>
     expect(await page.locator("li.entry-tool_result pre").textContent()).toContain(XSS_FILE.trim());
     expect(await page.evaluate(() => (globalThis as { pwned?: string }).pwned)).toBeUndefined();
     expect(await page.locator("main img, main script").count()).toBe(0);
-    await page.screenshot({ path: "docs/images/run-page.png", fullPage: true });
+    await page.screenshot({ path: screenshot("run-page.png"), fullPage: true });
 
     await app.idle();
     expect(edits.at(-1)).toContain(`[run page](${pageUrl})`);
@@ -221,7 +228,7 @@ describe.skipIf(!available)("the run page and the dashboard in a browser", () =>
     await row.waitFor();
     expect(await row.textContent()).toContain("answered");
     expect(await dashboard.locator("svg.chart").count()).toBe(1);
-    await dashboard.screenshot({ path: "docs/images/dashboard.png", fullPage: true });
+    await dashboard.screenshot({ path: screenshot("dashboard.png"), fullPage: true });
     expect(violations).toEqual([]);
   }, 120_000);
 

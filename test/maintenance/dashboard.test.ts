@@ -185,7 +185,7 @@ function issueEdited(number: number, bodies: string[]): void {
 /** A dashboard as a run on `lastRun` left it. */
 function renderDashboardFor(lastRun: string): string {
   return renderDashboard({
-    tasks: [{ ...TASK, schedule: "5 11 * * *", timezone: "Europe/Paris", labels: [] }],
+    tasks: [{ name: TASK.name, schedule: "5 11 * * *", timezone: "Europe/Paris" }],
     state: { recreated: false, tasks: { "fix-paging": { ...record({ lastRun }), said: "opened #9." } } },
     now: new Date(NOW),
     repoUrl: "https://github.com/Codertocat/Hello-World",

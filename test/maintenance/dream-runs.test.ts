@@ -12,6 +12,7 @@ import { DREAM_RECORD_FILE, renderDreamRecord } from "../../src/maintenance/drea
 import { NO_INPUTS } from "../helpers/action-world.js";
 import { SSE_HEADERS, streamedMessage } from "../helpers/anthropic-sse.js";
 import { githubApi, testOctokit } from "../helpers/github-api.js";
+import { githubExample } from "../helpers/github-examples.js";
 import { configFile, githubUser } from "../helpers/github-answers.js";
 import {
   branchLookup,
@@ -274,6 +275,47 @@ describe("dreaming in the Action", () => {
     expect(diff).toContain("deleted file mode 100644");
     expect(diff).not.toContain(DREAM_RECORD_FILE);
     expect(result.report?.details).toContain("```diff");
+  });
+
+  it("shows a dry run's diff on the dashboard issue, with dreaming's row and run-now box", async () => {
+    world = await startWorld([TOKEN]);
+    notesBranch(world);
+    github(`${CONFIG(true)}\n  dashboard: true`);
+    botUser();
+    modelTurns([planTurn(PLAN)]);
+    // No dashboard yet: it is opened, read again just before the record is written, and edited.
+    githubApi()
+      .get(`${REPO}/issues`)
+      .query((q) => q["creator"] === "github-actions[bot]" && q["state"] === "all")
+      .reply(200, githubExample("GET /repos/{owner}/{repo}/issues", 200, []));
+    const opened: { body?: string } = {};
+    const edits: string[] = [];
+    githubApi()
+      .post(`${REPO}/issues`, (b: { body: string }) => ((opened.body = b.body), true))
+      .reply(201, githubExample("POST /repos/{owner}/{repo}/issues", 201, { number: 77 }))
+      .get(`${REPO}/issues/77`)
+      .reply(() => [
+        200,
+        githubExample("GET /repos/{owner}/{repo}/issues/{issue_number}", 200, {
+          number: 77,
+          body: opened.body ?? "",
+        }),
+      ])
+      .patch(`${REPO}/issues/77`, (b: { body: string }) => (edits.push(b.body), true))
+      .reply(200, githubExample("PATCH /repos/{owner}/{repo}/issues/{issue_number}", 200, { number: 77 }));
+
+    const result = await runAgentAction(
+      NO_INPUTS,
+      context("workflow_dispatch", dispatchEvent({ task: "dream" }), world),
+    );
+
+    expect(result).toMatchObject({ conclusion: "no_changes" });
+    const body = edits.at(-1) ?? "";
+    expect(body).toContain("| `dream` | `0 3 * * *` (UTC) |");
+    expect(body).toContain("dry run: dreaming would make 3 change(s)");
+    expect(body).toContain("- [ ] run `dream`");
+    expect(body).toContain("<details><summary>Dreaming, dry run of");
+    expect(body).toContain("-Indent with tabs.");
   });
 
   it("lets the leak guard block a consolidation holding a secret: no note is pushed, the run is recorded", async () => {

@@ -7,7 +7,7 @@ import type { Candidate } from "../../request/classify-event.js";
 import { isBot, sameLogin } from "../../request/permissions.js";
 import type { RunRequest } from "../../request/run-request.js";
 import { authorized } from "./authorize.js";
-import { findDashboard } from "../maintenance-dashboard.js";
+import { dashboardTasks, findDashboard } from "../maintenance-dashboard.js";
 import { queueMaintenance } from "./maintenance-requests.js";
 import type { FrontDoorDeps, Outcome, WebhookEvent } from "./types.js";
 
@@ -35,7 +35,7 @@ export async function runNow(
   if (!sameLogin(c.issue.user.login, deps.botLogin) || !mayTickRunNow(c))
     return { status: "ignored", reason: "not a run-now tick on the maintenance dashboard" };
   if (isBot(c.author)) return { status: "ignored", reason: `bot ${c.author.login} may not start tasks` };
-  const names = new Set(config.maintenance.tasks.map((t) => t.name));
+  const names = new Set(dashboardTasks(config).map((t) => t.name));
   const ticked = newlyTicked(c.issue.body, c.before).filter((n) => names.has(n));
   if (ticked.length === 0) return { status: "ignored", reason: "the ticked task is not in the config" };
   if (!(await authorized(deps, repo, c.author.login, config)))
