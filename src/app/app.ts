@@ -412,7 +412,9 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     },
     stop: async (drainMs) => {
       scheduler?.stop();
-      await scheduler?.idle();
+      // A read under way against a slow or unreachable GitHub is not waited for long: what it would have
+      // stored, the next start's catch-up stores.
+      if (scheduler) await settleWithin(scheduler.idle(), SCHEDULER_STOP_MS);
       const result = (await worker?.stop(drainMs)) ?? { requeued: 0 };
       await durable?.close();
       if (!options.runStore) runStore.close();
@@ -475,6 +477,19 @@ function repositoryOf(payload: unknown): string | undefined {
 
 type AppLog = FrontDoorLog & { warn: FrontDoorLog["warn"] };
 type Identity = Pick<ExecutorDeps, "botLogin" | "author">;
+
+// How long a stopping server waits for the scheduler's reads under way.
+const SCHEDULER_STOP_MS = 2_000;
+
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Octokit's own lines (each request, at debug level) then say which delivery or run they were for. */
 function withLog(

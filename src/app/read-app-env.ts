@@ -164,6 +164,12 @@ export const AppEnv = z
     PATCHWRIGHT_LEASE_SECONDS: count("PATCHWRIGHT_LEASE_SECONDS", "seconds", 1, 3600, 30),
     PATCHWRIGHT_RUN_CONCURRENCY: count("PATCHWRIGHT_RUN_CONCURRENCY", "runs", 1, 64, 2),
     PATCHWRIGHT_RECONCILE_MINUTES: count("PATCHWRIGHT_RECONCILE_MINUTES", "minutes", 0, 1440, 10),
+    PATCHWRIGHT_SCHEDULER: optional(
+      z.enum(["on", "off"], {
+        error:
+          "PATCHWRIGHT_SCHEDULER must be on or off (on when unset): off starts no scheduled maintenance.",
+      }),
+    ),
     PATCHWRIGHT_METRICS_TOKEN: optional(z.string()),
     PATCHWRIGHT_PUBLIC_URL: optional(
       z
@@ -218,6 +224,7 @@ export const AppEnv = z
     drainMs: v.PATCHWRIGHT_DRAIN_SECONDS * 1000,
     runConcurrency: v.PATCHWRIGHT_RUN_CONCURRENCY,
     reconcileMs: v.PATCHWRIGHT_RECONCILE_MINUTES * 60_000,
+    scheduler: v.PATCHWRIGHT_SCHEDULER !== "off",
     ...(v.PATCHWRIGHT_METRICS_TOKEN ? { metricsToken: v.PATCHWRIGHT_METRICS_TOKEN } : {}),
     ...(v.PATCHWRIGHT_PUBLIC_URL ? { publicUrl: v.PATCHWRIGHT_PUBLIC_URL } : {}),
     ...(v.PATCHWRIGHT_ADMIN_TOKEN ? { adminToken: v.PATCHWRIGHT_ADMIN_TOKEN } : {}),

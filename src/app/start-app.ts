@@ -69,7 +69,7 @@ export async function startApp(
     metrics,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     // The server role schedules maintenance (app.ts starts it only outside the worker role).
-    scheduler: {},
+    ...(config.scheduler ? { scheduler: {} } : {}),
     ...options,
     role,
     queue,

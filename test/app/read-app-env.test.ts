@@ -55,6 +55,7 @@ describe("readAppEnv", () => {
         drainMs: 120_000,
         runConcurrency: 2,
         reconcileMs: 600_000,
+        scheduler: true,
         planKey: expect.any(Buffer),
       },
     });
@@ -107,7 +108,16 @@ describe("readAppEnv", () => {
       maxRestarts: 2,
       retentionMs: 3 * 24 * 3600_000,
     });
-    expect([redis.drainMs, redis.runConcurrency, redis.reconcileMs]).toEqual([30_000, 4, 0]);
+    expect([redis.drainMs, redis.runConcurrency, redis.reconcileMs, redis.scheduler]).toEqual([
+      30_000,
+      4,
+      0,
+      true,
+    ]);
+    expect(settings(readAppEnv({ ...BASE, PATCHWRIGHT_SCHEDULER: "off" }, "/")).scheduler).toBe(false);
+    expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_SCHEDULER: "no" }, "/"))).toEqual([
+      "PATCHWRIGHT_SCHEDULER must be on or off (on when unset): off starts no scheduled maintenance.",
+    ]);
     expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_QUEUE: "redis" }, "/"))).toEqual([
       "PATCHWRIGHT_QUEUE is redis but REDIS_URL is not set: set it to your Redis, such as redis://127.0.0.1:6379.",
     ]);

@@ -34,8 +34,10 @@ function validEnv(stateDir: string): Record<string, string> {
     LOG_FORMAT: "json",
     LOG_LEVEL: "trace",
     PATCHWRIGHT_STATE_DIR: stateDir,
-    // Reconciliation would ask api.github.com for the App's deliveries: no test reaches the network.
+    // Reconciliation and the maintenance scheduler would ask api.github.com for the App's deliveries and
+    // installations: no test reaches the network.
     PATCHWRIGHT_RECONCILE_MINUTES: "0",
+    PATCHWRIGHT_SCHEDULER: "off",
   };
 }
 

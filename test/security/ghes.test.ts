@@ -376,7 +376,11 @@ describe("an invalid config on an event without a mention", () => {
         ({ stdout }) => ({ code: 0, stdout }),
         (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
       );
-      expect(seen).toEqual([`GET /api/v3${API_REPO}/contents/.github%2Fpatchwright.yml?ref=master`]);
+      // The config, then the maintenance dashboard the error would be written on (none here: 404).
+      expect(seen).toEqual([
+        `GET /api/v3${API_REPO}/contents/.github%2Fpatchwright.yml?ref=master`,
+        `GET /api/v3${API_REPO}/issues?state=all&creator=github-actions%5Bbot%5D&sort=created&direction=desc&page=1&per_page=100`,
+      ]);
       expect(problems).toEqual([]);
       const error = result.stdout.split("\n").find((l) => l.startsWith("::error "));
       expect(error).toBeDefined();
