@@ -2,8 +2,6 @@
 // as GitHub's git remote, the Anthropic API stubbed at HTTP, GitHub's REST answers (the job log's redirect
 // included) checked against its OpenAPI description, and the log downloaded from the address GitHub
 // redirects to, without the token.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
@@ -12,8 +10,8 @@ import type { Outcome } from "../../src/runs/front-door/types.js";
 import { ciFixHash, failingCommand, LOG_BUDGET } from "../../src/maintenance/ci-fix.js";
 import { readTaskRecord, renderTaskRecord, type TaskRecord } from "../../src/maintenance/task-record.js";
 import { classifyEvent } from "../../src/request/classify-event.js";
-import { NO_INPUTS } from "../helpers/action-world.js";
-import { githubApi, testOctokit, testProbot } from "../helpers/github-api.js";
+import { actionContext, NO_INPUTS } from "../helpers/action-world.js";
+import { githubApi, testProbot } from "../helpers/github-api.js";
 import { appInfo, configFile, githubUser, pullRequestCreated } from "../helpers/github-answers.js";
 import { githubExample } from "../helpers/github-examples.js";
 import {
@@ -56,30 +54,14 @@ afterEach(async () => {
 });
 
 function context(payload: unknown, w?: World) {
-  const eventPath = join(tempDir(), "event.json");
-  writeFileSync(eventPath, JSON.stringify(payload));
-  const workspace = tempDir("pw-checkout-");
-  if (w) git(workspace, ["clone", "-q", w.remote, "."]);
-  return {
+  return actionContext({
     eventName: "workflow_run",
-    eventPath,
-    env: {
-      GITHUB_REPOSITORY: "Codertocat/Hello-World",
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_RUN_ID: "88",
-      GITHUB_REF_NAME: "master",
-      PATH: process.env["PATH"] ?? "",
-    },
-    octokit: testOctokit(),
+    payload,
+    world: w,
     token: TOKEN,
-    model: testModel(),
-    workspace,
-    ...(w ? { gitUrl: w.gitUrl("Codertocat", "Hello-World") } : {}),
-    botLogin: "github-actions[bot]",
-    newRunId: () => "run-ci",
-    now: () => new Date(NOW),
-    log: { info: () => undefined, warn: () => undefined },
-  };
+    runId: "run-ci",
+    now: NOW,
+  });
 }
 
 /** GitHub's `workflow_run.completed` example, moved to Codertocat/Hello-World and ended as asked. */

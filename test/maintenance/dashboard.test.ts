@@ -1,19 +1,16 @@
 // The maintenance dashboard issue end to end through the Action: a real repository served as GitHub's
 // git remote, the model stubbed at HTTP, GitHub's REST answers checked against its OpenAPI description,
 // a fixed clock, and real `schedule`, `workflow_dispatch` and `issues.edited` payloads.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
 import { readDashboardState, renderDashboard, type DashboardState } from "../../src/maintenance/dashboard.js";
 import { taskHash } from "../../src/maintenance/task-identity.js";
 import { renderTaskRecord, type TaskRecord } from "../../src/maintenance/task-record.js";
-import { NO_INPUTS } from "../helpers/action-world.js";
-import { githubApi, testOctokit } from "../helpers/github-api.js";
+import { actionContext, NO_INPUTS } from "../helpers/action-world.js";
+import { githubApi } from "../helpers/github-api.js";
 import { configFile, githubUser, permissionOf } from "../helpers/github-answers.js";
 import { githubExample } from "../helpers/github-examples.js";
-import { startWorld, testModel, modelTurns, type World } from "../helpers/run-world.js";
-import { git, tempDir } from "../helpers/temp-repo.js";
+import { startWorld, modelTurns, type World } from "../helpers/run-world.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
 const REPO = "/repos/Codertocat/Hello-World";
@@ -45,30 +42,7 @@ afterEach(async () => {
 });
 
 function context(eventName: string, payload: unknown, w?: World, now = NOW) {
-  const eventPath = join(tempDir(), "event.json");
-  writeFileSync(eventPath, JSON.stringify(payload));
-  const workspace = tempDir("pw-checkout-");
-  if (w) git(workspace, ["clone", "-q", w.remote, "."]);
-  return {
-    eventName,
-    eventPath,
-    env: {
-      GITHUB_REPOSITORY: "Codertocat/Hello-World",
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_RUN_ID: "88",
-      GITHUB_REF_NAME: "master",
-      PATH: process.env["PATH"] ?? "",
-    },
-    octokit: testOctokit(),
-    token: TOKEN,
-    model: testModel(),
-    workspace,
-    ...(w ? { gitUrl: w.gitUrl("Codertocat", "Hello-World") } : {}),
-    botLogin: BOT,
-    newRunId: () => "run-d",
-    now: () => new Date(now),
-    log: { info: () => undefined, warn: () => undefined },
-  };
+  return actionContext({ eventName, payload, world: w, token: TOKEN, runId: "run-d", now });
 }
 
 const scheduleEvent = { schedule: "17 * * * *", workflow: ".github/workflows/patchwright-maintenance.yml" };

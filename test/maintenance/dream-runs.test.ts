@@ -1,27 +1,18 @@
 // Dreaming end to end through the Action: a real repository served as GitHub's git remote with a real
 // `patchwright/memory` branch, the Anthropic API stubbed at HTTP, GitHub's REST answers checked against its
 // OpenAPI description, and a fixed clock. Real `schedule` and `workflow_dispatch` payloads start it.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
 import type { ContentBlock } from "../../src/agent/model-types.js";
 import { withCrc32Suffix } from "../../src/guard/checksum.js";
 import { DREAM_RECORD_FILE, renderDreamRecord } from "../../src/maintenance/dream-record.js";
-import { NO_INPUTS } from "../helpers/action-world.js";
+import { actionContext, NO_INPUTS } from "../helpers/action-world.js";
 import { SSE_HEADERS, streamedMessage } from "../helpers/anthropic-sse.js";
-import { githubApi, testOctokit } from "../helpers/github-api.js";
+import { githubApi } from "../helpers/github-api.js";
 import { githubExample } from "../helpers/github-examples.js";
 import { configFile, githubUser } from "../helpers/github-answers.js";
-import {
-  branchLookup,
-  modelTurns,
-  startWorld,
-  testModel,
-  toolUse,
-  type World,
-} from "../helpers/run-world.js";
+import { branchLookup, modelTurns, startWorld, toolUse, type World } from "../helpers/run-world.js";
 import { git, tempDir, writeFiles } from "../helpers/temp-repo.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
@@ -110,30 +101,7 @@ const branchFiles = (w: World): string[] =>
   git(w.remote, ["ls-tree", "-r", "--name-only", MEMORY]).trim().split("\n").sort();
 
 function context(eventName: string, payload: unknown, w: World) {
-  const eventPath = join(tempDir(), "event.json");
-  writeFileSync(eventPath, JSON.stringify(payload));
-  const workspace = tempDir("pw-checkout-");
-  git(workspace, ["clone", "-q", w.remote, "."]);
-  return {
-    eventName,
-    eventPath,
-    env: {
-      GITHUB_REPOSITORY: "Codertocat/Hello-World",
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_RUN_ID: "88",
-      GITHUB_REF_NAME: "master",
-      PATH: process.env["PATH"] ?? "",
-    },
-    octokit: testOctokit(),
-    token: TOKEN,
-    model: testModel(),
-    workspace,
-    gitUrl: w.gitUrl("Codertocat", "Hello-World"),
-    botLogin: "github-actions[bot]",
-    newRunId: () => "run-d",
-    now: () => new Date(NOW),
-    log: { info: () => undefined, warn: () => undefined },
-  };
+  return actionContext({ eventName, payload, world: w, token: TOKEN, runId: "run-d", now: NOW });
 }
 
 const scheduleEvent = { schedule: "17 * * * *", workflow: ".github/workflows/patchwright-maintenance.yml" };

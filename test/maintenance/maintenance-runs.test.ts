@@ -1,25 +1,16 @@
 // Maintenance runs end to end through the Action: a real repository served as GitHub's git remote, the
 // Anthropic API stubbed at HTTP, GitHub's REST answers checked against its OpenAPI description, and a
 // fixed clock. Real `schedule` and `workflow_dispatch` payloads start them.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgentAction } from "../../src/action/agent-run.js";
 import { taskHash } from "../../src/maintenance/task-identity.js";
 import { readTaskRecord, renderTaskRecord, type TaskRecord } from "../../src/maintenance/task-record.js";
-import { NO_INPUTS } from "../helpers/action-world.js";
-import { githubApi, testOctokit } from "../helpers/github-api.js";
+import { actionContext, NO_INPUTS } from "../helpers/action-world.js";
+import { githubApi } from "../helpers/github-api.js";
 import { configFile, githubUser, pullRequestCreated } from "../helpers/github-answers.js";
 import { githubExample } from "../helpers/github-examples.js";
-import {
-  BRANCH_NOT_FOUND,
-  FIX_TURNS,
-  modelTurns,
-  startWorld,
-  testModel,
-  type World,
-} from "../helpers/run-world.js";
+import { BRANCH_NOT_FOUND, FIX_TURNS, modelTurns, startWorld, type World } from "../helpers/run-world.js";
 import { git, tempDir, writeFiles } from "../helpers/temp-repo.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
 
@@ -58,35 +49,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-function checkout(w: World): string {
-  const dir = tempDir("pw-checkout-");
-  git(dir, ["clone", "-q", w.remote, "."]);
-  return dir;
-}
-
 function context(eventName: string, payload: unknown, w?: World, now = NOW) {
-  const eventPath = join(tempDir(), "event.json");
-  writeFileSync(eventPath, JSON.stringify(payload));
-  return {
-    eventName,
-    eventPath,
-    env: {
-      GITHUB_REPOSITORY: "Codertocat/Hello-World",
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_RUN_ID: "88",
-      GITHUB_REF_NAME: "master",
-      PATH: process.env["PATH"] ?? "",
-    },
-    octokit: testOctokit(),
-    token: TOKEN,
-    model: testModel(),
-    workspace: w ? checkout(w) : tempDir(),
-    ...(w ? { gitUrl: w.gitUrl("Codertocat", "Hello-World") } : {}),
-    botLogin: "github-actions[bot]",
-    newRunId: () => "run-m",
-    now: () => new Date(now),
-    log: { info: () => undefined, warn: () => undefined },
-  };
+  return actionContext({ eventName, payload, world: w, token: TOKEN, runId: "run-m", now });
 }
 
 /** Actions' payload for a scheduled workflow: the cron line that fired, and the workflow file. */
