@@ -50,10 +50,11 @@ export async function queueMaintenance(
   } else {
     const records = await readTaskRecords(deps.octokit, repo, config.maintenance.tasks, config.branchPrefix);
     // The dashboard keeps the record of tasks with no pull request (nothing to do, declined): newest wins.
+    // Dreaming's row there is a view; its record is the memory branch's.
     if (config.maintenance.dashboard) {
       const dash = await findDashboard(deps.octokit, repo, deps.botLogin);
-      for (const [name, entry] of Object.entries(dash?.state.tasks ?? {})) {
-        const newest = newerRecord(records.get(name), entry);
+      for (const { name } of config.maintenance.tasks) {
+        const newest = newerRecord(records.get(name), dash?.state.tasks[name]);
         if (newest) records.set(name, newest);
       }
     }
