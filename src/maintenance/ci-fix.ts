@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { branchFor, taskHash } from "./task-identity.js";
 
@@ -33,13 +34,11 @@ export interface FailedPart {
 // Each line of an Actions log starts with a timestamp, and tools colour their output: both cost budget
 // and say nothing to the agent.
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /gm;
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /** A log's text made readable: timestamps and colours gone, a line cut at the start dropped. */
 export function tidyLog(text: string, cutAtStart: boolean): string {
   const whole = cutAtStart ? text.slice(text.indexOf("\n") + 1) : text;
-  return whole.replace(TIMESTAMP, "").replace(ANSI, "");
+  return stripVTControlCharacters(whole.replace(TIMESTAMP, ""));
 }
 
 /** Where the failing command could be found, or why it could not. */
