@@ -52,7 +52,9 @@ function post(agent, port, delivery, timeoutMs, done) {
  * sendSeconds, maxSendLagMs } (times from performance.now(); lag = how late a request left its slot).
  */
 export function runLoad({ port, deliveries, rate, maxSeconds, timeoutMs }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  // Idle sockets are closed by this side first (4 s, under Node servers' 5 s keep-alive timeout): otherwise
+  // a socket the server closes just as a request goes out on it fails with ECONNRESET, whoever the server.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, timeout: 4000 });
   const interval = 1000 / rate;
   const slot = (i) => deliveries[i].atMs ?? i * interval;
   const samples = [];

@@ -126,6 +126,7 @@ export async function benchBackend(backend, c, ctx) {
       PATCHWRIGHT_LEASE_SECONDS: String(c.leaseSeconds),
       PATCHWRIGHT_DRAIN_SECONDS: String(c.stopDrainSeconds),
       PATCHWRIGHT_RUN_CONCURRENCY: String(c.runConcurrency),
+      PATCHWRIGHT_WORKER_NICE: String(c.workerNice),
       PATCHWRIGHT_RECONCILE_MINUTES: "0",
       ...(backend === "redis" ? { REDIS_URL: `${c.redisUrl}/${c.redisDb}` } : {}),
     });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { getPriority, setPriority } from "node:os";
 import { loadEnvFile } from "node:process";
 import { readAppEnv } from "./read-app-env.js";
 import { startApp } from "./start-app.js";
@@ -33,6 +34,7 @@ const read = process.exitCode ? undefined : readAppEnv(process.env);
 if (read && !read.ok) fail(read.problems);
 else if (read?.ok) {
   try {
+    if (role === "worker") yieldToTheServer(read.env.workerNice);
     const app = await startApp(read.env, { env: process.env, role: role });
     for (const warning of read.warnings) app.log.warn({}, warning);
     const stop = (): void => {
@@ -57,5 +59,20 @@ else if (read?.ok) {
         ? `port ${read.env.port} is in use: stop what listens there, or set PORT to a free port.`
         : `could not start: ${err instanceof Error ? err.message : String(err)}`,
     ]);
+  }
+}
+
+/**
+ * A worker lowers its CPU priority (and its runs' processes, which inherit it): on a machine it shares
+ * with a serve process, GitHub's deliveries are answered first and runs take the time left over. Only
+ * ever lowered: raising a priority needs privileges, and an operator's own `nice` is kept if lower.
+ */
+function yieldToTheServer(nice: number): void {
+  try {
+    if (nice > getPriority()) setPriority(nice);
+  } catch (err) {
+    process.stderr.write(
+      `patchwright: could not lower the worker's CPU priority (PATCHWRIGHT_WORKER_NICE): ${(err as Error).message}\n`,
+    );
   }
 }

@@ -163,6 +163,7 @@ export const AppEnv = z
     PATCHWRIGHT_RETENTION_DAYS: count("PATCHWRIGHT_RETENTION_DAYS", "days", 1, 3650, 14),
     PATCHWRIGHT_LEASE_SECONDS: count("PATCHWRIGHT_LEASE_SECONDS", "seconds", 1, 3600, 30),
     PATCHWRIGHT_RUN_CONCURRENCY: count("PATCHWRIGHT_RUN_CONCURRENCY", "runs", 1, 64, 2),
+    PATCHWRIGHT_WORKER_NICE: count("PATCHWRIGHT_WORKER_NICE", "steps of niceness", 0, 19, 10),
     PATCHWRIGHT_RECONCILE_MINUTES: count("PATCHWRIGHT_RECONCILE_MINUTES", "minutes", 0, 1440, 10),
     PATCHWRIGHT_SCHEDULER: optional(
       z.enum(["on", "off"], {
@@ -223,6 +224,7 @@ export const AppEnv = z
     } satisfies QueueSettings,
     drainMs: v.PATCHWRIGHT_DRAIN_SECONDS * 1000,
     runConcurrency: v.PATCHWRIGHT_RUN_CONCURRENCY,
+    workerNice: v.PATCHWRIGHT_WORKER_NICE,
     reconcileMs: v.PATCHWRIGHT_RECONCILE_MINUTES * 60_000,
     scheduler: v.PATCHWRIGHT_SCHEDULER !== "off",
     ...(v.PATCHWRIGHT_METRICS_TOKEN ? { metricsToken: v.PATCHWRIGHT_METRICS_TOKEN } : {}),

@@ -54,6 +54,7 @@ describe("readAppEnv", () => {
         },
         drainMs: 120_000,
         runConcurrency: 2,
+        workerNice: 10,
         reconcileMs: 600_000,
         scheduler: true,
         planKey: expect.any(Buffer),
@@ -115,6 +116,11 @@ describe("readAppEnv", () => {
       true,
     ]);
     expect(settings(readAppEnv({ ...BASE, PATCHWRIGHT_SCHEDULER: "off" }, "/")).scheduler).toBe(false);
+    expect(settings(readAppEnv(BASE, "/")).workerNice).toBe(10);
+    expect(settings(readAppEnv({ ...BASE, PATCHWRIGHT_WORKER_NICE: "0" }, "/")).workerNice).toBe(0);
+    expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_WORKER_NICE: "20" }, "/"))).toEqual([
+      "PATCHWRIGHT_WORKER_NICE must be a whole number of steps of niceness from 0 to 19 (10 when unset).",
+    ]);
     expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_SCHEDULER: "no" }, "/"))).toEqual([
       "PATCHWRIGHT_SCHEDULER must be on or off (on when unset): off starts no scheduled maintenance.",
     ]);

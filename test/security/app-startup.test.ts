@@ -2,6 +2,7 @@
 // setup) in a clean environment and an empty folder, deliveries POSTed to it over loopback, and
 // everything it prints read back.
 import { spawn, type ChildProcess } from "node:child_process";
+import { getPriority } from "node:os";
 import { createHmac, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -263,6 +264,10 @@ describe("patchwright serve and patchwright worker", () => {
     const base = up.msg.slice("worker up, health at ".length).replace(/\/healthz$/, "");
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // The worker yields the CPU to the server (PATCHWRIGHT_WORKER_NICE, 10 by default); the server does not.
+    // (The CLI starts the App as a child: the pids are the ones its log lines carry.)
+    expect(getPriority(up["pid"] as number)).toBe(Math.max(10, getPriority()));
+    expect(getPriority(served["pid"] as number)).toBe(getPriority());
     // A worker takes no webhooks: they go to serve.
     expect((await post(`${base}/api/github/webhooks`, "issues", "d-1", "{}", "sha256=x")).status).toBe(404);
 

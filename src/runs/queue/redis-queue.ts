@@ -70,8 +70,9 @@ return before`;
 const CLEAR_PENDING = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 0`;
-// A delivery's marks, before its BullMQ job is added: its trigger claimed (when it has one) and its id
-// marked as received. A marked delivery whose job is missing (the server died between the two) is new.
+// A delivery's marks: its trigger claimed (when it has one) and its id marked as received. Sent together
+// with the BullMQ add, which is idempotent by job id, so both cost one round trip. A marked delivery whose
+// job is missing (the server died before the add) is new; the add beside this script repairs it.
 // KEYS: delivery marker, the job's hash, the failed set, [trigger]; ARGV: delivery id, ttl, job id.
 const ACCEPT = `
 if KEYS[4] then
@@ -131,26 +132,30 @@ export class RedisQueue implements DurableQueue {
   }
 
   async accept(delivery: Delivery, trigger?: string): Promise<Accepted> {
-    const jobId = `event-${delivery.id}`;
+    const jobId = eventJobId(delivery.id, trigger);
     const keys = [
       this.key("delivery", delivery.id),
       this.events.toKey(jobId),
       this.events.toKey("failed"),
       ...(trigger !== undefined ? [this.key("trigger", trigger)] : []),
     ];
-    const marked = (await this.redis.eval(
-      ACCEPT,
-      keys.length,
-      ...keys,
-      delivery.id,
-      String(this.options.retentionMs),
-      jobId,
-    )) as "new" | "failed" | "duplicate" | "claimed";
+    // Concurrent, not one after the other: the add keeps one job per id whatever the marks say (a mention
+    // delivered twice under two ids has one job, named by its trigger), so the answer waits for one round
+    // trip instead of two.
+    const [marked] = await Promise.all([
+      this.redis.eval(
+        ACCEPT,
+        keys.length,
+        ...keys,
+        delivery.id,
+        String(this.options.retentionMs),
+        jobId,
+      ) as Promise<"new" | "failed" | "duplicate" | "claimed">,
+      this.events.add(delivery.name, delivery, { jobId }),
+    ]);
     if (marked === "claimed" || marked === "duplicate") return marked;
     // A delivery whose handling failed is taken again when GitHub redelivers it.
     if (marked === "failed") await this.events.getJob(jobId).then((job) => job?.retry("failed"));
-    // Its id is the delivery id, so adding it twice keeps one.
-    else await this.events.add(delivery.name, delivery, { jobId });
     return "accepted";
   }
 
@@ -512,6 +517,16 @@ function lockHolder(runId: string, token: string | undefined): string {
 /** The run holding a lock, from its value. */
 export function lockedBy(holder: string | null): string | null {
   return holder === null ? null : holder.split("@")[0]!;
+}
+
+/**
+ * A delivery's job: named by its mention's trigger when it has one, so another delivery of the same comment
+ * adds nothing; by its delivery id otherwise. base64url: BullMQ refuses ':' in a job id.
+ */
+function eventJobId(deliveryId: string, trigger: string | undefined): string {
+  return trigger === undefined
+    ? `event-${deliveryId}`
+    : `event-t-${Buffer.from(trigger).toString("base64url")}`;
 }
 
 /** Job ids of our own shape: a bare id could be one of BullMQ's key names ("active", "wait"). */
