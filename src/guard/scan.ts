@@ -85,7 +85,7 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
  * and call it for every line (a transcript, a log).
  */
 export function createRedactor(config: GuardConfig): (text: string) => string {
-  const guard = new Guard(ALL_RULES, config);
+  const guard = plainGuard(config);
   return (text) => guard.redact(text);
 }
 
@@ -94,5 +94,16 @@ export function createRedactor(config: GuardConfig): (text: string) => string {
  * honoured: these texts are written by the agent, and `[](patchwright:allow)` does not even render.
  */
 export function scanText(text: string, config: GuardConfig): Finding[] {
-  return new Guard(ALL_RULES, config).scanBlock(textBlock(text, "text"));
+  return plainGuard(config).scanBlock(textBlock(text, "text"));
+}
+
+// A run checks every comment, edit and log line with its one config: compiling the rules (their path
+// globs, their patterns) for each text was most of a no-op run's guard time. A Guard keeps no state
+// between calls and a config is not changed once made, so one per config object is shared.
+const plainGuards = new WeakMap<GuardConfig, Guard>();
+
+function plainGuard(config: GuardConfig): Guard {
+  let guard = plainGuards.get(config);
+  if (!guard) plainGuards.set(config, (guard = new Guard(ALL_RULES, config)));
+  return guard;
 }
