@@ -105,11 +105,20 @@ function findingsFor(files, kinds) {
   return findings;
 }
 
-export function fakeModel({ estimateTokens }) {
+/**
+ * `cache`: bench/context's prompt-cache model, and `toApiBody`: the request body the Anthropic client
+ * would send, cache breakpoints included. Each reviewer request is priced against the cache as it
+ * arrives. The model answers at once, so the cache cannot show requests sent together missing each
+ * other's writes: that the reviewers after the first wait for its answer is shown by
+ * test/review/shared-prefix.test.ts.
+ */
+export function fakeModel({ estimateTokens, cache, toApiBody }) {
   const stats = {
     reviewerCalls: 0,
     scoringCalls: 0,
     inputTokens: 0,
+    /** Per reviewer request, in arrival order: its usage under the cache model. */
+    reviewerCache: [],
     diffTokens: [],
     kinds: { exact: 0, range: 0, near: 0, far: 0, nit: 0, praise: 0, otherFile: 0 },
   };
@@ -140,6 +149,7 @@ export function fakeModel({ estimateTokens }) {
         );
       }
       stats.reviewerCalls++;
+      stats.reviewerCache.push(cache.account(toApiBody(request)).usage);
       const text = String(request.messages[0].content);
       stats.diffTokens.push(estimateTokens(text.slice(text.indexOf("The diff:"))));
       const files = readDiff(text);

@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL, URL } from "node:url";
 import { parseArgs } from "node:util";
+import { PromptCache } from "../context/cache-model.mjs";
 import { fakeGitHub } from "./fake-github.mjs";
 import { fakeModel } from "./fake-model.mjs";
 import { generatePullRequest, pullFiles } from "./synthetic-pr.mjs";
@@ -34,6 +35,7 @@ const { runReview } = await load("review/run-review.js");
 const { REVIEW_DEFAULTS } = await load("review/review-input.js");
 const { RepoConfig } = await load("config/schema.js");
 const { estimateTokens } = await load("agent/context/token-count.js");
+const { toApiParams } = await load("agent/model/api-messages.js");
 
 const defaults = RepoConfig.parse({});
 const BOT = "patchwright[bot]";
@@ -54,7 +56,7 @@ try {
   log(`${files.length} files, ${n(changed)} changed lines; ${runs} runs`);
   for (let r = 1; r <= runs; r++) {
     const github = fakeGitHub({ files, botLogin: BOT });
-    const model = fakeModel({ estimateTokens });
+    const model = fakeModel({ estimateTokens, cache: new PromptCache(), toApiBody: toApiParams });
     const started = performance.now();
     const result = await runReview(
       {
@@ -118,6 +120,7 @@ const rows = [
     `${n(Math.max(...model.diffTokens))} / ${n(REVIEW_DEFAULTS.tokensPerCall)}`,
   ],
   ["input tokens, all requests (prompt, tools, diff, scoring)", n(model.inputTokens)],
+  ["reviewer requests: cache read / input tokens (cache model)", reviewerCacheFigures(model.reviewerCache)],
   ["model calls", `${result.modelCalls} (${model.reviewerCalls} reviewer, ${model.scoringCalls} scoring)`],
   ["cost at claude-sonnet-4-6 / claude-haiku-4-5 prices", `$${result.costUsd.toFixed(2)}`],
   [
@@ -148,3 +151,17 @@ console.log(
 );
 console.log("| measure | value |\n| --- | --- |");
 for (const [what, value] of rows) console.log(`| ${what} | ${value} |`);
+
+/** The reviewers' requests under bench/context's prompt-cache model (tokens = bytes / 4). */
+function reviewerCacheFigures(usages) {
+  const sum = (k) => usages.reduce((s, u) => s + u[k], 0);
+  const read = sum("cache_read_input_tokens");
+  const written = sum("cache_creation_input_tokens");
+  const total = read + written + sum("input_tokens");
+  const readers = usages.filter((u) => u.cache_read_input_tokens > 0);
+  const prefix = readers.length ? Math.min(...readers.map((u) => u.cache_read_input_tokens)) : 0;
+  return (
+    `${n(read)} / ${n(total)} (${((100 * read) / total).toFixed(1)}%); the shared prefix (tools, system ` +
+    `prompt: ${n(prefix)} tokens) written once, read by ${readers.length} of ${usages.length} reviewers`
+  );
+}

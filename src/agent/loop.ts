@@ -39,11 +39,14 @@ export interface Verification {
 }
 
 export interface ContextOptions {
-  /** The model's context window in tokens. */
-  windowTokens: number;
+  /** The model's context window in tokens (default 200,000). */
+  windowTokens?: number;
   /** Compact when the context passes this share of the window (default 0.75)... */
   triggerShare?: number;
-  /** ...down to this share (default 0.5): big, rare steps, because every rewrite costs a cache write. */
+  /**
+   * ...down to this share (default two thirds of the trigger): big, rare steps, because every rewrite
+   * costs a cache write.
+   */
   targetShare?: number;
   /** Summarise what is dropped with a model call (level 4); off, it is only dropped (level 3). */
   summarize?: boolean;
@@ -98,10 +101,12 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
   let messages: Message[] = o.start ? [...o.start] : [{ role: "user", content: o.instruction }];
   const budget = o.budget ?? new TreeBudget(o.limits, now);
   const window = o.context?.windowTokens ?? DEFAULT_WINDOW_TOKENS;
-  const trigger = Math.floor(window * (o.context?.triggerShare ?? 0.75));
-  const target = Math.floor(window * (o.context?.targetShare ?? 0.5));
+  const triggerShare = o.context?.triggerShare ?? 0.75;
+  const trigger = Math.floor(window * triggerShare);
+  const target = Math.floor(window * (o.context?.targetShare ?? (triggerShare * 2) / 3));
   const baseTokens = estimateTokens(JSON.stringify({ system: o.system, tools: o.tools.map((t) => t.spec) }));
-  const meter = new ContextMeter();
+  // The reports include the system prompt and tools: the meter counts them once, the estimate until then.
+  const meter = new ContextMeter(baseTokens);
   const breaker = new CompactionBreaker();
   const byName = new Map(o.tools.map((t) => [t.name, t]));
   const loops = new LoopDetector();
@@ -148,7 +153,7 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
     turns++;
     budget.chargeTurn();
     yield { type: "turn_started", turn: turns };
-    if (meter.current(messages) + baseTokens > trigger) {
+    if (meter.current(messages) > trigger) {
       if (!breaker.open) {
         const summarizer =
           o.context?.summarize === false
@@ -188,7 +193,7 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
           afterTokens: compacted.afterTokens,
           ...(compacted.failed ? { failed: compacted.failed } : {}),
         };
-      } else if (meter.current(messages) + baseTokens > window) {
+      } else if (meter.current(messages) > window) {
         yield* limit("context", `The run stopped: ${BREAKER_REASON}, and the context is full.`);
         return result("limit", `The run stopped: ${BREAKER_REASON}, and the context is full.`);
       }

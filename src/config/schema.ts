@@ -284,6 +284,15 @@ const Agent = z
       .describe(
         "The command that verifies a run; empty: detected from package.json, Makefile, pyproject.toml, go.mod or Cargo.toml.",
       ),
+    compactAt: z
+      .number()
+      .min(0.2)
+      .max(0.9)
+      .default(0.75)
+      .describe(
+        "Compact the conversation when it passes this share of the model's context window, down to two " +
+          "thirds of it: 0.45 keeps every request under half the window; each compaction breaks the prompt cache once.",
+      ),
     subAgentConcurrency: z
       .number()
       .int()

@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import PQueue from "p-queue";
 import { InstructionLoader, gitRefSource } from "../agent/instructions/load-instructions.js";
 import type { LimitKind } from "../agent/events.js";
+import type { ModelClient } from "../agent/model-types.js";
 import { policyFor } from "../agent/permissions/policies.js";
 import type { RepoConfig } from "../config/schema.js";
 import type { ToolContext } from "../tools/tool-types.js";
@@ -13,6 +14,7 @@ import type { NotReviewed } from "./diff/not-reviewed.js";
 import { renderChunk } from "./diff/render.js";
 import { REPORT_TOOL } from "./findings/report-tool.js";
 import { lowerFirst } from "./lower-first.js";
+import { firstAnswerGate } from "./first-answer-gate.js";
 import { REVIEW_DEFAULTS, type ReviewDeps, type ReviewInput } from "./review-input.js";
 import { chunkMessage, reviewerSystem } from "./reviewer/prompt.js";
 import { reviewChunk, type ChunkReview } from "./reviewer/review-chunk.js";
@@ -94,49 +96,59 @@ export async function reviewChunks(
     const deadline = run.started + run.limits.timeoutMinutes * 60_000;
     const queue = new PQueue({ concurrency: deps.concurrency ?? REVIEW_DEFAULTS.concurrency });
     let failure: string | undefined;
+    const reviewPart = async (chunk: ReviewChunk, i: number, model: ModelClient): Promise<ChunkReview> => {
+      const loader = new InstructionLoader(source);
+      await loader.load("");
+      const result = await reviewChunk({
+        model,
+        modelName: deps.modelName,
+        system,
+        message: chunkMessage({
+          pull,
+          diff: renderChunk(chunk),
+          part: { index: i + 1, count: chunks.length },
+          sinceSha: run.sinceSha,
+          pathInstructions: pathInstructionsFor(
+            chunk.files.map((f) => f.path),
+            config.pathInstructions,
+          ),
+        }),
+        toolContext,
+        rules,
+        limits: {
+          maxTurns: Math.min(REVIEW_DEFAULTS.maxTurns, run.limits.maxTurns),
+          // The run's budget shared out: the parts together stay within it.
+          maxCostUsd: run.limits.maxCostUsd / chunks.length,
+          timeoutMs: Math.max(0, deadline - now()),
+        },
+        maxTokens: REVIEW_DEFAULTS.maxTokens,
+        instructionsFor: (path) => {
+          const rel = relative(root, resolve(root, path)).split(sep).join("/");
+          return rel.startsWith("..") || isAbsolute(rel)
+            ? Promise.resolve({ text: "", files: [] })
+            : loader.forPath(rel);
+        },
+        now,
+        signal: stop.signal,
+      });
+      // One part failing fails the review: the others stop rather than spend for nothing.
+      if (result.kind === "failed" && !stop.signal.aborted) {
+        failure = result.reason;
+        stop.abort();
+      }
+      return result;
+    };
+    // The first part writes the prefix every part shares to the prompt cache; the others read it.
+    const gate = firstAnswerGate(deps.model);
     const reviews = await Promise.all(
       chunks.map((chunk, i) =>
         queue.add(async () => {
-          const loader = new InstructionLoader(source);
-          await loader.load("");
-          const review = await reviewChunk({
-            model: deps.model,
-            modelName: deps.modelName,
-            system,
-            message: chunkMessage({
-              pull,
-              diff: renderChunk(chunk),
-              part: { index: i + 1, count: chunks.length },
-              sinceSha: run.sinceSha,
-              pathInstructions: pathInstructionsFor(
-                chunk.files.map((f) => f.path),
-                config.pathInstructions,
-              ),
-            }),
-            toolContext,
-            rules,
-            limits: {
-              maxTurns: Math.min(REVIEW_DEFAULTS.maxTurns, run.limits.maxTurns),
-              // The run's budget shared out: the parts together stay within it.
-              maxCostUsd: run.limits.maxCostUsd / chunks.length,
-              timeoutMs: Math.max(0, deadline - now()),
-            },
-            maxTokens: REVIEW_DEFAULTS.maxTokens,
-            instructionsFor: (path) => {
-              const rel = relative(root, resolve(root, path)).split(sep).join("/");
-              return rel.startsWith("..") || isAbsolute(rel)
-                ? Promise.resolve({ text: "", files: [] })
-                : loader.forPath(rel);
-            },
-            now,
-            signal: stop.signal,
-          });
-          // One part failing fails the review: the others stop rather than spend for nothing.
-          if (review.kind === "failed" && !stop.signal.aborted) {
-            failure = review.reason;
-            stop.abort();
+          if (i > 0) await gate.opened;
+          try {
+            return await reviewPart(chunk, i, i === 0 ? gate.first : deps.model);
+          } finally {
+            if (i === 0) gate.open();
           }
-          return review;
         }),
       ),
     );

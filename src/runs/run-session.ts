@@ -234,6 +234,7 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
         : instructions.forPath(rel);
     };
     const budget = new TreeBudget(o.limits);
+    const context = { triggerShare: o.config.agent.compactAt };
     const openWorkspace = async (name: string, base: string): Promise<Workspace> => {
       const subWt = await createWorktree(repo, base, await freeBranchName(repo, `${branch}-${name}`));
       const dropWorktree = async (): Promise<void> => {
@@ -277,6 +278,7 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
           budget,
           limits: o.limits,
           concurrency: o.config.agent.subAgentConcurrency,
+          context,
           system,
           tools,
           rules: { read: rulesOf("answer", false), write: rulesOf("implement", false) },
@@ -325,6 +327,7 @@ export async function runSession(o: RunSessionOptions): Promise<RunSessionResult
       toolContext: ctx,
       limits: o.limits,
       budget,
+      context,
       ...(lead ? { onConversation: lead.onConversation } : {}),
       ...(testCommand && sandbox.kind !== "unavailable"
         ? {

@@ -40,7 +40,7 @@ export type LaunchSubAgent = (input: TaskInput, ctx: ToolContext) => Promise<Too
  * The tool the model starts sub-agents with. What a sub-agent is (its tools, rules, worktree, budget) is
  * the launcher's business, given by the run; several calls in one turn run at the same time.
  */
-export function createTaskTool(launch: LaunchSubAgent): Tool<TaskInput> {
+export function createTaskTool(launch: LaunchSubAgent, concurrency: number): Tool<TaskInput> {
   return defineTool<TaskInput>({
     name: TASK_TOOL,
     kind: "read",
@@ -50,8 +50,10 @@ export function createTaskTool(launch: LaunchSubAgent): Tool<TaskInput> {
       name: TASK_TOOL,
       description:
         "Hand part of the work to a sub-agent and get its final report back. Call it several times in one " +
-        "turn to run independent parts at the same time. Sub-agents share this run's limits (turns, cost, " +
-        "time), so give each a focused task.",
+        `turn to run independent parts at the same time: at most ${concurrency} run at once, the others wait ` +
+        "for a free slot. Sub-agents share this run's limits (turns, cost, time), so give each a focused " +
+        "task. Every turn of a sub-agent re-reads its whole conversation (from the cache, at a tenth of the " +
+        "price), so one that reads many files costs more per file than several that each read fewer.",
       inputSchema: z.toJSONSchema(TaskInput),
     },
     input: TaskInput,

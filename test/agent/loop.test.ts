@@ -246,6 +246,38 @@ describe("the agent loop", () => {
     }
   });
 
+  it("compacts past the share of the window it is given, down to two thirds of that share", async () => {
+    const root = tempDir();
+    writeFiles(root, { "big.txt": `${"line of text\n".repeat(1200)}` });
+    let turn = 0;
+    const model = new ScriptedModel((request) => {
+      if (request.system[0]!.text.includes("compacting")) return textResponse("## Goal\n- read big.txt");
+      turn++;
+      return sized(
+        request,
+        turn <= 12 ? toolCall("bash", { command: `cat big.txt # ${turn}` }) : textResponse("done"),
+      );
+    });
+    const window = 40_000;
+    const { events, result } = await drain(
+      runAgent(
+        options(root, model, {
+          context: { windowTokens: window, triggerShare: 0.45 },
+          limits: { maxTurns: 30, maxCostUsd: 100, timeoutMs: 60_000 },
+        }),
+      ),
+    );
+    expect(result.outcome).toBe("finished");
+    const compactions = events.filter((e) => e.type === "compacted") as { afterTokens: number }[];
+    expect(compactions.length).toBeGreaterThan(0);
+    for (const c of compactions) expect(c.afterTokens).toBeLessThanOrEqual(window * 0.3);
+    // No request went past the trigger by more than the one tool result added since the last check.
+    const oneResult = estimateTokens("line of text\n".repeat(1200)) + 200;
+    for (const request of model.requests.filter((r) => !r.system[0]!.text.includes("compacting"))) {
+      expect(estimateTokens(request.messages)).toBeLessThan(window * 0.45 + oneResult);
+    }
+  });
+
   it("stops compacting after three failed summaries, and ends when the context is full", async () => {
     const root = tempDir();
     writeFiles(root, { "big.txt": `${"line of text\n".repeat(1200)}` });

@@ -31,6 +31,7 @@ describe("RepoConfig", () => {
         network: false,
         commandTimeoutSeconds: 300,
         testCommand: "",
+        compactAt: 0.75,
         subAgentConcurrency: 3,
         coordinator: "auto",
       },

@@ -66,8 +66,12 @@ export function promptTokens(usage: Usage): number {
 export class ContextMeter {
   private reported: number | undefined;
   private sent = 0;
-  /** What the API counted beyond our estimate of the messages (system prompt, tools, estimate error). */
-  private overhead = 0;
+
+  /**
+   * `overhead`: what the API counts beyond our estimate of the messages (system prompt, tools, estimate
+   * error); the caller's estimate until the first report, learnt from each report after it.
+   */
+  constructor(private overhead = 0) {}
 
   /** After each response: `messagesSent` is how many messages the request held. */
   observe(usage: Usage, messagesSent: number): void {

@@ -162,7 +162,10 @@ export class SubAgents {
   }
 
   private toolsOf(agent: Parent): AnyTool[] {
-    const launch = createTaskTool((input, ctx) => this.start(input, ctx, agent)) as AnyTool;
+    const launch = createTaskTool(
+      (input, ctx) => this.start(input, ctx, agent),
+      this.o.concurrency,
+    ) as AnyTool;
     const mailbox = createMailboxTools(this.o.mailbox, agent.name) as AnyTool[];
     return [...this.o.tools[agent.access], launch, ...mailbox];
   }

@@ -89,6 +89,15 @@ describe("ContextMeter", () => {
     expect(meter.current(compacted)).toBe(overhead + estimateTokens(compacted));
   });
 
+  it("counts what lies outside the messages once: the caller's estimate first, then the report's", () => {
+    const meter = new ContextMeter(2000);
+    const messages = [m("request")];
+    expect(meter.current(messages)).toBe(2000 + estimateTokens(messages));
+    meter.observe(usage(2500), 1);
+    const more = [...messages, m("answer", "assistant"), m("x".repeat(350))];
+    expect(meter.current(more)).toBe(2500 + estimateTokens(more.slice(1)));
+  });
+
   it("does not trust a report for a history shorter than what was sent", () => {
     const meter = new ContextMeter();
     meter.observe(usage(10_000), 10);
