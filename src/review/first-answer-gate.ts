@@ -1,7 +1,7 @@
 import type { ModelClient } from "../agent/model-types.js";
 
 export interface FirstAnswerGate {
-  /** The first part's model: opens the gate when its first request is answered (or fails). */
+  /** The first part's model: opens the gate when its first answer starts streaming text, ends or fails. */
   first: ModelClient;
   /** Resolves once the gate is open. */
   opened: Promise<void>;
@@ -10,10 +10,11 @@ export interface FirstAnswerGate {
 }
 
 /**
- * Holds every part of a review but the first until the first part's first answer is in. The parts'
+ * Holds every part of a review but the first until the first part's first answer has begun. The parts'
  * requests start with the same prefix (tools and system prompt, a cache breakpoint after it); the API
  * serves a prefix from the cache only once the request that wrote it has started answering, so parts
- * sent together would each pay to write it. One model turn of waiting buys every later part a read.
+ * sent together would each pay to write it. The wait is the first answer's first streamed text (its
+ * end, when it streams none: an answer made only of tool calls), not the whole answer.
  */
 export function firstAnswerGate(model: ModelClient): FirstAnswerGate {
   let open!: () => void;
@@ -24,7 +25,10 @@ export function firstAnswerGate(model: ModelClient): FirstAnswerGate {
     first: {
       send: async (request, onText) => {
         try {
-          return await model.send(request, onText);
+          return await model.send(request, (delta) => {
+            open();
+            onText?.(delta);
+          });
         } finally {
           open();
         }
