@@ -44,6 +44,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         "report only findings of this confidence or more (default: all)",
       ).choices(["low", "medium", "high"]),
     )
+    .option(
+      "--threads <n>",
+      "scan a folder of many files on n threads (default: one per CPU, at most 4; 1: this thread only)",
+    )
     .option("--no-color", "no colours in text output")
     .addHelpText(
       "after",

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { relative, resolve } from "node:path";
 import { loadBaseline } from "../guard/baseline.js";
 import { meetsConfidence } from "../guard/confidence.js";
@@ -10,6 +12,7 @@ import { explainGuardConfig } from "../config/parse-repo-config.js";
 import { loadGuardConfig } from "../guard/load-config.js";
 import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
+import type { ScanThreads } from "../guard/sources/scan-threads.js";
 import { EXIT_CANNOT_SCAN, EXIT_CLEAN, EXIT_FINDINGS } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { describeFsError } from "../guard/sources/describe-fs-error.js";
@@ -28,6 +31,8 @@ export interface ScanOptions {
   baseline?: string;
   /** low, medium or high: findings below it are neither shown nor counted. */
   minConfidence?: string;
+  /** Threads for a folder of many files (default: one per CPU, at most DEFAULT_MAX_THREADS). */
+  threads?: string;
   color: boolean;
 }
 
@@ -41,6 +46,7 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
       throw new ScanError(`--format must be text, json, sarif or markdown, not "${opts.format}"`);
     }
     const minConfidence = parseMinConfidence(opts.minConfidence);
+    const threads = scanThreads(opts.threads);
     if (target.mode === "paths")
       for (const p of target.paths) await checkNamedPath(io.cwd, p, "folder-or-file");
     if (target.mode === "pack") await requirePackage(io.cwd, target.dir);
@@ -77,6 +83,7 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
       baseline,
       input: io.stdin,
       inlineAllow: true,
+      threads,
       onProgress: (files, bytes) => progress.update(files, bytes),
     }).finally(() => progress.done());
     const report = minConfidence ? atLeast(scanned, minConfidence) : scanned;
@@ -104,6 +111,20 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     io.stderr.write(`patchwright: could not scan: ${message}\n`);
     return EXIT_CANNOT_SCAN;
   }
+}
+
+const DEFAULT_MAX_THREADS = 4;
+const MAX_THREADS = 64;
+// Beside this module in the built CLI (dist/cli), bundled or not. Run from source (the tests' in-process
+// calls) there is no built worker script: the scan then stays on this thread.
+const SCAN_THREAD = new URL("../guard/sources/scan-thread.js", import.meta.url);
+
+function scanThreads(value: string | undefined): ScanThreads | undefined {
+  const count = value === undefined ? Math.min(availableParallelism(), DEFAULT_MAX_THREADS) : Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
+    throw new ScanError(`--threads must be a whole number from 1 to ${MAX_THREADS}, not "${value}"`);
+  }
+  return count > 1 && existsSync(SCAN_THREAD) ? { count, script: SCAN_THREAD } : undefined;
 }
 
 function parseMinConfidence(value: string | undefined): Confidence | undefined {

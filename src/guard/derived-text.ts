@@ -10,8 +10,11 @@ export interface DerivedText {
   how: string;
   /** The block offset of the derived text's offset `i` (`end`: of the character before it, plus one). */
   toSource(i: number, end: boolean): number;
-  /** Whether [start, end) of the derived text lies in one piece of source (then the block's own scan saw it). */
-  inOnePiece(start: number, end: number): boolean;
+  /**
+   * Whether a hit at [start, end) of the derived text is news: not something the block's own scan saw (one
+   * literal of a join), nor made up by derivation (two decoded runs side by side).
+   */
+  isNew(start: number, end: number): boolean;
 }
 
 // A literal ends at its quote or at the end of the line, template literals too: one that spans lines
@@ -27,8 +30,13 @@ const JOINED = /["'`](?:\s{0,64}(?:\+|\.\.?|&|\|\||~)\s{0,64}|\s{1,64}|\\\r?\n\s
 const ONE_LITERAL = new RegExp(LITERAL, "g");
 
 // 24 base64 characters decode to 18 bytes: shorter than any high-confidence token. Hex needs 32 digits.
-const ENCODED_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
+const MIN_RUN = 24;
 const HEX = /^(?:[0-9a-f]{2}){16,}$|^(?:[0-9A-F]{2}){16,}$/;
+/** 1 for the characters of base64 (both alphabets), and so of hex; by UTF-16 code unit, 0 for the rest. */
+const ENCODED_CHAR = new Uint8Array(65536);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
+  ENCODED_CHAR[c.charCodeAt(0)] = 1;
+const EQUALS = 0x3d;
 
 export function* derivedTexts(text: string): Generator<DerivedText> {
   if (JOINED.test(text)) yield* joinedLiterals(text);
@@ -58,25 +66,85 @@ function* joinedLiterals(text: string): Generator<DerivedText> {
         const piece = pieces[pieceAt(end ? Math.max(0, i - 1) : i)]!;
         return piece.source + (end ? i - 1 : i) - piece.joined + (end ? 1 : 0);
       },
-      inOnePiece: (start, end) => pieceAt(start) === pieceAt(Math.max(start, end - 1)),
+      // Within one literal the block's own scan saw it.
+      isNew: (start, end) => pieceAt(start) !== pieceAt(Math.max(start, end - 1)),
     };
   }
 }
 
+/** Where an encoded run starts in the block, and where its decoded bytes start in the derived text. */
+interface Run {
+  source: number;
+  decoded: number;
+}
+
+/**
+ * The block's base64 runs decoded, and its hex runs, each kind as one text: the runs' decodings one per
+ * line, so the rules run once per block and kind rather than once per run (a lockfile has thousands).
+ */
 function* decodedRuns(text: string): Generator<DerivedText> {
-  const run = new RegExp(ENCODED_RUN);
-  for (let m = run.exec(text); m; m = run.exec(text)) {
-    const at = m.index;
-    const hex = HEX.test(m[0]);
-    const decoded = hex ? Buffer.from(m[0], "hex") : Buffer.from(m[0], "base64");
-    // A run of random bytes decodes to nothing a rule matches; the prefilter drops it at once.
-    yield {
-      text: decoded.toString("latin1"),
-      how: hex ? "hex-encoded" : "base64-encoded",
-      toSource: hex
-        ? (i) => at + 2 * i
-        : (i, end) => at + (end ? Math.ceil((i * 4) / 3) : Math.floor((i * 4) / 3)),
-      inOnePiece: () => false,
+  const kinds = {
+    hex: { runs: [] as Run[], parts: [] as string[], length: 0 },
+    base64: { runs: [] as Run[], parts: [] as string[], length: 0 },
+  };
+  for (const [at, end] of encodedRuns(text)) {
+    const run = text.slice(at, end);
+    const hex = HEX.test(run);
+    const kind = hex ? kinds.hex : kinds.base64;
+    const decoded = Buffer.from(run, hex ? "hex" : "base64").toString("latin1");
+    kind.runs.push({ source: at, decoded: kind.length });
+    kind.parts.push(decoded);
+    kind.length += decoded.length + 1;
+  }
+  for (const [name, kind] of Object.entries(kinds)) {
+    if (kind.runs.length === 0) continue;
+    const { runs } = kind;
+    const hex = name === "hex";
+    const runAt = (i: number): Run => {
+      let lo = 0;
+      for (let hi = runs.length - 1; lo < hi;) {
+        const mid = (lo + hi + 1) >> 1;
+        if (runs[mid]!.decoded <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return runs[lo]!;
     };
+    yield {
+      text: kind.parts.join("\n"),
+      how: hex ? "hex-encoded" : "base64-encoded",
+      toSource: (i, end) => {
+        const run = runAt(end ? Math.max(0, i - 1) : i);
+        const offset = i - run.decoded;
+        return (
+          run.source + (hex ? 2 * offset : end ? Math.ceil((offset * 4) / 3) : Math.floor((offset * 4) / 3))
+        );
+      },
+      // A match across two runs' lines was made up by putting them side by side.
+      isNew: (start, end) => runAt(start) === runAt(Math.max(start, end - 1)),
+    };
+  }
+}
+
+/**
+ * [start, end) of each run of base64 characters at least MIN_RUN long, with up to two `=` after it. Such a
+ * run holds one of every MIN_RUN positions, so only those are looked at first, and the run grown from
+ * there: most text is short words, and this reads a fraction of its characters.
+ */
+function* encodedRuns(text: string): Generator<[number, number]> {
+  const length = text.length;
+  for (let probe = MIN_RUN - 1; probe < length; probe += MIN_RUN) {
+    if (ENCODED_CHAR[text.charCodeAt(probe)] !== 1) continue;
+    let end = probe + 1;
+    while (end < length && ENCODED_CHAR[text.charCodeAt(end)] === 1) end++;
+    // What lies left of the probe was looked at only at earlier probes: the run's start is found here.
+    let start = probe;
+    while (start > 0 && ENCODED_CHAR[text.charCodeAt(start - 1)] === 1) start--;
+    // A shorter word holds no other probe: the next one is past it.
+    if (end - start < MIN_RUN) continue;
+    const run = end;
+    while (end < length && end - run < 2 && text.charCodeAt(end) === EQUALS) end++;
+    yield [start, end];
+    // The next run starts at `end` or later, so it holds one of end + MIN_RUN - 1, end + 2 MIN_RUN - 1...
+    probe = end - 1;
   }
 }

@@ -295,7 +295,7 @@ export class Guard {
     for (const derived of derivedTexts(block.text)) {
       for (const hit of this.ruleHits({ ...block, text: derived.text }, this.certain)) {
         const end = hit.index + hit.value.length;
-        if (derived.inOnePiece(hit.index, end)) continue;
+        if (!derived.isNew(hit.index, end)) continue;
         const index = derived.toSource(hit.index, false);
         yield {
           ...hit,
@@ -370,5 +370,15 @@ function spanOf(hit: Hit): number {
 function pathFilter(rule: RegexRule): (path: string) => boolean {
   const only = rule.paths?.length ? picomatch([...rule.paths], GLOB) : undefined;
   const never = rule.notPaths?.length ? picomatch([...rule.notPaths], GLOB) : undefined;
-  return (path) => (only ? path !== "" && only(path) : true) && !(never && path !== "" && never(path));
+  if (!only && !never) return () => true;
+  // A file's blocks and the texts derived from them ask about the same path many times in a row.
+  let lastPath: string | undefined;
+  let last = false;
+  return (path) => {
+    if (path !== lastPath) {
+      lastPath = path;
+      last = (only ? path !== "" && only(path) : true) && !(never && path !== "" && never(path));
+    }
+    return last;
+  };
 }

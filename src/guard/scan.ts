@@ -11,6 +11,7 @@ import { scanPack, type ListPackFiles } from "./sources/scan-pack.js";
 import { scanPushedObjects } from "./sources/scan-push.js";
 import { ScanError } from "./scan-error.js";
 import { scanPaths, scanStream } from "./sources/scan-files.js";
+import type { ScanThreads } from "./sources/scan-threads.js";
 
 /** What to scan: one of the guard's six sources. */
 export const ScanTarget = z.discriminatedUnion("mode", [
@@ -43,6 +44,11 @@ export interface ScanDeps {
   /** The text to scan in `text` mode (standard input for the CLI). */
   input?: AsyncIterable<Buffer | string>;
   listPackFiles?: ListPackFiles;
+  /**
+   * Scan a large folder on this many threads, with this worker script (scan-thread.js, located by the
+   * caller: a bundled CLI is not where the guard's modules are). Without it, everything runs here.
+   */
+  threads?: ScanThreads | undefined;
   /** Hears the files and bytes scanned so far, as the scan goes (for a progress line). */
   onProgress?: (files: number, bytes: number) => void;
 }
@@ -57,7 +63,20 @@ export async function scan(target: ScanTarget, deps: ScanDeps): Promise<ScanRepo
   });
   switch (target.mode) {
     case "paths":
-      await scanPaths(guard, target.paths, deps.cwd, out);
+      await scanPaths(
+        guard,
+        target.paths,
+        deps.cwd,
+        out,
+        deps.threads && {
+          threads: deps.threads,
+          setup: {
+            config: deps.config,
+            baseline: [...(deps.baseline ?? [])],
+            inlineAllow: deps.inlineAllow === true,
+          },
+        },
+      );
       break;
     case "git":
       await scanGitRange(guard, deps.cwd, target.range, out, target.exclude);

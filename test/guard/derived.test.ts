@@ -112,6 +112,20 @@ describe("secrets encoded in base64 or hex", () => {
     expect(scan(text, "src/data.ts")).toEqual([]);
   });
 
+  it("finds encoded tokens at every offset, right after padding, and many runs in one block", () => {
+    const tokens = Array.from({ length: 30 }, () => githubToken(rand));
+    const encoded = tokens.map((t) => Buffer.from(`${t}.`).toString("base64"));
+    // Runs start at every offset against the 24-character grid the finder probes, words of every length
+    // sit between them, and pairs are glued by `=` padding (the second starts right after it).
+    const lines: string[] = [];
+    for (let i = 0; i < encoded.length; i += 2)
+      lines.push(`${"x".repeat(i % 24)}:${encoded[i]}${"w".repeat(i)} ${encoded[i + 1]}`);
+    lines.push(encoded.join(""));
+    expect(encoded.every((e) => e.endsWith("="))).toBe(true);
+    const found = scan(lines.join("\n")).filter((f) => f.message.endsWith("base64-encoded"));
+    expect(found).toHaveLength(2 * tokens.length);
+  });
+
   it("stays linear on adversarial runs (one long base64 line, thousands of quotes)", () => {
     const long = "QUtJQ".repeat(200_000);
     const quotes = `"a" + `.repeat(100_000);

@@ -1,4 +1,4 @@
-import { close, constants, fstat, open, read } from "node:fs";
+import { close, closeSync, constants, fstat, fstatSync, open, openSync, read, readSync } from "node:fs";
 
 /** Files up to this size are read ahead whole; larger ones are streamed when their turn comes. */
 export const READ_AHEAD_BYTES = 256 * 1024;
@@ -73,4 +73,31 @@ function readSmallFile(abs: string): Promise<Ahead> {
       });
     });
   });
+}
+
+/**
+ * readSmallFile on the calling thread, blocking it: for a scanning thread, which has nothing else to do,
+ * and for which the callbacks cost more than the reads.
+ */
+export function readSmallFileSync(abs: string): Ahead {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { kind: "error", error: error as NodeJS.ErrnoException };
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return { kind: "special" };
+    if (info.size > READ_AHEAD_BYTES) return { kind: "stream" };
+    const buffer = Buffer.allocUnsafe(info.size + 1);
+    let total = 0;
+    for (let n = 1; n > 0 && total < buffer.length; total += n)
+      n = readSync(fd, buffer, total, buffer.length - total, total);
+    return total > info.size ? { kind: "stream" } : { kind: "bytes", bytes: buffer.subarray(0, total) };
+  } catch (error) {
+    return { kind: "error", error: error as NodeJS.ErrnoException };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -7,6 +7,7 @@ import { ScanError } from "../scan-error.js";
 import { describeFsError } from "./describe-fs-error.js";
 import { fileChunks, readBlocks } from "./read-blocks.js";
 import { readAhead, type Ahead } from "./read-ahead.js";
+import { scanOnThreads, type ScanThreads, type ThreadSetup } from "./scan-threads.js";
 import { walkFiles, type OnWalkSkip } from "./walk-files.js";
 
 /**
@@ -18,6 +19,7 @@ export async function scanPaths(
   targets: readonly string[],
   cwd: string,
   out: Collector,
+  threads?: { threads: ScanThreads; setup: Omit<ThreadSetup, "root"> },
 ): Promise<void> {
   for (const target of targets) {
     const abs = resolve(cwd, target);
@@ -27,11 +29,16 @@ export async function scanPaths(
     if (info.isDirectory()) {
       const root = inside ? cwd : abs;
       const onSkip: OnWalkSkip = (path, reason) => out.skip({ path, reason, detail: WALK_SKIPS[reason] });
-      const files = readAhead(walkFiles(root, abs, onSkip), (path) =>
-        mayRead(guard, path) ? join(root, path) : undefined,
-      );
-      for await (const [path, ahead] of files)
-        await scanFile(guard, join(root, path), path, "file", out, ahead);
+      const scanHere = async (paths: AsyncIterable<string>): Promise<void> => {
+        const files = readAhead(paths, (path) => (mayRead(guard, path) ? join(root, path) : undefined));
+        for await (const [path, ahead] of files)
+          await scanFile(guard, join(root, path), path, "file", out, ahead);
+      };
+      const walk = walkFiles(root, abs, onSkip);
+      // The threads' guards are built from plain data: a run's own secrets (on the config, unclonable) stay here.
+      if (threads && !guard.holdsKnownSecrets)
+        await scanOnThreads(walk, { ...threads.setup, root }, threads.threads, out, scanHere);
+      else await scanHere(walk);
     } else {
       const path = inside ? relative(cwd, abs).split(sep).join("/") : basename(abs);
       await scanFile(guard, abs, path, "file", out);
@@ -45,7 +52,7 @@ const WALK_SKIPS = {
 } as const;
 
 /** An allowed path is still read for the run's own secrets, which no allowlist accepts. */
-function mayRead(guard: Guard, path: string): boolean {
+export function mayRead(guard: Guard, path: string): boolean {
   return !guard.isPathAllowed(path) || guard.holdsKnownSecrets;
 }
 

@@ -13,9 +13,10 @@ const XML_SECRET_NAME =
   "(?:pass(?:word|wd|phrase)|secret|token|api[_.-]?key|(?:access|auth|private|secret|signing|encryption)[_.-]?key)";
 
 /** `next_page_token`, `csrf_token`, `hashed_password`, `sha256_token`: named like secrets, but not secrets. */
-const NOT_SECRET_PREFIX =
-  "(?<!(?:page|next|continuation|cursor|sync|csrf|xsrf|request|cancel(?:lation)?|lock|idempotency|" +
-  "sha(?:1|256|512)?|hash(?:ed)?|digest|checksum|commit|integrity|etag)[_.-]?)";
+const NOT_SECRET_PREFIXES =
+  "(?:page|next|continuation|cursor|sync|csrf|xsrf|request|cancel(?:lation)?|lock|idempotency|" +
+  "sha(?:1|256|512)?|hash(?:ed)?|digest|checksum|commit|integrity|etag)[_.-]?";
+const NOT_SECRET_PREFIX = `(?<!${NOT_SECRET_PREFIXES})`;
 
 /**
  * What follows the name when it names something about the secret rather than the secret itself
@@ -189,7 +190,9 @@ export const GENERIC_RULES: readonly RegexRule[] = [
       "master_key",
       "masterkey",
     ],
-    pattern: `${NOT_SECRET_PREFIX}${SECRET_NAME}${NOT_SECRET_SUFFIX}${OPERATOR}${VALUE}`,
+    // The name first and the prefix checked looking back over it: a pattern that starts with a lookbehind
+    // runs it at every position of the text, which made this rule 2× slower.
+    pattern: `${SECRET_NAME}(?<!${NOT_SECRET_PREFIXES}${SECRET_NAME})${NOT_SECRET_SUFFIX}${OPERATOR}${VALUE}`,
     flags: "i",
     minEntropy: 3,
     validate: looksLikeSecretValue,

@@ -1,0 +1,59 @@
+// A scanning thread (see scan-threads.ts): builds its own guard from the setup it is given, then scans
+// each batch of files it is sent, one batch at a time, and answers with the batch's results.
+import { join } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import { z } from "zod";
+import { Collector } from "../collector.js";
+import { GuardConfig } from "../config.js";
+import { Guard } from "../engine.js";
+import { ALL_RULES } from "../rules/index.js";
+import { ScanError } from "../scan-error.js";
+import { readSmallFileSync } from "./read-ahead.js";
+import { mayRead, scanFile } from "./scan-files.js";
+import { BatchRequest, type BatchResult } from "./scan-threads.js";
+
+const Setup = z.object({
+  root: z.string(),
+  config: GuardConfig,
+  baseline: z.array(z.string()),
+  inlineAllow: z.boolean(),
+});
+
+const port = parentPort;
+if (!port) throw new Error("scan-thread.js runs as a worker thread only");
+const setup = Setup.parse(workerData);
+let out = new Collector();
+const guard = new Guard(ALL_RULES, setup.config, {
+  baseline: new Set(setup.baseline),
+  inlineAllow: setup.inlineAllow,
+  onAdvisory: (finding) => out.advise(finding),
+});
+
+async function scanBatch({ id, paths }: BatchRequest): Promise<BatchResult> {
+  out = new Collector();
+  try {
+    for (const path of paths) {
+      const abs = join(setup.root, path);
+      await scanFile(
+        guard,
+        abs,
+        path,
+        "file",
+        out,
+        mayRead(guard, path) ? readSmallFileSync(abs) : undefined,
+      );
+    }
+  } catch (err) {
+    // The same words the calling thread would have had: the scan stops there, as it would on one thread.
+    return { id, error: err instanceof ScanError ? err.message : `${String(err)}` };
+  }
+  const { findings, advisories, skipped, files, bytes } = out;
+  return { id, findings, advisories, skipped, files, bytes };
+}
+
+// Batches run one after the other: the guard tells advisories to the current batch's collector.
+let queue = Promise.resolve();
+port.on("message", (message: unknown) => {
+  const request = BatchRequest.parse(message);
+  queue = queue.then(async () => port.postMessage(await scanBatch(request)));
+});

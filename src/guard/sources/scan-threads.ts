@@ -1,0 +1,159 @@
+import { Worker } from "node:worker_threads";
+import { z } from "zod";
+import type { Collector } from "../collector.js";
+import { Finding, SkippedFile } from "../finding.js";
+import { ScanError } from "../scan-error.js";
+
+/** Scanning a folder on several threads: how many, and the worker script (src/guard/sources/scan-thread.ts). */
+export interface ScanThreads {
+  count: number;
+  script: URL;
+}
+
+/** What each thread builds its guard from: plain data, cloned into it. */
+export interface ThreadSetup {
+  root: string;
+  config: unknown;
+  baseline: string[];
+  inlineAllow: boolean;
+}
+
+/** A batch of files, relative to the root, in walk order. */
+export const BatchRequest = z.object({ id: z.number().int(), paths: z.array(z.string()) });
+export type BatchRequest = z.infer<typeof BatchRequest>;
+
+export const BatchResult = z.union([
+  z.object({
+    id: z.number().int(),
+    findings: z.array(Finding),
+    advisories: z.array(Finding),
+    skipped: z.array(SkippedFile),
+    files: z.number(),
+    bytes: z.number(),
+  }),
+  z.object({ id: z.number().int(), error: z.string() }),
+]);
+export type BatchResult = z.infer<typeof BatchResult>;
+
+/** Below this many files a folder is scanned on the calling thread: starting threads costs more. */
+export const THREAD_MIN_FILES = 256;
+const BATCH_FILES = 32;
+/** Batches handed to a thread ahead of its answers, so it never waits for the next one. */
+const IN_FLIGHT = 2;
+
+/**
+ * Scans the walk's files on `threads.count` worker threads, each with its own guard: on a large tree the
+ * rules are nearly all of the time, and they run on one core per thread. Results are collected in walk
+ * order, so the report is the same as on one thread. A folder of fewer than THREAD_MIN_FILES files is
+ * scanned by `scanHere` instead. A thread that fails or dies fails the scan: nothing is skipped silently.
+ */
+export async function scanOnThreads(
+  files: AsyncIterable<string>,
+  setup: ThreadSetup,
+  threads: ScanThreads,
+  out: Collector,
+  scanHere: (files: AsyncIterable<string>) => Promise<void>,
+): Promise<void> {
+  const iterator = files[Symbol.asyncIterator]();
+  const first: string[] = [];
+  let walked = false;
+  while (first.length < THREAD_MIN_FILES) {
+    const next = await iterator.next();
+    if (next.done) {
+      walked = true;
+      break;
+    }
+    first.push(next.value);
+  }
+  if (walked || threads.count < 2) {
+    return scanHere(
+      (async function* () {
+        yield* first;
+        if (!walked) yield* { [Symbol.asyncIterator]: () => iterator };
+      })(),
+    );
+  }
+  const pool = Array.from({ length: threads.count }, () => new Worker(threads.script, { workerData: setup }));
+  try {
+    await runBatches(pool, first, iterator, out);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+async function runBatches(
+  pool: Worker[],
+  first: string[],
+  rest: AsyncIterator<string>,
+  out: Collector,
+): Promise<void> {
+  let pending = first;
+  let walked = false;
+  const nextBatch = async (): Promise<string[] | undefined> => {
+    while (!walked && pending.length < BATCH_FILES) {
+      const next = await rest.next();
+      if (next.done) walked = true;
+      else pending.push(next.value);
+    }
+    if (pending.length === 0) return undefined;
+    const batch = pending.slice(0, BATCH_FILES);
+    pending = pending.slice(BATCH_FILES);
+    return batch;
+  };
+  // Results wait here until every earlier batch's has come: the report keeps the walk's order.
+  const done = new Map<number, BatchResult>();
+  let sent = 0;
+  let taken = 0;
+  const take = (): void => {
+    for (let r = done.get(taken); r; r = done.get(taken)) {
+      done.delete(taken++);
+      if ("error" in r) throw new ScanError(r.error);
+      out.files += r.files;
+      out.bytes += r.bytes;
+      for (const a of r.advisories) out.advise(a);
+      for (const s of r.skipped) out.skip(s);
+      out.add(r.findings);
+    }
+  };
+  await new Promise<void>((resolve, reject) => {
+    let feeding = Promise.resolve();
+    let failed = false;
+    const fail = (err: unknown): void => {
+      failed = true;
+      reject(err instanceof Error ? err : new ScanError(String(err)));
+    };
+    const feed = (worker: Worker): void => {
+      // One batch at a time from the walk, whichever thread asks: batches keep their numbers in order.
+      feeding = feeding
+        .then(async () => {
+          if (failed) return;
+          const paths = await nextBatch();
+          if (paths === undefined) {
+            if (taken === sent) resolve();
+            return;
+          }
+          const request: BatchRequest = { id: sent++, paths };
+          worker.postMessage(request);
+        })
+        .catch(fail);
+    };
+    for (const worker of pool) {
+      worker.on("message", (message: unknown) => {
+        try {
+          const result = BatchResult.parse(message);
+          done.set(result.id, result);
+          take();
+          feed(worker);
+        } catch (err) {
+          fail(err);
+        }
+      });
+      worker.on("error", (err) => fail(new ScanError(`a scanning thread failed: ${err.message}`)));
+      worker.on("exit", (code) => {
+        if (!failed)
+          fail(new ScanError(`a scanning thread stopped before the scan ended (exit code ${code})`));
+      });
+      for (let i = 0; i < IN_FLIGHT; i++) feed(worker);
+    }
+  });
+}
