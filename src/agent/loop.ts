@@ -17,6 +17,7 @@ import {
   type Usage,
 } from "./model-types.js";
 import { addUsage, costUsd, emptyUsage } from "./model/prices.js";
+import { DEFAULT_COMPACT_AT } from "../config/compact-at.js";
 import type { Rule } from "../config/permission-rule.js";
 import { decide } from "./permissions/rules.js";
 import { TreeBudget } from "./tree-budget.js";
@@ -41,7 +42,7 @@ export interface Verification {
 export interface ContextOptions {
   /** The model's context window in tokens (default 200,000). */
   windowTokens?: number;
-  /** Compact when the context passes this share of the window (default 0.75)... */
+  /** Compact when the context passes this share of the window (default DEFAULT_COMPACT_AT, 0.45)... */
   triggerShare?: number;
   /**
    * ...down to this share (default two thirds of the trigger): big, rare steps, because every rewrite
@@ -101,7 +102,7 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
   let messages: Message[] = o.start ? [...o.start] : [{ role: "user", content: o.instruction }];
   const budget = o.budget ?? new TreeBudget(o.limits, now);
   const window = o.context?.windowTokens ?? DEFAULT_WINDOW_TOKENS;
-  const triggerShare = o.context?.triggerShare ?? 0.75;
+  const triggerShare = o.context?.triggerShare ?? DEFAULT_COMPACT_AT;
   const trigger = Math.floor(window * triggerShare);
   const target = Math.floor(window * (o.context?.targetShare ?? (triggerShare * 2) / 3));
   const baseTokens = estimateTokens(JSON.stringify({ system: o.system, tools: o.tools.map((t) => t.spec) }));

@@ -301,7 +301,9 @@ describe("the agent loop", () => {
     const { events, result } = await drain(
       runAgent(
         options(root, model, {
-          context: { windowTokens: 12_000 },
+          // In so small a window the default share compacts before there are more turns than the six kept,
+          // so nothing could be summarised: this test needs summaries to fail.
+          context: { windowTokens: 12_000, triggerShare: 0.75 },
           limits: { maxTurns: 60, maxCostUsd: 100, timeoutMs: 60_000 },
         }),
       ),
