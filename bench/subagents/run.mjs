@@ -103,8 +103,7 @@ const editLine = (p, i) =>
 const view = (g, f) => call("str_replace_based_edit_tool", { command: "view", path: `src/g${g}/f${f}.ts` });
 const SUMMARY = (g) =>
   `Group ${g}: ${VIEWS} modules, each 100 string constants named g${g}f<n>_<j>; nothing else is defined, nothing imports them.`;
-const isSummaryCall = (body) =>
-  !(body.tools?.length > 0) && JSON.stringify(body.system).includes("compacting");
+const isSummaryCall = (body) => JSON.stringify(body.messages.at(-1)).includes("compacting the history");
 
 const SCRIPTS = {
   serial: ({ turn }) =>

@@ -1,11 +1,5 @@
 import type { AgentEvent, AgentResult, LimitKind, VerificationOutcome } from "./events.js";
-import {
-  BREAKER_REASON,
-  compact,
-  CompactionBreaker,
-  renderForSummary,
-  SUMMARY_PROMPT,
-} from "./context/compaction.js";
+import { BREAKER_REASON, compact, CompactionBreaker, summaryInstruction } from "./context/compaction.js";
 import { ContextMeter, estimateTokens } from "./context/token-count.js";
 import { LoopDetector } from "./loop-detector.js";
 import {
@@ -159,13 +153,19 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
         const summarizer =
           o.context?.summarize === false
             ? undefined
-            : async (dropped: Message[]): Promise<string> => {
+            : async (_dropped: Message[], keptFrom: number): Promise<string> => {
+                // The previous request's tools, system and messages, byte for byte, with its rolling
+                // breakpoint where it was (`sent` is still its length here), then the instruction: the
+                // summary reads the whole history from the cache and pays only for what follows it.
+                const prefix = sent > 0 ? messages.slice(0, sent) : messages;
+                const keptTurns = prefix.slice(keptFrom).filter((m) => m.role === "assistant").length;
                 const reply = await o.model.send({
                   model: o.modelName,
-                  system: [{ text: SUMMARY_PROMPT }],
-                  messages: [{ role: "user", content: renderForSummary(dropped) }],
-                  tools: [],
+                  system: o.system,
+                  messages: [...prefix, { role: "user", content: summaryInstruction(keptTurns) }],
+                  tools: o.tools.map((t) => t.spec),
                   maxTokens: 2048,
+                  cacheBreakpointAt: prefix.length - 1,
                   ...(o.signal ? { signal: o.signal } : {}),
                 });
                 usage = addUsage(usage, reply.usage);
