@@ -3,8 +3,8 @@
 // but prices each request with the prompt-cache model of cache-model.mjs and reports that in the stream's
 // usage (cache_read_input_tokens, cache_creation_input_tokens, input_tokens). The turn is read from the id
 // of the last tool_use in the conversation (toolu_bench_<turn>_<i>), so it survives compaction, which
-// rewrites the history. A request without tools whose system prompt asks for a summary is the loop's
-// compaction call: it gets a short scripted summary. `startRound({ caching })` starts a run with an empty
+// rewrites the history. A request whose last message asks for a summary is the loop's compaction call:
+// it gets a short scripted summary. `startRound({ caching })` starts a run with an empty
 // cache; with caching off, cache_control markers are ignored and everything is uncached input.
 // Bounded: bodies over 64 MiB get 413 (receiveMessages), more than `maxRequests` requests per round get 400.
 import http from "node:http";
@@ -35,7 +35,7 @@ function turnOf(messages) {
 }
 
 const isSummaryRequest = (body) =>
-  !(body.tools?.length > 0) && JSON.stringify(body.system ?? "").includes("compacting the history");
+  JSON.stringify(body.messages?.at(-1) ?? "").includes("compacting the history");
 
 /** The harness's response writer, with the message_start usage replaced by the cache model's. */
 function withUsage(res, usage) {

@@ -1,11 +1,5 @@
 import type { AgentEvent, AgentResult, LimitKind, VerificationOutcome } from "./events.js";
-import {
-  BREAKER_REASON,
-  compact,
-  CompactionBreaker,
-  renderForSummary,
-  SUMMARY_PROMPT,
-} from "./context/compaction.js";
+import { BREAKER_REASON, compact, CompactionBreaker, summaryInstruction } from "./context/compaction.js";
 import { ContextMeter, estimateTokens } from "./context/token-count.js";
 import { LoopDetector } from "./loop-detector.js";
 import {
@@ -17,6 +11,7 @@ import {
   type Usage,
 } from "./model-types.js";
 import { addUsage, costUsd, emptyUsage } from "./model/prices.js";
+import { DEFAULT_COMPACT_AT } from "../config/compact-at.js";
 import type { Rule } from "../config/permission-rule.js";
 import { decide } from "./permissions/rules.js";
 import { TreeBudget } from "./tree-budget.js";
@@ -41,7 +36,7 @@ export interface Verification {
 export interface ContextOptions {
   /** The model's context window in tokens (default 200,000). */
   windowTokens?: number;
-  /** Compact when the context passes this share of the window (default 0.75)... */
+  /** Compact when the context passes this share of the window (default DEFAULT_COMPACT_AT, 0.45)... */
   triggerShare?: number;
   /**
    * ...down to this share (default two thirds of the trigger): big, rare steps, because every rewrite
@@ -101,7 +96,7 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
   let messages: Message[] = o.start ? [...o.start] : [{ role: "user", content: o.instruction }];
   const budget = o.budget ?? new TreeBudget(o.limits, now);
   const window = o.context?.windowTokens ?? DEFAULT_WINDOW_TOKENS;
-  const triggerShare = o.context?.triggerShare ?? 0.75;
+  const triggerShare = o.context?.triggerShare ?? DEFAULT_COMPACT_AT;
   const trigger = Math.floor(window * triggerShare);
   const target = Math.floor(window * (o.context?.targetShare ?? (triggerShare * 2) / 3));
   const baseTokens = estimateTokens(JSON.stringify({ system: o.system, tools: o.tools.map((t) => t.spec) }));
@@ -158,13 +153,19 @@ export async function* runAgent(o: AgentOptions): AsyncGenerator<AgentEvent, Age
         const summarizer =
           o.context?.summarize === false
             ? undefined
-            : async (dropped: Message[]): Promise<string> => {
+            : async (_dropped: Message[], keptFrom: number): Promise<string> => {
+                // The previous request's tools, system and messages, byte for byte, with its rolling
+                // breakpoint where it was (`sent` is still its length here), then the instruction: the
+                // summary reads the whole history from the cache and pays only for what follows it.
+                const prefix = sent > 0 ? messages.slice(0, sent) : messages;
+                const keptTurns = prefix.slice(keptFrom).filter((m) => m.role === "assistant").length;
                 const reply = await o.model.send({
                   model: o.modelName,
-                  system: [{ text: SUMMARY_PROMPT }],
-                  messages: [{ role: "user", content: renderForSummary(dropped) }],
-                  tools: [],
+                  system: o.system,
+                  messages: [...prefix, { role: "user", content: summaryInstruction(keptTurns) }],
+                  tools: o.tools.map((t) => t.spec),
                   maxTokens: 2048,
+                  cacheBreakpointAt: prefix.length - 1,
                   ...(o.signal ? { signal: o.signal } : {}),
                 });
                 usage = addUsage(usage, reply.usage);

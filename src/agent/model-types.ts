@@ -26,6 +26,12 @@ export interface ModelRequest {
   messages: Message[];
   tools: ToolSpec[];
   maxTokens: number;
+  /**
+   * The message whose last block carries the rolling cache breakpoint, when not the last message: a
+   * request that repeats a cached conversation and appends something not worth caching (compaction's
+   * summary instruction) marks where the cached part ends, so the API reads it from there.
+   */
+  cacheBreakpointAt?: number;
   signal?: AbortSignal | undefined;
 }
 

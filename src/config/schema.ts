@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BUILT_IN_COMMANDS } from "./built-in-commands.js";
+import { DEFAULT_COMPACT_AT } from "./compact-at.js";
 import { parseCron } from "./cron.js";
 import { Rule } from "./permission-rule.js";
 import { isTimeZone, zoneForCity } from "./time-zone.js";
@@ -288,10 +289,11 @@ const Agent = z
       .number()
       .min(0.2)
       .max(0.9)
-      .default(0.75)
+      .default(DEFAULT_COMPACT_AT)
       .describe(
         "Compact the conversation when it passes this share of the model's context window, down to two " +
-          "thirds of it: 0.45 keeps every request under half the window; each compaction breaks the prompt cache once.",
+          "thirds of it. The default, 0.45, keeps every request under half the window while the prompt cache " +
+          "still serves at least 95% of a long session's input; each compaction breaks the cache once.",
       ),
     subAgentConcurrency: z
       .number()

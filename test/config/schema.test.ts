@@ -31,7 +31,7 @@ describe("RepoConfig", () => {
         network: false,
         commandTimeoutSeconds: 300,
         testCommand: "",
-        compactAt: 0.75,
+        compactAt: 0.45,
         subAgentConcurrency: 3,
         coordinator: "auto",
       },

@@ -160,6 +160,24 @@ describe("patchwright run on a local repository", () => {
     expect(results[1]).not.toContain("must-not-leak-into-commands");
   });
 
+  it("compacts past 45% of the window by default, and at the config's agent.compactAt when it says", async () => {
+    // The first turn's context is half the 200,000-token window: past the default share, under 0.75.
+    const half = { ...USAGE, inputTokens: 100_000 };
+    const compactions = async (config: RepoConfig): Promise<number> => {
+      const model = new ScriptedModel([
+        { ...edit("greet.js", '"hi"', '"hello"'), usage: half },
+        textResponse("Changed the greeting to hello."),
+      ]);
+      let n = 0;
+      await runSession(
+        options(repoWithTests(), model, { config, onEvent: (e) => void (e.type === "compacted" && n++) }),
+      );
+      return n;
+    };
+    expect(await compactions(RepoConfig.parse({}))).toBe(1);
+    expect(await compactions(RepoConfig.parse({ agent: { compactAt: 0.75 } }))).toBe(0);
+  });
+
   it("keeps memory notes on the patchwright/memory branch across runs, when the feature is on", async () => {
     const repo = repoWithTests();
     const config = RepoConfig.parse({ features: { memory: true }, agent: { testCommand: "true" } });

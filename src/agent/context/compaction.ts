@@ -24,8 +24,11 @@ export interface CompactionOptions {
   keepRecentTurns?: number;
   /** Tokens outside the messages that count towards the size (system prompt, tools). Default 0. */
   baseTokens?: number;
-  /** Summarises what level 3 would drop (a model call with SUMMARY_PROMPT); without it, level 4 is skipped. */
-  summarizer?: (dropped: Message[]) => Promise<string>;
+  /**
+   * Summarises what level 3 would drop, `messages[1, keptFrom)` (a model call with `summaryInstruction`);
+   * without it, level 4 is skipped.
+   */
+  summarizer?: (dropped: Message[], keptFrom: number) => Promise<string>;
   /** Records success or failure; `compact` throws if it is already open. */
   breaker?: CompactionBreaker;
 }
@@ -38,7 +41,8 @@ export const MIN_SUMMARISED_TOKENS = 1000;
 export const BREAKER_THRESHOLD = 3;
 export const BREAKER_REASON = "compaction failed three times in a row";
 
-export const SUMMARY_PROMPT = `You are compacting the history of a coding agent's run. The messages below are the oldest part of the conversation; they will be deleted and replaced by your summary, so the agent will only know what you write. Write a summary in exactly these sections, in this order, each a Markdown heading followed by terse bullet points (write "none" if a section is empty):
+/** The sections of a summary, in order: fixed, so nothing the agent needs is left to chance. */
+export const SUMMARY_SECTIONS = `Write the summary in exactly these sections, in this order, each a Markdown heading followed by terse bullet points (write "none" if a section is empty):
 
 ## Goal
 What the user asked for, in their terms, and what "done" means.
@@ -59,6 +63,19 @@ Paths that matter, each with one line on why.
 What remains to be done, in order, and any open question.
 
 Be specific (exact paths, names, commands, error messages); leave out chatter and anything superseded. Write only the summary.`;
+
+/**
+ * The instruction appended to the conversation for a summary (level 4). The model reads the whole
+ * conversation, as the previous turn sent it (so from the cache), and is told which part goes: all but
+ * the original request and its last `keptTurns` turns there.
+ */
+export function summaryInstruction(keptTurns: number): string {
+  const kept =
+    keptTurns === 0
+      ? ""
+      : ` and your last ${keptTurns === 1 ? "turn" : `${keptTurns} turns`} (with the tool results that follow)`;
+  return `The harness is compacting the history of this run. Do not call any tool now: answer with the summary only. Everything above except the first user message (the original request)${kept} will be deleted, an earlier summary included, and replaced by the summary you write now, so you will only know what it says. ${SUMMARY_SECTIONS}`;
+}
 
 /** Counts consecutive failed compactions; after three it opens and compaction must not be attempted. */
 export class CompactionBreaker {
@@ -133,7 +150,7 @@ async function run(messages: readonly Message[], opts: CompactionOptions): Promi
     ];
     let summarised: Message[] | undefined;
     if (opts.summarizer && estimateTokens(dropped) >= MIN_SUMMARISED_TOKENS) {
-      const attempt = await summarise(opts.summarizer, dropped);
+      const attempt = await summarise(opts.summarizer, dropped, cut);
       if (typeof attempt === "string") {
         summarised = [withSummary(first, attempt), ...current.slice(cut)];
       } else {
@@ -207,12 +224,13 @@ function chooseCut(
 }
 
 async function summarise(
-  summarizer: (dropped: Message[]) => Promise<string>,
+  summarizer: NonNullable<CompactionOptions["summarizer"]>,
   dropped: Message[],
+  keptFrom: number,
 ): Promise<string | { failed: string }> {
   let text: string;
   try {
-    text = await summarizer(structuredClone(dropped));
+    text = await summarizer(structuredClone(dropped), keptFrom);
   } catch (err) {
     return { failed: `the summary failed: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -255,25 +273,4 @@ function splitPreviousSummary(first: Message): { first: Message; previousSummary
  */
 function withSummary(first: Message, body: string): Message {
   return { role: "user", content: [...blocksOf(first), summaryBlock(body)] };
-}
-
-/**
- * The dropped messages as plain text, for a summarizer that sends them in one user message (they start
- * with an assistant message, so they cannot be sent as they are).
- */
-export function renderForSummary(dropped: readonly Message[]): string {
-  return dropped
-    .map((m) => {
-      const body = blocksOf(m)
-        .map((b) =>
-          b.type === "text"
-            ? b.text
-            : b.type === "tool_use"
-              ? `[called ${b.name} ${JSON.stringify(b.input)}]`
-              : `[result${b.is_error ? " (error)" : ""}]\n${b.content}`,
-        )
-        .join("\n");
-      return `### ${m.role}\n${body}`;
-    })
-    .join("\n\n");
 }

@@ -44,8 +44,8 @@ const EPHEMERAL = { type: "ephemeral" } as const;
 
 /**
  * The request body. Cache breakpoints: the last tool, the system blocks marked `cache` (the
- * latest ones if there are too many), and a rolling one on the last message's last block, so the
- * next turn reads the whole conversation so far from the cache.
+ * latest ones if there are too many), and a rolling one on the last message's last block (or on
+ * `cacheBreakpointAt`'s), so the next turn reads the whole conversation so far from the cache.
  */
 export function toApiParams(
   request: ModelRequest,
@@ -60,17 +60,15 @@ export function toApiParams(
     lastTool.cache_control = EPHEMERAL;
     used++;
   }
-  const lastMessage = messages.at(-1);
-  if (lastMessage) {
+  const marked = messages.at(request.cacheBreakpointAt ?? -1);
+  if (marked) {
     const blocks: ContentBlockParam[] =
-      typeof lastMessage.content === "string"
-        ? [{ type: "text", text: lastMessage.content }]
-        : lastMessage.content;
+      typeof marked.content === "string" ? [{ type: "text", text: marked.content }] : marked.content;
     const lastBlock = blocks.at(-1);
     // The API refuses a breakpoint on an empty text block.
     if (lastBlock && !(lastBlock.type === "text" && !lastBlock.text)) {
       (lastBlock as { cache_control?: typeof EPHEMERAL }).cache_control = EPHEMERAL;
-      lastMessage.content = blocks;
+      marked.content = blocks;
       used++;
     }
   }

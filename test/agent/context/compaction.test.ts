@@ -3,10 +3,10 @@ import type { ContentBlock, Message } from "../../../src/agent/model-types.js";
 import {
   BREAKER_REASON,
   CompactionBreaker,
-  SUMMARY_PROMPT,
+  SUMMARY_SECTIONS,
   compact,
   maskOldToolResults,
-  renderForSummary,
+  summaryInstruction,
   type CompactionOptions,
 } from "../../../src/agent/context/compaction.js";
 import { historyProblems } from "../../../src/agent/context/history.js";
@@ -190,12 +190,14 @@ describe("compact", () => {
   it("level 4: summarises what level 3 drops into the first user message; roles alternate", async () => {
     const messages = conversation(bigTexts(10, 10_000));
     const seen: Message[][] = [];
+    const keptFrom: number[] = [];
     const breaker = new CompactionBreaker();
     const r = await compactChecked(messages, {
       targetTokens: 20_000,
       breaker,
-      summarizer: async (dropped) => {
+      summarizer: async (dropped, from) => {
         seen.push(dropped);
+        keptFrom.push(from);
         return Promise.resolve(`<summary>${SUMMARY}</summary>`);
       },
     });
@@ -206,6 +208,8 @@ describe("compact", () => {
     expect(seen).toHaveLength(1);
     const dropped = seen[0] as Message[];
     expect(dropped[0]?.role).toBe("assistant");
+    // Where the kept part starts in the history given: a summarizer that sends the whole history says so.
+    expect(keptFrom).toEqual([1 + dropped.length]);
     // The summarizer sees the dropped part as it stood in the context: after level 2.
     const masked = maskOldToolResults(messages, 6);
     expect(dropped).toEqual(masked.slice(1, 1 + dropped.length));
@@ -286,7 +290,7 @@ describe("summary failures and the circuit breaker", () => {
     const r = await compactChecked(history(), {
       targetTokens: 20_000,
       breaker,
-      summarizer: (dropped) => Promise.resolve(renderForSummary(dropped).repeat(2)),
+      summarizer: (dropped) => Promise.resolve(JSON.stringify(dropped).repeat(2)),
     });
     expect(r.failed).toMatch(/^the summary \(\d+ tokens\) was not smaller than what it replaces/);
     expect(r.level).toBe(3);
@@ -361,7 +365,7 @@ describe("invariants over scripted conversations", () => {
                   ? Promise.resolve(SUMMARY)
                   : mode === 2
                     ? Promise.reject(new Error("no"))
-                    : Promise.resolve(renderForSummary(dropped).repeat(2)),
+                    : Promise.resolve(JSON.stringify(dropped).repeat(2)),
             }),
       });
       levels.add(r.level);
@@ -377,10 +381,16 @@ describe("invariants over scripted conversations", () => {
     expect([...levels].sort()).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it("the summary prompt asks for the fixed sections, in order", () => {
+  it("the summary instruction asks for the fixed sections, in order, and names the turns kept", () => {
     const sections = ["Goal", "Instructions", "Discoveries", "Done", "Files", "Pending"];
-    const at = sections.map((s) => SUMMARY_PROMPT.indexOf(`## ${s}\n`));
+    const at = sections.map((s) => SUMMARY_SECTIONS.indexOf(`## ${s}\n`));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(summaryInstruction(5)).toContain(SUMMARY_SECTIONS);
+    expect(summaryInstruction(5)).toContain(
+      "except the first user message (the original request) and your last 5 turns",
+    );
+    expect(summaryInstruction(1)).toContain("and your last turn (");
+    expect(summaryInstruction(0)).toContain("(the original request) will be deleted");
   });
 });
