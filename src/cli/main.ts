@@ -4,7 +4,8 @@ import { runCli } from "./cli.js";
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // process.stdin makes its stream (loading tty or net) when first touched: only `scan --text -` reads it.
+  stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
   env: process.env,
   cwd: process.cwd(),
 }).then(

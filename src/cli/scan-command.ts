@@ -8,7 +8,6 @@ import { formatJson } from "../guard/format/format-json.js";
 import { formatMarkdown } from "../guard/format/format-markdown.js";
 import { formatSarif } from "../guard/format/format-sarif.js";
 import { formatText } from "../guard/format/format-text.js";
-import { explainGuardConfig } from "../config/parse-repo-config.js";
 import { loadGuardConfig } from "../guard/load-config.js";
 import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
@@ -63,7 +62,9 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
       repoRoot,
       env: io.env,
       cwd: io.cwd,
-      explainInvalid: explainGuardConfig,
+      // The whole repository config's schema and the YAML parser, loaded only when there is a file to read.
+      explainInvalid: async (text, shown, named) =>
+        (await import("../config/parse-repo-config.js")).explainGuardConfig(text, shown, named),
     });
     for (const w of warnings) io.stderr.write(`patchwright: warning: ${w}\n`);
     const baseline = opts.baseline

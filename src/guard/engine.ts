@@ -78,15 +78,16 @@ const EXACT = { generic: false, severity: "error", confidence: "high" } as const
 export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
-  /** The rules of each keyword the prefilter knows, by its index there. */
-  private readonly rulesOfKeyword: CompiledRule[][];
   /** The rules whose match cannot be anything else: the only ones run on decoded and joined text. */
   private readonly certain = new Set<CompiledRule>();
-  private readonly keyStore = picomatch([...KEY_STORE_FILE.globs], GLOB);
-  private readonly envFile = picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] });
+  private readonly keyStore = once(() => picomatch([...KEY_STORE_FILE.globs], GLOB));
+  private readonly envFile = once(() =>
+    picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] }),
+  );
   private readonly envFiles: GuardConfig["policy"]["envFiles"];
   private readonly onAdvisory: ((finding: Finding) => void) | undefined;
-  private readonly prefilter: KeywordFinder;
+  /** The keyword automaton, and the rules of each keyword it knows by its index there. */
+  private readonly prefilter: () => { finder: KeywordFinder; rulesOfKeyword: CompiledRule[][] };
   private readonly terms: TermMatcher;
   private readonly allowedValues: RegExp[];
   private readonly allowedPath: (path: string) => boolean;
@@ -122,9 +123,12 @@ export class Guard {
         this.byKeyword.set(k, list);
       }
     }
-    // One pass over a block finds which keywords occur: far cheaper than one pass per rule.
-    this.prefilter = KeywordFinder.for([...keywords]);
-    this.rulesOfKeyword = this.prefilter.keywords.map((k) => this.byKeyword.get(k)!);
+    // One pass over a block finds which keywords occur: far cheaper than one pass per rule. Building the
+    // automaton takes milliseconds, so it waits for the first text: a scan of nothing starts sooner.
+    this.prefilter = once(() => {
+      const finder = KeywordFinder.for([...keywords]);
+      return { finder, rulesOfKeyword: finder.keywords.map((k) => this.byKeyword.get(k)!) };
+    });
     this.terms = off.has(FORBIDDEN_TERM.id)
       ? new TermMatcher([], [])
       : new TermMatcher(config.forbiddenTerms, config.forbiddenTermHashes);
@@ -159,7 +163,7 @@ export class Guard {
       ...h,
       message: `${h.message} in a file path`,
     }));
-    if (this.keyStore(path) && !this.off.has(KEY_STORE_FILE.id)) {
+    if (this.keyStore()(path) && !this.off.has(KEY_STORE_FILE.id)) {
       hits.push({
         ruleId: KEY_STORE_FILE.id,
         message: KEY_STORE_FILE.description,
@@ -168,7 +172,7 @@ export class Guard {
         ...EXACT,
       });
     }
-    if (this.envFiles !== "off" && path !== "" && this.envFile(path)) {
+    if (this.envFiles !== "off" && path !== "" && this.envFile()(path)) {
       hits.push({
         ruleId: ENV_FILE.id,
         message: ENV_FILE.description,
@@ -282,8 +286,9 @@ export class Guard {
   private activeRules(block: Block): CompiledRule[] {
     const applies = (c: CompiledRule): boolean => (!block.binary || c.certain) && c.onPath(block.path);
     const active = new Set<CompiledRule>(this.byPathOnly.filter(applies));
-    for (const k of this.prefilter.find(block.text))
-      for (const c of this.rulesOfKeyword[k]!) if (applies(c)) active.add(c);
+    const { finder, rulesOfKeyword } = this.prefilter();
+    for (const k of finder.find(block.text))
+      for (const c of rulesOfKeyword[k]!) if (applies(c)) active.add(c);
     return [...active].sort((a, b) => a.order - b.order);
   }
 
@@ -368,8 +373,10 @@ function spanOf(hit: Hit): number {
 }
 
 function pathFilter(rule: RegexRule): (path: string) => boolean {
-  const only = rule.paths?.length ? picomatch([...rule.paths], GLOB) : undefined;
-  const never = rule.notPaths?.length ? picomatch([...rule.notPaths], GLOB) : undefined;
+  // Compiled on the first path asked about, like the guard's other matchers.
+  const { paths, notPaths } = rule;
+  const only = paths?.length ? once(() => picomatch([...paths], GLOB)) : undefined;
+  const never = notPaths?.length ? once(() => picomatch([...notPaths], GLOB)) : undefined;
   if (!only && !never) return () => true;
   // A file's blocks and the texts derived from them ask about the same path many times in a row.
   let lastPath: string | undefined;
@@ -377,8 +384,14 @@ function pathFilter(rule: RegexRule): (path: string) => boolean {
   return (path) => {
     if (path !== lastPath) {
       lastPath = path;
-      last = (only ? path !== "" && only(path) : true) && !(never && path !== "" && never(path));
+      last = (only ? path !== "" && only()(path) : true) && !(never && path !== "" && never()(path));
     }
     return last;
   };
+}
+
+/** `make()`, run on the first call only: what a scan may never need is not built at start-up. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }

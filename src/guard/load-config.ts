@@ -36,9 +36,14 @@ export async function loadGuardConfig(opts: {
   /**
    * The sentence saying what is wrong with the config's text, or undefined when it is valid: given, it
    * words the errors (so `scan` says what `config check` says); the guard's own check stays the backstop.
-   * `named`: the file was given with --config, so it may be the guard section alone.
+   * `named`: the file was given with --config, so it may be the guard section alone. It may be async, so
+   * a caller can load the repository config's schema only when there is a file to explain.
    */
-  explainInvalid?: (text: string, shown: string, named: boolean) => string | undefined;
+  explainInvalid?: (
+    text: string,
+    shown: string,
+    named: boolean,
+  ) => string | undefined | Promise<string | undefined>;
 }): Promise<LoadedConfig> {
   const warnings: string[] = [];
   const path = opts.file ? resolve(opts.cwd, opts.file) : join(opts.repoRoot, REPO_CONFIG);
@@ -55,7 +60,7 @@ export async function loadGuardConfig(opts: {
 
   let config = GuardConfig.parse({});
   if (raw !== undefined) {
-    const invalid = opts.explainInvalid?.(raw, shown, opts.file !== undefined);
+    const invalid = await opts.explainInvalid?.(raw, shown, opts.file !== undefined);
     if (invalid !== undefined) throw new ScanError(invalid.replace(/\.$/, ""));
     let doc: unknown;
     // Loaded only when there is a file to parse: most scans have none, and start-up is paid on every run.

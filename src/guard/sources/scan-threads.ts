@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { z } from "zod";
 import type { Collector } from "../collector.js";
 import { Finding, SkippedFile } from "../finding.js";
@@ -73,6 +73,8 @@ export async function scanOnThreads(
       })(),
     );
   }
+  // Loaded only for a folder worth threads: every other scan starts without it.
+  const { Worker } = await import("node:worker_threads");
   const pool = Array.from({ length: threads.count }, () => new Worker(threads.script, { workerData: setup }));
   try {
     await runBatches(pool, first, iterator, out);

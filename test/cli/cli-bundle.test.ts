@@ -1,0 +1,82 @@
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+
+// The built bin (dist/cli/main.js, bundled by the global setup's build), run with a module hook that
+// writes down every module it loads: evidence of what `scan` pays for at start-up, not a timing.
+const BIN = join(import.meta.dirname, "../../dist/cli/main.js");
+const AGENT =
+  /\/node_modules\/(@anthropic-ai|@aws-sdk|google-auth-library|probot|@octokit|bullmq|ioredis|better-sqlite3|web-tree-sitter|@vscode\/tree-sitter-wasm)\//;
+
+/** Runs the bin in `cwd` and resolves with its exit code and the URL of every module it loaded. */
+function runLogged(args: string[], cwd: string): Promise<{ code: number; stdout: string; loaded: string[] }> {
+  const dir = tempDir();
+  const log = join(dir, "loaded.txt");
+  writeFileSync(log, "");
+  writeFileSync(
+    join(dir, "hooks.mjs"),
+    'import { appendFileSync } from "node:fs";\n' +
+      "export async function resolve(specifier, context, next) {\n" +
+      "  const resolved = await next(specifier, context);\n" +
+      `  appendFileSync(${JSON.stringify(log)}, resolved.url + "\\n");\n` +
+      "  return resolved;\n" +
+      "}\n",
+  );
+  writeFileSync(
+    join(dir, "register.mjs"),
+    `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(join(dir, "hooks.mjs")).href)});\n`,
+  );
+  const register = pathToFileURL(join(dir, "register.mjs")).href;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", register, BIN, ...args],
+      { cwd, env: { PATH: process.env["PATH"] ?? "", HOME: cwd } },
+      (err, stdout) => {
+        const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+        const loaded = readFileSync(log, "utf8").split("\n").filter(Boolean);
+        resolve({ code, stdout, loaded: loaded.filter((u) => !u.startsWith("node:")) });
+      },
+    );
+  });
+}
+
+const shortNames = (urls: string[]): string[] => urls.map((u) => u.split("/").pop()!);
+
+describe("the bundled CLI", () => {
+  it("scans an empty folder from its own chunks alone: no package, and no other command's chunk", async () => {
+    const empty = tempDir();
+    const r = await runLogged(["scan", empty, "--format", "json"], empty);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ findings: [], stats: { files: 0 } });
+    const names = shortNames(r.loaded);
+    // The hook saw the bundle itself: the evidence below is not empty for want of looking.
+    expect(names).toContain("main.js");
+    expect(names.some((n) => /^main-scan-command-\w+\.js$/.test(n))).toBe(true);
+    // commander, zod, picomatch and ignore are in the chunks: nothing comes from node_modules.
+    expect(r.loaded.filter((u) => u.includes("/node_modules/"))).toEqual([]);
+    expect(names.filter((n) => /^main-(run|app|config|hash-term)-command-/.test(n))).toEqual([]);
+  });
+
+  it("loads the YAML parser for a config file, and still none of the agent's packages", async () => {
+    const repo = tempDir();
+    writeFiles(repo, {
+      ".github/patchwright.yml": "guard:\n  allow:\n    paths: ['vendor/**']\n",
+      "a.txt": "hi\n",
+    });
+    const r = await runLogged(["scan", repo, "--format", "json"], repo);
+    expect(r.code).toBe(0);
+    expect(r.loaded.some((u) => u.includes("/node_modules/yaml/"))).toBe(true);
+    expect(r.loaded.filter((u) => AGENT.test(u))).toEqual([]);
+  });
+
+  it("loads the agent's packages for `run`, so the hook would have seen them in a scan", async () => {
+    const notRepo = tempDir();
+    const r = await runLogged(["run", "say hi", "--repo", notRepo], notRepo);
+    expect(r.code).toBe(2);
+    expect(r.loaded.some((u) => AGENT.test(u))).toBe(true);
+  });
+});
