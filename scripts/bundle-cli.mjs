@@ -1,7 +1,8 @@
 // Bundles the CLI over tsc's dist/cli (run by `npm run build`, after tsc): a start-up that loads a few
 // files instead of hundreds of ESM modules. Each command's module stays a chunk of its own, loaded by its
-// dynamic import in cli.ts, so `scan` never loads the agent's packages. The chunks sit directly in
-// dist/cli: scan-command.ts finds tsc's dist/guard/sources/scan-thread.js relative to itself.
+// dynamic import in cli.ts, so `scan` never loads the agent's packages. The scanning threads' script is a
+// second entry, scan-thread.js beside main.js, sharing the guard's chunks: a thread starts by loading a few
+// files too, not the guard's modules one by one. scan-command.ts finds it relative to itself.
 import { chmodSync, readFileSync, rmSync } from "node:fs";
 import process from "node:process";
 import { TextDecoder } from "node:util";
@@ -23,7 +24,7 @@ const AGENT_PACKAGES =
 
 export const CLI_OPTIONS = {
   ...BUNDLE_OPTIONS,
-  entryPoints: { main: "src/cli/main.ts" },
+  entryPoints: { main: "src/cli/main.ts", "scan-thread": "src/guard/sources/scan-thread.ts" },
   outdir: OUT_DIR,
   splitting: true,
   chunkNames: "main-[name]-[hash]",
@@ -70,7 +71,10 @@ function englishOnlyZod() {
   };
 }
 
-/** The outputs `scan` can load: main.js's static imports, then scan-command's chunk and all it imports. */
+/**
+ * The outputs `scan` can load: main.js's static imports, then scan-command's chunk and all it imports,
+ * and the scanning threads' script with all it imports.
+ */
 function scanOutputs(metafile) {
   const outputs = metafile.outputs;
   const scanChunk = Object.keys(outputs).find((o) => outputs[o].entryPoint === "src/cli/scan-command.ts");
@@ -83,6 +87,7 @@ function scanOutputs(metafile) {
   };
   visit(`${OUT_DIR}/main.js`, ["import-statement"]);
   visit(scanChunk, ["import-statement", "dynamic-import"]);
+  visit(`${OUT_DIR}/scan-thread.js`, ["import-statement", "dynamic-import"]);
   return [...seen];
 }
 

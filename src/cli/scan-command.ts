@@ -116,9 +116,9 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
 
 const DEFAULT_MAX_THREADS = 4;
 const MAX_THREADS = 64;
-// Beside this module in the built CLI (dist/cli), bundled or not. Run from source (the tests' in-process
-// calls) there is no built worker script: the scan then stays on this thread.
-const SCAN_THREAD = new URL("../guard/sources/scan-thread.js", import.meta.url);
+// The bundle's second entry, beside this module's chunk in dist/cli (scripts/bundle-cli.mjs). Run from
+// source (the tests' in-process calls) there is no built worker script: the scan then stays on this thread.
+const SCAN_THREAD = new URL("./scan-thread.js", import.meta.url);
 
 function scanThreads(value: string | undefined): ScanThreads | undefined {
   const count = value === undefined ? Math.min(availableParallelism(), DEFAULT_MAX_THREADS) : Number(value);

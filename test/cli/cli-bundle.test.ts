@@ -61,6 +61,20 @@ describe("the bundled CLI", () => {
     expect(names.filter((n) => /^main-(run|app|config|hash-term)-command-/.test(n))).toEqual([]);
   });
 
+  it("scans a large folder on threads that start from the bundle's thread script, with no package", async () => {
+    const dir = tempDir();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`src/f${i}.ts`] = `export const n${i} = ${i};\n`;
+    writeFiles(dir, files);
+    const r = await runLogged(["scan", ".", "--format", "json", "--threads", "2"], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ findings: [], stats: { files: 300 } });
+    const names = shortNames(r.loaded);
+    // Both threads resolved the script: a build without it would scan on one thread without a word.
+    expect(names.filter((n) => n === "scan-thread.js")).toHaveLength(2);
+    expect(r.loaded.filter((u) => u.includes("/node_modules/") || u.includes("/dist/guard/"))).toEqual([]);
+  });
+
   it("loads the YAML parser for a config file, and still none of the agent's packages", async () => {
     const repo = tempDir();
     writeFiles(repo, {
