@@ -9,11 +9,10 @@ const ALPHABET = 128;
 export class KeywordFinder {
   /**
    * `next[state * 128 + char]`: the state after reading `char` (folded to lower case) in `state`, itself
-   * times 128, so the search loop adds the next character without a multiplication.
+   * times 128, so the search loop adds the next character without a multiplication; bitwise negated
+   * (negative) when a keyword ends there, so the loop tells that from the one value it has just read.
    */
   private readonly next: Int32Array;
-  /** 1 for a state where a keyword ends. */
-  private readonly ending: Uint8Array;
   /** The keywords that end at each state: its own and those of its suffixes. */
   private readonly ends: (readonly number[] | undefined)[];
   /** Per state, the search that last reported its keywords: a state seen again costs nothing. */
@@ -83,16 +82,18 @@ export class KeywordFinder {
     for (let s = 0; s < states; s++) {
       for (let c = 0x41; c <= 0x5a; c++) this.next[s * ALPHABET + c] = this.next[s * ALPHABET + c + 0x20]!;
     }
-    for (let i = 0; i < this.next.length; i++) this.next[i] = this.next[i]! * ALPHABET;
+    for (let i = 0; i < this.next.length; i++) {
+      const to = this.next[i]!;
+      this.next[i] = ends[to]!.length ? ~(to * ALPHABET) : to * ALPHABET;
+    }
     this.ends = ends.map((e) => (e.length ? [...new Set(e)] : undefined));
-    this.ending = Uint8Array.from(ends, (e) => (e.length ? 1 : 0));
     this.seenIn = new Uint32Array(states);
   }
 
   /** The indexes (into `keywords`) of the keywords that occur in `text`. */
   find(text: string): number[] {
     const found: number[] = [];
-    const { next, ending, seenIn } = this;
+    const { next, seenIn } = this;
     const search = (this.search = (this.search + 1) >>> 0 || 1);
     let at = 0;
     for (let i = 0; i < text.length; i++) {
@@ -103,10 +104,13 @@ export class KeywordFinder {
         continue;
       }
       at = next[at + c]!;
-      const state = at >>> 7;
-      if (ending[state] === 1 && seenIn[state] !== search) {
-        seenIn[state] = search;
-        for (const k of this.ends[state]!) found.push(k);
+      if (at < 0) {
+        at = ~at;
+        const state = at >>> 7;
+        if (seenIn[state] !== search) {
+          seenIn[state] = search;
+          for (const k of this.ends[state]!) found.push(k);
+        }
       }
     }
     return found;
