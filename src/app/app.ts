@@ -99,6 +99,12 @@ export interface AppOptions {
 
 export interface PatchwrightApp {
   appFn: ApplicationFunction;
+  /**
+   * Takes a verified delivery (serve and all roles): stores it, or drops it when it asks for nothing.
+   * The same intake as Probot's `receive`, without what Probot does for a handler before calling it
+   * (an installation Octokit and a logger per delivery, its event emitter): the server only enqueues.
+   */
+  receive(event: WebhookEvent): Promise<void>;
   /** Resolves when every stored delivery and run has been handled (tests). */
   idle(): Promise<void>;
   /** Stops the worker (draining for up to `drainMs`) and closes the queue. */
@@ -133,8 +139,10 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     new RunStore(join(stateDir, "runs.sqlite"), { retentionMs: QUEUE_DEFAULTS.retentionMs });
   const publicUrl = options.publicUrl;
   let runLog: RunLog | undefined;
+  let appLog: Probot["log"] | undefined;
 
   const appFn: ApplicationFunction = (app) => {
+    appLog = app.log;
     const log = adaptLog(app.log);
     runLog = storeRunLog({
       store: runStore,
@@ -158,38 +166,46 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       });
       scheduler.start();
     }
-    if (role !== "worker") app.onAny((emitted) => ingress(emitted as unknown as Context));
+    // Probot's own receive (tests, an embedding Probot) reaches the same intake; the server calls
+    // `receive` directly.
+    if (role !== "worker")
+      app.onAny((emitted) => {
+        const { id, name, payload } = emitted as unknown as Context;
+        return ingress({ id, name, payload });
+      });
     if (role !== "serve") worker = startWorker(app, store, runLog);
-
-    /**
-     * What GitHub waits for: events that ask for nothing are told apart from the payload alone and dropped;
-     * the rest are stored before the answer, so a crash after it loses nothing.
-     */
-    async function ingress(context: Context): Promise<void> {
-      const event: WebhookEvent = { id: context.id, name: context.name, payload: context.payload };
-      // Runs named by a test's newRunId are named when handled, not here.
-      const log = adaptLog(deliveryLog(app.log, event, options.newRunId ? null : runIdForDelivery(event.id)));
-      // Config pushes and installation changes ask for no run, but tell the scheduler what to schedule.
-      scheduler?.observe(event);
-      const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
-      const screened = screenEvent(event);
-      if (screened && !guardCheck) {
-        // Said from the screen's reason and the payload's repository: never the text of a comment.
-        log.info(`event ${event.name}: ${screened.status}`, describe(screened));
-        options.onOutcome?.(event, screened);
-        return;
-      }
-      // A mention's trigger is claimed in the same write: another delivery of the same comment is a
-      // duplicate before anything is stored.
-      const key = mentionTriggerKey(event);
-      const stored = await store.accept(event, key);
-      if (stored === "claimed" && key !== undefined) {
-        const duplicate: Outcome = { status: "duplicate", key };
-        log.info(`event ${event.name}: duplicate`, { key });
-        options.onOutcome?.(event, duplicate);
-      } else if (stored === "duplicate") log.info(`event ${event.name}: already received`);
-    }
   };
+
+  /**
+   * What GitHub waits for: events that ask for nothing are told apart from the payload alone and dropped;
+   * the rest are stored before the answer, so a crash after it loses nothing.
+   */
+  async function ingress(event: WebhookEvent): Promise<void> {
+    const store = loaded();
+    // Runs named by a test's newRunId are named when handled, not here.
+    const log = adaptLog(
+      deliveryLog(loadedLog(), event, options.newRunId ? null : runIdForDelivery(event.id)),
+    );
+    // Config pushes and installation changes ask for no run, but tell the scheduler what to schedule.
+    scheduler?.observe(event);
+    const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
+    const screened = screenEvent(event);
+    if (screened && !guardCheck) {
+      // Said from the screen's reason and the payload's repository: never the text of a comment.
+      log.info(`event ${event.name}: ${screened.status}`, describe(screened));
+      options.onOutcome?.(event, screened);
+      return;
+    }
+    // A mention's trigger is claimed in the same write: another delivery of the same comment is a
+    // duplicate before anything is stored.
+    const key = mentionTriggerKey(event);
+    const stored = await store.accept(event, key);
+    if (stored === "claimed" && key !== undefined) {
+      const duplicate: Outcome = { status: "duplicate", key };
+      log.info(`event ${event.name}: duplicate`, { key });
+      options.onOutcome?.(event, duplicate);
+    } else if (stored === "duplicate") log.info(`event ${event.name}: already received`);
+  }
 
   function startWorker(app: Probot, store: DurableQueue, runLog: RunLog): QueueWorker {
     const installationOctokit = async (id: number | undefined, log?: Probot["log"]): Promise<OctokitLike> => {
@@ -403,8 +419,16 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     if (!durable) throw new Error("the App is not loaded yet");
     return durable;
   };
+  const loadedLog = (): Probot["log"] => {
+    if (!appLog) throw new Error("the App is not loaded yet");
+    return appLog;
+  };
   return {
     appFn,
+    receive: (event) => {
+      if (role === "worker") return Promise.reject(new Error("a worker takes no deliveries"));
+      return ingress(event);
+    },
     idle: async () => {
       // Deliveries become runs: wait until neither queue holds anything waiting or under way.
       await scheduler?.idle();

@@ -24,7 +24,8 @@ export interface RunningApp {
 
 /**
  * Probot for what it is good at (App authentication, installation tokens, Octokit), behind our own
- * server, which checks every delivery's signature before Probot sees it (webhook-server.ts). Probot's
+ * server, which checks every delivery's signature and hands it straight to the App's intake
+ * (webhook-server.ts); Probot's webhook machinery never sees it. Probot's
  * `run()` is not used: without credentials it starts a setup page that writes whatever it is posted to
  * `.env`, and without WEBHOOK_SECRET it verifies deliveries with the public secret "development".
  *
@@ -83,10 +84,9 @@ export async function startApp(
     secret: config.webhookSecret,
     path: config.webhookPath,
     log,
-    // Verified by the server: Probot's `receive` hands it to the App without checking again.
-    ...(role === "worker"
-      ? {}
-      : { receive: (delivery) => probot.receive(delivery as Parameters<Probot["receive"]>[0]) }),
+    // Verified and parsed by the server, then stored by the App's intake: not through Probot's `receive`,
+    // whose per-delivery Octokit, logger and event emitter the intake has no use for.
+    ...(role === "worker" ? {} : { receive: (delivery) => app.receive(delivery) }),
     ready: async () => {
       if (stopping) return { ok: false, problem: "stopping" };
       try {

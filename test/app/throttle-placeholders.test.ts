@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import Bottleneck from "bottleneck";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { patchwrightOctokitOptions } from "../../src/app/octokit.js";
 import { placeholdersExpireSooner } from "../../src/app/throttle-placeholders.js";
 import { REDIS_URL, redisAnswers } from "../helpers/redis.js";
 
@@ -48,5 +49,22 @@ describe.skipIf(!withRedis)("Octokit's clustered throttling after a worker died 
     limiter.on("received", (info: { options: Bottleneck.JobOptions }) => seen.push(info.options.expiration));
     await limiter.schedule({ expiration: 60_000 }, () => Promise.resolve());
     expect(seen).toEqual([60_000]);
+  });
+});
+
+describe("Octokit's throttling options", () => {
+  const handlers = { onRateLimit: () => false };
+
+  it("let idle clustered limiters expire after 20 s, so their heartbeats and Redis keys go with them", () => {
+    const connection = {};
+    const { throttle } = patchwrightOctokitOptions({ throttle: { ...handlers, Bottleneck, connection } });
+    expect(throttle?.["timeout"]).toBe(20_000);
+    expect(throttle?.["connection"]).toBe(connection);
+  });
+
+  it("leave a process's own limiters as the plugin makes them", () => {
+    const { throttle } = patchwrightOctokitOptions({ throttle: { ...handlers } });
+    expect(throttle?.["timeout"]).toBeUndefined();
+    expect(throttle?.["Bottleneck"]).toBeUndefined();
   });
 });

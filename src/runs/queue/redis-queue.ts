@@ -89,6 +89,27 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
 return 1`;
 
+// Loaded once per connection and called by SHA: ioredis sends EVAL the first time on a connection, then
+// EVALSHA, and EVAL again on NOSCRIPT (Redis restarted, SCRIPT FLUSH). Plain EVAL sent and hashed the
+// whole script on every accept, enqueue, lock and heartbeat.
+const SCRIPTS = {
+  pwAcquire: ACQUIRE,
+  pwRelease: RELEASE,
+  pwRenew: RENEW,
+  pwBegin: BEGIN,
+  pwEnqueue: ENQUEUE,
+  pwClearPending: CLEAR_PENDING,
+  pwAccept: ACCEPT,
+  pwSupersede: SUPERSEDE,
+};
+/** Each script as `(numkeys, ...keys, ...args)`, as EVAL takes them. */
+type Scripts = Record<keyof typeof SCRIPTS, (numKeys: number, ...args: string[]) => Promise<unknown>>;
+
+function loadScripts(redis: Redis): Scripts {
+  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua });
+  return redis as unknown as Scripts;
+}
+
 // A job that cannot take its locks yet waits this long before trying again.
 const LOCKED_RETRY_MS = 1000;
 const HEARTBEAT_MS = 1000;
@@ -108,6 +129,8 @@ const STALLS_UNBOUNDED = 1_000_000;
 export class RedisQueue implements DurableQueue {
   readonly backend = "redis";
   readonly redis: Redis;
+  /** @internal */
+  readonly scripts: Scripts;
   private readonly events: Queue;
   private readonly runs: Queue;
   private readonly prefix: string;
@@ -117,6 +140,7 @@ export class RedisQueue implements DurableQueue {
     // BullMQ requires maxRetriesPerRequest: null for its blocking calls.
     this.redis = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
     this.redis.on("error", (err: Error) => options.log.warn("redis", { error: err.message }));
+    this.scripts = loadScripts(this.redis);
     const age = Math.ceil(options.retentionMs / 1000);
     const common = {
       connection: this.redis,
@@ -143,8 +167,7 @@ export class RedisQueue implements DurableQueue {
     // delivered twice under two ids has one job, named by its trigger), so the answer waits for one round
     // trip instead of two.
     const [marked] = await Promise.all([
-      this.redis.eval(
-        ACCEPT,
+      this.scripts.pwAccept(
         keys.length,
         ...keys,
         delivery.id,
@@ -162,8 +185,7 @@ export class RedisQueue implements DurableQueue {
   async enqueue(request: RunRequest): Promise<EnqueueResult> {
     const thread = threadKey(request);
     const ttl = String(this.options.retentionMs);
-    const before = (await this.redis.eval(
-      ENQUEUE,
+    const before = (await this.scripts.pwEnqueue(
       2,
       this.key("enqueued", request.id),
       this.key("pending"),
@@ -191,7 +213,7 @@ export class RedisQueue implements DurableQueue {
   private async supersede(runId: string): Promise<RunRequest | undefined> {
     const keys = this.keys();
     const ttl = String(this.options.retentionMs);
-    if ((await this.redis.eval(SUPERSEDE, 2, keys.started(runId), keys.superseded(runId), ttl)) !== 1)
+    if ((await this.scripts.pwSupersede(2, keys.started(runId), keys.superseded(runId), ttl)) !== 1)
       return undefined;
     const job = await this.runs.getJob(runJobId(runId));
     if (!job) return undefined;
@@ -353,6 +375,7 @@ class RedisWorker implements QueueWorker {
     const request = RunRequest.parse(job.data);
     const keys = this.queue.keys();
     const redis = this.queue.redis;
+    const scripts = this.queue.scripts;
     const lease = String(this.settings.leaseMs);
     const requeues = Number((await redis.get(keys.requeues(request.id))) ?? 0);
     const restarts = job.stalledCounter + requeues;
@@ -366,8 +389,8 @@ class RedisWorker implements QueueWorker {
     if (writesToRepository(request)) locks.push(keys.repo(repositoryKey(request)));
     const taken: string[] = [];
     for (const lock of locks) {
-      if ((await redis.eval(ACQUIRE, 1, lock, holder, lease)) !== 1) {
-        for (const t of taken) await redis.eval(RELEASE, 1, t, holder);
+      if ((await scripts.pwAcquire(1, lock, holder, lease)) !== 1) {
+        for (const t of taken) await scripts.pwRelease(1, t, holder);
         // Another run holds the thread or the repository: try again later, without counting an attempt.
         await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
         throw new DelayedError();
@@ -375,9 +398,9 @@ class RedisWorker implements QueueWorker {
       taken.push(lock);
     }
     const ttl = String(this.settings.retentionMs);
-    if ((await redis.eval(BEGIN, 2, keys.started(request.id), keys.superseded(request.id), ttl)) !== 1) {
+    if ((await scripts.pwBegin(2, keys.started(request.id), keys.superseded(request.id), ttl)) !== 1) {
       // A newer request on the thread replaced it before it started (and said so): nothing to run.
-      for (const t of taken) await redis.eval(RELEASE, 1, t, holder);
+      for (const t of taken) await scripts.pwRelease(1, t, holder);
       return;
     }
     let lost = false;
@@ -399,11 +422,11 @@ class RedisWorker implements QueueWorker {
       }
       throw err;
     } finally {
-      for (const t of taken) await redis.eval(RELEASE, 1, t, holder);
+      for (const t of taken) await scripts.pwRelease(1, t, holder);
       // The stop request and the thread's latest request belong to the run, which another worker takes up.
       if (!lost) {
         await redis.del(keys.cancel(request.id));
-        await redis.eval(CLEAR_PENDING, 1, keys.pending, threadKey(request), request.id);
+        await scripts.pwClearPending(1, keys.pending, threadKey(request), request.id);
       }
     }
   }
@@ -462,8 +485,7 @@ class RedisWorker implements QueueWorker {
       if (claim.controller.signal.aborted || this.expire(claim)) continue;
       const asked = Date.now();
       try {
-        const held = await this.queue.redis.eval(
-          RENEW,
+        const held = await this.queue.scripts.pwRenew(
           1 + claim.locks.length,
           keys.bullLock(claim.queue, claim.job),
           ...claim.locks,

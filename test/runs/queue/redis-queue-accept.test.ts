@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
 import { REDIS_URL, redisAnswers } from "../../helpers/redis.js";
 import { quietLog } from "./queue-helpers.js";
@@ -28,5 +29,50 @@ describe.skipIf(!withRedis)("the Redis queue, storing a delivery", () => {
     expect(await queue.accept({ id: "d-1", name: "issue_comment", payload: {} })).toBe("accepted");
     expect(await queue.counts()).toContainEqual({ queue: "events", state: "waiting", count: 1 });
     expect(await queue.accept({ id: "d-1", name: "issue_comment", payload: {} })).toBe("duplicate");
+  });
+
+  it("calls its scripts by SHA once loaded, and loads them again when Redis has forgotten them", async () => {
+    const prefix = `pw-test-${randomUUID()}`;
+    const queue = new RedisQueue({
+      url: REDIS_URL,
+      prefix,
+      leaseMs: 30_000,
+      maxRestarts: 2,
+      retentionMs: 3600_000,
+      log: quietLog,
+    });
+    queues.push(queue);
+    const admin = new Redis(REDIS_URL);
+    const monitor = await admin.monitor();
+    // The accept script is the only script that names a delivery's marker (MONITOR also shows the
+    // commands the script runs: left out).
+    const sent: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      const command = args[0]!.toLowerCase();
+      if (/^eval(sha)?$/.test(command) && args.some((a) => a.startsWith(`${prefix}:pw:delivery:`)))
+        sent.push(command);
+    });
+    const seen = async (count: number): Promise<string[]> => {
+      for (let i = 0; i < 100 && sent.length < count; i++) await new Promise((r) => setTimeout(r, 20));
+      return sent.slice();
+    };
+    try {
+      const accept = (id: string): Promise<unknown> =>
+        queue.accept({ id, name: "issue_comment", payload: {} });
+      expect(await accept("d-1")).toBe("accepted");
+      expect(await accept("d-2")).toBe("accepted");
+      expect(await seen(2)).toEqual(["eval", "evalsha"]);
+
+      const flusher = new Redis(REDIS_URL);
+      await flusher.script("FLUSH");
+      flusher.disconnect();
+      expect(await accept("d-3")).toBe("accepted");
+      expect(await accept("d-3")).toBe("duplicate");
+      // Refused by SHA, sent whole again, then by SHA again.
+      expect((await seen(5)).slice(2)).toEqual(["evalsha", "eval", "evalsha"]);
+    } finally {
+      monitor.disconnect();
+      admin.disconnect();
+    }
   });
 });
