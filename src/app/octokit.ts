@@ -1,7 +1,7 @@
 import type Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 import { appJwtSigner, type CreateAppJwt } from "./app-jwt.js";
-import { placeholdersExpireSooner } from "./throttle-placeholders.js";
+import { clusteredThrottling } from "./clustered-throttling.js";
 
 type Options = Record<string, unknown> & { throttle?: Record<string, unknown> };
 interface RequestWithDefaults {
@@ -80,6 +80,6 @@ function clusteredBottleneck(throttle: Options["throttle"]): {
   const Base = throttle?.["Bottleneck"] as typeof Bottleneck | undefined;
   if (!Base || throttle?.["connection"] === undefined) return {};
   let Limiter = clustered.get(Base);
-  if (!Limiter) clustered.set(Base, (Limiter = placeholdersExpireSooner(Base, PLACEHOLDER_EXPIRATION_MS)));
+  if (!Limiter) clustered.set(Base, (Limiter = clusteredThrottling(Base, PLACEHOLDER_EXPIRATION_MS)));
   return { Bottleneck: Limiter, timeout: IDLE_LIMITER_MS };
 }

@@ -3,7 +3,7 @@ import Bottleneck from "bottleneck";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { patchwrightOctokitOptions } from "../../src/app/octokit.js";
-import { placeholdersExpireSooner } from "../../src/app/throttle-placeholders.js";
+import { clusteredThrottling } from "../../src/app/clustered-throttling.js";
 import { REDIS_URL, redisAnswers } from "../helpers/redis.js";
 
 const withRedis = await redisAnswers();
@@ -24,7 +24,7 @@ function worker(Limiter: typeof Bottleneck, group: string): Bottleneck.Group {
 
 describe.skipIf(!withRedis)("Octokit's clustered throttling after a worker died mid-write", () => {
   it("lets another worker write once the dead worker's placeholder job expires, not a minute later", async () => {
-    const Limiter = placeholdersExpireSooner(Bottleneck, 300);
+    const Limiter = clusteredThrottling(Bottleneck, 300);
     const installation = `test-${randomUUID()}`;
     const dead = worker(Limiter, "octokit-write").key(installation);
     // The plugin's placeholder, started and never ended: its process was killed before it said so.
@@ -43,12 +43,27 @@ describe.skipIf(!withRedis)("Octokit's clustered throttling after a worker died 
   });
 
   it("leaves the global group's jobs, which are the requests themselves, their own expiration", async () => {
-    const Limiter = placeholdersExpireSooner(Bottleneck, 300);
+    const Limiter = clusteredThrottling(Bottleneck, 300);
     const limiter = worker(Limiter, "octokit-global").key(`test-${randomUUID()}`);
     const seen: (number | null | undefined)[] = [];
     limiter.on("received", (info: { options: Bottleneck.JobOptions }) => seen.push(info.options.expiration));
     await limiter.schedule({ expiration: 60_000 }, () => Promise.resolve());
     expect(seen).toEqual([60_000]);
+  });
+
+  it("keeps the global and auth caps in each process, and shares the write group's", async () => {
+    const Limiter = clusteredThrottling(Bottleneck, 300);
+    /** What another worker sees running for the installation while one worker's request is under way. */
+    const runningElsewhere = async (group: string): Promise<number> => {
+      const installation = `test-${randomUUID()}`;
+      const busy = worker(Limiter, group).key(installation);
+      void busy.schedule({ expiration: 1_000 }, () => new Promise<void>(() => undefined)).catch(() => {});
+      await new Promise<void>((resolve) => busy.once("executing", () => resolve()));
+      return worker(Limiter, group).key(installation).running();
+    };
+    expect(await runningElsewhere("octokit-global")).toBe(0);
+    expect(await runningElsewhere("octokit-auth")).toBe(0);
+    expect(await runningElsewhere("octokit-write")).toBe(1);
   });
 });
 
