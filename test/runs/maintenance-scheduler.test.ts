@@ -3,15 +3,15 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMaintenanceScheduler, type SchedulerTimers } from "../../src/runs/maintenance-scheduler.js";
 import type { DurableQueue, QueueLog } from "../../src/runs/queue/durable-queue.js";
-import { RedisQueue } from "../../src/runs/queue/redis-queue.js";
+import type { RedisQueue } from "../../src/runs/queue/redis-queue.js";
 import { SqliteQueue } from "../../src/runs/queue/sqlite-queue.js";
 import { configFile } from "../helpers/github-answers.js";
 import { githubExample } from "../helpers/github-examples.js";
 import { githubApi, testOctokit } from "../helpers/github-api.js";
-import { REDIS_URL, redisAnswers } from "../helpers/redis.js";
+import { redisAnswers } from "../helpers/redis.js";
 import { tempDir } from "../helpers/temp-repo.js";
 import { webhookExample } from "../helpers/webhook-examples.js";
-import { quietLog } from "./queue/queue-helpers.js";
+import { quietLog, testRedisQueue } from "./queue/queue-helpers.js";
 
 const withRedis = await redisAnswers();
 
@@ -34,14 +34,7 @@ function sqliteQueue(path = join(tempDir("pw-sched-"), "queue.sqlite")): SqliteQ
 }
 
 function redisQueue(prefix: string): RedisQueue {
-  const queue = new RedisQueue({
-    url: REDIS_URL,
-    prefix,
-    leaseMs: 30_000,
-    maxRestarts: 2,
-    retentionMs: 3600_000,
-    log: quietLog,
-  });
+  const queue = testRedisQueue(prefix);
   queues.push(queue);
   return queue;
 }

@@ -1,6 +1,8 @@
 import { RepoConfig } from "../../../src/config/schema.js";
 import type { RunKind, RunRequest } from "../../../src/request/run-request.js";
 import type { QueueLog } from "../../../src/runs/queue/durable-queue.js";
+import { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
+import { REDIS_URL } from "../../helpers/redis.js";
 
 export function queueRequest(id: string, kind: RunKind, thread: number, repo = "r"): RunRequest {
   return {
@@ -20,6 +22,18 @@ export function gate(): { promise: Promise<void>; open(): void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
+}
+
+/** A Redis queue under its own key prefix, with the settings the queue's tests share; the caller closes it. */
+export function testRedisQueue(prefix: string): RedisQueue {
+  return new RedisQueue({
+    url: REDIS_URL,
+    prefix,
+    leaseMs: 30_000,
+    maxRestarts: 2,
+    retentionMs: 3600_000,
+    log: quietLog,
+  });
 }
 
 export const quietLog: QueueLog = { info: () => undefined, warn: () => undefined, error: () => undefined };

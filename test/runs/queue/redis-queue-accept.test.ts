@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
+import type { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
 import { REDIS_URL, redisAnswers } from "../../helpers/redis.js";
-import { quietLog } from "./queue-helpers.js";
+import { testRedisQueue } from "./queue-helpers.js";
 
 const withRedis = await redisAnswers();
 
@@ -15,14 +15,7 @@ afterEach(async () => {
 describe.skipIf(!withRedis)("the Redis queue, storing a delivery", () => {
   it("stores a delivery that was marked as received but whose job never made it (the server died between)", async () => {
     const prefix = `pw-test-${randomUUID()}`;
-    const queue = new RedisQueue({
-      url: REDIS_URL,
-      prefix,
-      leaseMs: 30_000,
-      maxRestarts: 2,
-      retentionMs: 3600_000,
-      log: quietLog,
-    });
+    const queue = testRedisQueue(prefix);
     queues.push(queue);
     await queue.redis.set(`${prefix}:pw:delivery:d-1`, "1", "PX", 30_000);
 
@@ -33,14 +26,7 @@ describe.skipIf(!withRedis)("the Redis queue, storing a delivery", () => {
 
   it("calls its scripts by SHA once loaded, and loads them again when Redis has forgotten them", async () => {
     const prefix = `pw-test-${randomUUID()}`;
-    const queue = new RedisQueue({
-      url: REDIS_URL,
-      prefix,
-      leaseMs: 30_000,
-      maxRestarts: 2,
-      retentionMs: 3600_000,
-      log: quietLog,
-    });
+    const queue = testRedisQueue(prefix);
     queues.push(queue);
     const admin = new Redis(REDIS_URL);
     const monitor = await admin.monitor();

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
+import type { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
 import { repositoryKey } from "../../../src/runs/queue/run-queue.js";
-import { REDIS_URL, redisAnswers } from "../../helpers/redis.js";
-import { queueRequest as request, quietLog } from "./queue-helpers.js";
+import { redisAnswers } from "../../helpers/redis.js";
+import { queueRequest as request, testRedisQueue } from "./queue-helpers.js";
 
 const withRedis = await redisAnswers();
 
@@ -14,14 +14,7 @@ afterEach(async () => {
 
 describe.skipIf(!withRedis)("the Redis queue, queueing a write run", () => {
   it("does not say a run waits for its repository when the lock it finds is the run's own", async () => {
-    const queue = new RedisQueue({
-      url: REDIS_URL,
-      prefix: `pw-test-${randomUUID()}`,
-      leaseMs: 30_000,
-      maxRestarts: 2,
-      retentionMs: 3600_000,
-      log: quietLog,
-    });
+    const queue = testRedisQueue(`pw-test-${randomUUID()}`);
     queues.push(queue);
     const run = request("w1", "implement", 1);
     // What a worker holds once it took the job, between the job's add and enqueue's look at the lock.
