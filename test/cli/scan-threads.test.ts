@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { chmodSync, symlinkSync } from "node:fs";
+import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
+import { withKnownSecrets } from "../../src/guard/known-secrets.js";
 import { scan } from "../../src/guard/scan.js";
 import { ScanError } from "../../src/guard/scan-error.js";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";
@@ -115,5 +116,39 @@ describe("patchwright scan on several threads", () => {
     );
     await expect(scanning).rejects.toThrow(ScanError);
     await expect(scanning).rejects.toThrow(/a scanning thread failed/);
+  });
+
+  it("keeps a scan for a run's own secrets on this thread, where they are: a thread's guard would lack them", async () => {
+    const own = "own-run-value-7f3a9c2e51b84d06";
+    const dir = bigTree(300);
+    writeFiles(dir, { "src/m1/leak.ts": `const t = "${own}";\n`, "vendor/own.ts": `${own}\n` });
+    const config = withKnownSecrets(GuardConfig.parse({ allow: { paths: ["vendor/**"] } }), [own]);
+    // A worker script that cannot start: had the scan gone to threads, it would fail instead.
+    const missing = pathToFileURL(join(dir, "no-such-worker.js"));
+    const report = await scan(
+      { mode: "paths", paths: ["."] },
+      { cwd: dir, config, threads: { count: 2, script: missing } },
+    );
+    // Found by value, in an allowed path too (no allowlist accepts a run's own secret).
+    const found = report.findings.filter((f) => f.ruleId === "known-secret").map((f) => f.path);
+    expect(found.sort()).toEqual(["src/m1/leak.ts", "vendor/own.ts"]);
+  });
+
+  it("fails closed when a thread answers with something other than results", async () => {
+    const dir = bigTree(300);
+    const script = join(tempDir(), "liar.mjs");
+    // A thread that says every batch was clean without reading it.
+    writeFileSync(
+      script,
+      'import { parentPort } from "node:worker_threads";\n' +
+        "parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, findings: 'none' }));\n",
+    );
+    const scanning = scan(
+      { mode: "paths", paths: ["."] },
+      { cwd: dir, config: GuardConfig.parse({}), threads: { count: 2, script: pathToFileURL(script) } },
+    );
+    await expect(scanning).rejects.toThrow(
+      new ScanError("a scanning thread answered with something other than results"),
+    );
   });
 });

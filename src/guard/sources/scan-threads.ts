@@ -122,7 +122,12 @@ async function runBatches(
     let failed = false;
     const fail = (err: unknown): void => {
       failed = true;
-      reject(err instanceof Error ? err : new ScanError(String(err)));
+      // A ScanError already says what to do (the walk's, or a batch's own); anything else is the thread's.
+      reject(
+        err instanceof ScanError
+          ? err
+          : new ScanError(`a scanning thread failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
     };
     const feed = (worker: Worker): void => {
       // One batch at a time from the walk, whichever thread asks: batches keep their numbers in order.
@@ -142,7 +147,10 @@ async function runBatches(
     for (const worker of pool) {
       worker.on("message", (message: unknown) => {
         try {
-          const result = BatchResult.parse(message);
+          const parsed = BatchResult.safeParse(message);
+          if (!parsed.success)
+            throw new ScanError("a scanning thread answered with something other than results");
+          const result = parsed.data;
           done.set(result.id, result);
           take();
           feed(worker);
