@@ -12,8 +12,9 @@ interface RequestWithDefaults {
  * Probot's Octokit, retrying secondary rate limits: Probot's own handler only logs them, which fails the
  * request — and a run's many writes (progress, pushes, pull requests) are just what trips them. Retried
  * twice, after the wait GitHub asks for. 5xx answers are retried by Probot's retry plugin already. With
- * `REDIS_URL`, Probot shares the throttling through Redis, and a dead worker's placeholder jobs are let go
- * after a few seconds (throttle-placeholders.ts). The App's JWT is signed once per ten minutes (app-jwt.ts).
+ * `REDIS_URL`, Probot shares the throttling through Redis: the pacing groups only, with a dead worker's
+ * placeholder jobs let go after a few seconds (clustered-throttling.ts). The App's JWT is signed once per
+ * ten minutes (app-jwt.ts).
  */
 export const PatchwrightOctokit: typeof ProbotOctokit = ProbotOctokit.defaults(patchwrightOctokitOptions);
 
