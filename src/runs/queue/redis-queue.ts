@@ -165,21 +165,36 @@ export class RedisQueue implements DurableQueue {
     ];
     // Concurrent, not one after the other: the add keeps one job per id whatever the marks say (a mention
     // delivered twice under two ids has one job, named by its trigger), so the answer waits for one round
-    // trip instead of two.
-    const [marked] = await Promise.all([
-      this.scripts.pwAccept(
-        keys.length,
-        ...keys,
-        delivery.id,
-        String(this.options.retentionMs),
-        jobId,
-      ) as Promise<"new" | "failed" | "duplicate" | "claimed">,
-      this.events.add(delivery.name, delivery, { jobId }),
-    ]);
+    // trip instead of two, and both commands leave in one socket write.
+    const [marked] = await this.inOneWrite(() =>
+      Promise.all([
+        this.scripts.pwAccept(
+          keys.length,
+          ...keys,
+          delivery.id,
+          String(this.options.retentionMs),
+          jobId,
+        ) as Promise<"new" | "failed" | "duplicate" | "claimed">,
+        this.events.add(delivery.name, delivery, { jobId }),
+      ]),
+    );
     if (marked === "claimed" || marked === "duplicate") return marked;
     // A delivery whose handling failed is taken again when GitHub redelivers it.
     if (marked === "failed") await this.events.getJob(jobId).then((job) => job?.retry("failed"));
     return "accepted";
+  }
+
+  /**
+   * Holds the connection's socket writes while `send` issues its commands, and lets them go together at
+   * the end of the tick: on the webhook's answer path each write is a system call and a wake-up of Redis
+   * that costs as much as the command. Commands issued after the tick are written as usual.
+   */
+  private inOneWrite<T>(send: () => Promise<T>): Promise<T> {
+    const socket = this.redis.status === "ready" ? this.redis.stream : undefined;
+    if (!socket) return send();
+    socket.cork();
+    process.nextTick(() => socket.uncork());
+    return send();
   }
 
   async enqueue(request: RunRequest): Promise<EnqueueResult> {

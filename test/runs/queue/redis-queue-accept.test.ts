@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import type { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
@@ -22,6 +23,28 @@ describe.skipIf(!withRedis)("the Redis queue, storing a delivery", () => {
     expect(await queue.accept({ id: "d-1", name: "issue_comment", payload: {} })).toBe("accepted");
     expect(await queue.counts()).toContainEqual({ queue: "events", state: "waiting", count: 1 });
     expect(await queue.accept({ id: "d-1", name: "issue_comment", payload: {} })).toBe("duplicate");
+  });
+
+  it("sends a delivery's marks and its job to Redis in one socket write", async () => {
+    const queue = testRedisQueue(`pw-test-${randomUUID()}`);
+    queues.push(queue);
+    expect(await queue.accept({ id: "d-0", name: "issue_comment", payload: {} })).toBe("accepted");
+    // Counted where the socket hands bytes to the system: one call per write, however many commands.
+    const socket = queue.redis.stream as Writable;
+    let writes = 0;
+    for (const method of ["_write", "_writev"] as const) {
+      const original = socket[method]?.bind(socket) as ((...args: unknown[]) => void) | undefined;
+      if (original)
+        socket[method] = (...args: unknown[]) => {
+          writes++;
+          original(...args);
+        };
+    }
+    expect(
+      await queue.accept({ id: "d-1", name: "issue_comment", payload: { big: "x".repeat(20_000) } }),
+    ).toBe("accepted");
+    expect(writes).toBe(1);
+    expect(await queue.counts()).toContainEqual({ queue: "events", state: "waiting", count: 2 });
   });
 
   it("calls its scripts by SHA once loaded, and loads them again when Redis has forgotten them", async () => {
