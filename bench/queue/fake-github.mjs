@@ -150,6 +150,8 @@ const REPO = "/repos/([^/]+)/([^/]+)";
 /** [method, path pattern, kind, answer(match, body, url) -> [status, json]] */
 const ROUTES = [
   ["GET", /^\/app$/, "GET /app", () => [200, { id: 1, slug: "patchwright", name: "patchwright" }]],
+  // The maintenance scheduler's start-up listing in `serve`: no installation schedules maintenance here.
+  ["GET", /^\/app\/installations$/, "GET installations", () => [200, []]],
   [
     "POST",
     /^\/app\/installations\/(\d+)\/access_tokens$/,
