@@ -78,8 +78,6 @@ const EXACT = { generic: false, severity: "error", confidence: "high" } as const
 export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
-  /** The rules whose match cannot be anything else: the only ones run on decoded and joined text. */
-  private readonly certain = new Set<CompiledRule>();
   private readonly keyStore = once(() => picomatch([...KEY_STORE_FILE.globs], GLOB));
   private readonly envFile = once(() =>
     picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] }),
@@ -88,6 +86,12 @@ export class Guard {
   private readonly onAdvisory: ((finding: Finding) => void) | undefined;
   /** The keyword automaton, and the rules of each keyword it knows by its index there. */
   private readonly prefilter: () => { finder: KeywordFinder; rulesOfKeyword: CompiledRule[][] };
+  /**
+   * Per rule (by `order`), the activeRules call that last looked at it: a rule named by several keywords
+   * of a block is considered once, without a Set per block.
+   */
+  private readonly seenIn: Uint32Array;
+  private call = 0;
   private readonly terms: TermMatcher;
   private readonly allowedValues: RegExp[];
   private readonly allowedPath: (path: string) => boolean;
@@ -105,17 +109,16 @@ export class Guard {
     const off = (this.off = new Set(config.allow.rules));
     this.envFiles = off.has(ENV_FILE.id) ? "off" : config.policy.envFiles;
     const keywords = new Set<string>();
-    for (const rule of rules) {
+    for (const [order, rule] of rules.entries()) {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
       const compiled = {
         rule,
         pattern: new RegExp(rule.pattern),
         onPath: pathFilter(rule),
         certain: rule.category === "secret" && !rule.generic && ruleConfidence(rule) === "high",
-        order: rules.indexOf(rule),
+        order,
       };
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
-      if (compiled.certain) this.certain.add(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
         const list = this.byKeyword.get(k) ?? [];
@@ -129,6 +132,7 @@ export class Guard {
       const finder = KeywordFinder.for([...keywords]);
       return { finder, rulesOfKeyword: finder.keywords.map((k) => this.byKeyword.get(k)!) };
     });
+    this.seenIn = new Uint32Array(rules.length);
     this.terms = off.has(FORBIDDEN_TERM.id)
       ? new TermMatcher([], [])
       : new TermMatcher(config.forbiddenTerms, config.forbiddenTermHashes);
@@ -283,38 +287,48 @@ export class Guard {
     );
   }
 
-  private activeRules(block: Block): CompiledRule[] {
-    const applies = (c: CompiledRule): boolean => (!block.binary || c.certain) && c.onPath(block.path);
-    const active = new Set<CompiledRule>(this.byPathOnly.filter(applies));
+  /** The rules to run on a block, in rule order: those whose keywords occur in it (only `certain` ones when asked). */
+  private activeRules(block: Block, certainOnly: boolean): CompiledRule[] {
     const { finder, rulesOfKeyword } = this.prefilter();
-    for (const k of finder.find(block.text))
-      for (const c of rulesOfKeyword[k]!) if (applies(c)) active.add(c);
-    return [...active].sort((a, b) => a.order - b.order);
+    const { seenIn } = this;
+    const call = (this.call = (this.call + 1) >>> 0 || 1);
+    const onlyCertain = certainOnly || block.binary === true;
+    const active: CompiledRule[] = [];
+    const consider = (c: CompiledRule): void => {
+      if (seenIn[c.order] === call) return;
+      seenIn[c.order] = call;
+      if ((c.certain || !onlyCertain) && c.onPath(block.path)) active.push(c);
+    };
+    for (const c of this.byPathOnly) consider(c);
+    for (const k of finder.find(block.text)) for (const c of rulesOfKeyword[k]!) consider(c);
+    return active.length > 1 ? active.sort((a, b) => a.order - b.order) : active;
   }
 
   /**
    * The high-confidence rules' findings in what the block's text hides: literals joined across `+` or
    * lines, base64 and hex runs. Only those rules: a generic guess on decoded bytes would be noise.
    */
-  private *derivedHits(block: Block): Generator<Hit> {
+  private derivedHits(block: Block): Hit[] {
+    const hits: Hit[] = [];
     for (const derived of derivedTexts(block.text)) {
-      for (const hit of this.ruleHits({ ...block, text: derived.text }, this.certain)) {
+      for (const hit of this.ruleHits({ ...block, text: derived.text }, true)) {
         const end = hit.index + hit.value.length;
         if (!derived.isNew(hit.index, end)) continue;
         const index = derived.toSource(hit.index, false);
-        yield {
+        hits.push({
           ...hit,
           message: `${hit.message}, ${derived.how}`,
           index,
           span: derived.toSource(end, true) - index,
-        };
+        });
       }
     }
+    return hits;
   }
 
-  private *ruleHits(block: Block, only?: ReadonlySet<CompiledRule>): Generator<Hit> {
-    for (const compiled of this.activeRules(block)) {
-      if (only && !only.has(compiled)) continue;
+  private ruleHits(block: Block, certainOnly = false): Hit[] {
+    const hits: Hit[] = [];
+    for (const compiled of this.activeRules(block, certainOnly)) {
       const { rule, pattern: re } = compiled;
       const severity = ruleSeverity(rule);
       re.lastIndex = 0;
@@ -329,7 +343,7 @@ export class Guard {
         if (rule.generic && isLookAlike(value)) continue;
         const offset = m.index + (m.groups?.["secret"] !== undefined ? m[0].indexOf(value) : 0);
         if (rule.category === "secret" && isPublicByDesign(value, block.text, offset, block.path)) continue;
-        yield {
+        hits.push({
           ruleId: rule.id,
           message: rule.description,
           index: offset,
@@ -337,9 +351,10 @@ export class Guard {
           generic: !!rule.generic,
           severity,
           confidence: findingConfidence(rule, value),
-        };
+        });
       }
     }
+    return hits;
   }
 
   private termHits(text: string): Hit[] {
