@@ -8,7 +8,7 @@ import { GuardConfig } from "../config.js";
 import { Guard } from "../engine.js";
 import { ALL_RULES } from "../rules/index.js";
 import { ScanError } from "../scan-error.js";
-import { readSmallFileSync } from "./read-ahead.js";
+import { READ_AHEAD_BYTES, readSmallFileSync } from "./read-ahead.js";
 import { mayRead, scanFile } from "./scan-files.js";
 import { BatchRequest, type BatchResult } from "./scan-threads.js";
 
@@ -29,19 +29,18 @@ const guard = new Guard(ALL_RULES, setup.config, {
   onAdvisory: (finding) => out.advise(finding),
 });
 
+// Every file read ahead is scanned before the next is read: one buffer serves them all.
+const readBuffer = Buffer.allocUnsafe(READ_AHEAD_BYTES + 1);
+
 async function scanBatch({ id, paths }: BatchRequest): Promise<BatchResult> {
   out = new Collector();
   try {
     for (const path of paths) {
       const abs = join(setup.root, path);
-      await scanFile(
-        guard,
-        abs,
-        path,
-        "file",
-        out,
-        mayRead(guard, path) ? readSmallFileSync(abs) : undefined,
-      );
+      const ahead = mayRead(guard, path) ? readSmallFileSync(abs, readBuffer) : undefined;
+      // Only a file too large to read ahead is streamed: the others are scanned without a promise.
+      const streamed = scanFile(guard, abs, path, "file", out, ahead);
+      if (streamed) await streamed;
     }
   } catch (err) {
     // The same words the calling thread would have had: the scan stops there, as it would on one thread.
