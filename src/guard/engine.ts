@@ -287,7 +287,10 @@ export class Guard {
     );
   }
 
-  /** The rules to run on a block, in rule order: those whose keywords occur in it (only `certain` ones when asked). */
+  /**
+   * The rules to run on a block, in rule order: those whose keywords occur in it, and only the `certain`
+   * ones when asked or when the block is binary content's printable runs.
+   */
   private activeRules(block: Block, certainOnly: boolean): CompiledRule[] {
     const { finder, rulesOfKeyword } = this.prefilter();
     const { seenIn } = this;
