@@ -159,8 +159,8 @@ export class Guard {
     const block = textBlock(path, where, path, commit);
     // A name is outbound text too: a token, plain or encoded, can be a file name.
     const hits = [
-      ...this.ruleHits(block),
-      ...this.derivedHits(block),
+      ...this.ruleHits(path, path, false),
+      ...this.derivedHits(path, path),
       ...this.termHits(path),
       ...this.knownHits(path),
     ].map((h) => ({
@@ -196,10 +196,9 @@ export class Guard {
    * transcripts, which must never hold a secret). Allowlists and markers do not apply: a log keeps nothing.
    */
   redact(text: string): string {
-    const block = textBlock(text, "text");
     const hits = [
-      ...this.ruleHits(block),
-      ...this.derivedHits(block),
+      ...this.ruleHits(text, "", false),
+      ...this.derivedHits(text, ""),
       ...this.termHits(text),
       ...this.knownHits(text),
     ].sort((a, b) => a.index - b.index || Number(a.generic) - Number(b.generic));
@@ -228,8 +227,8 @@ export class Guard {
    */
   scanBlock(block: Block, onMarked?: OnMarkedFinding): Finding[] {
     const hits = [
-      ...this.ruleHits(block),
-      ...this.derivedHits(block),
+      ...this.ruleHits(block.text, block.path, block.binary === true),
+      ...this.derivedHits(block.text, block.path),
       ...this.termHits(block.text),
       ...this.knownHits(block.text),
     ];
@@ -288,22 +287,22 @@ export class Guard {
   }
 
   /**
-   * The rules to run on a block, in rule order: those whose keywords occur in it, and only the `certain`
-   * ones when asked or when the block is binary content's printable runs.
+   * The rules to run on a text of `path`, in rule order: those whose keywords occur in it, only the
+   * `certain` ones when asked (binary content's printable runs, decoded and joined text). The hot paths
+   * take a block's text and path, not the block: blocks come in several shapes, which made them slower.
    */
-  private activeRules(block: Block, certainOnly: boolean): CompiledRule[] {
+  private activeRules(text: string, path: string, certainOnly: boolean): CompiledRule[] {
     const { finder, rulesOfKeyword } = this.prefilter();
     const { seenIn } = this;
     const call = (this.call = (this.call + 1) >>> 0 || 1);
-    const onlyCertain = certainOnly || block.binary === true;
     const active: CompiledRule[] = [];
     const consider = (c: CompiledRule): void => {
       if (seenIn[c.order] === call) return;
       seenIn[c.order] = call;
-      if ((c.certain || !onlyCertain) && c.onPath(block.path)) active.push(c);
+      if ((c.certain || !certainOnly) && c.onPath(path)) active.push(c);
     };
     for (const c of this.byPathOnly) consider(c);
-    for (const k of finder.find(block.text)) for (const c of rulesOfKeyword[k]!) consider(c);
+    for (const k of finder.find(text)) for (const c of rulesOfKeyword[k]!) consider(c);
     return active.length > 1 ? active.sort((a, b) => a.order - b.order) : active;
   }
 
@@ -311,10 +310,10 @@ export class Guard {
    * The high-confidence rules' findings in what the block's text hides: literals joined across `+` or
    * lines, base64 and hex runs. Only those rules: a generic guess on decoded bytes would be noise.
    */
-  private derivedHits(block: Block): Hit[] {
+  private derivedHits(text: string, path: string): Hit[] {
     const hits: Hit[] = [];
-    for (const derived of derivedTexts(block.text)) {
-      for (const hit of this.ruleHits({ ...block, text: derived.text }, true)) {
+    for (const derived of derivedTexts(text)) {
+      for (const hit of this.ruleHits(derived.text, path, true)) {
         const end = hit.index + hit.value.length;
         if (!derived.isNew(hit.index, end)) continue;
         const index = derived.toSource(hit.index, false);
@@ -329,13 +328,13 @@ export class Guard {
     return hits;
   }
 
-  private ruleHits(block: Block, certainOnly = false): Hit[] {
+  private ruleHits(text: string, path: string, certainOnly: boolean): Hit[] {
     const hits: Hit[] = [];
-    for (const compiled of this.activeRules(block, certainOnly)) {
+    for (const compiled of this.activeRules(text, path, certainOnly)) {
       const { rule, pattern: re } = compiled;
       const severity = ruleSeverity(rule);
       re.lastIndex = 0;
-      for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
+      for (let m = re.exec(text); m; m = re.exec(text)) {
         if (m[0].length === 0) re.lastIndex++;
         const value = m.groups?.["secret"] ?? m[0];
         if (!value) continue;
@@ -345,7 +344,7 @@ export class Guard {
         // The format a specific rule turned down is not a generic secret either.
         if (rule.generic && isLookAlike(value)) continue;
         const offset = m.index + (m.groups?.["secret"] !== undefined ? m[0].indexOf(value) : 0);
-        if (rule.category === "secret" && isPublicByDesign(value, block.text, offset, block.path)) continue;
+        if (rule.category === "secret" && isPublicByDesign(value, text, offset, path)) continue;
         hits.push({
           ruleId: rule.id,
           message: rule.description,
