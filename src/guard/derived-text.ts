@@ -31,19 +31,37 @@ const ONE_LITERAL = new RegExp(LITERAL, "g");
 
 // 24 base64 characters decode to 18 bytes: shorter than any high-confidence token. Hex needs 32 digits.
 const MIN_RUN = 24;
-const HEX = /^(?:[0-9a-f]{2}){16,}$|^(?:[0-9A-F]{2}){16,}$/;
+const LOWER = 1;
+const UPPER = 2;
+const NOT_HEX = 4;
+/** Per UTF-16 code unit: 0 for a digit, LOWER or UPPER for a hex letter of that case, NOT_HEX for the rest. */
+const HEX_KIND = new Uint8Array(65536).fill(NOT_HEX);
+/** Each hex digit's value, and each base64 character's (both alphabets); -1 for the rest. */
+const HEX_VALUE = new Int8Array(65536).fill(-1);
+const BASE64_VALUE = new Int8Array(65536).fill(-1);
+for (const [i, c] of [..."0123456789abcdef"].entries()) {
+  HEX_KIND[c.charCodeAt(0)] = i < 10 ? 0 : LOWER;
+  HEX_KIND[c.toUpperCase().charCodeAt(0)] = i < 10 ? 0 : UPPER;
+  HEX_VALUE[c.charCodeAt(0)] = HEX_VALUE[c.toUpperCase().charCodeAt(0)] = i;
+}
+for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries())
+  BASE64_VALUE[c.charCodeAt(0)] = i;
+BASE64_VALUE["-".charCodeAt(0)] = 62;
+BASE64_VALUE["_".charCodeAt(0)] = 63;
 /** 1 for the characters of base64 (both alphabets), and so of hex; by UTF-16 code unit, 0 for the rest. */
 const ENCODED_CHAR = new Uint8Array(65536);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
   ENCODED_CHAR[c.charCodeAt(0)] = 1;
 const EQUALS = 0x3d;
 
-export function* derivedTexts(text: string): Generator<DerivedText> {
-  if (JOINED.test(text)) yield* joinedLiterals(text);
-  yield* decodedRuns(text);
+export function derivedTexts(text: string): DerivedText[] {
+  const texts: DerivedText[] = [];
+  if (JOINED.test(text)) joinedLiterals(text, texts);
+  decodedRuns(text, texts);
+  return texts;
 }
 
-function* joinedLiterals(text: string): Generator<DerivedText> {
+function joinedLiterals(text: string, texts: DerivedText[]): void {
   const chain = new RegExp(CHAIN);
   for (let m = chain.exec(text); m; m = chain.exec(text)) {
     // Each piece: where its content starts in the block and in the joined text.
@@ -59,7 +77,7 @@ function* joinedLiterals(text: string): Generator<DerivedText> {
       while (p + 1 < pieces.length && pieces[p + 1]!.joined <= i) p++;
       return p;
     };
-    yield {
+    texts.push({
       text: joined,
       how: "split across joined string literals",
       toSource: (i, end) => {
@@ -68,7 +86,7 @@ function* joinedLiterals(text: string): Generator<DerivedText> {
       },
       // Within one literal the block's own scan saw it.
       isNew: (start, end) => pieceAt(start) !== pieceAt(Math.max(start, end - 1)),
-    };
+    });
   }
 }
 
@@ -82,24 +100,25 @@ interface Run {
  * The block's base64 runs decoded, and its hex runs, each kind as one text: the runs' decodings one per
  * line, so the rules run once per block and kind rather than once per run (a lockfile has thousands).
  */
-function* decodedRuns(text: string): Generator<DerivedText> {
-  const kinds = {
-    hex: { runs: [] as Run[], parts: [] as string[], length: 0 },
-    base64: { runs: [] as Run[], parts: [] as string[], length: 0 },
-  };
-  for (const [at, end] of encodedRuns(text)) {
-    const run = text.slice(at, end);
-    const hex = HEX.test(run);
-    const kind = hex ? kinds.hex : kinds.base64;
-    const decoded = Buffer.from(run, hex ? "hex" : "base64").toString("latin1");
-    kind.runs.push({ source: at, decoded: kind.length });
-    kind.parts.push(decoded);
-    kind.length += decoded.length + 1;
-  }
-  for (const [name, kind] of Object.entries(kinds)) {
-    if (kind.runs.length === 0) continue;
-    const { runs } = kind;
-    const hex = name === "hex";
+function decodedRuns(text: string, texts: DerivedText[]): void {
+  const found = encodedRuns(text);
+  const hexRuns = new Uint8Array(found.length / 2);
+  for (let r = 0; r < found.length; r += 2) hexRuns[r / 2] = isHexRun(text, found[r]!, found[r + 1]!) ? 1 : 0;
+  for (const hex of [1, 0]) {
+    const runs: Run[] = [];
+    // Every run's bytes, a newline between two, made one latin1 string: one conversion per block and kind.
+    let bytes = 0;
+    for (let r = 0; r < found.length; r += 2) {
+      if (hexRuns[r / 2] !== hex) continue;
+      const at = found[r]!;
+      const end = found[r + 1]!;
+      // A run decodes to fewer bytes than it has characters.
+      scratch = growTo(bytes + 1 + end - at, scratch, bytes);
+      if (runs.length > 0) scratch[bytes++] = NEWLINE;
+      runs.push({ source: at, decoded: bytes });
+      bytes = hex ? decodeHex(text, at, end, scratch, bytes) : decodeBase64(text, at, end, scratch, bytes);
+    }
+    if (runs.length === 0) continue;
     const runAt = (i: number): Run => {
       let lo = 0;
       for (let hi = runs.length - 1; lo < hi;) {
@@ -109,8 +128,8 @@ function* decodedRuns(text: string): Generator<DerivedText> {
       }
       return runs[lo]!;
     };
-    yield {
-      text: kind.parts.join("\n"),
+    texts.push({
+      text: scratch.toString("latin1", 0, bytes),
       how: hex ? "hex-encoded" : "base64-encoded",
       toSource: (i, end) => {
         const run = runAt(end ? Math.max(0, i - 1) : i);
@@ -121,16 +140,66 @@ function* decodedRuns(text: string): Generator<DerivedText> {
       },
       // A match across two runs' lines was made up by putting them side by side.
       isNew: (start, end) => runAt(start) === runAt(Math.max(start, end - 1)),
-    };
+    });
   }
 }
 
+const NEWLINE = 0x0a;
+/** Decoded bytes are gathered here, reused from one block to the next (each text copies what it needs). */
+let scratch: Buffer = Buffer.allocUnsafe(64 * 1024);
+
+/** `buffer`, or a larger copy of its first `used` bytes when it holds fewer than `size`. */
+function growTo(size: number, buffer: Buffer, used: number): Buffer {
+  if (size <= buffer.length) return buffer;
+  const larger = Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
+  buffer.copy(larger, 0, 0, used);
+  return larger;
+}
+
+/** Hex as HEX had it: an even number of digits, at least 32, all lower case or all upper case. */
+function isHexRun(text: string, at: number, end: number): boolean {
+  if (end - at < 32 || (end - at) % 2 !== 0) return false;
+  let kinds = 0;
+  for (let i = at; i < end; i++) {
+    kinds |= HEX_KIND[text.charCodeAt(i)]!;
+    if (kinds & NOT_HEX || (kinds & LOWER && kinds & UPPER)) return false;
+  }
+  return true;
+}
+
 /**
- * [start, end) of each run of base64 characters at least MIN_RUN long, with up to two `=` after it. Such a
- * run holds one of every MIN_RUN positions, so only those are looked at first, and the run grown from
- * there: most text is short words, and this reads a fraction of its characters.
+ * Base64 as Buffer.from decodes it (both alphabets, `=` ends it, a last lone character adds nothing), but
+ * into `out` at `at` without a Buffer and a string per run. Returns where the bytes end.
  */
-function* encodedRuns(text: string): Generator<[number, number]> {
+function decodeBase64(text: string, start: number, end: number, out: Buffer, at: number): number {
+  let bits = 0;
+  let held = 0;
+  for (let i = start; i < end; i++) {
+    const value = BASE64_VALUE[text.charCodeAt(i)]!;
+    if (value < 0) break;
+    held = ((held & 0x3ffff) << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (held >> bits) & 0xff;
+    }
+  }
+  return at;
+}
+
+function decodeHex(text: string, start: number, end: number, out: Buffer, at: number): number {
+  for (let i = start; i < end; i += 2)
+    out[at++] = (HEX_VALUE[text.charCodeAt(i)]! << 4) | HEX_VALUE[text.charCodeAt(i + 1)]!;
+  return at;
+}
+
+/**
+ * [start, end) of each run of base64 characters at least MIN_RUN long, with up to two `=` after it, as
+ * pairs in one array. Such a run holds one of every MIN_RUN positions, so only those are looked at first,
+ * and the run grown from there: most text is short words, and this reads a fraction of its characters.
+ */
+function encodedRuns(text: string): number[] {
+  const found: number[] = [];
   const length = text.length;
   for (let probe = MIN_RUN - 1; probe < length; probe += MIN_RUN) {
     if (ENCODED_CHAR[text.charCodeAt(probe)] !== 1) continue;
@@ -143,8 +212,9 @@ function* encodedRuns(text: string): Generator<[number, number]> {
     if (end - start < MIN_RUN) continue;
     const run = end;
     while (end < length && end - run < 2 && text.charCodeAt(end) === EQUALS) end++;
-    yield [start, end];
+    found.push(start, end);
     // The next run starts at `end` or later, so it holds one of end + MIN_RUN - 1, end + 2 MIN_RUN - 1...
     probe = end - 1;
   }
+  return found;
 }

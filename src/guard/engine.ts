@@ -78,8 +78,6 @@ const EXACT = { generic: false, severity: "error", confidence: "high" } as const
 export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
-  /** The rules whose match cannot be anything else: the only ones run on decoded and joined text. */
-  private readonly certain = new Set<CompiledRule>();
   private readonly keyStore = once(() => picomatch([...KEY_STORE_FILE.globs], GLOB));
   private readonly envFile = once(() =>
     picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] }),
@@ -88,6 +86,12 @@ export class Guard {
   private readonly onAdvisory: ((finding: Finding) => void) | undefined;
   /** The keyword automaton, and the rules of each keyword it knows by its index there. */
   private readonly prefilter: () => { finder: KeywordFinder; rulesOfKeyword: CompiledRule[][] };
+  /**
+   * Per rule (by `order`), the activeRules call that last looked at it: a rule named by several keywords
+   * of a block is considered once, without a Set per block.
+   */
+  private readonly seenIn: Uint32Array;
+  private call = 0;
   private readonly terms: TermMatcher;
   private readonly allowedValues: RegExp[];
   private readonly allowedPath: (path: string) => boolean;
@@ -105,17 +109,16 @@ export class Guard {
     const off = (this.off = new Set(config.allow.rules));
     this.envFiles = off.has(ENV_FILE.id) ? "off" : config.policy.envFiles;
     const keywords = new Set<string>();
-    for (const rule of rules) {
+    for (const [order, rule] of rules.entries()) {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
       const compiled = {
         rule,
         pattern: new RegExp(rule.pattern),
         onPath: pathFilter(rule),
         certain: rule.category === "secret" && !rule.generic && ruleConfidence(rule) === "high",
-        order: rules.indexOf(rule),
+        order,
       };
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
-      if (compiled.certain) this.certain.add(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
         const list = this.byKeyword.get(k) ?? [];
@@ -129,6 +132,7 @@ export class Guard {
       const finder = KeywordFinder.for([...keywords]);
       return { finder, rulesOfKeyword: finder.keywords.map((k) => this.byKeyword.get(k)!) };
     });
+    this.seenIn = new Uint32Array(rules.length);
     this.terms = off.has(FORBIDDEN_TERM.id)
       ? new TermMatcher([], [])
       : new TermMatcher(config.forbiddenTerms, config.forbiddenTermHashes);
@@ -155,8 +159,8 @@ export class Guard {
     const block = textBlock(path, where, path, commit);
     // A name is outbound text too: a token, plain or encoded, can be a file name.
     const hits = [
-      ...this.ruleHits(block),
-      ...this.derivedHits(block),
+      ...this.ruleHits(path, path, false),
+      ...this.derivedHits(path, path),
       ...this.termHits(path),
       ...this.knownHits(path),
     ].map((h) => ({
@@ -192,10 +196,9 @@ export class Guard {
    * transcripts, which must never hold a secret). Allowlists and markers do not apply: a log keeps nothing.
    */
   redact(text: string): string {
-    const block = textBlock(text, "text");
     const hits = [
-      ...this.ruleHits(block),
-      ...this.derivedHits(block),
+      ...this.ruleHits(text, "", false),
+      ...this.derivedHits(text, ""),
       ...this.termHits(text),
       ...this.knownHits(text),
     ].sort((a, b) => a.index - b.index || Number(a.generic) - Number(b.generic));
@@ -224,8 +227,8 @@ export class Guard {
    */
   scanBlock(block: Block, onMarked?: OnMarkedFinding): Finding[] {
     const hits = [
-      ...this.ruleHits(block),
-      ...this.derivedHits(block),
+      ...this.ruleHits(block.text, block.path, block.binary === true),
+      ...this.derivedHits(block.text, block.path),
       ...this.termHits(block.text),
       ...this.knownHits(block.text),
     ];
@@ -283,42 +286,55 @@ export class Guard {
     );
   }
 
-  private activeRules(block: Block): CompiledRule[] {
-    const applies = (c: CompiledRule): boolean => (!block.binary || c.certain) && c.onPath(block.path);
-    const active = new Set<CompiledRule>(this.byPathOnly.filter(applies));
+  /**
+   * The rules to run on a text of `path`, in rule order: those whose keywords occur in it, only the
+   * `certain` ones when asked (binary content's printable runs, decoded and joined text). The hot paths
+   * take a block's text and path, not the block: blocks come in several shapes, which made them slower.
+   */
+  private activeRules(text: string, path: string, certainOnly: boolean): CompiledRule[] {
     const { finder, rulesOfKeyword } = this.prefilter();
-    for (const k of finder.find(block.text))
-      for (const c of rulesOfKeyword[k]!) if (applies(c)) active.add(c);
-    return [...active].sort((a, b) => a.order - b.order);
+    const { seenIn } = this;
+    const call = (this.call = (this.call + 1) >>> 0 || 1);
+    const active: CompiledRule[] = [];
+    const consider = (c: CompiledRule): void => {
+      if (seenIn[c.order] === call) return;
+      seenIn[c.order] = call;
+      if ((c.certain || !certainOnly) && c.onPath(path)) active.push(c);
+    };
+    for (const c of this.byPathOnly) consider(c);
+    for (const k of finder.find(text)) for (const c of rulesOfKeyword[k]!) consider(c);
+    return active.length > 1 ? active.sort((a, b) => a.order - b.order) : active;
   }
 
   /**
    * The high-confidence rules' findings in what the block's text hides: literals joined across `+` or
    * lines, base64 and hex runs. Only those rules: a generic guess on decoded bytes would be noise.
    */
-  private *derivedHits(block: Block): Generator<Hit> {
-    for (const derived of derivedTexts(block.text)) {
-      for (const hit of this.ruleHits({ ...block, text: derived.text }, this.certain)) {
+  private derivedHits(text: string, path: string): Hit[] {
+    const hits: Hit[] = [];
+    for (const derived of derivedTexts(text)) {
+      for (const hit of this.ruleHits(derived.text, path, true)) {
         const end = hit.index + hit.value.length;
         if (!derived.isNew(hit.index, end)) continue;
         const index = derived.toSource(hit.index, false);
-        yield {
+        hits.push({
           ...hit,
           message: `${hit.message}, ${derived.how}`,
           index,
           span: derived.toSource(end, true) - index,
-        };
+        });
       }
     }
+    return hits;
   }
 
-  private *ruleHits(block: Block, only?: ReadonlySet<CompiledRule>): Generator<Hit> {
-    for (const compiled of this.activeRules(block)) {
-      if (only && !only.has(compiled)) continue;
+  private ruleHits(text: string, path: string, certainOnly: boolean): Hit[] {
+    const hits: Hit[] = [];
+    for (const compiled of this.activeRules(text, path, certainOnly)) {
       const { rule, pattern: re } = compiled;
       const severity = ruleSeverity(rule);
       re.lastIndex = 0;
-      for (let m = re.exec(block.text); m; m = re.exec(block.text)) {
+      for (let m = re.exec(text); m; m = re.exec(text)) {
         if (m[0].length === 0) re.lastIndex++;
         const value = m.groups?.["secret"] ?? m[0];
         if (!value) continue;
@@ -328,8 +344,8 @@ export class Guard {
         // The format a specific rule turned down is not a generic secret either.
         if (rule.generic && isLookAlike(value)) continue;
         const offset = m.index + (m.groups?.["secret"] !== undefined ? m[0].indexOf(value) : 0);
-        if (rule.category === "secret" && isPublicByDesign(value, block.text, offset, block.path)) continue;
-        yield {
+        if (rule.category === "secret" && isPublicByDesign(value, text, offset, path)) continue;
+        hits.push({
           ruleId: rule.id,
           message: rule.description,
           index: offset,
@@ -337,9 +353,10 @@ export class Guard {
           generic: !!rule.generic,
           severity,
           confidence: findingConfidence(rule, value),
-        };
+        });
       }
     }
+    return hits;
   }
 
   private termHits(text: string): Hit[] {

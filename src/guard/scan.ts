@@ -10,7 +10,8 @@ import { scanGitRange, scanStaged } from "./sources/scan-git.js";
 import { scanPack, type ListPackFiles } from "./sources/scan-pack.js";
 import { scanPushedObjects } from "./sources/scan-push.js";
 import { ScanError } from "./scan-error.js";
-import { scanPaths, scanStream } from "./sources/scan-files.js";
+import { scanStream } from "./sources/scan-file.js";
+import { scanPaths } from "./sources/scan-files.js";
 import type { ScanThreads } from "./sources/scan-threads.js";
 
 /** What to scan: one of the guard's six sources. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { textBlock } from "../../src/guard/block.js";
 import { GuardConfig } from "../../src/guard/config.js";
+import { derivedTexts } from "../../src/guard/derived-text.js";
 import { Guard } from "../../src/guard/engine.js";
 import { ALL_RULES } from "../../src/guard/rules/index.js";
 import { githubToken, prng } from "../helpers/tokens.js";
@@ -124,6 +125,21 @@ describe("secrets encoded in base64 or hex", () => {
     expect(encoded.every((e) => e.endsWith("="))).toBe(true);
     const found = scan(lines.join("\n")).filter((f) => f.message.endsWith("base64-encoded"));
     expect(found).toHaveLength(2 * tokens.length);
+  });
+
+  it("decodes each run as Buffer.from does: both alphabets, any length, padded or not, hex of either case", () => {
+    const base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (let i = 0; i < 300; i++) {
+      const symbols = ["+/", "-_", "+_", "-/"][i % 4]!;
+      const run = `${rand(24 + (i % 90), base64 + symbols)}${"=".repeat(i % 3)}`;
+      const hex = rand(32 + 2 * (i % 20), i % 2 ? "0123456789abcdef" : "0123456789ABCDEF");
+      const mixed = `${rand(32, "0123456789abcdef")}${rand(2, "ABCDEF")}`;
+      const texts = derivedTexts(`a ${hex} b ${run} c ${mixed} d`);
+      expect(texts.map((t) => [t.how, t.text])).toEqual([
+        ["hex-encoded", Buffer.from(hex, "hex").toString("latin1")],
+        ["base64-encoded", [run, mixed].map((r) => Buffer.from(r, "base64").toString("latin1")).join("\n")],
+      ]);
+    }
   });
 
   it("stays linear on adversarial runs (one long base64 line, thousands of quotes)", () => {

@@ -30,6 +30,20 @@ describe("readBlocks", () => {
     expect(b.map((x) => x.text)).toEqual(["€"]);
   });
 
+  it("decodes a broken character before a line end as one read would, in one chunk or split", async () => {
+    const bytes = Buffer.from([0x61, 0xe2, 0x82, 0x0a, 0x62, 0xc3, 0x0a, 0xf0, 0x9f, 0x98, 0x80, 0x0a, 0x63]);
+    const whole = bytes.toString("utf8").split("\n");
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const { blocks: b } = await blocks([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(
+        b
+          .map((x) => x.text)
+          .join("\n")
+          .split("\n"),
+      ).toEqual(whole);
+    }
+  });
+
   it("recognises binary content by a NUL byte", async () => {
     const r = await blocks([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])]);
     expect(r.binary).toBe(true);

@@ -43,7 +43,9 @@ export class PrintableRuns {
         continue;
       }
       if (start >= 0) {
-        runs.add(this.carry + chunk.toString("latin1", start, i), this.carryLine, this.carryColumn);
+        // Random bytes hold a short printable run every few bytes: only a kept one is made a string.
+        if (this.carry.length + i - start >= MIN_RUN)
+          runs.add(this.carry + chunk.toString("latin1", start, i), this.carryLine, this.carryColumn);
         this.carry = "";
         start = -1;
       }

@@ -77,9 +77,11 @@ function readSmallFile(abs: string): Promise<Ahead> {
 
 /**
  * readSmallFile on the calling thread, blocking it: for a scanning thread, which has nothing else to do,
- * and for which the callbacks cost more than the reads.
+ * and for which the callbacks cost more than the reads. With `into` (READ_AHEAD_BYTES + 1 long), the
+ * bytes are read into it rather than into a new buffer per file, so the caller must be done with them
+ * before its next read.
  */
-export function readSmallFileSync(abs: string): Ahead {
+export function readSmallFileSync(abs: string, into?: Buffer): Ahead {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -90,7 +92,7 @@ export function readSmallFileSync(abs: string): Ahead {
     const info = fstatSync(fd);
     if (!info.isFile()) return { kind: "special" };
     if (info.size > READ_AHEAD_BYTES) return { kind: "stream" };
-    const buffer = Buffer.allocUnsafe(info.size + 1);
+    const buffer = into ? into.subarray(0, info.size + 1) : Buffer.allocUnsafe(info.size + 1);
     let total = 0;
     for (let n = 1; n > 0 && total < buffer.length; total += n)
       n = readSync(fd, buffer, total, buffer.length - total, total);

@@ -9,6 +9,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 // A line longer than a chunk is cut; the cut keeps this much overlap so a value across it is still whole.
 const OVERLAP_CHARS = 4096;
 const BINARY_SNIFF_BYTES = 8000;
+const NEWLINE = 0x0a;
 
 export interface BlocksRead {
   binary: boolean;
@@ -29,48 +30,86 @@ export async function readBlocks(
   onBlock: (block: Block, overlapped: boolean) => void,
   sniffBinary = true,
 ): Promise<BlocksRead> {
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
-  let firstLine = 1;
-  let firstColumn = 1;
-  let bytes = 0;
-  let overlapped = false;
-  let runs: PrintableRuns | undefined;
-  for await (const raw of input) {
+  const cutter = new BlockCutter(path, where, onBlock, sniffBinary);
+  for await (const raw of input) cutter.push(raw);
+  return cutter.end();
+}
+
+/**
+ * readBlocks fed by hand, chunk by chunk: bytes already in memory (a file read ahead) are cut without a
+ * promise per file.
+ */
+export class BlockCutter {
+  private readonly decoder = new StringDecoder("utf8");
+  private carry = "";
+  private firstLine = 1;
+  private firstColumn = 1;
+  private bytes = 0;
+  private overlapped = false;
+  private runs: PrintableRuns | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly where: Where,
+    private readonly onBlock: (block: Block, overlapped: boolean) => void,
+    private readonly sniffBinary: boolean,
+  ) {}
+
+  push(raw: Buffer | string): void {
+    const { path, where, onBlock } = this;
     const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
-    if (sniffBinary && bytes === 0 && chunk.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-      runs = new PrintableRuns(path, where, CHUNK_BYTES, OVERLAP_CHARS);
+    if (this.sniffBinary && this.bytes === 0 && chunk.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+      this.runs = new PrintableRuns(path, where, CHUNK_BYTES, OVERLAP_CHARS);
     }
-    bytes += chunk.length;
-    if (runs) {
-      const block = runs.push(chunk);
-      if (block) onBlock(block, runs.overlapped);
-      continue;
+    this.bytes += chunk.length;
+    if (this.runs) {
+      const block = this.runs.push(chunk);
+      if (block) onBlock(block, this.runs.overlapped);
+      return;
     }
-    const text = carry + decoder.write(chunk);
+    const { firstLine, firstColumn } = this;
+    // Decoded in two parts at the last newline byte (never inside a longer UTF-8 sequence), the block is
+    // a string of its own rather than a slice of the chunk's text: each later pass over it reads faster.
+    const newline = chunk.lastIndexOf(NEWLINE);
+    const head = newline === -1 ? "" : this.carry + this.decoder.write(chunk.subarray(0, newline));
+    const tail = this.decoder.write(newline === -1 ? chunk : chunk.subarray(newline));
+    if (newline !== -1 && tail.startsWith("\n")) {
+      onBlock({ text: head, path, where, firstLine, firstColumn }, this.overlapped);
+      this.firstLine += countNewlines(head, head.length) + 1;
+      this.firstColumn = 1;
+      this.carry = tail.slice(1);
+      return;
+    }
+    // No newline, or bytes of a broken character before it, which the decoder let out only then.
+    const text = newline === -1 ? this.carry + tail : head + tail;
     const cut = text.lastIndexOf("\n");
     if (cut !== -1) {
-      onBlock({ text: text.slice(0, cut), path, where, firstLine, firstColumn }, overlapped);
-      firstLine += countNewlines(text, cut) + 1;
-      firstColumn = 1;
-      carry = text.slice(cut + 1);
+      onBlock({ text: text.slice(0, cut), path, where, firstLine, firstColumn }, this.overlapped);
+      this.firstLine += countNewlines(text, cut) + 1;
+      this.firstColumn = 1;
+      this.carry = text.slice(cut + 1);
     } else if (text.length > CHUNK_BYTES) {
-      overlapped = true;
-      onBlock({ text, path, where, firstLine, firstColumn }, overlapped);
-      firstColumn += text.length - OVERLAP_CHARS;
-      carry = text.slice(-OVERLAP_CHARS);
+      this.overlapped = true;
+      onBlock({ text, path, where, firstLine, firstColumn }, this.overlapped);
+      this.firstColumn += text.length - OVERLAP_CHARS;
+      this.carry = text.slice(-OVERLAP_CHARS);
     } else {
-      carry = text;
+      this.carry = text;
     }
   }
-  if (runs) {
-    const block = runs.end();
-    if (block) onBlock(block, runs.overlapped);
-    return { binary: true, bytes };
+
+  end(): BlocksRead {
+    const { path, where, onBlock, bytes } = this;
+    if (this.runs) {
+      const block = this.runs.end();
+      if (block) onBlock(block, this.runs.overlapped);
+      return { binary: true, bytes };
+    }
+    const rest = this.carry + this.decoder.end();
+    const { firstLine, firstColumn } = this;
+    if (rest) onBlock({ text: rest, path, where, firstLine, firstColumn }, this.overlapped);
+    return { binary: false, bytes };
   }
-  const rest = carry + decoder.end();
-  if (rest) onBlock({ text: rest, path, where, firstLine, firstColumn }, overlapped);
-  return { binary: false, bytes };
 }
 
 /**

@@ -2,11 +2,9 @@ import { stat } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
 import type { Collector } from "../collector.js";
 import type { Guard } from "../engine.js";
-import type { Finding, Where } from "../finding.js";
 import { ScanError } from "../scan-error.js";
-import { describeFsError } from "./describe-fs-error.js";
-import { fileChunks, readBlocks } from "./read-blocks.js";
-import { readAhead, type Ahead } from "./read-ahead.js";
+import { readAhead } from "./read-ahead.js";
+import { mayRead, scanFile, WALK_SKIPS } from "./scan-file.js";
 import { scanOnThreads, type ScanThreads, type ThreadSetup } from "./scan-threads.js";
 import { walkFiles, type OnWalkSkip } from "./walk-files.js";
 
@@ -45,71 +43,3 @@ export async function scanPaths(
     }
   }
 }
-
-const WALK_SKIPS = {
-  symlink: "a symbolic link: not followed (it could lead outside the folder); name its target to scan it",
-  special: "a FIFO, socket or device: never opened (reading it could block or never end)",
-} as const;
-
-/** An allowed path is still read for the run's own secrets, which no allowlist accepts. */
-export function mayRead(guard: Guard, path: string): boolean {
-  return !guard.isPathAllowed(path) || guard.holdsKnownSecrets;
-}
-
-/**
- * Scans one file on disk as `path`: its name, then its content in bounded blocks. `ahead` is the file as
- * readAhead read it, when it did.
- */
-export async function scanFile(
-  guard: Guard,
-  absPath: string,
-  path: string,
-  where: Where,
-  out: Collector,
-  ahead?: Ahead,
-): Promise<void> {
-  if (!mayRead(guard, path)) return;
-  out.add(guard.scanPath(path, where));
-  try {
-    if (ahead?.kind === "error") throw ahead.error;
-    if (ahead?.kind === "special") return out.skip({ path, reason: "special", detail: WALK_SKIPS.special });
-    const chunks = ahead?.kind === "bytes" ? [ahead.bytes] : fileChunks(absPath);
-    await scanStream(guard, chunks, path, where, out, true);
-  } catch (err) {
-    if (err instanceof ScanError) throw err;
-    throw new ScanError(describeFsError(err as NodeJS.ErrnoException, path).replace(/\.$/, ""));
-  }
-}
-
-/** Scans a stream of bytes (a file, standard input) block by block. */
-export async function scanStream(
-  guard: Guard,
-  input: AsyncIterable<Buffer | string> | Iterable<Buffer>,
-  path: string,
-  where: Where,
-  out: Collector,
-  sniffBinary: boolean,
-): Promise<void> {
-  // Only when a line was cut with an overlap can one value be found twice.
-  const seen = new Set<string>();
-  const firstTime = (f: Finding): boolean => {
-    const key = `${f.ruleId}:${f.line}:${f.column}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  };
-  const { bytes, binary } = await readBlocks(
-    input,
-    path,
-    where,
-    (block, overlapped) => {
-      const found = guard.scanBlock(block);
-      out.add(overlapped ? found.filter(firstTime) : found);
-    },
-    sniffBinary,
-  );
-  out.files++;
-  out.bytes += bytes;
-  if (binary) out.skip({ path, reason: "binary", detail: BINARY_DETAIL });
-}
-
-export const BINARY_DETAIL =
-  "binary content: only its printable runs were scanned, with the rules whose matches are certain";

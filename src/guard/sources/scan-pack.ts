@@ -5,7 +5,7 @@ import type { Collector } from "../collector.js";
 import type { Guard } from "../engine.js";
 import { ScanError } from "../scan-error.js";
 import { readAhead } from "./read-ahead.js";
-import { scanFile } from "./scan-files.js";
+import { scanFile } from "./scan-file.js";
 
 const PackList = z
   .array(z.object({ files: z.array(z.object({ path: z.string(), size: z.number() })) }))
