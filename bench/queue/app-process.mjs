@@ -3,7 +3,7 @@
 // process logs the address it listens on (PORT=0: a free port) and answers /readyz. Every process started
 // here is tracked, so stopAllApps() and the exit hook leave none behind.
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import process from "node:process";
 import { clearTimeout, setTimeout } from "node:timers";
@@ -35,18 +35,41 @@ async function ended(proc, exited, graceMs) {
   }
 }
 
+const AUTOGROUP = "/proc/sys/kernel/sched_autogroup_enabled";
+
+/** Whether Linux schedules each session as a group of its own (then `groupNice` can apply). */
+export function autogroupsOn() {
+  return existsSync(AUTOGROUP) && readFileSync(AUTOGROUP, "utf8").trim() === "1";
+}
+
 /**
  * Starts `node [nodeArgs] <main> <role>` with `env` (of the parent's environment only PATH and HOME), in `cwd`.
+ * With `groupNice` (and autogroups on), the process gets a session of its own whose scheduling group has
+ * that niceness: as a worker in its own systemd unit with a low CPUWeight (docs/deploy.md), and unlike a
+ * process's own niceness, which only orders it against the processes of its own group.
  * Resolves to { role, name, pid, port, exited: Promise<code or signal>, kill(signal), stop(graceMs) }.
  */
-export async function startApp({ main, role, name, env, cwd, logPath, nodeArgs = [], timeoutMs = 30_000 }) {
+export async function startApp({
+  main,
+  role,
+  name,
+  env,
+  cwd,
+  logPath,
+  nodeArgs = [],
+  timeoutMs = 30_000,
+  groupNice,
+}) {
   const log = createWriteStream(logPath, { flags: "a" });
+  const ownGroup = groupNice !== undefined && autogroupsOn();
   const proc = spawn(process.execPath, [...nodeArgs, main, role], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: ownGroup,
   });
   live.add(proc);
+  if (ownGroup) writeFileSync(`/proc/${proc.pid}/autogroup`, String(groupNice));
   const exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve(signal ?? code)));
   void exited.then(() => live.delete(proc));
   proc.stderr.pipe(log, { end: false });

@@ -138,6 +138,7 @@ export async function benchBackend(backend, c, ctx) {
         env: appEnv(name),
         cwd: ctx.tmp,
         logPath: join(ctx.out, `app-${backend}-${name}.log`),
+        groupNice: role === "worker" ? c.workerGroupNice : undefined,
         // Written when the process exits cleanly (SIGTERM at the end), not for a killed worker.
         nodeArgs: c.cpuProf
           ? [

@@ -41,7 +41,10 @@ export function markdown(result) {
       (c.mode === "paired"
         ? "Each delivery goes to both servers at the same moment (paired), so both see the same machine. "
         : "The bare peer first (the App's processes up and idle), then the App. ") +
-      `Fake GitHub answers after ${c.delayMs} ms; lease ${c.leaseSeconds} s; ${c.runConcurrency} runs at once per worker (niceness ${c.workerNice}); ` +
+      `Fake GitHub answers after ${c.delayMs} ms; lease ${c.leaseSeconds} s; ${c.runConcurrency} runs at once per worker (niceness ${c.workerNice}; ` +
+      (c.workerGroup
+        ? `each worker in a scheduling group of its own at niceness ${c.workerGroupNice}, as a worker unit with a low CPUWeight); `
+        : "in the server's scheduling group); ") +
       `App log level ${c.logLevel}. Latency: sending to the end of the answer, at the load generator.`,
     "",
     "| backend | answered 2xx App / bare | App ack p50 / p99 ms | bare ack p50 / p99 ms | p99 ratio (goal ≤ 1.20×) | mentions | exactly one run | lost (never acknowledged) | duplicate runs / reports | runs/s | mention → report p50 / p99 s | kill -9 → taken again, median s |",

@@ -6,7 +6,7 @@
 // Markdown to stdout (progress to stderr) and writes .out/result.json; every child is stopped at the end,
 // also on error, Ctrl-C or the watchdog.
 //   node bench/queue/run.mjs [--backends sqlite,redis] [--deliveries 2000] [--rate 200] [--run approve]
-//     [--run-concurrency 8] [--lease-seconds 3] [--kills 3] [--delay-ms 20] ... (README.md lists them)
+//     [--run-concurrency 8] [--worker-group-nice 10|off] [--lease-seconds 3] [--kills 3] [--delay-ms 20] ... (README.md lists them)
 import console from "node:console";
 import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -18,7 +18,7 @@ import { setTimeout } from "node:timers";
 import { fileURLToPath, URL } from "node:url";
 import { parseArgs } from "node:util";
 import { stopAll } from "../ingress/children.mjs";
-import { stopAllApps } from "./app-process.mjs";
+import { autogroupsOn, stopAllApps } from "./app-process.mjs";
 import { benchBackend, flushRedis } from "./backend.mjs";
 import { markdown } from "./report.mjs";
 
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     run: { type: "string", default: "approve" },
     "run-concurrency": { type: "string", default: "8" },
     "worker-nice": { type: "string", default: "10" },
+    "worker-group-nice": { type: "string", default: "10" },
     "lease-seconds": { type: "string", default: "3" },
     kills: { type: "string", default: "3" },
     "delay-ms": { type: "string", default: "20" },
@@ -67,6 +68,8 @@ const config = {
   run: args.run,
   runConcurrency: Math.floor(num("run-concurrency", 1, 64)),
   workerNice: Math.floor(num("worker-nice", 0, 19)),
+  workerGroupNice:
+    args["worker-group-nice"] === "off" ? undefined : Math.floor(num("worker-group-nice", 0, 19)),
   leaseSeconds: Math.floor(num("lease-seconds", 1, 3600)),
   kills: Math.floor(num("kills", 0, 20)),
   delayMs: num("delay-ms", 0, 10_000),
@@ -83,6 +86,8 @@ const config = {
   mode: args.mode,
   cpuProf: args["cpu-prof"],
 };
+// Recorded as applied: without autogroups the workers stay in the bench's own scheduling group.
+config.workerGroup = config.workerGroupNice !== undefined && autogroupsOn();
 for (const b of config.backends) if (b !== "sqlite" && b !== "redis") throw new Error(`unknown backend ${b}`);
 if (config.run !== "approve" && config.run !== "answer") throw new Error("--run must be approve or answer");
 if (config.mode !== "paired" && config.mode !== "apart") throw new Error("--mode must be paired or apart");
