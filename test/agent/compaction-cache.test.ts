@@ -1,11 +1,10 @@
-import nock from "nock";
 import { describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/agent/events.js";
 import { runAgent } from "../../src/agent/loop.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { policyFor } from "../../src/agent/permissions/policies.js";
 import { toolsFor } from "../../src/tools/index.js";
-import { SSE_HEADERS, streamedMessage } from "../helpers/anthropic-sse.js";
+import { recordedMessagesApi, streamedMessage } from "../helpers/anthropic-sse.js";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";
 import { testToolContext } from "../helpers/tool-context.js";
 
@@ -24,43 +23,27 @@ describe("compaction's summary request", () => {
   it("repeats the previous request's prefix byte for byte, with its breakpoint, then asks for the summary", async () => {
     const root = tempDir();
     writeFiles(root, { "a.txt": "alpha\n" });
-    const bodies: ApiBody[] = [];
     let turn = 0;
     // The Anthropic API over HTTP: every turn thinks aloud at length (what masking old tool results cannot
     // shrink, so compaction must summarise) and reads a file; the summary call gets a short summary.
-    nock(BASE)
-      .persist()
-      .post("/v1/messages")
-      .reply(
-        200,
-        (_uri, requestBody) => {
-          const raw = typeof requestBody === "string" ? requestBody : JSON.stringify(requestBody);
-          const body = JSON.parse(raw) as ApiBody;
-          bodies.push(body);
-          // The input the API would count, roughly, so the loop's meter sees the context grow.
-          const inputTokens = Math.ceil(raw.length / 3.5);
-          if (isSummaryRequest(body)) {
-            return streamedMessage([{ type: "text", text: "## Goal\n- read a.txt\n## Pending\n- none" }], {
-              inputTokens,
-            });
-          }
-          turn++;
-          if (turn > 30) return streamedMessage([{ type: "text", text: "done" }], { inputTokens });
-          return streamedMessage(
-            [
-              { type: "text", text: `Step ${turn}: ${"thinking it over ".repeat(200)}` },
-              {
-                type: "tool_use",
-                id: `toolu_${turn}`,
-                name: "bash",
-                input: { command: `cat a.txt # ${turn}` },
-              },
-            ],
-            { inputTokens },
-          );
-        },
-        SSE_HEADERS,
+    const { bodies } = recordedMessagesApi<ApiBody>(BASE, (body, raw) => {
+      // The input the API would count, roughly, so the loop's meter sees the context grow.
+      const inputTokens = Math.ceil(raw.length / 3.5);
+      if (isSummaryRequest(body)) {
+        return streamedMessage([{ type: "text", text: "## Goal\n- read a.txt\n## Pending\n- none" }], {
+          inputTokens,
+        });
+      }
+      turn++;
+      if (turn > 30) return streamedMessage([{ type: "text", text: "done" }], { inputTokens });
+      return streamedMessage(
+        [
+          { type: "text", text: `Step ${turn}: ${"thinking it over ".repeat(200)}` },
+          { type: "tool_use", id: `toolu_${turn}`, name: "bash", input: { command: `cat a.txt # ${turn}` } },
+        ],
+        { inputTokens },
       );
+    });
 
     const events: AgentEvent[] = [];
     const loop = runAgent({

@@ -1,3 +1,4 @@
+import nock from "nock";
 import type { ContentBlock } from "../../src/agent/model-types.js";
 
 /**
@@ -120,3 +121,29 @@ export function serverSentEvents(events: [event: string, data: unknown][]): stri
 }
 
 export const SSE_HEADERS = { "content-type": "text/event-stream" };
+
+/**
+ * The Messages API at `base` over HTTP (nock, for every request until nock is cleaned): each request's
+ * body is recorded, in order, and answered with `answer(body, raw)` as a stream. `raw` is the body as
+ * sent, for tests that count its size.
+ */
+export function recordedMessagesApi<Body>(
+  base: string,
+  answer: (body: Body, raw: string) => string,
+): { bodies: Body[] } {
+  const bodies: Body[] = [];
+  nock(base)
+    .persist()
+    .post("/v1/messages")
+    .reply(
+      200,
+      (_uri, requestBody) => {
+        const raw = typeof requestBody === "string" ? requestBody : JSON.stringify(requestBody);
+        const body = JSON.parse(raw) as Body;
+        bodies.push(body);
+        return answer(body, raw);
+      },
+      SSE_HEADERS,
+    );
+  return { bodies };
+}

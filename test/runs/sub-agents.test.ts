@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
-import nock from "nock";
 import { describe, expect, it } from "vitest";
 import type { AgentNode } from "../../src/agent/events.js";
 import type { ContentBlock, ModelClient } from "../../src/agent/model-types.js";
 import { createAnthropicClient } from "../../src/agent/model/anthropic-client.js";
 import { RepoConfig } from "../../src/config/schema.js";
 import { runSession, type RunSessionOptions } from "../../src/runs/run-session.js";
-import { SSE_HEADERS, streamedMessage } from "../helpers/anthropic-sse.js";
+import { recordedMessagesApi, streamedMessage } from "../helpers/anthropic-sse.js";
 import { git, tempRepo } from "../helpers/temp-repo.js";
 import { githubToken, prng } from "../helpers/tokens.js";
 
@@ -45,30 +44,14 @@ type Answer = ContentBlock[] | { content: ContentBlock[]; inputTokens: number };
  * The Anthropic API over HTTP (nock), answering each request from `script(agent, turn, body)`: several
  * agents talk to it at the same time, so the answer depends on who asks, not on the order of requests.
  */
-function scriptedApi(script: (agent: string, turn: number, body: ApiBody) => Answer): {
-  bodies: ApiBody[];
-  raw: string[];
-} {
-  const bodies: ApiBody[] = [];
-  const raw: string[] = [];
-  nock(BASE)
-    .persist()
-    .post("/v1/messages")
-    .reply(
-      200,
-      (_uri, requestBody) => {
-        const body = (typeof requestBody === "string" ? JSON.parse(requestBody) : requestBody) as ApiBody;
-        bodies.push(body);
-        raw.push(JSON.stringify(body));
-        const { agent, turn } = whoAndTurn(body);
-        const answer = script(agent, turn, body);
-        return Array.isArray(answer)
-          ? streamedMessage(answer)
-          : streamedMessage(answer.content, { inputTokens: answer.inputTokens });
-      },
-      SSE_HEADERS,
-    );
-  return { bodies, raw };
+function scriptedApi(script: (agent: string, turn: number, body: ApiBody) => Answer): { bodies: ApiBody[] } {
+  return recordedMessagesApi<ApiBody>(BASE, (body) => {
+    const { agent, turn } = whoAndTurn(body);
+    const answer = script(agent, turn, body);
+    return Array.isArray(answer)
+      ? streamedMessage(answer)
+      : streamedMessage(answer.content, { inputTokens: answer.inputTokens });
+  });
 }
 
 let ids = 0;
