@@ -186,8 +186,8 @@ export class RedisQueue implements DurableQueue {
 
   /**
    * Holds the connection's socket writes while `send` issues its commands, and lets them go together at
-   * the end of the tick: on the webhook's answer path each write is a system call and a wake-up of Redis
-   * that costs as much as the command. Commands issued after the tick are written as usual.
+   * the end of the tick: on the webhook's answer path each write is a system call and a wake-up of Redis.
+   * Commands issued after the tick are written as usual.
    */
   private inOneWrite<T>(send: () => Promise<T>): Promise<T> {
     const socket = this.redis.status === "ready" ? this.redis.stream : undefined;
