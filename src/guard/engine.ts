@@ -52,6 +52,10 @@ interface CompiledRule {
   certain: boolean;
   /** Its place in the rule list: rules run in this order, whatever order the keywords occur in. */
   order: number;
+  /** For an `anchored` rule: its pattern, sticky, tried where each of its keywords starts. */
+  sticky?: RegExp;
+  /** For an `anchored` rule: where its keywords start in the text the last activeRules call looked at. */
+  starts: number[];
 }
 
 interface Hit {
@@ -78,6 +82,7 @@ const EXACT = { generic: false, severity: "error", confidence: "high" } as const
 export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
+  private readonly anchoredRules: CompiledRule[] = [];
   private readonly keyStore = once(() => picomatch([...KEY_STORE_FILE.globs], GLOB));
   private readonly envFile = once(() =>
     picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] }),
@@ -85,7 +90,12 @@ export class Guard {
   private readonly envFiles: GuardConfig["policy"]["envFiles"];
   private readonly onAdvisory: ((finding: Finding) => void) | undefined;
   /** The keyword automaton, and the rules of each keyword it knows by its index there. */
-  private readonly prefilter: () => { finder: KeywordFinder; rulesOfKeyword: CompiledRule[][] };
+  private readonly prefilter: () => {
+    finder: KeywordFinder;
+    rulesOfKeyword: CompiledRule[][];
+    /** The anchored rules among each keyword's. */
+    anchoredOfKeyword: CompiledRule[][];
+  };
   /**
    * Per rule (by `order`), the activeRules call that last looked at it: a rule named by several keywords
    * of a block is considered once, without a Set per block.
@@ -109,18 +119,25 @@ export class Guard {
     const off = (this.off = new Set(config.allow.rules));
     this.envFiles = off.has(ENV_FILE.id) ? "off" : config.policy.envFiles;
     const keywords = new Set<string>();
+    const anchors = new Set<string>();
     for (const [order, rule] of rules.entries()) {
       if (off.has(rule.id) || (rule.category === "attribution" && !config.aiAttribution)) continue;
-      const compiled = {
+      const compiled: CompiledRule = {
         rule,
         pattern: new RegExp(rule.pattern),
         onPath: pathFilter(rule),
         certain: rule.category === "secret" && !rule.generic && ruleConfidence(rule) === "high",
         order,
+        starts: [],
       };
+      if (rule.anchored) {
+        compiled.sticky = new RegExp(rule.pattern.source, rule.pattern.flags.replace("g", "y"));
+        this.anchoredRules.push(compiled);
+      }
       if (rule.keywords.length === 0) this.byPathOnly.push(compiled);
       for (const k of rule.keywords) {
         keywords.add(k);
+        if (rule.anchored) anchors.add(k);
         const list = this.byKeyword.get(k) ?? [];
         list.push(compiled);
         this.byKeyword.set(k, list);
@@ -129,8 +146,13 @@ export class Guard {
     // One pass over a block finds which keywords occur: far cheaper than one pass per rule. Building the
     // automaton takes milliseconds, so it waits for the first text: a scan of nothing starts sooner.
     this.prefilter = once(() => {
-      const finder = KeywordFinder.for([...keywords]);
-      return { finder, rulesOfKeyword: finder.keywords.map((k) => this.byKeyword.get(k)!) };
+      const finder = KeywordFinder.for([...keywords], anchors);
+      const rulesOfKeyword = finder.keywords.map((k) => this.byKeyword.get(k)!);
+      return {
+        finder,
+        rulesOfKeyword,
+        anchoredOfKeyword: rulesOfKeyword.map((l) => l.filter((c) => c.sticky)),
+      };
     });
     this.seenIn = new Uint32Array(rules.length);
     this.terms = off.has(FORBIDDEN_TERM.id)
@@ -292,7 +314,7 @@ export class Guard {
    * take a block's text and path, not the block: blocks come in several shapes, which made them slower.
    */
   private activeRules(text: string, path: string, certainOnly: boolean): CompiledRule[] {
-    const { finder, rulesOfKeyword } = this.prefilter();
+    const { finder, rulesOfKeyword, anchoredOfKeyword } = this.prefilter();
     const { seenIn } = this;
     const call = (this.call = (this.call + 1) >>> 0 || 1);
     const active: CompiledRule[] = [];
@@ -303,6 +325,12 @@ export class Guard {
     };
     for (const c of this.byPathOnly) consider(c);
     for (const k of finder.find(text)) for (const c of rulesOfKeyword[k]!) consider(c);
+    for (const c of this.anchoredRules) c.starts.length = 0;
+    const hits = finder.anchorHits;
+    for (let h = 0; h < hits.length; h += 2)
+      for (const c of anchoredOfKeyword[hits[h]!]!) c.starts.push(hits[h + 1]!);
+    // In the order the keywords end: a longer one that ends later can start earlier.
+    for (const c of active) if (c.sticky && c.starts.length > 1) c.starts.sort((a, b) => a - b);
     return active.length > 1 ? active.sort((a, b) => a.order - b.order) : active;
   }
 
@@ -331,11 +359,10 @@ export class Guard {
   private ruleHits(text: string, path: string, certainOnly: boolean): Hit[] {
     const hits: Hit[] = [];
     for (const compiled of this.activeRules(text, path, certainOnly)) {
-      const { rule, pattern: re } = compiled;
+      const { rule } = compiled;
+      if (rule.quick && !rule.quick.test(text)) continue;
       const severity = ruleSeverity(rule);
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m; m = re.exec(text)) {
-        if (m[0].length === 0) re.lastIndex++;
+      for (const m of matches(compiled, text)) {
         const value = m.groups?.["secret"] ?? m[0];
         if (!value) continue;
         if (rule.skipPlaceholders !== false && isPlaceholder(value)) continue;
@@ -368,6 +395,33 @@ export class Guard {
       ...EXACT,
     }));
   }
+}
+
+/**
+ * Every match of the rule's pattern in `text`, as a global search finds them: one after the other, each
+ * search from where the last match ended. An anchored rule is tried only at its keywords' starts, which
+ * finds the same matches, since none can start anywhere else.
+ */
+function matches({ pattern, sticky, starts }: CompiledRule, text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  if (sticky) {
+    let from = 0;
+    for (const start of starts) {
+      if (start < from) continue;
+      sticky.lastIndex = start;
+      const m = sticky.exec(text);
+      if (!m) continue;
+      found.push(m);
+      from = m[0].length === 0 ? start + 1 : sticky.lastIndex;
+    }
+    return found;
+  }
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    if (m[0].length === 0) pattern.lastIndex++;
+    found.push(m);
+  }
+  return found;
 }
 
 /** Two rules matching the same value give one finding: the specific rule's. */

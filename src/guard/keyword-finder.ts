@@ -15,6 +15,14 @@ export class KeywordFinder {
   private readonly next: Int32Array;
   /** The keywords that end at each state: its own and those of its suffixes. */
   private readonly ends: (readonly number[] | undefined)[];
+  /** The anchor keywords that end at each state (see `anchorHits`). */
+  private readonly anchorsAt: (readonly number[] | undefined)[];
+  private readonly lengths: Int32Array;
+  /**
+   * After each `find`: every occurrence of an anchor keyword, as pairs of its index and the offset where
+   * it starts, in the order the occurrences end. Other keywords are only told once each.
+   */
+  readonly anchorHits: number[] = [];
   /** Per state, the search that last reported its keywords: a state seen again costs nothing. */
   private readonly seenIn: Uint32Array;
   private search = 0;
@@ -25,17 +33,21 @@ export class KeywordFinder {
    * The finder for these keywords, built once: a guard is made per text in some callers (scanText), and
    * the rule set, hence the keywords, is nearly always the same. Sharing is safe: `find` never yields.
    */
-  static for(keywords: readonly string[]): KeywordFinder {
-    const key = keywords.join("\n");
+  static for(keywords: readonly string[], anchors: ReadonlySet<string> = new Set()): KeywordFinder {
+    const key = `${keywords.join("\n")}\n\n${[...anchors].join("\n")}`;
     let finder = KeywordFinder.built.get(key);
     if (!finder) {
       if (KeywordFinder.built.size >= 8) KeywordFinder.built.delete(KeywordFinder.built.keys().next().value!);
-      KeywordFinder.built.set(key, (finder = new KeywordFinder(keywords)));
+      KeywordFinder.built.set(key, (finder = new KeywordFinder(keywords, anchors)));
     }
     return finder;
   }
 
-  constructor(readonly keywords: readonly string[]) {
+  /** `anchors`: the keywords whose every occurrence is wanted, not only whether they occur. */
+  constructor(
+    readonly keywords: readonly string[],
+    anchors: ReadonlySet<string> = new Set(),
+  ) {
     const children: Map<number, number>[] = [new Map<number, number>()];
     const own: number[][] = [[]];
     keywords.forEach((k, index) => {
@@ -87,13 +99,19 @@ export class KeywordFinder {
       this.next[i] = ends[to]!.length ? ~(to * ALPHABET) : to * ALPHABET;
     }
     this.ends = ends.map((e) => (e.length ? [...new Set(e)] : undefined));
+    this.anchorsAt = this.ends.map((e) => {
+      const anchored = e?.filter((k) => anchors.has(keywords[k]!));
+      return anchored?.length ? anchored : undefined;
+    });
+    this.lengths = Int32Array.from(keywords, (k) => k.length);
     this.seenIn = new Uint32Array(states);
   }
 
   /** The indexes (into `keywords`) of the keywords that occur in `text`. */
   find(text: string): number[] {
     const found: number[] = [];
-    const { next, seenIn } = this;
+    const { next, seenIn, anchorsAt, anchorHits, lengths } = this;
+    anchorHits.length = 0;
     const search = (this.search = (this.search + 1) >>> 0 || 1);
     let at = 0;
     for (let i = 0; i < text.length; i++) {
@@ -107,6 +125,8 @@ export class KeywordFinder {
       if (at < 0) {
         at = ~at;
         const state = at >>> 7;
+        const anchored = anchorsAt[state];
+        if (anchored !== undefined) for (const k of anchored) anchorHits.push(k, i + 1 - lengths[k]!);
         if (seenIn[state] !== search) {
           seenIn[state] = search;
           for (const k of this.ends[state]!) found.push(k);

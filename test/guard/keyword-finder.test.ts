@@ -31,6 +31,25 @@ describe("KeywordFinder", () => {
     }
   });
 
+  it("tells where every occurrence of an anchor keyword starts, and of the others only that they occur", () => {
+    const keywords = ["token", "auth_token", "key"];
+    const finder = new KeywordFinder(keywords, new Set(["token", "auth_token"]));
+    const text = "AUTH_TOKEN=1 token=2 key key Token";
+    expect(found(finder, text)).toEqual(["auth_token", "key", "token"]);
+    const starts = (k: string): number[] => {
+      const at: number[] = [];
+      for (let h = 0; h < finder.anchorHits.length; h += 2)
+        if (keywords[finder.anchorHits[h]!] === k) at.push(finder.anchorHits[h + 1]!);
+      return at;
+    };
+    expect(starts("auth_token")).toEqual([0]);
+    expect(starts("token")).toEqual([5, 13, 29]);
+    expect(starts("key")).toEqual([]);
+    // Each search starts afresh.
+    finder.find("nothing");
+    expect(finder.anchorHits).toEqual([]);
+  });
+
   it("refuses a keyword it could not match as written", () => {
     expect(() => new KeywordFinder(["Token"])).toThrow(/lower-case ASCII/);
     expect(() => new KeywordFinder(["cl\u00e9"])).toThrow(/lower-case ASCII/);

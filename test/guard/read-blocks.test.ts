@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { Block } from "../../src/guard/block.js";
-import { readBlocks } from "../../src/guard/sources/read-blocks.js";
+import { BlockCutter, readBlocks } from "../../src/guard/sources/read-blocks.js";
 
 async function blocks(
   chunks: (string | Buffer)[],
@@ -60,5 +60,32 @@ describe("readBlocks", () => {
     expect(b[1]!.firstLine).toBe(1);
     expect(b[1]!.firstColumn).toBe(4 * 1024 * 1024 + 10 - 4096 + 1);
     expect(b[0]!.text.length + b[1]!.text.length - 4096).toBe(long.length);
+  });
+});
+
+describe("BlockCutter.whole", () => {
+  const cut = (bytes: Buffer): { blocks: Block[]; binary: boolean; bytes: number } => {
+    const out: Block[] = [];
+    const r = new BlockCutter("f.txt", "file", (b) => out.push(b), true).whole(bytes);
+    return { blocks: out, ...r };
+  };
+
+  it("hands a file read ahead on as one block, decoded as one read would", async () => {
+    const bytes = Buffer.from([0x61, 0xe2, 0x82, 0x0a, 0x62, 0xc3, 0x0a, 0xf0, 0x9f, 0x98, 0x80, 0x0a, 0x63]);
+    const r = cut(bytes);
+    expect(r.blocks).toEqual([
+      { text: bytes.toString("utf8"), path: "f.txt", where: "file", firstLine: 1, firstColumn: 1 },
+    ]);
+    expect(r).toMatchObject({ binary: false, bytes: bytes.length });
+    // The same lines as cutting it at line ends.
+    const { blocks: pushed } = await blocks([bytes]);
+    expect(pushed.map((x) => x.text).join("\n")).toBe(r.blocks[0]!.text);
+  });
+
+  it("hands binary content on as its printable runs, and nothing for an empty file", () => {
+    const binary = cut(Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from("printable run here\n")]));
+    expect(binary.binary).toBe(true);
+    expect(binary.blocks.map((b) => [b.text, b.binary])).toEqual([["printable run here", true]]);
+    expect(cut(Buffer.alloc(0))).toEqual({ blocks: [], binary: false, bytes: 0 });
   });
 });

@@ -14,10 +14,23 @@ export interface RegexRule {
    */
   readonly keywords: readonly string[];
   /**
+   * Every match of `pattern` starts where one of `keywords` starts (in any ASCII case): the pattern is
+   * then tried only there, anchored, instead of searched for through the whole text. For a rule whose
+   * keywords are common words (`token`, `secret`), which V8 finds slowly in a case-insensitive search.
+   * The keywords must then spell out every way the pattern can start.
+   */
+  readonly anchored?: boolean;
+  /**
    * Global regex. The leaked value is the named group `secret` when present, else the whole match.
    * Quantifiers are bounded and never nested, so a long adversarial line cannot make it backtrack badly.
    */
   readonly pattern: RegExp;
+  /**
+   * A cheaper test a text must pass before `pattern` runs on it, matching wherever `pattern` matches: for
+   * a pattern that must start with a character class (`[0-9a-f]{32}-us…`), a test that starts with its
+   * literal part (`-us[0-9]`), which V8 finds many times faster. Not global: it only tells yes or no.
+   */
+  readonly quick?: RegExp;
   /** A structural check of the value (a checksum, a decodable payload); false means "not a finding". */
   readonly validate?: (secret: string) => boolean;
   /** Minimum Shannon entropy in bits per character of the value. */
@@ -47,6 +60,8 @@ export function defineRule(rule: RegexRule): RegexRule {
   if (!ID.test(rule.id)) throw new Error(`rule id "${rule.id}" is not kebab-case`);
   if (!rule.pattern.global) throw new Error(`rule ${rule.id}: pattern needs the g flag`);
   if (rule.pattern.sticky) throw new Error(`rule ${rule.id}: pattern must not be sticky`);
+  if (rule.quick?.global || rule.quick?.sticky)
+    throw new Error(`rule ${rule.id}: quick must be neither global nor sticky`);
   if (rule.keywords.length === 0 && !rule.paths?.length) {
     throw new Error(`rule ${rule.id}: needs a keyword, or paths to limit it to`);
   }

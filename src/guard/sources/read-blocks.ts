@@ -58,7 +58,7 @@ export class BlockCutter {
   push(raw: Buffer | string): void {
     const { path, where, onBlock } = this;
     const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
-    if (this.sniffBinary && this.bytes === 0 && chunk.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+    if (this.sniffBinary && this.bytes === 0 && isBinary(chunk)) {
       this.runs = new PrintableRuns(path, where, CHUNK_BYTES, OVERLAP_CHARS);
     }
     this.bytes += chunk.length;
@@ -98,6 +98,21 @@ export class BlockCutter {
     }
   }
 
+  /**
+   * The whole input when it is one chunk (a file read ahead), cut nowhere: one block, decoded in one call,
+   * with no line counting. Anything else goes through push and end.
+   */
+  whole(chunk: Buffer): BlocksRead {
+    if (this.bytes > 0 || chunk.length > CHUNK_BYTES || (this.sniffBinary && isBinary(chunk))) {
+      this.push(chunk);
+      return this.end();
+    }
+    const { path, where } = this;
+    const text = chunk.toString("utf8");
+    if (text) this.onBlock({ text, path, where, firstLine: 1, firstColumn: 1 }, false);
+    return { binary: false, bytes: chunk.length };
+  }
+
   end(): BlocksRead {
     const { path, where, onBlock, bytes } = this;
     if (this.runs) {
@@ -120,6 +135,11 @@ export async function* fileChunks(absPath: string): AsyncGenerator<Buffer> {
   const { size } = await stat(absPath);
   if (size <= CHUNK_BYTES) yield await readFile(absPath);
   else yield* createReadStream(absPath, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
+}
+
+/** Git's own test: a NUL byte near the start. */
+function isBinary(chunk: Buffer): boolean {
+  return chunk.subarray(0, BINARY_SNIFF_BYTES).includes(0);
 }
 
 function countNewlines(text: string, end: number): number {

@@ -38,8 +38,7 @@ export function scanFile(
   if (ahead?.kind !== "bytes") return scanFileOnDisk(guard, absPath, path, where, out, ahead);
   try {
     const cutter = new BlockCutter(path, where, blockScanner(guard, out), true);
-    cutter.push(ahead.bytes);
-    counted(out, path, cutter.end());
+    counted(out, path, cutter.whole(ahead.bytes));
   } catch (err) {
     throw asScanError(err, path);
   }

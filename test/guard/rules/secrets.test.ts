@@ -46,6 +46,19 @@ describe("secret rule catalogue", () => {
     expect(unknown).toEqual([]);
   });
 
+  it("lets every true positive through a rule's quick test, which is neither global nor sticky", () => {
+    const withQuick = SECRET_RULES.filter((r) => r.quick);
+    expect(withQuick.map((r) => r.id)).toEqual(
+      expect.arrayContaining(["azure-identifiable-key", "mailchimp-api-key"]),
+    );
+    for (const rule of withQuick) {
+      expect(rule.quick!.flags).not.toMatch(/[gy]/);
+      const own = cases.filter((c) => c.id === rule.id);
+      expect(own.length).toBeGreaterThan(0);
+      for (const c of own) expect(rule.quick!.test(c.text), `${rule.id}: ${c.text}`).toBe(true);
+    }
+  });
+
   it("marks the broad rules generic and keeps them out of lockfiles", () => {
     for (const rule of SECRET_RULES.filter((r) => r.id.startsWith("generic-"))) {
       expect(rule.generic).toBe(true);

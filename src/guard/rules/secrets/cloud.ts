@@ -30,6 +30,8 @@ const AZURE_IDENTIFIABLE =
   "|[A-Za-z0-9+/]{42}(?:AzSe|\\+ACR)[A-D][A-Za-z0-9+/]{5}" +
   "|[A-Za-z0-9_-]{44}AzFu[A-Za-z0-9_-]{5}[AQgw]==";
 const IS_AZURE_IDENTIFIABLE = new RegExp(`^(?:${AZURE_IDENTIFIABLE})$`);
+/** The signatures AZURE_IDENTIFIABLE places: each key holds one. */
+const AZURE_SIGNATURE = String.raw`\+ASt|ACDb|\+ABa|APIM|\+AMC|\+ASb|\+AEh|\+ARm|AzCa|AIoT|AZEG|AzSe|\+ACR|AzFu`;
 
 /** A key in a connection string that azure-identifiable-key does not report already. */
 function notIdentifiable(key: string): boolean {
@@ -127,9 +129,10 @@ export const CLOUD_RULES: readonly RegexRule[] = [
       "+acr",
       "azfu",
     ],
-    pattern:
-      "(?:^|[^A-Za-z0-9+/_.-])(?<secret>[A-Za-z0-9+/_-]{33,76}(?:\\+ASt|ACDb|\\+ABa|APIM|\\+AMC|\\+ASb|\\+AEh|\\+ARm|AzCa|AIoT|AZEG|AzSe|\\+ACR|AzFu)" +
-      `[A-Za-z0-9+/_-]{6}={0,2})${B64_END}`,
+    pattern: `(?:^|[^A-Za-z0-9+/_.-])(?<secret>[A-Za-z0-9+/_-]{33,76}(?:${AZURE_SIGNATURE})[A-Za-z0-9+/_-]{6}={0,2})${B64_END}`,
+    // The keywords match the signatures in any case, so random base64 (a lockfile's hashes) wakes the
+    // rule often; the signatures as written are rare, and a literal search finds them ten times faster.
+    quick: new RegExp(AZURE_SIGNATURE),
     validate: (key) => IS_AZURE_IDENTIFIABLE.test(key),
   }),
   // In a connection string (`AccountKey=`), an app setting (`AZURE_STORAGE_KEY=`) or `az … --account-key`.

@@ -17,6 +17,8 @@ export const EMAIL_RULES: readonly RegexRule[] = [
     description: "Mailchimp API key",
     keywords: ["-us"],
     pattern: `(?<![0-9A-Za-z_-])[0-9a-f]{32}-us[0-9]{1,2}${END}`,
+    // `-us` is in every `-user`: the literal with its digit first rules nearly all of them out.
+    quick: /-us[0-9]/,
   }),
   // Mandrill keys are 22 characters (lately after `md-`) with nothing else distinctive: next to the name.
   secretRule({
