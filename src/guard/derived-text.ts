@@ -116,7 +116,9 @@ function decodedRuns(text: string, texts: DerivedText[]): void {
       scratch = growTo(bytes + 1 + end - at, scratch, bytes);
       if (runs.length > 0) scratch[bytes++] = NEWLINE;
       runs.push({ source: at, decoded: bytes });
-      bytes = hex ? decodeHex(text, at, end, scratch, bytes) : decodeBase64(text, at, end, scratch, bytes);
+      bytes = hex
+        ? decodeHexInto(text, at, end, scratch, bytes)
+        : decodeBase64Into(text, at, end, scratch, bytes);
     }
     if (runs.length === 0) continue;
     const runAt = (i: number): Run => {
@@ -156,7 +158,7 @@ function growTo(size: number, buffer: Buffer, used: number): Buffer {
   return larger;
 }
 
-/** Hex as HEX had it: an even number of digits, at least 32, all lower case or all upper case. */
+/** A hex run: an even number of digits, at least 32, all lower case or all upper case. */
 function isHexRun(text: string, at: number, end: number): boolean {
   if (end - at < 32 || (end - at) % 2 !== 0) return false;
   let kinds = 0;
@@ -171,7 +173,7 @@ function isHexRun(text: string, at: number, end: number): boolean {
  * Base64 as Buffer.from decodes it (both alphabets, `=` ends it, a last lone character adds nothing), but
  * into `out` at `at` without a Buffer and a string per run. Returns where the bytes end.
  */
-function decodeBase64(text: string, start: number, end: number, out: Buffer, at: number): number {
+function decodeBase64Into(text: string, start: number, end: number, out: Buffer, at: number): number {
   let bits = 0;
   let held = 0;
   for (let i = start; i < end; i++) {
@@ -187,7 +189,7 @@ function decodeBase64(text: string, start: number, end: number, out: Buffer, at:
   return at;
 }
 
-function decodeHex(text: string, start: number, end: number, out: Buffer, at: number): number {
+function decodeHexInto(text: string, start: number, end: number, out: Buffer, at: number): number {
   for (let i = start; i < end; i += 2)
     out[at++] = (HEX_VALUE[text.charCodeAt(i)]! << 4) | HEX_VALUE[text.charCodeAt(i + 1)]!;
   return at;

@@ -10,7 +10,7 @@ const SECRET_NAME =
 
 const SEPARATORS = ["", "_", ".", "-"];
 /** Every spelling SECRET_NAME matches (in any case): where the generic rule can start. */
-export const SECRET_NAME_SPELLINGS: readonly string[] = [
+const SECRET_NAME_SPELLINGS: readonly string[] = [
   "password",
   "passwd",
   "passphrase",
