@@ -29,30 +29,62 @@ const CHAIN = new RegExp(`(?:${LITERAL})(?:${JOINER}(?:${LITERAL})){1,31}`, "g")
 const JOINED = /["'`](?:\s{0,64}(?:\+|\.\.?|&|\|\||~)\s{0,64}|\s{1,64}|\\\r?\n\s{0,64})["'`]/;
 const ONE_LITERAL = new RegExp(LITERAL, "g");
 
-// 24 base64 characters decode to 18 bytes: shorter than any high-confidence token. Hex needs 32 digits.
-const MIN_RUN = 24;
-const LOWER = 1;
-const UPPER = 2;
-const NOT_HEX = 4;
-/** Per UTF-16 code unit: 0 for a digit, LOWER or UPPER for a hex letter of that case, NOT_HEX for the rest. */
-const HEX_KIND = new Uint8Array(65536).fill(NOT_HEX);
-/** Each hex digit's value, and each base64 character's (both alphabets); -1 for the rest. */
-const HEX_VALUE = new Int8Array(65536).fill(-1);
+/**
+ * The fewest bytes a high-confidence token has (a test checks every rule's true positives): decoded text
+ * is kept only in stretches of at least this many ASCII bytes, the only bytes a token is made of.
+ */
+export const MIN_TOKEN_BYTES = 18;
+/**
+ * Whole 4-character groups a stretch of MIN_TOKEN_BYTES ASCII bytes always holds at any alignment: at most
+ * 2 of its bytes fall in a group it shares with the bytes before it, and 2 in the group after it.
+ */
+const MIN_GROUPS = Math.floor((MIN_TOKEN_BYTES - 4) / 3);
+/**
+ * Text is probed 4 characters at a time, every PROBE_STEP characters: the 16 characters of MIN_GROUPS
+ * groups, and the 36 digits of MIN_TOKEN_BYTES hex bytes, always hold one whole probe.
+ */
+const PROBE_STEP = 4 * MIN_GROUPS - 3;
+
+/** Each base64 character's value (both alphabets), by UTF-16 code unit; -1 for the rest. */
 const BASE64_VALUE = new Int8Array(65536).fill(-1);
-for (const [i, c] of [..."0123456789abcdef"].entries()) {
-  HEX_KIND[c.charCodeAt(0)] = i < 10 ? 0 : LOWER;
-  HEX_KIND[c.toUpperCase().charCodeAt(0)] = i < 10 ? 0 : UPPER;
-  HEX_VALUE[c.charCodeAt(0)] = HEX_VALUE[c.toUpperCase().charCodeAt(0)] = i;
-}
 for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries())
   BASE64_VALUE[c.charCodeAt(0)] = i;
 BASE64_VALUE["-".charCodeAt(0)] = 62;
 BASE64_VALUE["_".charCodeAt(0)] = 63;
-/** 1 for the characters of base64 (both alphabets), and so of hex; by UTF-16 code unit, 0 for the rest. */
-const ENCODED_CHAR = new Uint8Array(65536);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
-  ENCODED_CHAR[c.charCodeAt(0)] = 1;
-const EQUALS = 0x3d;
+/**
+ * Per base64 character, bit `r` set when, as the `r`th character of a group, it leaves the top bit of the
+ * byte it starts clear: the first character holds the first byte's top bit as its bit 5, the second the
+ * second byte's as its bit 3, the third the third byte's as its bit 1; the fourth starts no byte.
+ */
+const ASCII_AT = new Uint8Array(65536);
+/** Each hex digit's value: of lower-case digits in HEX_LOWER, of upper-case ones in HEX_UPPER; -1 for the rest. */
+const HEX_LOWER = new Int8Array(65536).fill(-1);
+const HEX_UPPER = new Int8Array(65536).fill(-1);
+for (const [i, c] of [..."0123456789abcdef"].entries()) {
+  HEX_LOWER[c.charCodeAt(0)] = i;
+  HEX_UPPER[c.toUpperCase().charCodeAt(0)] = i;
+}
+/**
+ * PROBE[j][c]: what character `c`, `j` characters into a probe, allows. Bit `r` (0 to 3): that the probe
+ * starts at the `r`th character of an ASCII base64 group. Bit 4 + `p`: that it starts at the `p`th digit of
+ * a lower-case hex byte below 0x80; bit 6 + `p`, the same in upper case.
+ */
+const PROBE = [0, 1, 2, 3].map(() => new Uint8Array(65536));
+for (let c = 0; c < 65536; c++) {
+  const v = BASE64_VALUE[c]!;
+  if (v >= 0) ASCII_AT[c] = (v < 32 ? 1 : 0) | (v & 8 ? 0 : 2) | (v & 2 ? 0 : 4) | 8;
+  const hexAt = (value: number, at: number): number => (value >= 0 && (at === 1 || value < 8) ? 1 : 0);
+  for (let j = 0; j < 4; j++) {
+    let bits = 0;
+    for (let r = 0; r < 4; r++) bits |= ((ASCII_AT[c]! >> ((r + j) % 4)) & 1) << r;
+    for (let p = 0; p < 2; p++) {
+      bits |= hexAt(HEX_LOWER[c]!, (p + j) % 2) << (4 + p);
+      bits |= hexAt(HEX_UPPER[c]!, (p + j) % 2) << (6 + p);
+    }
+    PROBE[j]![c] = bits;
+  }
+}
+const [PROBE0, PROBE1, PROBE2, PROBE3] = PROBE as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
 
 export function derivedTexts(text: string): DerivedText[] {
   const texts: DerivedText[] = [];
@@ -90,133 +122,187 @@ function joinedLiterals(text: string, texts: DerivedText[]): void {
   }
 }
 
-/** Where an encoded run starts in the block, and where its decoded bytes start in the derived text. */
-interface Run {
+/**
+ * Where a decoded stretch's bytes sit in the derived text, and its grid: the block offset of the group the
+ * grid starts at, and the derived text's offset of that group's first byte (which may lie before `at`).
+ */
+interface Stretch {
+  at: number;
   source: number;
   decoded: number;
 }
 
 /**
- * The block's base64 runs decoded, and its hex runs, each kind as one text: the runs' decodings one per
- * line, so the rules run once per block and kind rather than once per run (a lockfile has thousands).
+ * The block's base64 and hex decoded, each encoding as one text: a line per stretch of ASCII bytes, so the
+ * rules run once per block and encoding rather than once per run (a lockfile has thousands). A token is
+ * made of ASCII bytes, so only stretches that can hold MIN_TOKEN_BYTES of them are decoded: an integrity
+ * hash or a random blob is probed, not decoded. Every alignment is tried, so an encoding glued to a word
+ * or cut anywhere still decodes from where it starts.
  */
 function decodedRuns(text: string, texts: DerivedText[]): void {
-  const found = encodedRuns(text);
-  const hexRuns = new Uint8Array(found.length / 2);
-  for (let r = 0; r < found.length; r += 2) hexRuns[r / 2] = isHexRun(text, found[r]!, found[r + 1]!) ? 1 : 0;
-  for (const hex of [1, 0]) {
-    const runs: Run[] = [];
-    // Every run's bytes, a newline between two, made one latin1 string: one conversion per block and kind.
-    let bytes = 0;
-    for (let r = 0; r < found.length; r += 2) {
-      if (hexRuns[r / 2] !== hex) continue;
-      const at = found[r]!;
-      const end = found[r + 1]!;
-      // A run decodes to fewer bytes than it has characters.
-      scratch = growTo(bytes + 1 + end - at, scratch, bytes);
-      if (runs.length > 0) scratch[bytes++] = NEWLINE;
-      runs.push({ source: at, decoded: bytes });
-      bytes = hex
-        ? decodeHexInto(text, at, end, scratch, bytes)
-        : decodeBase64Into(text, at, end, scratch, bytes);
-    }
-    if (runs.length === 0) continue;
-    const runAt = (i: number): Run => {
+  const hex = new Stretches();
+  const base64 = new Stretches();
+  // Per grid (base64's 4 alignments, then each hex case's 2), where the last stretch looked at ends.
+  const covered = new Int32Array(8);
+  for (let q = 0; q + 4 <= text.length; q += PROBE_STEP) {
+    let allows = probe(text, q);
+    if (allows === 0) continue;
+    // A stretch through the probe also holds the 4 characters before it or the 4 after it, which allow
+    // the same grids (4 is a whole number of groups and of hex bytes).
+    allows &= (q >= 4 ? probe(text, q - 4) : 0) | (q + 8 <= text.length ? probe(text, q + 4) : 0);
+    for (let r = 0; r < 4; r++) if (allows & (1 << r)) base64Stretch(text, q, r, covered, base64);
+    for (let p = 0; p < 4; p++) if (allows & (16 << p)) hexStretch(text, q, p, covered, hex);
+  }
+  for (const [out, how, chars, bytes] of [
+    [hex, "hex-encoded", 2, 1],
+    [base64, "base64-encoded", 4, 3],
+  ] as const) {
+    const { list } = out;
+    if (list.length === 0) continue;
+    const stretchAt = (i: number): Stretch => {
       let lo = 0;
-      for (let hi = runs.length - 1; lo < hi;) {
-        const mid = (lo + hi + 1) >> 1;
-        if (runs[mid]!.decoded <= i) lo = mid;
-        else hi = mid - 1;
+      for (let hi = list.length - 1; lo < hi;) {
+        const m = (lo + hi + 1) >> 1;
+        if (list[m]!.at <= i) lo = m;
+        else hi = m - 1;
       }
-      return runs[lo]!;
+      return list[lo]!;
     };
     texts.push({
-      text: scratch.toString("latin1", 0, bytes),
-      how: hex ? "hex-encoded" : "base64-encoded",
+      text: out.text(),
+      how,
       toSource: (i, end) => {
-        const run = runAt(end ? Math.max(0, i - 1) : i);
-        const offset = i - run.decoded;
-        return (
-          run.source + (hex ? 2 * offset : end ? Math.ceil((offset * 4) / 3) : Math.floor((offset * 4) / 3))
-        );
+        const s = stretchAt(end ? Math.max(0, i - 1) : i);
+        const scaled = (i - s.decoded) * chars;
+        return s.source + (end ? Math.ceil(scaled / bytes) : Math.floor(scaled / bytes));
       },
-      // A match across two runs' lines was made up by putting them side by side.
-      isNew: (start, end) => runAt(start) === runAt(Math.max(start, end - 1)),
+      // A match across two stretches' lines was made up by putting them side by side.
+      isNew: (start, end) => stretchAt(start) === stretchAt(Math.max(start, end - 1)),
     });
   }
+}
+
+/** What the 4 characters from `q` allow (see PROBE): four independent look-ups and one branch after. */
+function probe(text: string, q: number): number {
+  return (
+    PROBE0[text.charCodeAt(q)]! &
+    PROBE1[text.charCodeAt(q + 1)]! &
+    PROBE2[text.charCodeAt(q + 2)]! &
+    PROBE3[text.charCodeAt(q + 3)]!
+  );
 }
 
 const NEWLINE = 0x0a;
 /** Decoded bytes are gathered here, reused from one block to the next (each text copies what it needs). */
 let scratch: Buffer = Buffer.allocUnsafe(64 * 1024);
 
-/** `buffer`, or a larger copy of its first `used` bytes when it holds fewer than `size`. */
-function growTo(size: number, buffer: Buffer, used: number): Buffer {
-  if (size <= buffer.length) return buffer;
-  const larger = Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
-  buffer.copy(larger, 0, 0, used);
-  return larger;
+/** The stretches of one encoding in one block, their bytes a newline apart. */
+class Stretches {
+  readonly list: Stretch[] = [];
+  private bytes: number[] = [];
+
+  /** Starts a stretch whose grid starts at block offset `source`, its first byte `skip` bytes into it. */
+  open(source: number, skip: number): void {
+    if (this.list.length > 0) this.bytes.push(NEWLINE);
+    this.list.push({ at: this.bytes.length, source, decoded: this.bytes.length - skip });
+  }
+
+  push(byte: number): void {
+    this.bytes.push(byte);
+  }
+
+  text(): string {
+    scratch = growTo(this.bytes.length, scratch);
+    for (let i = 0; i < this.bytes.length; i++) scratch[i] = this.bytes[i]!;
+    return scratch.toString("latin1", 0, this.bytes.length);
+  }
 }
 
-/** A hex run: an even number of digits, at least 32, all lower case or all upper case. */
-function isHexRun(text: string, at: number, end: number): boolean {
-  if (end - at < 32 || (end - at) % 2 !== 0) return false;
-  let kinds = 0;
-  for (let i = at; i < end; i++) {
-    kinds |= HEX_KIND[text.charCodeAt(i)]!;
-    if (kinds & NOT_HEX || (kinds & LOWER && kinds & UPPER)) return false;
-  }
-  return true;
+/** `buffer`, or a larger one when it holds fewer than `size` bytes. */
+function growTo(size: number, buffer: Buffer): Buffer {
+  return size <= buffer.length ? buffer : Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
+}
+
+/** Whether the group at `g` decodes to 3 ASCII bytes. */
+function asciiGroup(text: string, g: number): boolean {
+  return (
+    (ASCII_AT[text.charCodeAt(g)]! & 1) !== 0 &&
+    (ASCII_AT[text.charCodeAt(g + 1)]! & 2) !== 0 &&
+    (ASCII_AT[text.charCodeAt(g + 2)]! & 4) !== 0 &&
+    ASCII_AT[text.charCodeAt(g + 3)] !== 0
+  );
 }
 
 /**
- * Base64 as Buffer.from decodes it (both alphabets, `=` ends it, a last lone character adds nothing), but
- * into `out` at `at` without a Buffer and a string per run. Returns where the bytes end.
+ * The stretch of ASCII base64 groups through a probe at `q` that starts `r` characters into a group, if it
+ * has MIN_GROUPS of them, with the ASCII bytes of the groups on either side, decoded as Buffer.from
+ * decodes (`=` ends the encoding, a last lone character adds nothing). Random bytes pass a group's test
+ * one time in 8, so a probe into them rarely gets here, and the stretch it finds is short.
  */
-function decodeBase64Into(text: string, start: number, end: number, out: Buffer, at: number): number {
-  let bits = 0;
-  let held = 0;
-  for (let i = start; i < end; i++) {
-    const value = BASE64_VALUE[text.charCodeAt(i)]!;
-    if (value < 0) break;
-    held = ((held & 0x3ffff) << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (held >> bits) & 0xff;
-    }
+function base64Stretch(text: string, q: number, r: number, covered: Int32Array, out: Stretches): void {
+  const g = q - r;
+  if (g < 0 || g < covered[g & 3]!) return;
+  // Every stretch through the probe holds the one or two groups its characters fall in, whole.
+  let hi = r === 0 ? g + 4 : g + 8;
+  if (hi > text.length || !asciiGroup(text, g) || (r > 0 && !asciiGroup(text, g + 4))) return;
+  let lo = g;
+  while (lo >= 4 && asciiGroup(text, lo - 4)) lo -= 4;
+  while (hi + 4 <= text.length && asciiGroup(text, hi)) hi += 4;
+  covered[g & 3] = hi;
+  if (hi - lo < 4 * MIN_GROUPS) return;
+  // The group before adds the ASCII bytes at its end, when it is base64 throughout.
+  const before = lo - 4;
+  let skip = 3;
+  if (before >= 0 && base64Chars(text, before, 4) === 4)
+    while (skip > 0 && groupByte(text, before, skip - 1) < 0x80) skip--;
+  out.open(before, skip);
+  for (let g = before; g < hi; g += 4)
+    for (let b = g === before ? skip : 0; b < 3; b++) out.push(groupByte(text, g, b));
+  // The group after adds the ASCII bytes at its start, as many as its base64 characters make.
+  const made = base64Chars(text, hi, 4) - 1;
+  for (let b = 0; b < made; b++) {
+    const byte = groupByte(text, hi, b);
+    if (byte >= 0x80) break;
+    out.push(byte);
   }
-  return at;
 }
 
-function decodeHexInto(text: string, start: number, end: number, out: Buffer, at: number): number {
-  for (let i = start; i < end; i += 2)
-    out[at++] = (HEX_VALUE[text.charCodeAt(i)]! << 4) | HEX_VALUE[text.charCodeAt(i + 1)]!;
-  return at;
+/** How many of the `most` characters from `at` on are base64, counted up to the first that is not. */
+function base64Chars(text: string, at: number, most: number): number {
+  let n = 0;
+  while (n < most && at + n < text.length && ASCII_AT[text.charCodeAt(at + n)] !== 0) n++;
+  return n;
+}
+
+/** Byte `b` (0 to 2) of the base64 group at `g`, whose characters up to that byte are base64. */
+function groupByte(text: string, g: number, b: number): number {
+  const value = (i: number): number => Math.max(0, BASE64_VALUE[text.charCodeAt(g + i)] ?? 0);
+  if (b === 0) return ((value(0) << 2) | (value(1) >> 4)) & 0xff;
+  if (b === 1) return ((value(1) << 4) | (value(2) >> 2)) & 0xff;
+  return ((value(2) << 6) | value(3)) & 0xff;
 }
 
 /**
- * [start, end) of each run of base64 characters at least MIN_RUN long, with up to two `=` after it, as
- * pairs in one array. Such a run holds one of every MIN_RUN positions, so only those are looked at first,
- * and the run grown from there: most text is short words, and this reads a fraction of its characters.
+ * The stretch of hex bytes below 0x80 through a probe at `q`, of the case and alignment `p` tells (bit 0:
+ * the probe starts at the second digit of a byte; bit 1: upper case), if it has MIN_TOKEN_BYTES of them.
  */
-function encodedRuns(text: string): number[] {
-  const found: number[] = [];
-  const length = text.length;
-  for (let probe = MIN_RUN - 1; probe < length; probe += MIN_RUN) {
-    if (ENCODED_CHAR[text.charCodeAt(probe)] !== 1) continue;
-    let end = probe + 1;
-    while (end < length && ENCODED_CHAR[text.charCodeAt(end)] === 1) end++;
-    // What lies left of the probe was looked at only at earlier probes: the run's start is found here.
-    let start = probe;
-    while (start > 0 && ENCODED_CHAR[text.charCodeAt(start - 1)] === 1) start--;
-    // A shorter word holds no other probe: the next one is past it.
-    if (end - start < MIN_RUN) continue;
-    const run = end;
-    while (end < length && end - run < 2 && text.charCodeAt(end) === EQUALS) end++;
-    found.push(start, end);
-    // The next run starts at `end` or later, so it holds one of end + MIN_RUN - 1, end + 2 MIN_RUN - 1...
-    probe = end - 1;
-  }
-  return found;
+function hexStretch(text: string, q: number, p: number, covered: Int32Array, out: Stretches): void {
+  const value = p & 2 ? HEX_UPPER : HEX_LOWER;
+  // The first byte whose two digits are both in the probe.
+  const first = q + (p & 1);
+  const grid = 4 + (p & 2) + (first & 1);
+  if (first < covered[grid]!) return;
+  const asciiByte = (at: number): boolean => {
+    const high = value[text.charCodeAt(at)]!;
+    return high >= 0 && high < 8 && value[text.charCodeAt(at + 1)]! >= 0;
+  };
+  let lo = first;
+  while (lo >= 2 && asciiByte(lo - 2)) lo -= 2;
+  let hi = first + 2;
+  while (hi + 2 <= text.length && asciiByte(hi)) hi += 2;
+  covered[grid] = hi;
+  if (hi - lo < 2 * MIN_TOKEN_BYTES) return;
+  out.open(lo, 0);
+  for (let at = lo; at < hi; at += 2)
+    out.push((value[text.charCodeAt(at)]! << 4) | value[text.charCodeAt(at + 1)]!);
 }

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { textBlock } from "../../src/guard/block.js";
 import { GuardConfig } from "../../src/guard/config.js";
-import { derivedTexts } from "../../src/guard/derived-text.js";
+import { ruleConfidence } from "../../src/guard/confidence.js";
+import { derivedTexts, MIN_TOKEN_BYTES } from "../../src/guard/derived-text.js";
 import { Guard } from "../../src/guard/engine.js";
 import { ALL_RULES } from "../../src/guard/rules/index.js";
 import { githubToken, prng } from "../helpers/tokens.js";
+import { buildCases } from "./rules/cases.js";
 
 const rand = prng(1601);
 const guard = new Guard(ALL_RULES, GuardConfig.parse({}));
 const scan = (text: string, path = "src/a.ts") => guard.scanBlock(textBlock(text, "file", path));
+const randomBytes = (n: number): Buffer => Buffer.from(rand(2 * n, "0123456789abcdef"), "hex");
 const awsKey = (): string => ["AK", "IA", rand(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")].join("");
 
 describe("secrets split across joined string literals", () => {
@@ -127,18 +130,71 @@ describe("secrets encoded in base64 or hex", () => {
     expect(found).toHaveLength(2 * tokens.length);
   });
 
-  it("decodes each run as Buffer.from does: both alphabets, any length, padded or not, hex of either case", () => {
-    const base64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  it("decodes text at every alignment, glued to anything, in both alphabets, padded or not, hex of either case", () => {
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
     for (let i = 0; i < 300; i++) {
-      const symbols = ["+/", "-_", "+_", "-/"][i % 4]!;
-      const run = `${rand(24 + (i % 90), base64 + symbols)}${"=".repeat(i % 3)}`;
-      const hex = rand(32 + 2 * (i % 20), i % 2 ? "0123456789abcdef" : "0123456789ABCDEF");
-      const mixed = `${rand(32, "0123456789abcdef")}${rand(2, "ABCDEF")}`;
-      const texts = derivedTexts(`a ${hex} b ${run} c ${mixed} d`);
-      expect(texts.map((t) => [t.how, t.text])).toEqual([
-        ["hex-encoded", Buffer.from(hex, "hex").toString("latin1")],
-        ["base64-encoded", [run, mixed].map((r) => Buffer.from(r, "base64").toString("latin1")).join("\n")],
-      ]);
+      const payload = rand(MIN_TOKEN_BYTES + (i % 70), printable);
+      // Random bytes around the text, and a word glued before the encoding: its alignment is anyone's.
+      const bytes = Buffer.concat([randomBytes(i % 7), Buffer.from(payload), randomBytes(i % 5)]);
+      const alphabet = i % 2 ? "base64" : "base64url";
+      const encoded = bytes.toString(alphabet).replace(/=+$/, i % 3 ? "" : "$&");
+      const hex = bytes.toString("hex");
+      const glued = rand(i % 9, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+      const texts = derivedTexts(
+        `a ${glued}${encoded} b ${"f".repeat(i % 3)}${i % 2 ? hex : hex.toUpperCase()} c`,
+      );
+      expect(texts.find((t) => t.how === "base64-encoded")?.text).toContain(payload);
+      expect(texts.find((t) => t.how === "hex-encoded")?.text).toContain(payload);
+    }
+  });
+
+  it("decodes next to nothing of random bytes: an integrity hash or a digest is looked at, not decoded", () => {
+    let encoded = 0;
+    let decoded = 0;
+    for (let i = 0; i < 1000; i++) {
+      const hash = randomBytes(64);
+      const text = `"integrity": "sha512-${hash.toString("base64")}",\n"sha": "${hash.toString("hex")}"\n`;
+      encoded += text.length;
+      for (const t of derivedTexts(text)) {
+        decoded += t.text.length;
+        // What is kept is ASCII, the only bytes a token has.
+        expect(t.text).toMatch(/^[\p{ASCII}]*$/u);
+      }
+    }
+    expect(decoded / encoded).toBeLessThan(0.01);
+  });
+
+  it("keeps every high-confidence rule's true positives: ASCII, at least MIN_TOKEN_BYTES long", () => {
+    const certain = ALL_RULES.filter(
+      (r) => r.category === "secret" && !r.generic && ruleConfidence(r) === "high",
+    );
+    expect(certain.length).toBeGreaterThan(20);
+    const cases = buildCases();
+    for (const rule of certain) {
+      const own = cases.filter((c) => c.id === rule.id);
+      expect(own.length, rule.id).toBeGreaterThan(0);
+      for (const c of own) {
+        const matches = [...c.text.matchAll(new RegExp(rule.pattern))].map((m) => m[0]);
+        expect(matches.length, rule.id).toBeGreaterThan(0);
+        for (const m of matches) {
+          expect(m.length, `${rule.id}: ${m}`).toBeGreaterThanOrEqual(MIN_TOKEN_BYTES);
+          expect(m, rule.id).toMatch(/^[\p{ASCII}]*$/u);
+        }
+        // And each is found encoded, glued to a word at every alignment.
+        for (let glue = 0; glue < 4; glue++) {
+          const word = "Zm9v".slice(0, glue);
+          for (const [how, encoded] of [
+            ["base64-encoded", word + Buffer.from(c.text).toString("base64")],
+            ["hex-encoded", "ab".slice(0, glue % 2) + Buffer.from(c.text).toString("hex")],
+          ] as const) {
+            const found = scan(`data: ${encoded}\n`, c.path).filter((f) => f.ruleId === rule.id);
+            expect(
+              found.map((f) => f.message.endsWith(how)),
+              `${rule.id} ${how}, glued to ${glue}`,
+            ).toContain(true);
+          }
+        }
+      }
     }
   });
 

@@ -111,11 +111,13 @@ describe("no silent gaps: size", () => {
 });
 
 describe("no silent gaps: the memory branch", () => {
-  it("refuses to push memory notes holding an encoded or split token", async () => {
+  it("refuses to push memory notes holding an encoded (glued to a word, too) or split token", async () => {
     const token = githubToken(rand);
     const notes = {
       encoded: `# CI\n\nThe deploy header is Basic ${Buffer.from(`x:${token}`).toString("base64")}\n`,
       split: `# CI\n\n\`\`\`js\nconst t = "${token.slice(0, 10)}" +\n  "${token.slice(10)}";\n\`\`\`\n`,
+      // Glued to a word of 3 base64 characters: decoded from the word's start, it would be noise.
+      glued: `# CI\n\nref_abc${Buffer.from(token).toString("base64")}\n`,
     };
     for (const [name, note] of Object.entries(notes)) {
       const s = remoteAndClone();

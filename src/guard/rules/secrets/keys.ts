@@ -160,6 +160,8 @@ export const KEY_RULES: readonly RegexRule[] = [
     pattern:
       // The literal first, its lookbehind after: a pattern opening with a lookbehind is tried at every character.
       "://(?<=[A-Za-z0-9]://)[^\\s:/?#@\"'<>\\\\]{0,128}:(?<secret>[^\\s:/?#@\"'<>\\\\]{8,128})@(?=[A-Za-z0-9\\[])",
+    // Most files hold a URL, few an `@`, which V8 finds many times faster than `://`.
+    quick: /@/,
     generic: true,
     validate: realUrlPassword,
   }),

@@ -100,6 +100,8 @@ export const SAAS_RULES: readonly RegexRule[] = [
     "Airtable personal access token",
     ["pat"],
     "pat[A-Za-z0-9]{14}\\.[0-9a-f]{64}",
+    // `pat` is in nearly every file (path, pattern): trying the pattern where it occurs beats searching.
+    { anchored: true },
   ),
   prefixedToken("figma-pat", "Figma personal access token", ["figd_"], "figd_[A-Za-z0-9_-]{40,44}", {
     minEntropy: 3.5,
