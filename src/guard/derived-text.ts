@@ -24,10 +24,12 @@ const LITERAL = String.raw`"(?:[^"\\\n]|\\.){0,512}"|'(?:[^'\\\n]|\\.){0,512}'|\
 // D's `~`, each with line breaks and `\` continuations around it.
 const SPACE = String.raw`(?:\s|\\(?=\r?\n)){0,64}`;
 const JOINER = String.raw`${SPACE}(?:(?:\+|\.\.?|&|\|\||~)${SPACE})?`;
-const CHAIN = new RegExp(`(?:${LITERAL})(?:${JOINER}(?:${LITERAL})){1,31}`, "g");
-// A cheap test first: a closing quote, a joiner, an opening quote. Most blocks have none.
-const JOINED = /["'`](?:\s{0,64}(?:\+|\.\.?|&|\|\||~)\s{0,64}|\s{1,64}|\\\r?\n\s{0,64})["'`]/;
+/** Literals joined, tried where a literal may start. */
+const CHAIN = new RegExp(`(?:${LITERAL})(?:${JOINER}(?:${LITERAL})){1,31}`, "y");
+/** What follows a quote that ends a joined literal: a joiner and the next literal's quote. */
+const JOINED_AFTER = new RegExp(`${JOINER}["'\`]`, "y");
 const ONE_LITERAL = new RegExp(LITERAL, "g");
+const QUOTES = ['"', "'", "`"];
 
 /**
  * The fewest bytes a high-confidence token has (a test checks every rule's true positives): decoded text
@@ -70,10 +72,11 @@ for (const [i, c] of [..."0123456789abcdef"].entries()) {
  * a lower-case hex byte below 0x80; bit 6 + `p`, the same in upper case.
  */
 const PROBE = [0, 1, 2, 3].map(() => new Uint8Array(65536));
-for (let c = 0; c < 65536; c++) {
+const hexAt = (value: number, at: number): number => (value >= 0 && (at === 1 || value < 8) ? 1 : 0);
+// Every base64 character and hex digit is ASCII: the rest of each table stays 0.
+for (let c = 0; c < 128; c++) {
   const v = BASE64_VALUE[c]!;
   if (v >= 0) ASCII_AT[c] = (v < 32 ? 1 : 0) | (v & 8 ? 0 : 2) | (v & 2 ? 0 : 4) | 8;
-  const hexAt = (value: number, at: number): number => (value >= 0 && (at === 1 || value < 8) ? 1 : 0);
   for (let j = 0; j < 4; j++) {
     let bits = 0;
     for (let r = 0; r < 4; r++) bits |= ((ASCII_AT[c]! >> ((r + j) % 4)) & 1) << r;
@@ -88,38 +91,99 @@ const [PROBE0, PROBE1, PROBE2, PROBE3] = PROBE as [Uint8Array, Uint8Array, Uint8
 
 export function derivedTexts(text: string): DerivedText[] {
   const texts: DerivedText[] = [];
-  if (JOINED.test(text)) joinedLiterals(text, texts);
+  const joins = joinsIn(text);
+  if (joins.length > 0) joinedLiterals(text, joins, texts);
   decodedRuns(text, texts);
   return texts;
 }
 
-function joinedLiterals(text: string, texts: DerivedText[]): void {
-  const chain = new RegExp(CHAIN);
-  for (let m = chain.exec(text); m; m = chain.exec(text)) {
-    // Each piece: where its content starts in the block and in the joined text.
-    const pieces: { source: number; joined: number; length: number }[] = [];
-    let joined = "";
-    for (const lit of m[0].matchAll(new RegExp(ONE_LITERAL))) {
-      const content = lit[0].slice(1, -1);
-      pieces.push({ source: m.index + lit.index + 1, joined: joined.length, length: content.length });
-      joined += content;
+/**
+ * The offsets of the quotes a joiner and another quote follow, in order: where one literal may be joined
+ * to the next. Quotes are found by indexOf, which V8 runs far faster than a regular expression can step
+ * through the text, and most are followed by neither space, joiner nor quote. Most blocks have none.
+ */
+function joinsIn(text: string): number[] {
+  const joins: number[] = [];
+  for (const quote of QUOTES) {
+    for (let q = text.indexOf(quote); q >= 0; q = text.indexOf(quote, q + 1)) {
+      if (!mayFollowLiteral(text.charCodeAt(q + 1))) continue;
+      JOINED_AFTER.lastIndex = q + 1;
+      if (JOINED_AFTER.test(text)) joins.push(q);
     }
-    const pieceAt = (i: number): number => {
-      let p = 0;
-      while (p + 1 < pieces.length && pieces[p + 1]!.joined <= i) p++;
-      return p;
-    };
-    texts.push({
-      text: joined,
-      how: "split across joined string literals",
-      toSource: (i, end) => {
-        const piece = pieces[pieceAt(end ? Math.max(0, i - 1) : i)]!;
-        return piece.source + (end ? i - 1 : i) - piece.joined + (end ? 1 : 0);
-      },
-      // Within one literal the block's own scan saw it.
-      isNew: (start, end) => pieceAt(start) !== pieceAt(Math.max(start, end - 1)),
-    });
   }
+  return joins.sort((a, b) => a - b);
+}
+
+/** Whether `c` may start what joins two literals: space (`\s`, which reaches past 0x1680), a joiner, `\`, a quote. */
+function mayFollowLiteral(c: number): boolean {
+  return (
+    c === 0x20 ||
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x2b || // +
+    c === 0x2e || // .
+    c === 0x26 || // &
+    c === 0x7c || // |
+    c === 0x7e || // ~
+    c === 0x5c || // \
+    c === 0x22 ||
+    c === 0x27 ||
+    c === 0x60 ||
+    c === 0xa0 ||
+    c >= 0x1680
+  );
+}
+
+/**
+ * Each chain of joined literals, found as a search from the block's start would find them, but tried only
+ * at the quotes on a join's line up to the join: a chain's first literal ends at a join, on the line it
+ * starts on (a literal never spans lines), and the chains found earlier cover what they cover.
+ */
+function joinedLiterals(text: string, joins: number[], texts: DerivedText[]): void {
+  let covered = 0;
+  for (const join of joins) {
+    if (join < covered) continue;
+    for (let q = Math.max(covered, text.lastIndexOf("\n", join) + 1); q <= join; q++) {
+      const c = text.charCodeAt(q);
+      if (c !== 0x22 && c !== 0x27 && c !== 0x60) continue;
+      CHAIN.lastIndex = q;
+      const m = CHAIN.exec(text);
+      if (!m) continue;
+      covered = q + m[0].length;
+      addChain(q, m[0], texts);
+      break;
+    }
+    covered = Math.max(covered, join + 1);
+  }
+}
+
+/** The chain of literals matched at `at`, joined, unless at most one of them holds anything. */
+function addChain(at: number, chain: string, texts: DerivedText[]): void {
+  // Each piece: where its content starts in the block and in the joined text. Empty ones add nothing.
+  const pieces: { source: number; joined: number; length: number }[] = [];
+  let joined = "";
+  for (const lit of chain.matchAll(new RegExp(ONE_LITERAL))) {
+    const content = lit[0].slice(1, -1);
+    if (content.length === 0) continue;
+    pieces.push({ source: at + lit.index + 1, joined: joined.length, length: content.length });
+    joined += content;
+  }
+  // A Python docstring (`"""…"""`) is literals joined to empty ones: nothing in it is split.
+  if (pieces.length < 2) return;
+  const pieceAt = (i: number): number => {
+    let p = 0;
+    while (p + 1 < pieces.length && pieces[p + 1]!.joined <= i) p++;
+    return p;
+  };
+  texts.push({
+    text: joined,
+    how: "split across joined string literals",
+    toSource: (i, end) => {
+      const piece = pieces[pieceAt(end ? Math.max(0, i - 1) : i)]!;
+      return piece.source + (end ? i - 1 : i) - piece.joined + (end ? 1 : 0);
+    },
+    // Within one literal the block's own scan saw it.
+    isNew: (start, end) => pieceAt(start) !== pieceAt(Math.max(start, end - 1)),
+  });
 }
 
 /**

@@ -24,6 +24,8 @@ describe("secrets split across joined string literals", () => {
     ["Lua ..", (a, b) => `local key = "${a}" .. "${b}"\n`],
     ["template parts", (a, b) => "const key = `" + a + "` +\n  `" + b + "`;\n"],
     ["shell line continuation", (a, b) => `KEY="${a}"\\\n"${b}"\n`],
+    ["shell line continuation after a space", (a, b) => `KEY="${a}" \\\n  "${b}"\n`],
+    ["C and Python literals side by side", (a, b) => `key = "${a}""${b}"\n`],
   ];
   for (const [name, write] of cases) {
     it(`finds an AWS key id split as ${name}`, () => {

@@ -39,7 +39,7 @@ export type BatchResult = z.infer<typeof BatchResult>;
 export const THREAD_MIN_FILES = 256;
 const BATCH_FILES = 32;
 /** Batches handed to a thread ahead of its answers, so it never waits for the next one. */
-const IN_FLIGHT = 2;
+const IN_FLIGHT = 4;
 
 /**
  * Scans the walk's files on `threads.count` worker threads, each with its own guard: on a large tree the
