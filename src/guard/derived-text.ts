@@ -217,33 +217,33 @@ function decodedRuns(text: string, texts: DerivedText[]): void {
     for (let r = 0; r < 4; r++) if (allows & (1 << r)) base64Stretch(text, q, r, covered, base64);
     for (let p = 0; p < 4; p++) if (allows & (16 << p)) hexStretch(text, q, p, covered, hex);
   }
-  for (const [out, how, chars, bytes] of [
-    [hex, "hex-encoded", 2, 1],
-    [base64, "base64-encoded", 4, 3],
-  ] as const) {
-    const { list } = out;
-    if (list.length === 0) continue;
-    const stretchAt = (i: number): Stretch => {
-      let lo = 0;
-      for (let hi = list.length - 1; lo < hi;) {
-        const m = (lo + hi + 1) >> 1;
-        if (list[m]!.at <= i) lo = m;
-        else hi = m - 1;
-      }
-      return list[lo]!;
-    };
-    texts.push({
-      text: out.text(),
-      how,
-      toSource: (i, end) => {
-        const s = stretchAt(end ? Math.max(0, i - 1) : i);
-        const scaled = (i - s.decoded) * chars;
-        return s.source + (end ? Math.ceil(scaled / bytes) : Math.floor(scaled / bytes));
-      },
-      // A match across two stretches' lines was made up by putting them side by side.
-      isNew: (start, end) => stretchAt(start) === stretchAt(Math.max(start, end - 1)),
-    });
-  }
+  if (hex.list.length > 0) texts.push(stretchesText(hex, "hex-encoded", 2, 1));
+  if (base64.list.length > 0) texts.push(stretchesText(base64, "base64-encoded", 4, 3));
+}
+
+/** The stretches of one encoding as one derived text, `chars` characters encoding `bytes` bytes. */
+function stretchesText(out: Stretches, how: string, chars: number, bytes: number): DerivedText {
+  const { list } = out;
+  const stretchAt = (i: number): Stretch => {
+    let lo = 0;
+    for (let hi = list.length - 1; lo < hi;) {
+      const m = (lo + hi + 1) >> 1;
+      if (list[m]!.at <= i) lo = m;
+      else hi = m - 1;
+    }
+    return list[lo]!;
+  };
+  return {
+    text: out.text(),
+    how,
+    toSource: (i, end) => {
+      const s = stretchAt(end ? Math.max(0, i - 1) : i);
+      const scaled = (i - s.decoded) * chars;
+      return s.source + (end ? Math.ceil(scaled / bytes) : Math.floor(scaled / bytes));
+    },
+    // A match across two stretches' lines was made up by putting them side by side.
+    isNew: (start, end) => stretchAt(start) === stretchAt(Math.max(start, end - 1)),
+  };
 }
 
 /** What the 4 characters from `q` allow (see PROBE): four independent look-ups and one branch after. */
@@ -340,10 +340,14 @@ function base64Chars(text: string, at: number, most: number): number {
 
 /** Byte `b` (0 to 2) of the base64 group at `g`, whose characters up to that byte are base64. */
 function groupByte(text: string, g: number, b: number): number {
-  const value = (i: number): number => Math.max(0, BASE64_VALUE[text.charCodeAt(g + i)] ?? 0);
-  if (b === 0) return ((value(0) << 2) | (value(1) >> 4)) & 0xff;
-  if (b === 1) return ((value(1) << 4) | (value(2) >> 2)) & 0xff;
-  return ((value(2) << 6) | value(3)) & 0xff;
+  const high = base64Value(text, g + b);
+  const low = base64Value(text, g + b + 1);
+  return ((high << (2 + 2 * b)) | (low >> (4 - 2 * b))) & 0xff;
+}
+
+/** The value of the base64 character at `i`; 0 past the text's end or for any other character. */
+function base64Value(text: string, i: number): number {
+  return i < text.length ? Math.max(0, BASE64_VALUE[text.charCodeAt(i)]!) : 0;
 }
 
 /**
@@ -356,17 +360,19 @@ function hexStretch(text: string, q: number, p: number, covered: Int32Array, out
   const first = q + (p & 1);
   const grid = 4 + (p & 2) + (first & 1);
   if (first < covered[grid]!) return;
-  const asciiByte = (at: number): boolean => {
-    const high = value[text.charCodeAt(at)]!;
-    return high >= 0 && high < 8 && value[text.charCodeAt(at + 1)]! >= 0;
-  };
   let lo = first;
-  while (lo >= 2 && asciiByte(lo - 2)) lo -= 2;
+  while (lo >= 2 && asciiHexByte(text, lo - 2, value)) lo -= 2;
   let hi = first + 2;
-  while (hi + 2 <= text.length && asciiByte(hi)) hi += 2;
+  while (hi + 2 <= text.length && asciiHexByte(text, hi, value)) hi += 2;
   covered[grid] = hi;
   if (hi - lo < 2 * MIN_TOKEN_BYTES) return;
   out.open(lo, 0);
   for (let at = lo; at < hi; at += 2)
     out.push((value[text.charCodeAt(at)]! << 4) | value[text.charCodeAt(at + 1)]!);
+}
+
+/** Whether the two digits at `at` (of the case `value` reads) make a byte below 0x80. */
+function asciiHexByte(text: string, at: number, value: Int8Array): boolean {
+  const high = value[text.charCodeAt(at)]!;
+  return high >= 0 && high < 8 && value[text.charCodeAt(at + 1)]! >= 0;
 }
