@@ -320,8 +320,8 @@ function base64Stretch(text: string, q: number, r: number, covered: Int32Array, 
   if (before >= 0 && base64Chars(text, before, 4) === 4)
     while (skip > 0 && groupByte(text, before, skip - 1) < 0x80) skip--;
   out.open(before, skip);
-  for (let g = before; g < hi; g += 4)
-    for (let b = g === before ? skip : 0; b < 3; b++) out.push(groupByte(text, g, b));
+  for (let at = before; at < hi; at += 4)
+    for (let b = at === before ? skip : 0; b < 3; b++) out.push(groupByte(text, at, b));
   // The group after adds the ASCII bytes at its start, as many as its base64 characters make.
   const made = base64Chars(text, hi, 4) - 1;
   for (let b = 0; b < made; b++) {
