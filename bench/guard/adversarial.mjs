@@ -1,6 +1,7 @@
 // Adversarial inputs: single ~1 MB lines built to make naive regexes backtrack (a keyword followed by a
-// megabyte of one character, a token prefix repeated, an unterminated PEM header, ...). Each sits in its
-// own directory and is scanned by patchwright alone; an empty directory gives the start-up baseline.
+// megabyte of one character, a token prefix repeated, an unterminated PEM header, ...), or to make the
+// derived texts (joined literals, decoded base64 and hex) as large or as costly as they can be. Each sits
+// in its own directory and is scanned by patchwright alone; an empty directory gives the start-up baseline.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runPatchwright } from "./run-tool.mjs";
@@ -15,6 +16,12 @@ const CASES = {
   "url-userinfo-no-at": () => "https://" + "a:".repeat(N / 2),
   "slack-dash-runs": () => "xo" + "xb-" + "1-".repeat(N / 2),
   "assignments-run-on": () => "token=".repeat(N / 6),
+  // Derived text: every quote a join, literals joined without end, an encoding of ASCII at every
+  // alignment (4 base64 decodings of the whole line), hex of ASCII at both alignments.
+  "empty-literals-run-on": () => '"" '.repeat(N / 3),
+  "joined-literals-run-on": () => '"a" + '.repeat(N / 6),
+  "base64-one-character": () => "A".repeat(N),
+  "hex-of-ascii-run-on": () => "41".repeat(N / 2),
 };
 
 export function ensureAdversarial(dir) {

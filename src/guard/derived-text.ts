@@ -140,9 +140,17 @@ function mayFollowLiteral(c: number): boolean {
  */
 function joinedLiterals(text: string, joins: number[], texts: DerivedText[]): void {
   let covered = 0;
+  // The start of the line the current join is on, and the next newline after it: found going forward
+  // once through the text, not by a search back from each join (quadratic on a long line of joins).
+  let lineStart = 0;
+  let newline = text.indexOf("\n");
   for (const join of joins) {
     if (join < covered) continue;
-    for (let q = Math.max(covered, text.lastIndexOf("\n", join) + 1); q <= join; q++) {
+    while (newline >= 0 && newline < join) {
+      lineStart = newline + 1;
+      newline = text.indexOf("\n", lineStart);
+    }
+    for (let q = Math.max(covered, lineStart); q <= join; q++) {
       const c = text.charCodeAt(q);
       if (c !== 0x22 && c !== 0x27 && c !== 0x60) continue;
       CHAIN.lastIndex = q;
@@ -204,8 +212,8 @@ interface Stretch {
  * or cut anywhere still decodes from where it starts.
  */
 function decodedRuns(text: string, texts: DerivedText[]): void {
-  const hex = new Stretches();
-  const base64 = new Stretches();
+  const hex = HEX_STRETCHES.reset();
+  const base64 = BASE64_STRETCHES.reset();
   // Per grid (base64's 4 alignments, then each hex case's 2), where the last stretch looked at ends.
   const covered = new Int32Array(8);
   for (let q = 0; q + 4 <= text.length; q += PROBE_STEP) {
@@ -257,35 +265,45 @@ function probe(text: string, q: number): number {
 }
 
 const NEWLINE = 0x0a;
-/** Decoded bytes are gathered here, reused from one block to the next (each text copies what it needs). */
-let scratch: Buffer = Buffer.allocUnsafe(64 * 1024);
 
-/** The stretches of one encoding in one block, their bytes a newline apart. */
+/**
+ * The stretches of one encoding in one block, their bytes a newline apart in a buffer kept from one block
+ * to the next (the text made of them is a copy). One per encoding: a block's scan never yields.
+ */
 class Stretches {
-  readonly list: Stretch[] = [];
-  private bytes: number[] = [];
+  list: Stretch[] = [];
+  private bytes = Buffer.allocUnsafe(4096);
+  private used = 0;
+
+  /** Empties it for the next block. */
+  reset(): this {
+    this.list = [];
+    this.used = 0;
+    return this;
+  }
 
   /** Starts a stretch whose grid starts at block offset `source`, its first byte `skip` bytes into it. */
   open(source: number, skip: number): void {
-    if (this.list.length > 0) this.bytes.push(NEWLINE);
-    this.list.push({ at: this.bytes.length, source, decoded: this.bytes.length - skip });
+    if (this.list.length > 0) this.push(NEWLINE);
+    this.list.push({ at: this.used, source, decoded: this.used - skip });
   }
 
   push(byte: number): void {
-    this.bytes.push(byte);
+    if (this.used === this.bytes.length) {
+      const larger = Buffer.allocUnsafe(2 * this.bytes.length);
+      this.bytes.copy(larger, 0, 0, this.used);
+      this.bytes = larger;
+    }
+    this.bytes[this.used++] = byte;
   }
 
   text(): string {
-    scratch = growTo(this.bytes.length, scratch);
-    for (let i = 0; i < this.bytes.length; i++) scratch[i] = this.bytes[i]!;
-    return scratch.toString("latin1", 0, this.bytes.length);
+    return this.bytes.toString("latin1", 0, this.used);
   }
 }
 
-/** `buffer`, or a larger one when it holds fewer than `size` bytes. */
-function growTo(size: number, buffer: Buffer): Buffer {
-  return size <= buffer.length ? buffer : Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
-}
+const HEX_STRETCHES = new Stretches();
+const BASE64_STRETCHES = new Stretches();
 
 /** Whether the group at `g` decodes to 3 ASCII bytes. */
 function asciiGroup(text: string, g: number): boolean {
