@@ -100,7 +100,7 @@ export function derivedTexts(text: string): DerivedText[] {
 /**
  * The offsets of the quotes a joiner and another quote follow, in order: where one literal may be joined
  * to the next. Quotes are found by indexOf, which V8 runs far faster than a regular expression can step
- * through the text, and most are followed by neither space, joiner nor quote. Most blocks have none.
+ * through the text, and most are followed by neither space, joiner nor quote.
  */
 function joinsIn(text: string): number[] {
   const joins: number[] = [];
