@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import type { RedisQueue } from "../../../src/runs/queue/redis-queue.js";
-import { REDIS_URL, redisAnswers } from "../../helpers/redis.js";
+import { monitorRedis, REDIS_URL, redisAnswers } from "../../helpers/redis.js";
 import { testRedisQueue } from "./queue-helpers.js";
 
 const withRedis = await redisAnswers();
@@ -51,12 +51,10 @@ describe.skipIf(!withRedis)("the Redis queue, storing a delivery", () => {
     const prefix = `pw-test-${randomUUID()}`;
     const queue = testRedisQueue(prefix);
     queues.push(queue);
-    const admin = new Redis(REDIS_URL);
-    const monitor = await admin.monitor();
     // The accept script is the only script that names a delivery's marker (MONITOR also shows the
     // commands the script runs: left out).
     const sent: string[] = [];
-    monitor.on("monitor", (_time: string, args: string[]) => {
+    const monitor = await monitorRedis((args) => {
       const command = args[0]!.toLowerCase();
       if (/^eval(sha)?$/.test(command) && args.some((a) => a.startsWith(`${prefix}:pw:delivery:`)))
         sent.push(command);
@@ -80,8 +78,7 @@ describe.skipIf(!withRedis)("the Redis queue, storing a delivery", () => {
       // Refused by SHA, sent whole again, then by SHA again.
       expect((await seen(5)).slice(2)).toEqual(["evalsha", "eval", "evalsha"]);
     } finally {
-      monitor.disconnect();
-      admin.disconnect();
+      monitor.close();
     }
   });
 });
