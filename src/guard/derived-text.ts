@@ -30,6 +30,12 @@ const CHAIN = new RegExp(`(?:${LITERAL})(?:${JOINER}(?:${LITERAL})){1,31}`, "y")
 const JOINED_AFTER = new RegExp(`${JOINER}["'\`]`, "y");
 const ONE_LITERAL = new RegExp(LITERAL, "g");
 const QUOTES = ['"', "'", "`"];
+const isQuote = (c: number): boolean => c === 0x22 || c === 0x27 || c === 0x60;
+/** What JOINED_AFTER can start with: space (`\s`), `\` before a line break, a joiner, a quote. */
+const MAY_FOLLOW_LITERAL = /[\s\\+.&|~"'`]/;
+const MAY_FOLLOW_ASCII = Uint8Array.from({ length: 128 }, (_, c) =>
+  MAY_FOLLOW_LITERAL.test(String.fromCharCode(c)) ? 1 : 0,
+);
 
 /**
  * The fewest bytes a high-confidence token has (a test checks every rule's true positives): decoded text
@@ -106,7 +112,7 @@ function joinsIn(text: string): number[] {
   const joins: number[] = [];
   for (const quote of QUOTES) {
     for (let q = text.indexOf(quote); q >= 0; q = text.indexOf(quote, q + 1)) {
-      if (!mayFollowLiteral(text.charCodeAt(q + 1))) continue;
+      if (!mayFollowLiteral(text, q + 1)) continue;
       JOINED_AFTER.lastIndex = q + 1;
       if (JOINED_AFTER.test(text)) joins.push(q);
     }
@@ -114,23 +120,10 @@ function joinsIn(text: string): number[] {
   return joins.sort((a, b) => a - b);
 }
 
-/** Whether `c` may start what joins two literals: space (`\s`, which reaches past 0x1680), a joiner, `\`, a quote. */
-function mayFollowLiteral(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0x2b || // +
-    c === 0x2e || // .
-    c === 0x26 || // &
-    c === 0x7c || // |
-    c === 0x7e || // ~
-    c === 0x5c || // \
-    c === 0x22 ||
-    c === 0x27 ||
-    c === 0x60 ||
-    c === 0xa0 ||
-    c >= 0x1680
-  );
+/** Whether the character at `at` may follow a joined literal: a table for ASCII, the class beyond. */
+function mayFollowLiteral(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c < 128 ? MAY_FOLLOW_ASCII[c] === 1 : MAY_FOLLOW_LITERAL.test(text.charAt(at));
 }
 
 /**
@@ -151,8 +144,7 @@ function joinedLiterals(text: string, joins: number[], texts: DerivedText[]): vo
       newline = text.indexOf("\n", lineStart);
     }
     for (let q = Math.max(covered, lineStart); q <= join; q++) {
-      const c = text.charCodeAt(q);
-      if (c !== 0x22 && c !== 0x27 && c !== 0x60) continue;
+      if (!isQuote(text.charCodeAt(q))) continue;
       CHAIN.lastIndex = q;
       const m = CHAIN.exec(text);
       if (!m) continue;
