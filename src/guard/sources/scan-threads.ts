@@ -38,7 +38,10 @@ export type BatchResult = z.infer<typeof BatchResult>;
 /** Below this many files a folder is scanned on the calling thread: starting threads costs more. */
 export const THREAD_MIN_FILES = 256;
 const BATCH_FILES = 32;
-/** Batches handed to a thread ahead of its answers, so it never waits for the next one. */
+/**
+ * Batches handed to a thread ahead of its answers, so it never waits for the next one: this thread shares
+ * the cores with the scanning threads and may answer late (2 left them idle; see docs/benchmarks.md).
+ */
 const IN_FLIGHT = 4;
 
 /**
