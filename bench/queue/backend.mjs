@@ -128,6 +128,7 @@ export async function benchBackend(backend, c, ctx) {
       PATCHWRIGHT_RUN_CONCURRENCY: String(c.runConcurrency),
       PATCHWRIGHT_WORKER_NICE: String(c.workerNice),
       PATCHWRIGHT_RECONCILE_MINUTES: "0",
+      PATCHWRIGHT_INBOX: c.inbox,
       ...(backend === "redis" ? { REDIS_URL: `${c.redisUrl}/${c.redisDb}` } : {}),
     });
     const start = (role, name) =>

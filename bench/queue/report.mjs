@@ -45,7 +45,11 @@ export function markdown(result) {
       (c.workerGroup
         ? `each worker in a scheduling group of its own at niceness ${c.workerGroupNice}, as a worker unit with a low CPUWeight); `
         : "in the server's scheduling group); ") +
-      `App log level ${c.logLevel}. Latency: sending to the end of the answer, at the load generator.`,
+      `App log level ${c.logLevel}; ` +
+      (c.inbox === "off"
+        ? "on Redis, the server's answer waits for Redis (`PATCHWRIGHT_INBOX=off`). "
+        : "on Redis, the server answers once the delivery is in its inbox and hands it to Redis after. ") +
+      "Latency: sending to the end of the answer, at the load generator.",
     "",
     "| backend | answered 2xx App / bare | App ack p50 / p99 ms | bare ack p50 / p99 ms | p99 ratio (goal ≤ 1.20×) | mentions | exactly one run | lost (never acknowledged) | duplicate runs / reports | runs/s | mention → report p50 / p99 s | kill -9 → taken again, median s |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

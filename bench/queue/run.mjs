@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     "redis-db": { type: "string", default: "5" },
     mode: { type: "string", default: "paired" },
     "cpu-prof": { type: "boolean", default: false },
+    inbox: { type: "string", default: "on" },
   },
 });
 const log = (...a) => console.error(...a);
@@ -85,12 +86,14 @@ const config = {
   redisDb: Math.floor(num("redis-db", 1, 15)),
   mode: args.mode,
   cpuProf: args["cpu-prof"],
+  inbox: args.inbox,
 };
 // Recorded as applied: without autogroups the workers stay in the bench's own scheduling group.
 config.workerGroup = config.workerGroupNice !== undefined && autogroupsOn();
 for (const b of config.backends) if (b !== "sqlite" && b !== "redis") throw new Error(`unknown backend ${b}`);
 if (config.run !== "approve" && config.run !== "answer") throw new Error("--run must be approve or answer");
 if (config.mode !== "paired" && config.mode !== "apart") throw new Error("--mode must be paired or apart");
+if (config.inbox !== "on" && config.inbox !== "off") throw new Error("--inbox must be on or off");
 if (!/^redis:\/\/[^/]+$/.test(config.redisUrl))
   throw new Error("--redis-url must be redis://host:port, without a database (see --redis-db)");
 

@@ -18,7 +18,13 @@ import { createRunExecutor } from "../runs/execute-run.js";
 import { isGuardCheckEvent, runGuardCheck } from "../runs/guard-check-run.js";
 import type { ExecutorDeps } from "../runs/executor-deps.js";
 import { notifyAbandoned, notifyReplaced, notifyRestarted, notifyWaiting } from "../runs/messages.js";
-import { type DurableQueue, outstanding, type QueueWorker } from "../runs/queue/durable-queue.js";
+import { DeliveryInbox } from "../runs/queue/delivery-inbox.js";
+import {
+  type Accepted,
+  type DurableQueue,
+  outstanding,
+  type QueueWorker,
+} from "../runs/queue/durable-queue.js";
 import { openQueue, QUEUE_DEFAULTS } from "../runs/queue/open-queue.js";
 import type { RunExecutor, RunQueue } from "../runs/queue/run-queue.js";
 import type { RunRequest } from "../request/run-request.js";
@@ -49,6 +55,12 @@ export interface AppOptions {
   now?: () => Date;
   /** The durable queue; by default SQLite in the state folder (start-app.ts opens the configured one). */
   queue?: DurableQueue;
+  /**
+   * With the Redis queue, in the serve and all roles: store each delivery in `inbox.sqlite` in the state
+   * folder and answer, then hand it to Redis (delivery-inbox.ts). On by default; false makes GitHub's
+   * answer wait for Redis (PATCHWRIGHT_INBOX=off, for a server whose state folder is not kept).
+   */
+  inbox?: boolean;
   /** Replaces the durable run queue behind the front door (tests of the front door alone). */
   runQueue?: (app: Probot) => RunQueue;
   /** The model runs use; by default a client for `provider`, its settings read from `env`. */
@@ -132,6 +144,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   let durable: DurableQueue | undefined;
   let worker: QueueWorker | undefined;
   let scheduler: MaintenanceScheduler | undefined;
+  let inbox: DeliveryInbox | undefined;
   const planKey = options.planKey ?? randomBytes(32);
   const pageKey = derivePageKey(planKey);
   const runStore =
@@ -156,6 +169,15 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
       );
     const store = durable;
+    if (role !== "worker" && store.backend === "redis" && options.inbox !== false) {
+      inbox = new DeliveryInbox(join(stateDir, "inbox.sqlite"), {
+        forward: (delivery, trigger) => store.accept(delivery, trigger),
+        onForwarded: (delivery, trigger, result) => stored(delivery, trigger, result),
+        log: { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
+      });
+      const held = inbox;
+      options.metrics?.setInboxSize(() => held.size);
+    }
     if (role !== "worker" && options.scheduler) {
       scheduler = createMaintenanceScheduler({
         ...options.scheduler,
@@ -182,10 +204,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
    */
   async function ingress(event: WebhookEvent): Promise<void> {
     const store = loaded();
-    // Runs named by a test's newRunId are named when handled, not here.
-    const log = adaptLog(
-      deliveryLog(loadedLog(), event, options.newRunId ? null : runIdForDelivery(event.id)),
-    );
+    const log = intakeLog(event);
     // Config pushes and installation changes ask for no run, but tell the scheduler what to schedule.
     scheduler?.observe(event);
     const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
@@ -199,12 +218,21 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     // A mention's trigger is claimed in the same write: another delivery of the same comment is a
     // duplicate before anything is stored.
     const key = mentionTriggerKey(event);
-    const stored = await store.accept(event, key);
-    if (stored === "claimed" && key !== undefined) {
+    stored(event, key, inbox ? inbox.take(event, key) : await store.accept(event, key));
+  }
+
+  /** What the queue (or the inbox, for a delivery it still holds) made of a delivery. */
+  function stored(event: WebhookEvent, key: string | undefined, result: Accepted): void {
+    if (result === "claimed" && key !== undefined) {
       const duplicate: Outcome = { status: "duplicate", key };
-      log.info(`event ${event.name}: duplicate`, { key });
+      intakeLog(event).info(`event ${event.name}: duplicate`, { key });
       options.onOutcome?.(event, duplicate);
-    } else if (stored === "duplicate") log.info(`event ${event.name}: already received`);
+    } else if (result === "duplicate") intakeLog(event).info(`event ${event.name}: already received`);
+  }
+
+  function intakeLog(event: WebhookEvent): AppLog {
+    // Runs named by a test's newRunId are named when handled, not here.
+    return adaptLog(deliveryLog(loadedLog(), event, options.newRunId ? null : runIdForDelivery(event.id)));
   }
 
   function startWorker(app: Probot, store: DurableQueue, runLog: RunLog): QueueWorker {
@@ -432,6 +460,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     idle: async () => {
       // Deliveries become runs: wait until neither queue holds anything waiting or under way.
       await scheduler?.idle();
+      await inbox?.drained();
       while (outstanding(await loaded().counts()) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     },
     stop: async (drainMs) => {
@@ -440,6 +469,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
       // stored, the next start's catch-up stores.
       if (scheduler) await settleWithin(scheduler.idle(), SCHEDULER_STOP_MS);
       const result = (await worker?.stop(drainMs)) ?? { requeued: 0 };
+      await inbox?.close(INBOX_CLOSE_MS);
       await durable?.close();
       if (!options.runStore) runStore.close();
       return result;
@@ -504,6 +534,8 @@ type Identity = Pick<ExecutorDeps, "botLogin" | "author">;
 
 // How long a stopping server waits for the scheduler's reads under way.
 const SCHEDULER_STOP_MS = 2_000;
+// How long a stopping server tries to hand its inbox's deliveries to Redis; the rest wait for its restart.
+const INBOX_CLOSE_MS = 5_000;
 
 async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -171,6 +171,12 @@ export const AppEnv = z
           "PATCHWRIGHT_SCHEDULER must be on or off (on when unset): off starts no scheduled maintenance.",
       }),
     ),
+    PATCHWRIGHT_INBOX: optional(
+      z.enum(["on", "off"], {
+        error:
+          "PATCHWRIGHT_INBOX must be on or off (on when unset): off makes the server wait for Redis before it answers GitHub.",
+      }),
+    ),
     PATCHWRIGHT_METRICS_TOKEN: optional(z.string()),
     PATCHWRIGHT_PUBLIC_URL: optional(
       z
@@ -227,6 +233,7 @@ export const AppEnv = z
     workerNice: v.PATCHWRIGHT_WORKER_NICE,
     reconcileMs: v.PATCHWRIGHT_RECONCILE_MINUTES * 60_000,
     scheduler: v.PATCHWRIGHT_SCHEDULER !== "off",
+    inbox: v.PATCHWRIGHT_INBOX !== "off",
     ...(v.PATCHWRIGHT_METRICS_TOKEN ? { metricsToken: v.PATCHWRIGHT_METRICS_TOKEN } : {}),
     ...(v.PATCHWRIGHT_PUBLIC_URL ? { publicUrl: v.PATCHWRIGHT_PUBLIC_URL } : {}),
     ...(v.PATCHWRIGHT_ADMIN_TOKEN ? { adminToken: v.PATCHWRIGHT_ADMIN_TOKEN } : {}),

@@ -71,6 +71,7 @@ export async function startApp(
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     // The server role schedules maintenance (app.ts starts it only outside the worker role).
     ...(config.scheduler ? { scheduler: {} } : {}),
+    inbox: config.inbox,
     ...options,
     role,
     queue,

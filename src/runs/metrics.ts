@@ -68,6 +68,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** Replaces the queue-count callback (the queue is built after the metrics); undefined removes it. */
   setQueueCounts: (fn: QueueCounts | undefined) => void;
+  /** Reads how many deliveries the server's inbox holds for the queue (delivery-inbox.ts). */
+  setInboxSize: (fn: (() => number) | undefined) => void;
   /** A run ended: `kind` a RunKind, `outcome` a RunOutcome, `seconds` its duration. */
   runFinished: (kind: string, outcome: string, seconds: number) => void;
   /** What a run's model calls cost, in US dollars, added as they are known. */
@@ -183,6 +185,16 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: ACK_SECONDS,
     registers,
   });
+  let inboxSize: (() => number) | undefined;
+  new Gauge({
+    name: `${PREFIX}inbox_deliveries`,
+    help: "Deliveries the server stored in its inbox that the Redis queue has not taken yet (0 without an inbox).",
+    registers,
+    collect() {
+      const size = inboxSize?.() ?? 0;
+      if (usable("inbox_deliveries", size)) this.set(size);
+    },
+  });
   const restarts = new Counter({
     name: `${PREFIX}run_restarts_total`,
     help: "Runs started again after their worker's lease ran out.",
@@ -193,6 +205,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registry,
     setQueueCounts: (fn) => {
       queueCounts = fn;
+    },
+    setInboxSize: (fn) => {
+      inboxSize = fn;
     },
     runFinished: (kind, outcome, seconds) => {
       const labels = { kind: bounded(RUN_KINDS, kind), outcome: bounded(RUN_OUTCOMES, outcome) };

@@ -57,6 +57,7 @@ describe("readAppEnv", () => {
         workerNice: 10,
         reconcileMs: 600_000,
         scheduler: true,
+        inbox: true,
         planKey: expect.any(Buffer),
       },
     });
@@ -120,6 +121,10 @@ describe("readAppEnv", () => {
     expect(settings(readAppEnv({ ...BASE, PATCHWRIGHT_WORKER_NICE: "0" }, "/")).workerNice).toBe(0);
     expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_WORKER_NICE: "20" }, "/"))).toEqual([
       "PATCHWRIGHT_WORKER_NICE must be a whole number of steps of niceness from 0 to 19 (10 when unset).",
+    ]);
+    expect(settings(readAppEnv({ ...BASE, PATCHWRIGHT_INBOX: "off" }, "/")).inbox).toBe(false);
+    expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_INBOX: "false" }, "/"))).toEqual([
+      "PATCHWRIGHT_INBOX must be on or off (on when unset): off makes the server wait for Redis before it answers GitHub.",
     ]);
     expect(problems(readAppEnv({ ...BASE, PATCHWRIGHT_SCHEDULER: "no" }, "/"))).toEqual([
       "PATCHWRIGHT_SCHEDULER must be on or off (on when unset): off starts no scheduled maintenance.",

@@ -73,6 +73,16 @@ describe("createMetrics", () => {
     expect(await globalRegistry.metrics()).not.toContain("patchwright_");
   });
 
+  it("shows what the server's inbox holds, read at each scrape (0 without one)", async () => {
+    const metrics = createMetrics();
+    expect(samples((await metrics.render()).body, "patchwright_inbox_deliveries")).toEqual({ "": 0 });
+    let held = 3;
+    metrics.setInboxSize(() => held);
+    expect(samples((await metrics.render()).body, "patchwright_inbox_deliveries")).toEqual({ "": 3 });
+    held = 0;
+    expect(samples((await metrics.render()).body, "patchwright_inbox_deliveries")).toEqual({ "": 0 });
+  });
+
   it("registers in a registry it is given", async () => {
     const registry = new Registry();
     const metrics = createMetrics({ registry });

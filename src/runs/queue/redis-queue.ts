@@ -149,6 +149,9 @@ export class RedisQueue implements DurableQueue {
     };
     this.events = new Queue("events", common);
     this.runs = new Queue("runs", common);
+    // Each queue repeats its connection's errors, logged once above; BullMQ prints one with no listener
+    // to stderr as a raw stack, outside the JSON log.
+    for (const queue of [this.events, this.runs]) queue.on("error", () => undefined);
   }
 
   private key(...parts: string[]): string {

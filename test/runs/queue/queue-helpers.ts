@@ -26,8 +26,13 @@ export function gate(): { promise: Promise<void>; open(): void } {
 
 /** A Redis queue under its own key prefix, with the settings the queue's tests share; the caller closes it. */
 export function testRedisQueue(prefix: string): RedisQueue {
+  return redisQueueAt(REDIS_URL, prefix);
+}
+
+/** The same, with the Redis at `url` (a proxy a test can cut, say). */
+export function redisQueueAt(url: string, prefix: string): RedisQueue {
   return new RedisQueue({
-    url: REDIS_URL,
+    url,
     prefix,
     leaseMs: 30_000,
     maxRestarts: 2,
