@@ -128,6 +128,8 @@ export interface PatchwrightApp {
   pageKey: Uint8Array;
   /** The maintenance scheduler, when this process runs one (tests read what it knows). */
   scheduler(): MaintenanceScheduler | undefined;
+  /** The server's inbox in front of the Redis queue, when this process has one. */
+  inbox(): DeliveryInbox | undefined;
 }
 
 /**
@@ -204,19 +206,19 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
    */
   async function ingress(event: WebhookEvent): Promise<void> {
     const store = loaded();
-    const log = intakeLog(event);
     // Config pushes and installation changes ask for no run, but tell the scheduler what to schedule.
     scheduler?.observe(event);
     const guardCheck = options.guardCheck !== false && isGuardCheckEvent(event);
     const screened = screenEvent(event);
     if (screened && !guardCheck) {
       // Said from the screen's reason and the payload's repository: never the text of a comment.
-      log.info(`event ${event.name}: ${screened.status}`, describe(screened));
+      intakeLog(event).info(`event ${event.name}: ${screened.status}`, describe(screened));
       options.onOutcome?.(event, screened);
       return;
     }
-    // A mention's trigger is claimed in the same write: another delivery of the same comment is a
-    // duplicate before anything is stored.
+    // A mention's trigger is claimed in the same write that stores it in the queue: another delivery of
+    // the same comment is a duplicate before anything is stored. A delivery taken into the inbox has
+    // that said when the inbox hands it to the queue.
     const key = mentionTriggerKey(event);
     stored(event, key, inbox ? inbox.take(event, key) : await store.accept(event, key));
   }
@@ -482,6 +484,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
     runStore,
     pageKey,
     scheduler: () => scheduler,
+    inbox: () => inbox,
   };
 }
 

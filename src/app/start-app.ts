@@ -90,6 +90,13 @@ export async function startApp(
     ...(role === "worker" ? {} : { receive: (delivery) => app.receive(delivery) }),
     ready: async () => {
       if (stopping) return { ok: false, problem: "stopping" };
+      // A server with an inbox takes deliveries while Redis is away (and hands them over once it is
+      // back): taken out of the load balancer, it would turn them into failed deliveries instead.
+      const inbox = app.inbox();
+      if (inbox)
+        return inbox.full
+          ? { ok: false, problem: "the delivery inbox is full: the redis queue does not take deliveries" }
+          : { ok: true };
       try {
         await queue.ping();
         return { ok: true };

@@ -147,6 +147,8 @@ describe.skipIf(!withRedis)("patchwright serve on the Redis queue, answering fro
     for (let i = 0; i < 3; i++) answers.push(await post(url, `cut-${i}`, mention(7_000_200 + i)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(await inboxGauge(metricsUrl)).toBe(3);
+    // Still ready: a load balancer keeps sending it deliveries, which it holds.
+    expect((await fetch(new URL("/readyz", url))).status).toBe(200);
     await proxy.restore();
     await until(async () => (await inboxGauge(metricsUrl)) === 0, "the inbox emptied");
     expect(await stored(queue)).toBe(3);

@@ -95,6 +95,11 @@ export class DeliveryInbox {
     return this.held.length;
   }
 
+  /** Whether a delivery would be refused for want of room. */
+  get full(): boolean {
+    return this.held.length >= this.capacity;
+  }
+
   /**
    * Stores a verified delivery, in one local commit: "duplicate" when a delivery with its id is held
    * already. Throws when the inbox is full or closed, or the file cannot be written (GitHub is then
@@ -102,7 +107,7 @@ export class DeliveryInbox {
    */
   take(delivery: Delivery, trigger?: string): "accepted" | "duplicate" {
     if (!this.accepting) throw new Error("the delivery inbox is closed: the server is stopping");
-    if (this.held.length >= this.capacity)
+    if (this.full)
       throw new Error(
         `the delivery inbox holds ${this.held.length} deliveries the queue has not taken: is Redis reachable?`,
       );

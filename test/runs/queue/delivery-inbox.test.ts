@@ -168,6 +168,7 @@ describe.skipIf(!withRedis)("the server's delivery inbox in front of the Redis q
     });
     box.take(delivery("d-1"));
     box.take(delivery("d-2"));
+    expect(box.full).toBe(true);
     expect(() => box.take(delivery("d-3"))).toThrow(
       "the delivery inbox holds 2 deliveries the queue has not taken: is Redis reachable?",
     );
