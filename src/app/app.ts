@@ -159,23 +159,23 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
   const appFn: ApplicationFunction = (app) => {
     appLog = app.log;
     const log = adaptLog(app.log);
+    // The queue, the inbox and the scheduler also log errors.
+    const withErrors = {
+      ...log,
+      error: (message: string, fields?: Record<string, unknown>) => app.log.error(fields ?? {}, message),
+    };
     runLog = storeRunLog({
       store: runStore,
       pageUrl: publicUrl ? (id) => runPageUrl(publicUrl, pageKey, id) : () => undefined,
       log,
     });
-    durable =
-      options.queue ??
-      openQueue(
-        { backend: "sqlite", stateDir, ...QUEUE_DEFAULTS },
-        { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
-      );
+    durable = options.queue ?? openQueue({ backend: "sqlite", stateDir, ...QUEUE_DEFAULTS }, withErrors);
     const store = durable;
     if (role !== "worker" && store.backend === "redis" && options.inbox !== false) {
       inbox = new DeliveryInbox(join(stateDir, "inbox.sqlite"), {
         forward: (delivery, trigger) => store.accept(delivery, trigger),
         onForwarded: (delivery, trigger, result) => stored(delivery, trigger, result),
-        log: { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
+        log: withErrors,
       });
       const held = inbox;
       options.metrics?.setInboxSize(() => held.size);
@@ -186,7 +186,7 @@ export function createPatchwrightApp(options: AppOptions = {}): PatchwrightApp {
         queue: store,
         appOctokit: () => app.auth(),
         installationOctokit: (id) => app.auth(id),
-        log: { ...log, error: (message, fields) => app.log.error(fields ?? {}, message) },
+        log: withErrors,
       });
       scheduler.start();
     }
