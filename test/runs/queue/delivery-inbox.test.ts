@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryInbox, type DeliveryInboxOptions } from "../../../src/runs/queue/delivery-inbox.js";
@@ -204,6 +205,15 @@ describe.skipIf(!withRedis)("the server's delivery inbox in front of the Redis q
     });
     expect(results).toEqual([]);
     expect(outstanding(await q.counts())).toBe(0);
+  });
+
+  it("keeps the payloads it holds from other users of the machine: folder 0700, files 0600", () => {
+    const dir = join(tempDir("pw-inbox-"), "state");
+    const path = join(dir, "inbox.sqlite");
+    const box = inbox(path, { forward: () => new Promise<Accepted>(() => {}) });
+    box.take(delivery("d-1", { comment: { body: "private text" } }));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const file of [path, `${path}-wal`]) expect(statSync(file).mode & 0o077).toBe(0);
   });
 
   it("on close, leaves what the queue did not take in time for the next start, and takes nothing new", async () => {
