@@ -1,6 +1,5 @@
-import { chmodSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openPrivateSqlite } from "../open-private-sqlite.js";
 import type { Accepted, Delivery, QueueLog } from "./durable-queue.js";
 
 const SCHEMA = `
@@ -68,14 +67,8 @@ export class DeliveryInbox {
     path: string,
     private readonly options: DeliveryInboxOptions,
   ) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    // Payloads are not for other users; SQLite gives its -wal and -shm files the same mode.
-    chmodSync(path, 0o600);
-    this.db.pragma("journal_mode = WAL");
-    // Survives a crash or kill of the server (a deploy, a restart), as the SQLite queue does.
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Payloads are not for other users; a commit survives a crash or kill of the server.
+    this.db = openPrivateSqlite(path, BUSY_TIMEOUT_MS);
     this.db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
     this.db.exec(SCHEMA);
     this.insert = this.db.prepare(

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { chmodSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { openPrivateSqlite } from "../open-private-sqlite.js";
 import { RunRequest } from "../../request/run-request.js";
 import {
   type Delivery,
@@ -100,13 +99,8 @@ export class SqliteQueue implements DurableQueue {
     private readonly path: string,
     private readonly options: DurableQueueOptions,
   ) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    // Payloads and run requests are not for other users; SQLite gives its -wal and -shm files the same mode.
-    if (path !== ":memory:") chmodSync(path, 0o600);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Payloads and run requests are not for other users.
+    this.db = openPrivateSqlite(path, BUSY_TIMEOUT_MS);
     this.db.exec(SCHEMA);
     this.now = options.now ?? Date.now;
   }

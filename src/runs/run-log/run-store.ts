@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
-import { chmodSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openPrivateSqlite } from "../open-private-sqlite.js";
 import { z } from "zod";
 import { TimelineEntry } from "./timeline.js";
 
@@ -146,13 +145,8 @@ export class RunStore {
     path: string,
     private readonly options: RunStoreOptions,
   ) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
     // What people asked and what tools printed, redacted or not, is not for other users of the machine.
-    if (path !== ":memory:") chmodSync(path, 0o600);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
+    this.db = openPrivateSqlite(path, 5000);
     this.db.exec(SCHEMA);
     this.now = options.now ?? Date.now;
     this.appended.setMaxListeners(0);
