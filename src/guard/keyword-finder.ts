@@ -1,4 +1,6 @@
 const ALPHABET = 128;
+/** Below this length a text is walked once, start to end: two walks would not pay for their set-up. */
+const TWO_WALKS_MIN = 256;
 
 /**
  * Finds which of a set of lower-case ASCII keywords occur in a text, in any ASCII case, in one pass over
@@ -26,6 +28,10 @@ export class KeywordFinder {
   /** Per state, the search that last reported its keywords: a state seen again costs nothing. */
   private readonly seenIn: Uint32Array;
   private search = 0;
+  /** The longest keyword's length. */
+  private readonly longest: number;
+  /** The text being searched, a byte per UTF-16 unit (see `find`); grown to the longest text seen. */
+  private bytes = Buffer.alloc(0);
 
   private static readonly built = new Map<string, KeywordFinder>();
 
@@ -105,34 +111,78 @@ export class KeywordFinder {
     });
     this.lengths = Int32Array.from(keywords, (k) => k.length);
     this.seenIn = new Uint32Array(states);
+    this.longest = Math.max(0, ...this.lengths);
   }
 
-  /** The indexes (into `keywords`) of the keywords that occur in `text`. */
+  /**
+   * The indexes (into `keywords`) of the keywords that occur in `text`.
+   *
+   * The text is walked as bytes, one per UTF-16 unit (its Latin-1 copy), so a match's offset is the
+   * string's own: a typed array reads faster than `charCodeAt`. A unit above U+00FF becomes its low byte,
+   * which can only add candidates (a keyword spelled across it), never lose one: every ASCII character
+   * stays where it was, and the automaton finds every occurrence whatever stands around it.
+   */
   find(text: string): number[] {
     const found: number[] = [];
-    const { next, seenIn, anchorsAt, anchorHits, lengths } = this;
-    anchorHits.length = 0;
+    this.anchorHits.length = 0;
     const search = (this.search = (this.search + 1) >>> 0 || 1);
-    let at = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      // No keyword holds a character outside ASCII, and none matches one in any case.
-      if (c >= ALPHABET) {
-        at = 0;
-        continue;
-      }
-      at = next[at + c]!;
-      if (at < 0) {
-        at = ~at;
-        const state = at >>> 7;
-        const anchored = anchorsAt[state];
-        if (anchored !== undefined) for (const k of anchored) anchorHits.push(k, i + 1 - lengths[k]!);
-        if (seenIn[state] !== search) {
-          seenIn[state] = search;
-          for (const k of this.ends[state]!) found.push(k);
-        }
-      }
-    }
+    const n = text.length;
+    if (this.bytes.length < n) this.bytes = Buffer.allocUnsafe(Math.max(n, 2 * this.bytes.length));
+    this.bytes.write(text, 0, n, "latin1");
+    if (n < TWO_WALKS_MIN) this.walkOne(n, search, found);
+    else this.walkTwo(n, search, found);
     return found;
+  }
+
+  private walkOne(n: number, search: number, found: number[]): void {
+    const { next, bytes } = this;
+    for (let i = 0, a = 0; i < n; i++) {
+      const c = bytes[i]!;
+      // No keyword holds a character outside ASCII, and none matches one in any case.
+      if (c >= ALPHABET) a = 0;
+      else if ((a = next[a + c]!) < 0) this.reached((a = ~a), i + 1, search, found);
+    }
+  }
+
+  /**
+   * A longer text is walked as its two halves at once: each step of one walk waits for its table
+   * look-up, and the two walks' look-ups overlap. Each walk reports the occurrences that end in its half;
+   * the second starts the longest keyword's length early, reporting nothing there, to know those that
+   * begin before its half.
+   */
+  private walkTwo(n: number, search: number, found: number[]): void {
+    const { next, bytes } = this;
+    const half = n >>> 1;
+    let b = 0;
+    for (let j = Math.max(0, half - this.longest + 1); j < half; j++) {
+      const d = bytes[j]!;
+      if (d >= ALPHABET) b = 0;
+      else if ((b = next[b + d]!) < 0) b = ~b;
+    }
+    let a = 0;
+    for (let i = 0, j = half; i < half; i++, j++) {
+      const c = bytes[i]!;
+      const d = bytes[j]!;
+      if (c >= ALPHABET) a = 0;
+      else if ((a = next[a + c]!) < 0) this.reached((a = ~a), i + 1, search, found);
+      if (d >= ALPHABET) b = 0;
+      else if ((b = next[b + d]!) < 0) this.reached((b = ~b), j + 1, search, found);
+    }
+    const d = bytes[n - 1]!;
+    if (n & 1 && d < ALPHABET && (b = next[b + d]!) < 0) this.reached(~b, n, search, found);
+  }
+
+  /**
+   * Keywords end at `end` in the state `at` (times 128): the anchors' occurrences go to anchorHits, and
+   * the state's keywords to `found` the first time in this search.
+   */
+  private reached(at: number, end: number, search: number, found: number[]): void {
+    const state = at >>> 7;
+    const anchored = this.anchorsAt[state];
+    if (anchored !== undefined) for (const k of anchored) this.anchorHits.push(k, end - this.lengths[k]!);
+    if (this.seenIn[state] !== search) {
+      this.seenIn[state] = search;
+      for (const k of this.ends[state]!) found.push(k);
+    }
   }
 }

@@ -50,6 +50,43 @@ describe("KeywordFinder", () => {
     expect(finder.anchorHits).toEqual([]);
   });
 
+  it("finds every occurrence once in a longer text, walked as two halves, wherever the halves meet", () => {
+    const keywords = ["ab", "abcab", "bca", "c_a", "token", "x"];
+    const anchors = new Set(["abcab", "token", "x"]);
+    const finder = new KeywordFinder(keywords, anchors);
+    let seed = 11;
+    const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    // Non-ASCII whose low byte is in no keyword: what a candidate it could add is tested below.
+    const pieces = ["a", "b", "c", "_", "x", "TOKEN", "token", "AbCaB", "\u00e9", "\u4e2d", " "];
+    for (let n = 0; n < 300; n++) {
+      let text = "";
+      const length = 256 + random(300);
+      while (text.length < length) text += pieces[random(pieces.length)];
+      const lower = text.toLowerCase();
+      const expected: string[] = [];
+      const starts: string[] = [];
+      keywords.forEach((k, index) => {
+        for (let at = lower.indexOf(k); at !== -1; at = lower.indexOf(k, at + 1)) {
+          if (!expected.includes(k)) expected.push(k);
+          if (anchors.has(k)) starts.push(`${index}@${at}`);
+        }
+      });
+      expect(found(finder, text), text).toEqual(expected.sort());
+      const hits: string[] = [];
+      for (let h = 0; h < finder.anchorHits.length; h += 2)
+        hits.push(`${finder.anchorHits[h]}@${finder.anchorHits[h + 1]}`);
+      expect(hits.sort(), text).toEqual(starts.sort());
+    }
+  });
+
+  it("never misses a keyword beside a character beyond Latin-1, though it may read one as ASCII", () => {
+    const finder = new KeywordFinder(["sk", "token"]);
+    // U+0173 is read as its low byte, "s": a candidate more, which the rule's own pattern then turns down.
+    expect(found(finder, "\u0173k")).toEqual(["sk"]);
+    expect(found(finder, "\u4e2dtoken\u4e2d \ud83d\ude00sk")).toEqual(["sk", "token"]);
+    expect(found(finder, `${"\u4e2d".repeat(300)}token${"\u4e2d".repeat(300)}`)).toEqual(["token"]);
+  });
+
   it("refuses a keyword it could not match as written", () => {
     expect(() => new KeywordFinder(["Token"])).toThrow(/lower-case ASCII/);
     expect(() => new KeywordFinder(["cl\u00e9"])).toThrow(/lower-case ASCII/);
