@@ -3,8 +3,12 @@ import { z } from "zod";
 import type { Collector } from "../collector.js";
 import { Finding, SkippedFile } from "../finding.js";
 import { ScanError } from "../scan-error.js";
+import { BatchScanner } from "./scan-batch.js";
 
-/** Scanning a folder on several threads: how many, and the worker script (src/guard/sources/scan-thread.ts). */
+/**
+ * Scanning a folder on several threads: how many, the calling thread included, and the worker script
+ * (src/guard/sources/scan-thread.ts) the others run.
+ */
 export interface ScanThreads {
   count: number;
   script: URL;
@@ -39,16 +43,18 @@ export type BatchResult = z.infer<typeof BatchResult>;
 export const THREAD_MIN_FILES = 256;
 const BATCH_FILES = 32;
 /**
- * Batches handed to a thread ahead of its answers, so it never waits for the next one: this thread shares
- * the cores with the scanning threads and may answer late (2 left them idle; see docs/benchmarks.md).
+ * Batches handed to a thread ahead of its answers, so it never waits for the next one: this thread hands
+ * out batches only between two of its own (2 left the threads idle; see docs/benchmarks.md).
  */
 const IN_FLIGHT = 4;
 
 /**
- * Scans the walk's files on `threads.count` worker threads, each with its own guard: on a large tree the
- * rules are nearly all of the time, and they run on one core per thread. Results are collected in walk
- * order, so the report is the same as on one thread. A folder of fewer than THREAD_MIN_FILES files is
- * scanned by `scanHere` instead. A thread that fails or dies fails the scan: nothing is skipped silently.
+ * Scans the walk's files on `threads.count` threads: this one and `threads.count - 1` worker threads,
+ * each with its own guard. On a large tree the rules are nearly all of the time, and they run on one core
+ * per thread; this thread scans too, between walking and collecting, rather than sit idle while a further
+ * thread starts, and compiles, the same code. Results are collected in walk order, so the report is the
+ * same as on one thread. A folder of fewer than THREAD_MIN_FILES files is scanned by `scanHere` instead.
+ * A thread that fails or dies fails the scan: nothing is skipped silently.
  */
 export async function scanOnThreads(
   files: AsyncIterable<string>,
@@ -78,9 +84,12 @@ export async function scanOnThreads(
   }
   // Loaded only for a folder worth threads: every other scan starts without it.
   const { Worker } = await import("node:worker_threads");
-  const pool = Array.from({ length: threads.count }, () => new Worker(threads.script, { workerData: setup }));
+  const pool = Array.from(
+    { length: threads.count - 1 },
+    () => new Worker(threads.script, { workerData: setup }),
+  );
   try {
-    await runBatches(pool, first, iterator, out);
+    await runBatches(pool, new BatchScanner(setup), first, iterator, out);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
@@ -88,6 +97,7 @@ export async function scanOnThreads(
 
 async function runBatches(
   pool: Worker[],
+  here: BatchScanner,
   first: string[],
   rest: AsyncIterator<string>,
   out: Collector,
@@ -121,7 +131,7 @@ async function runBatches(
     }
   };
   await new Promise<void>((resolve, reject) => {
-    let feeding = Promise.resolve();
+    let feeding: Promise<unknown> = Promise.resolve();
     let failed = false;
     const fail = (err: unknown): void => {
       failed = true;
@@ -132,19 +142,25 @@ async function runBatches(
           : new ScanError(`a scanning thread failed: ${err instanceof Error ? err.message : String(err)}`),
       );
     };
+    /**
+     * The next batch from the walk, whichever thread asks, one at a time, so batches keep their numbers in
+     * order; none once the walk is done (the scan ends when every batch sent has been taken) or failed.
+     */
+    const request = (): Promise<BatchRequest | undefined> => {
+      const next = feeding.then(async () => {
+        const paths = failed ? undefined : await nextBatch();
+        if (paths === undefined) {
+          if (!failed && taken === sent) resolve();
+          return undefined;
+        }
+        return { id: sent++, paths };
+      });
+      feeding = next.catch(() => undefined);
+      return next;
+    };
     const feed = (worker: Worker): void => {
-      // One batch at a time from the walk, whichever thread asks: batches keep their numbers in order.
-      feeding = feeding
-        .then(async () => {
-          if (failed) return;
-          const paths = await nextBatch();
-          if (paths === undefined) {
-            if (taken === sent) resolve();
-            return;
-          }
-          const request: BatchRequest = { id: sent++, paths };
-          worker.postMessage(request);
-        })
+      request()
+        .then((batch) => batch && worker.postMessage(batch))
         .catch(fail);
     };
     for (const worker of pool) {
@@ -168,5 +184,13 @@ async function runBatches(
       });
       for (let i = 0; i < IN_FLIGHT; i++) feed(worker);
     }
+    // This thread's own share, a batch at a time, letting the threads' answers in between its batches.
+    void (async () => {
+      for (let batch = await request(); batch; batch = await request()) {
+        done.set(batch.id, await here.scan(batch));
+        take();
+        await new Promise((next) => setImmediate(next));
+      }
+    })().catch(fail);
   });
 }
