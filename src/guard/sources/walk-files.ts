@@ -42,8 +42,8 @@ async function* walk(
     const isFile = entry.isFile();
     if (ignored(rules, abs, isDir)) continue;
     if (isDir) yield* walk(root, abs, rules, onSkip);
-    else if (isFile) yield toPosix(relative(root, abs));
-    else onSkip?.(toPosix(relative(root, abs)), entry.isSymbolicLink() ? "symlink" : "special");
+    else if (isFile) yield toPosix(relativeTo(root, abs));
+    else onSkip?.(toPosix(relativeTo(root, abs)), entry.isSymbolicLink() ? "symlink" : "special");
   }
 }
 
@@ -76,12 +76,22 @@ export async function rulesIn(base: string, file: string): Promise<IgnoreRules |
 export function ignored(rules: IgnoreRules[], abs: string, isDir: boolean): boolean {
   let result = false;
   for (const { base, ig } of rules) {
-    const rel = toPosix(relative(base, abs));
+    const rel = toPosix(relativeTo(base, abs));
     const { ignored: yes, unignored } = ig.test(isDir ? `${rel}/` : rel);
     if (yes) result = true;
     else if (unignored) result = false;
   }
   return result;
+}
+
+/**
+ * `abs` relative to `base`. The walk's paths are normalised and lie inside the root and every ignore
+ * file's folder, so a slice does what path.relative would, which normalises both again: it ran for every
+ * file, once per ignore file and once more for the file's own name.
+ */
+function relativeTo(base: string, abs: string): string {
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  return abs.startsWith(prefix) ? abs.slice(prefix.length) : relative(base, abs);
 }
 
 function toPosix(path: string): string {
