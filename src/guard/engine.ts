@@ -1,6 +1,6 @@
-import picomatch from "picomatch";
 import { LineIndex, textBlock, type Block } from "./block.js";
 import { findingConfidence, ruleConfidence, ruleSeverity } from "./confidence.js";
+import { globTest } from "./glob-test.js";
 import type { GuardConfig } from "./config.js";
 import { derivedTexts } from "./derived-text.js";
 import { shannonEntropy } from "./entropy.js";
@@ -17,7 +17,6 @@ import type { RegexRule } from "./rules/rule.js";
 import { FORBIDDEN_TERM, TermMatcher } from "./terms.js";
 
 export const INLINE_ALLOW = /patchwright:allow|gitleaks:allow/;
-const GLOB = { dot: true } as const;
 
 export interface GuardOptions {
   /** Fingerprints of accepted findings. */
@@ -83,10 +82,8 @@ export class Guard {
   private readonly byKeyword = new Map<string, CompiledRule[]>();
   private readonly byPathOnly: CompiledRule[] = [];
   private readonly anchoredRules: CompiledRule[] = [];
-  private readonly keyStore = once(() => picomatch([...KEY_STORE_FILE.globs], GLOB));
-  private readonly envFile = once(() =>
-    picomatch([...ENV_FILE.globs], { ...GLOB, ignore: [...ENV_FILE.notGlobs] }),
-  );
+  private readonly keyStore = once(() => globTest(KEY_STORE_FILE.globs));
+  private readonly envFile = once(() => globTest(ENV_FILE.globs, ENV_FILE.notGlobs));
   private readonly envFiles: GuardConfig["policy"]["envFiles"];
   private readonly onAdvisory: ((finding: Finding) => void) | undefined;
   /** The keyword automaton, and the rules of each keyword it knows by its index there. */
@@ -159,7 +156,7 @@ export class Guard {
       ? new TermMatcher([], [])
       : new TermMatcher(config.forbiddenTerms, config.forbiddenTermHashes);
     this.allowedValues = config.allow.values.map((v) => new RegExp(v));
-    this.allowedPath = config.allow.paths.length ? picomatch(config.allow.paths, GLOB) : () => false;
+    this.allowedPath = config.allow.paths.length ? globTest(config.allow.paths) : () => false;
   }
 
   /** True when the config says never to scan this path (known secrets are looked for there all the same). */
@@ -446,8 +443,8 @@ function spanOf(hit: Hit): number {
 function pathFilter(rule: RegexRule): (path: string) => boolean {
   // Compiled on the first path asked about, like the guard's other matchers.
   const { paths, notPaths } = rule;
-  const only = paths?.length ? once(() => picomatch([...paths], GLOB)) : undefined;
-  const never = notPaths?.length ? once(() => picomatch([...notPaths], GLOB)) : undefined;
+  const only = paths?.length ? once(() => globTest(paths)) : undefined;
+  const never = notPaths?.length ? once(() => globTest(notPaths)) : undefined;
   if (!only && !never) return () => true;
   // A file's blocks and the texts derived from them ask about the same path many times in a row.
   let lastPath: string | undefined;
