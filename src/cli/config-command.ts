@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { git } from "../workspace/git.js";
 import { REPO_CONFIG_PATHS } from "../config/load-repo-config.js";
 import { formatConfigError, parseRepoConfig } from "../config/parse-repo-config.js";
 import type { CliIo } from "./io.js";
+import { repoTopOrCwd } from "./scan-preflight.js";
 
 export const EXIT_CONFIG_VALID = 0;
 export const EXIT_CONFIG_INVALID = 1;
@@ -18,13 +18,7 @@ export async function runConfigCheck(file: string | undefined, io: CliIo): Promi
   const candidates = file === undefined ? [...REPO_CONFIG_PATHS] : [file];
   // The repository's config, like `scan` finds it: from its top, wherever in it the command runs. A file
   // named on the command line is relative to the working folder.
-  const root =
-    file === undefined
-      ? await git(io.cwd, ["rev-parse", "--show-toplevel"]).then(
-          (out) => out.trim(),
-          () => io.cwd,
-        )
-      : io.cwd;
+  const root = file === undefined ? await repoTopOrCwd(io.cwd) : io.cwd;
   for (const [i, shown] of candidates.entries()) {
     let text: string;
     try {
