@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.js";
+import { tierForScan } from "./scan-tiering.js";
+
+// Here, in the process's own entry, not in the scan command, which tests run inside their own process.
+if (process.argv[2] === "scan") tierForScan();
 
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
