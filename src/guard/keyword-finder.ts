@@ -75,13 +75,20 @@ export class KeywordFinder {
       own[state]!.push(index);
     });
     const states = children.length;
-    this.next = new Int32Array(states * ALPHABET);
+    const next = (this.next = new Int32Array(states * ALPHABET));
     const ends: number[][] = own.map((o) => [...o]);
     const fail = new Int32Array(states);
+    // Whether a keyword ends at a state: its own, or one its failure state ends (a suffix of it).
+    const ending = new Uint8Array(states);
+    // Each transition is written in its final form at once (see `next`): whether a keyword ends where it
+    // leads is known by then, from the state's own keywords and its failure state's, which is shallower.
+    const to = (child: number): number => (ending[child] ? ~(child * ALPHABET) : child * ALPHABET);
+    const stateOf = (entry: number): number => (entry < 0 ? ~entry : entry) / ALPHABET;
     // Breadth first: a state's failure link is complete before its children need it.
     const queue: number[] = [];
     for (const [c, child] of children[0]!) {
-      this.next[c] = child;
+      ending[child] = own[child]!.length > 0 ? 1 : 0;
+      next[c] = to(child);
       queue.push(child);
     }
     for (let head = 0; head < queue.length; head++) {
@@ -89,21 +96,17 @@ export class KeywordFinder {
       const failed = fail[state]!;
       ends[state]!.push(...ends[failed]!);
       // Where this state has no child, it goes where its failure state goes: copy that row, then its children.
-      this.next.copyWithin(state * ALPHABET, failed * ALPHABET, failed * ALPHABET + ALPHABET);
+      next.copyWithin(state * ALPHABET, failed * ALPHABET, failed * ALPHABET + ALPHABET);
       for (const [c, child] of children[state]!) {
-        fail[child] = this.next[failed * ALPHABET + c]!;
-        this.next[state * ALPHABET + c] = child;
+        fail[child] = stateOf(next[failed * ALPHABET + c]!);
+        ending[child] = own[child]!.length > 0 || ending[fail[child]] ? 1 : 0;
+        next[state * ALPHABET + c] = to(child);
         queue.push(child);
       }
     }
     // Upper-case letters go where their lower-case forms go.
-    for (let s = 0; s < states; s++) {
-      for (let c = 0x41; c <= 0x5a; c++) this.next[s * ALPHABET + c] = this.next[s * ALPHABET + c + 0x20]!;
-    }
-    for (let i = 0; i < this.next.length; i++) {
-      const to = this.next[i]!;
-      this.next[i] = ends[to]!.length ? ~(to * ALPHABET) : to * ALPHABET;
-    }
+    for (let s = 0; s < states; s++)
+      next.copyWithin(s * ALPHABET + 0x41, s * ALPHABET + 0x61, s * ALPHABET + 0x7b);
     this.ends = ends.map((e) => (e.length ? [...new Set(e)] : undefined));
     this.anchorsAt = this.ends.map((e) => {
       const anchored = e?.filter((k) => anchors.has(keywords[k]!));
