@@ -7,4 +7,9 @@ export interface CliIo {
   cwd: string;
   /** Milliseconds, for the scan's progress line (default: performance.now). */
   now?: () => number;
+  /**
+   * Tunes the process's V8 for a folder scan (see scan-tiering.ts), right before the scan starts. Only
+   * the CLI's own process passes it: V8's flags are the whole process's.
+   */
+  tuneForScan?: () => Promise<unknown>;
 }

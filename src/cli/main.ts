@@ -2,9 +2,6 @@
 import { runCli } from "./cli.js";
 import { tierForScan } from "./scan-tiering.js";
 
-// Here, in the process's own entry, not in the scan command, which tests run inside their own process.
-if (process.argv[2] === "scan") tierForScan();
-
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -12,6 +9,7 @@ runCli(process.argv.slice(2), {
   stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
   env: process.env,
   cwd: process.cwd(),
+  tuneForScan: () => tierForScan(),
 }).then(
   (code) => {
     process.exitCode = code;

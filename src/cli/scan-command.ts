@@ -78,6 +78,7 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     // A person runs this command, so their `patchwright:allow` markers count (in a range, only the
     // markers already on the base side: see scanGitRange).
     const progress = new ScanProgress(io.stderr, io.now ?? (() => performance.now()));
+    if (target.mode === "paths") await io.tuneForScan?.();
     const scanned = await scan(target, {
       cwd: io.cwd,
       config,

@@ -7,12 +7,12 @@ import { tempDir } from "../helpers/temp-repo.js";
 const BIN = join(import.meta.dirname, "../../dist/cli/main.js");
 
 describe("tierForScan", () => {
-  it("raises V8's interrupt budget on V8 11 only: another V8 would print an unknown flag on stdout", () => {
+  it("raises V8's interrupt budget on V8 11 only: another V8 would print an unknown flag on stdout", async () => {
     const set: string[] = [];
-    expect(tierForScan("11.3.244.8-node.38", (f) => set.push(f))).toBe(true);
+    expect(await tierForScan("11.3.244.8-node.38", (f) => set.push(f))).toBe(true);
     expect(set).toEqual(["--interrupt-budget=540672"]);
     for (const other of ["12.4.254.21-node.33", "13.6.233.10-node.24", "10.2.154.26-node.31"])
-      expect(tierForScan(other, (f) => set.push(f))).toBe(false);
+      expect(await tierForScan(other, (f) => set.push(f))).toBe(false);
     expect(set).toHaveLength(1);
   });
 
