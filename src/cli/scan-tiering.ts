@@ -2,7 +2,7 @@
  * V8's interrupt budget for `scan`, on Node 20's V8 (11.x): 8 times its default. A function is sent to
  * the optimising compiler once it has run that much bytecode; with V8's budget, a folder scan had about
  * 190 functions compiled across its two threads, many of them compiled again after a deoptimisation,
- * and that compiler took about a fifth of the scan's CPU. With this one, 78: the hot loops still get
+ * and that compiler took about a fifth of the scan's CPU. With this one, about 85: the hot loops get
  * there, the start-up code and the rarely taken paths mostly do not. Measured on the bench's 105 MB tree
  * and 5,000 tiny files (see docs/benchmarks.md). Newer V8 versions tier up through Maglev first and were
  * not measured, and V8 prints an unknown flag to standard output, so they keep their own defaults.
