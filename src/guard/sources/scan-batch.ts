@@ -6,7 +6,7 @@ import { ALL_RULES } from "../rules/index.js";
 import { ScanError } from "../scan-error.js";
 import { READ_AHEAD_BYTES, readSmallFileSync } from "./read-ahead.js";
 import { mayRead, scanFile } from "./scan-file.js";
-import type { BatchRequest, BatchResult, ThreadSetup } from "./scan-threads.js";
+import type { BatchRequest, BatchResult, ThreadSetup } from "./batch-messages.js";
 
 /**
  * Scans batches of a folder's files, one batch at a time, each into a result of its own: what a scanning

@@ -5,7 +5,8 @@ import type { Guard } from "../engine.js";
 import { ScanError } from "../scan-error.js";
 import { readAhead } from "./read-ahead.js";
 import { mayRead, scanFile, WALK_SKIPS } from "./scan-file.js";
-import { scanOnThreads, type ScanThreads, type ThreadSetup } from "./scan-threads.js";
+import type { ThreadSetup } from "./batch-messages.js";
+import { scanOnThreads, type ScanThreads } from "./scan-threads.js";
 import { walkFiles, type OnWalkSkip } from "./walk-files.js";
 
 /**

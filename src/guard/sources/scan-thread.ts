@@ -5,7 +5,7 @@
 // the check throws, which ends the thread and with it the scan.
 import { parentPort, workerData } from "node:worker_threads";
 import { BatchScanner } from "./scan-batch.js";
-import type { BatchRequest, ThreadSetup } from "./scan-threads.js";
+import type { BatchRequest, ThreadSetup } from "./batch-messages.js";
 
 const port = parentPort;
 if (!port) throw new Error("scan-thread.js runs as a worker thread only");

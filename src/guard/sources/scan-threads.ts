@@ -1,8 +1,7 @@
 import type { Worker } from "node:worker_threads";
-import { z } from "zod";
 import type { Collector } from "../collector.js";
-import { Finding, SkippedFile } from "../finding.js";
 import { ScanError } from "../scan-error.js";
+import { BatchResult, type BatchRequest, type ThreadSetup } from "./batch-messages.js";
 import { BatchScanner } from "./scan-batch.js";
 
 /**
@@ -13,31 +12,6 @@ export interface ScanThreads {
   count: number;
   script: URL;
 }
-
-/** What each thread builds its guard from: plain data, cloned into it. */
-export interface ThreadSetup {
-  root: string;
-  config: unknown;
-  baseline: string[];
-  inlineAllow: boolean;
-}
-
-/** A batch of files, relative to the root, in walk order. */
-export const BatchRequest = z.object({ id: z.number().int(), paths: z.array(z.string()) });
-export type BatchRequest = z.infer<typeof BatchRequest>;
-
-export const BatchResult = z.union([
-  z.object({
-    id: z.number().int(),
-    findings: z.array(Finding),
-    advisories: z.array(Finding),
-    skipped: z.array(SkippedFile),
-    files: z.number(),
-    bytes: z.number(),
-  }),
-  z.object({ id: z.number().int(), error: z.string() }),
-]);
-export type BatchResult = z.infer<typeof BatchResult>;
 
 /** Below this many files a folder is scanned on the calling thread: starting threads costs more. */
 export const THREAD_MIN_FILES = 256;
