@@ -49,7 +49,7 @@ export async function requireRepo(cwd: string, flag: string): Promise<string> {
  * The folder's repository top, or `cwd` outside a repository. git finds a repository only through a
  * `.git` entry in the folder or above it (its environment never carries GIT_DIR: see safe-git.ts), so
  * without one there is no git process to start, which is most of an empty scan's time. A repository's
- * own `.git` folder (holding HEAD) has its top beside it, which is what git would say: git is asked only
+ * own `.git` folder (holding HEAD, objects and refs) has its top beside it, which is what git would say: git is asked only
  * for the rest (a worktree's or submodule's `.git` file, a folder inside `.git`), saving the 30 ms or so
  * of starting it that every scan waited for.
  */
@@ -58,7 +58,11 @@ export async function repoTopOrCwd(cwd: string): Promise<string> {
   for (let d = from; ; d = dirname(d)) {
     const dotGit = join(d, ".git");
     if (existsSync(dotGit)) {
-      const own = existsSync(join(dotGit, "HEAD")) && !`${from}${sep}`.startsWith(`${dotGit}${sep}`);
+      // git's own test of a repository folder: HEAD, objects and refs. A folder that only looks like one
+      // (a HEAD file planted in a subfolder) is not a top: git would go on upwards, and so is asked.
+      const own =
+        ["HEAD", "objects", "refs"].every((entry) => existsSync(join(dotGit, entry))) &&
+        !`${from}${sep}`.startsWith(`${dotGit}${sep}`);
       return own
         ? d
         : git(cwd, ["rev-parse", "--show-toplevel"]).then(

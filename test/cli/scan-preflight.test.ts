@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync } from "node:fs";
+import { mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoTopOrCwd } from "../../src/cli/scan-preflight.js";
@@ -35,6 +35,15 @@ describe("repoTopOrCwd", () => {
     git(repo, ["worktree", "add", "-q", worktree]);
     mkdirSync(join(worktree, "sub"));
     expect(realpathSync(await repoTopOrCwd(join(worktree, "sub")))).toBe(realpathSync(worktree));
+  });
+
+  it("asks git past a .git folder planted to move the repository's top (and its config) to a subfolder", async () => {
+    const repo = tempRepo();
+    const planted = join(repo, "vendor", "x");
+    mkdirSync(join(planted, ".git"), { recursive: true });
+    writeFileSync(join(planted, ".git", "HEAD"), "ref: refs/heads/main\n");
+    // git does not take a folder holding only HEAD for a repository: the top stays the real one.
+    expect(realpathSync(await repoTopOrCwd(planted))).toBe(realpathSync(repo));
   });
 
   it("keeps the folder outside a repository", async () => {
