@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.js";
-import { tierForScan } from "./scan-tiering.js";
+import { tuneForScan } from "./scan-tiering.js";
 
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -9,7 +9,7 @@ runCli(process.argv.slice(2), {
   stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
   env: process.env,
   cwd: process.cwd(),
-  tuneForScan: () => tierForScan(),
+  tuneForScan: () => tuneForScan(),
 }).then(
   (code) => {
     process.exitCode = code;

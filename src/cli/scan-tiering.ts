@@ -14,7 +14,7 @@ const INTERRUPT_BUDGET = 8 * 67_584;
  * the command's start-up keeps V8's defaults (an empty folder's scan took 10 ms longer with the budget
  * set from the start) while the scanning code, and the worker threads started after, get it.
  */
-export async function tierForScan(
+export async function tuneForScan(
   v8Version: string = process.versions.v8,
   setFlags?: (flags: string) => void,
 ): Promise<boolean> {
