@@ -3,7 +3,7 @@ import { EXIT_CANNOT_SCAN } from "./exit-codes.js";
 import type * as RunCommand from "./run-command.js";
 import type { RawRunOptions } from "./run-options.js";
 import type { CliIo } from "./io.js";
-import type { ScanOptions } from "./scan-command.js";
+import type { ScanOptions } from "./scan-options.js";
 import { VERSION } from "./version.js";
 
 /** Parses the command line and runs one command; resolves to the exit code. */
@@ -54,9 +54,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "\nExit codes: 0 nothing found, 1 findings, 2 could not scan (bad usage, unreadable input, bad config).",
     )
     .action(async (paths: string[], opts: ScanOptions) => {
+      // Started before the command's modules load, so it is ready when the walk's first files are.
+      const early = io.startScanThread?.(paths, opts);
       // Each command loads its own modules when it runs: start-up pays only for the one asked for.
       const { runScan } = await import("./scan-command.js");
-      code = await runScan(paths, opts, io);
+      code = await runScan(paths, opts, io, early);
     });
 
   program

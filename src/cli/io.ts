@@ -1,3 +1,6 @@
+import type { EarlyThread } from "../guard/sources/early-thread.js";
+import type { ScanOptions } from "./scan-options.js";
+
 /** What the CLI touches of the outside world, injected so tests run it in-process. */
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -12,4 +15,9 @@ export interface CliIo {
    * the CLI's own process passes it: V8's flags are the whole process's.
    */
   tuneForScan?: () => Promise<unknown>;
+  /**
+   * Starts a scanning thread for a folder scan while the command loads (see startScanThreadEarly). Only
+   * the CLI's own process passes it; without it, a scan starts its threads once its walk finds them worth it.
+   */
+  startScanThread?: (paths: readonly string[], opts: ScanOptions) => EarlyThread | undefined;
 }

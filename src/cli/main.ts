@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.js";
+import { startScanThreadEarly } from "./scan-thread-count.js";
 import { tuneForScan } from "./scan-tiering.js";
 
 runCli(process.argv.slice(2), {
@@ -10,6 +11,7 @@ runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   tuneForScan: () => tuneForScan(),
+  startScanThread: (paths, opts) => startScanThreadEarly(paths, opts, process.cwd()),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { relative, resolve } from "node:path";
 import { loadBaseline } from "../guard/baseline.js";
 import { meetsConfidence } from "../guard/confidence.js";
@@ -11,41 +10,38 @@ import { formatText } from "../guard/format/format-text.js";
 import { loadGuardConfig } from "../guard/load-config.js";
 import { scan, type ScanTarget } from "../guard/scan.js";
 import { ScanError } from "../guard/scan-error.js";
+import type { EarlyThread } from "../guard/sources/early-thread.js";
 import type { ScanThreads } from "../guard/sources/scan-threads.js";
 import { EXIT_CANNOT_SCAN, EXIT_CLEAN, EXIT_FINDINGS } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { describeFsError } from "../guard/sources/describe-fs-error.js";
 import { checkNamedPath, repoTopOrCwd, requirePackage, requireRepo } from "./scan-preflight.js";
+import type { ScanOptions } from "./scan-options.js";
 import { ScanProgress } from "./scan-progress.js";
+import { MAX_THREADS, SCAN_THREAD, threadCount } from "./scan-thread-count.js";
 import { useColor } from "./use-color.js";
 import { VERSION } from "./version.js";
 
-export interface ScanOptions {
-  git?: string;
-  staged?: boolean;
-  pack?: string | boolean;
-  text?: string;
-  format: string;
-  config?: string;
-  baseline?: string;
-  /** low, medium or high: findings below it are neither shown nor counted. */
-  minConfidence?: string;
-  /** Threads for a folder of many files (default: one per CPU, at most DEFAULT_MAX_THREADS). */
-  threads?: string;
-  color: boolean;
-}
-
 export { EXIT_CANNOT_SCAN, EXIT_CLEAN, EXIT_FINDINGS };
 
-/** `patchwright scan`: 0 clean, 1 findings, 2 could not scan (never 0 then). */
-export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Promise<number> {
+/**
+ * `patchwright scan`: 0 clean, 1 findings, 2 could not scan (never 0 then). `early` is a scanning thread
+ * the command started before this module loaded (startScanThreadEarly), stopped here if the scan leaves
+ * it unused.
+ */
+export async function runScan(
+  paths: string[],
+  opts: ScanOptions,
+  io: CliIo,
+  early?: EarlyThread,
+): Promise<number> {
   try {
     const target = chooseTarget(paths, opts);
     if (!["text", "json", "sarif", "markdown"].includes(opts.format)) {
       throw new ScanError(`--format must be text, json, sarif or markdown, not "${opts.format}"`);
     }
     const minConfidence = parseMinConfidence(opts.minConfidence);
-    const threads = scanThreads(opts.threads);
+    const threads = scanThreads(opts.threads, early);
     if (target.mode === "paths")
       for (const p of target.paths) await checkNamedPath(io.cwd, p, "folder-or-file");
     if (target.mode === "pack") await requirePackage(io.cwd, target.dir);
@@ -112,21 +108,17 @@ export async function runScan(paths: string[], opts: ScanOptions, io: CliIo): Pr
     if (message === undefined) throw err;
     io.stderr.write(`patchwright: could not scan: ${message}\n`);
     return EXIT_CANNOT_SCAN;
+  } finally {
+    await early?.stop();
   }
 }
 
-const DEFAULT_MAX_THREADS = 4;
-const MAX_THREADS = 64;
-// The bundle's second entry, beside this module's chunk in dist/cli (scripts/bundle-cli.mjs). Run from
-// source (the tests' in-process calls) there is no built worker script: the scan then stays on this thread.
-const SCAN_THREAD = new URL("./scan-thread.js", import.meta.url);
-
-function scanThreads(value: string | undefined): ScanThreads | undefined {
-  const count = value === undefined ? Math.min(availableParallelism(), DEFAULT_MAX_THREADS) : Number(value);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
+function scanThreads(value: string | undefined, early: EarlyThread | undefined): ScanThreads | undefined {
+  const count = threadCount(value);
+  if (count === undefined) {
     throw new ScanError(`--threads must be a whole number from 1 to ${MAX_THREADS}, not "${value}"`);
   }
-  return count > 1 && existsSync(SCAN_THREAD) ? { count, script: SCAN_THREAD } : undefined;
+  return count > 1 && existsSync(SCAN_THREAD) ? { count, script: SCAN_THREAD, early } : undefined;
 }
 
 function parseMinConfidence(value: string | undefined): Confidence | undefined {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tempDir, writeFiles } from "../helpers/temp-repo.js";
+import { githubToken, prng } from "../helpers/tokens.js";
 
 // The built bin (dist/cli/main.js, bundled by the global setup's build), run with a module hook that
 // writes down every module it loads: evidence of what `scan` pays for at start-up, not a timing.
@@ -59,6 +60,8 @@ describe("the bundled CLI", () => {
     // commander, zod, picomatch and ignore are in the chunks: nothing comes from node_modules.
     expect(r.loaded.filter((u) => u.includes("/node_modules/"))).toEqual([]);
     expect(names.filter((n) => /^main-(run|app|config|hash-term)-command-/.test(n))).toEqual([]);
+    // An empty folder is no reason to start a scanning thread early.
+    expect(names).not.toContain("scan-thread.js");
   });
 
   it("scans a large folder on threads that start from the bundle's thread script, with no package", async () => {
@@ -74,6 +77,42 @@ describe("the bundled CLI", () => {
     // scan on one thread without a word.
     expect(names.filter((n) => n === "scan-thread.js")).toHaveLength(2);
     expect(r.loaded.filter((u) => u.includes("/node_modules/") || u.includes("/dist/guard/"))).toEqual([]);
+  });
+
+  it("scans with the thread it started early, which builds its guard from the repository's config", async () => {
+    const dir = tempDir();
+    const token = githubToken(prng(11));
+    const files: Record<string, string> = {
+      ".github/patchwright.yml": "guard:\n  allow:\n    paths: ['fixtures/**']\n",
+      "fixtures/sample.ts": `export const t = "${token}";\n`,
+    };
+    for (let i = 0; i < 400; i++) files[`src/f${i}.ts`] = `export const n${i} = ${i};\n`;
+    files["src/f399.ts"] = `export const leaked = "${token}";\n`;
+    writeFiles(dir, files);
+    const r = await runLogged(["scan", ".", "--format", "json", "--threads", "2"], dir);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { path: string }[]; stats: { files: number } };
+    // The allowed path holds the same token: only a guard built from the config leaves it unread.
+    expect(report.stats.files).toBe(401);
+    expect(report.findings.map((f) => f.path)).toEqual(["src/f399.ts"]);
+    // One worker thread: the scan took the early one rather than start another beside it.
+    expect(shortNames(r.loaded).filter((n) => n === "scan-thread.js")).toHaveLength(1);
+  });
+
+  it("stops a thread started early when the walk finds too few files for threads, and exits", async () => {
+    const dir = tempDir();
+    const files: Record<string, string> = { ".gitignore": "generated/\n", "src/a.ts": "export {};\n" };
+    for (let i = 0; i < 300; i++) files[`generated/g${i}.ts`] = `export const g${i} = ${i};\n`;
+    writeFiles(dir, files);
+    const r = await runLogged(["scan", ".", "--format", "json", "--threads", "2"], dir);
+    expect(r.code).toBe(0);
+    // The guess counted the ignored folder and started a thread, which the walk left unused: the scan is
+    // the same, and the command ends rather than wait for it (whether it got as far as loading its script
+    // depends on timing, so that is not asserted).
+    expect(JSON.parse(r.stdout)).toMatchObject({ findings: [], stats: { files: 2 } });
+    const one = await runLogged(["scan", ".", "--format", "json", "--threads", "1"], dir);
+    expect(one.code).toBe(0);
+    expect(shortNames(one.loaded)).not.toContain("scan-thread.js");
   });
 
   it("loads the YAML parser for a config file, and still none of the agent's packages", async () => {

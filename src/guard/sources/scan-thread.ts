@@ -1,15 +1,15 @@
-// A scanning thread (see scan-threads.ts): builds its own guard from the setup it is given, then scans
-// each batch of files it is sent, one batch at a time (scan-batch.ts), and answers with the batch's
-// results. It does not load zod (a third of the bundle it would load, and of its start-up): the setup's
-// config was checked by the calling thread, and what comes from there is checked here by hand. A setup or request that fails
-// the check throws, which ends the thread and with it the scan.
-import { parentPort, workerData } from "node:worker_threads";
+// A scanning thread (see scan-threads.ts): builds its own guard from the setup it is sent first (a thread
+// may start before there is one: early-thread.ts), then scans each batch of files it is sent, one batch at
+// a time (scan-batch.ts), and answers with the batch's results. It does not load zod (a third of the
+// bundle it would load, and of its start-up): the setup's config was checked by the calling thread, and
+// what comes from there is checked here by hand. A setup or request that fails the check throws, which
+// ends the thread and with it the scan.
+import { parentPort } from "node:worker_threads";
 import { BatchScanner } from "./scan-batch.js";
 import type { BatchRequest, ThreadSetup } from "./batch-messages.js";
 
 const port = parentPort;
 if (!port) throw new Error("scan-thread.js runs as a worker thread only");
-const scanner = new BatchScanner(setupOf(workerData));
 
 function setupOf(data: unknown): ThreadSetup {
   const { root, config, baseline, inlineAllow } = (data ?? {}) as Partial<Record<keyof ThreadSetup, unknown>>;
@@ -35,9 +35,15 @@ function isStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
+let scanner: BatchScanner | undefined;
 // Batches run one after the other (see BatchScanner).
 let queue = Promise.resolve();
 port.on("message", (message: unknown) => {
+  if (!scanner) {
+    scanner = new BatchScanner(setupOf(message));
+    return;
+  }
   const request = requestOf(message);
-  queue = queue.then(async () => port.postMessage(await scanner.scan(request)));
+  const batches = scanner;
+  queue = queue.then(async () => port.postMessage(await batches.scan(request)));
 });

@@ -1,20 +1,19 @@
-import type { Worker } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import type { Collector } from "../collector.js";
 import { ScanError } from "../scan-error.js";
 import { BatchResult, type BatchRequest, type ThreadSetup } from "./batch-messages.js";
+import { THREAD_MIN_FILES, type EarlyThread } from "./early-thread.js";
 import { BatchScanner } from "./scan-batch.js";
 
 /**
- * Scanning a folder on several threads: how many, the calling thread included, and the worker script
- * (src/guard/sources/scan-thread.ts) the others run.
+ * Scanning a folder on several threads: how many, the calling thread included, the worker script
+ * (src/guard/sources/scan-thread.ts) the others run, and one of them started already, if it was.
  */
 export interface ScanThreads {
   count: number;
   script: URL;
+  early?: EarlyThread | undefined;
 }
-
-/** Below this many files a folder is scanned on the calling thread: starting threads costs more. */
-export const THREAD_MIN_FILES = 256;
 const BATCH_FILES = 32;
 /**
  * Batches handed to a thread ahead of its answers, so it never waits for the next one: this thread hands
@@ -56,12 +55,12 @@ export async function scanOnThreads(
       })(),
     );
   }
-  // Loaded only for a folder worth threads: every other scan starts without it.
-  const { Worker } = await import("node:worker_threads");
-  const pool = Array.from(
-    { length: threads.count - 1 },
-    () => new Worker(threads.script, { workerData: setup }),
-  );
+  const pool = Array.from({ length: threads.count - 1 }, (_, i) => {
+    const worker = (i === 0 && threads.early?.take()) || new Worker(threads.script);
+    // Every thread takes its setup as its first message: the early one started before there was one.
+    worker.postMessage(setup);
+    return worker;
+  });
   try {
     await runBatches(pool, new BatchScanner(setup), first, iterator, out);
   } finally {
