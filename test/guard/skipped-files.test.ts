@@ -3,6 +3,7 @@ import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GuardConfig } from "../../src/guard/config.js";
+import type { Block } from "../../src/guard/block.js";
 import type { ScanReport } from "../../src/guard/finding.js";
 import { formatJson } from "../../src/guard/format/format-json.js";
 import { formatMarkdown } from "../../src/guard/format/format-markdown.js";
@@ -65,7 +66,70 @@ describe("binary content", () => {
     });
     expect(runs.end()).toBeUndefined();
   });
+
+  it("finds the runs `strings` would, with their lines and columns, however the content is cut", () => {
+    const random = prng(5);
+    const below = (n: number): number => parseInt(random(2, "0123456789abcdef"), 16) % n;
+    // Printable bytes, newlines, NULs and high bytes, in runs of every length around the minimum of 8.
+    const pick = (): Buffer => {
+      const n = 1 + below(12);
+      const kind = below(4);
+      if (kind === 0) return Buffer.from(random(n, "xyz\t ~!"));
+      if (kind === 1) return Buffer.from("\n".repeat(1 + (n % 3)));
+      if (kind === 2) return Buffer.alloc(n % 4 || 1, 0);
+      return Buffer.alloc(n % 3 || 1, 0xe9);
+    };
+    const collect = (found: [string, number, number][], block: Block | undefined): void => {
+      block?.text
+        .split("\n")
+        .forEach((t, i) => found.push([t, block.lineNumbers![i]!, block.lineColumns![i]!]));
+    };
+    // Small contents in small chunks, and contents larger than the 64 KiB the runs are found in at a time,
+    // pushed whole, with a run that crosses each piece's end.
+    const contents = [
+      ...Array.from({ length: 200 }, () => Buffer.concat(Array.from({ length: 60 }, pick))),
+      ...Array.from({ length: 3 }, () =>
+        Buffer.concat([...Array.from({ length: 25_000 }, pick), Buffer.from(random(70_000, "ab"))]),
+      ),
+    ];
+    for (const content of contents) {
+      const runs = new PrintableRuns("f.bin", "file", 1 << 20, 64);
+      const found: [string, number, number][] = [];
+      const whole = content.length > 65_536;
+      for (let at = 0; at < content.length;) {
+        const size = whole ? content.length : 1 + below(40);
+        collect(found, runs.push(content.subarray(at, at + size)));
+        at += size;
+      }
+      collect(found, runs.end());
+      expect(found).toEqual(stringsOf(content));
+    }
+  });
 });
+
+/** The reference: each maximal run of 8 or more printable bytes, and the line and column it starts at. */
+function stringsOf(content: Buffer): [string, number, number][] {
+  const out: [string, number, number][] = [];
+  let line = 1;
+  let lineStart = 0;
+  let start = -1;
+  for (let i = 0; i <= content.length; i++) {
+    const b = i < content.length ? content[i]! : -1;
+    if ((b >= 0x20 && b < 0x7f) || b === 0x09) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= 8) {
+      out.push([content.toString("latin1", start, i), line, start - lineStart + 1]);
+    }
+    start = -1;
+    if (b === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return out;
+}
 
 describe("skipped files are listed", () => {
   it("lists a symbolic link and a FIFO met in a folder, unless ignored", async () => {

@@ -3,6 +3,12 @@ import type { Where } from "../finding.js";
 
 /** `strings`' default: shorter runs of printable bytes are mostly chance in binary content. */
 const MIN_RUN = 8;
+/** Printable ASCII and tab, as `strings` takes them. */
+const PRINTABLE = /[\t\x20-\x7e]+/y;
+const LONG_RUN = new RegExp(`[\\t\\x20-\\x7e]{${MIN_RUN},}`, "g");
+const isPrintable = (c: number): boolean => (c >= 0x20 && c < 0x7f) || c === 0x09;
+/** Content is turned into text this much at a time. */
+const PIECE_BYTES = 64 * 1024;
 
 /**
  * Cuts binary content into its runs of printable ASCII (as `strings` does), fed chunk by chunk. Each run
@@ -31,38 +37,61 @@ export class PrintableRuns {
   /** The block of the runs that end in this chunk, if any. */
   push(chunk: Buffer): Block | undefined {
     const runs = new Runs();
-    let start = this.carry ? 0 : -1;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if ((b >= 0x20 && b < 0x7f) || b === 0x09) {
-        if (start < 0) {
-          start = i;
-          this.carryLine = this.line;
-          this.carryColumn = this.offset + i - this.lineStart + 1;
-        }
-        continue;
-      }
-      if (start >= 0) {
-        // Random bytes hold a short printable run every few bytes: only a kept one is made a string.
-        if (this.carry.length + i - start >= MIN_RUN)
-          runs.add(this.carry + chunk.toString("latin1", start, i), this.carryLine, this.carryColumn);
-        this.carry = "";
-        start = -1;
-      }
-      if (b === 0x0a) {
-        this.line++;
-        this.lineStart = this.offset + i + 1;
-      }
-    }
-    if (start >= 0) this.carry += chunk.toString("latin1", start);
+    // Latin-1 maps each byte to the character of the same code, and pieces this small are strings of
+    // V8's young heap (a whole chunk's would be mapped afresh for each one).
+    for (let at = 0; at < chunk.length; at += PIECE_BYTES)
+      this.piece(chunk.toString("latin1", at, Math.min(at + PIECE_BYTES, chunk.length)), runs);
     if (this.carry.length > this.maxRun) {
       this.overlapped = true;
       runs.add(this.carry, this.carryLine, this.carryColumn);
       this.carryColumn += this.carry.length - this.overlap;
       this.carry = this.carry.slice(-this.overlap);
     }
-    this.offset += chunk.length;
     return runs.block(this.path, this.where);
+  }
+
+  /**
+   * One piece of the content, as text: the run carried into it goes on through its leading printable
+   * characters, the long runs inside it are found by a regular expression (far faster than a loop over
+   * the bytes), and the run it ends with is carried, since the next piece may go on with it.
+   */
+  private piece(text: string, runs: Runs): void {
+    let from = 0;
+    if (this.carry) {
+      PRINTABLE.lastIndex = 0;
+      from = PRINTABLE.test(text) ? PRINTABLE.lastIndex : 0;
+      if (from === text.length) {
+        this.carry += text;
+        this.offset += text.length;
+        return;
+      }
+      runs.add(this.carry + text.slice(0, from), this.carryLine, this.carryColumn);
+      this.carry = "";
+    }
+    // Where the run the piece ends with starts (the piece's end when it ends with none).
+    let tail = text.length;
+    while (tail > from && isPrintable(text.charCodeAt(tail - 1))) tail--;
+    LONG_RUN.lastIndex = from;
+    for (let m = LONG_RUN.exec(text); m && m.index < tail; m = LONG_RUN.exec(text)) {
+      this.countLines(text, from, m.index);
+      runs.add(m[0], this.line, this.offset + m.index - this.lineStart + 1);
+      from = LONG_RUN.lastIndex;
+    }
+    this.countLines(text, from, tail);
+    if (tail < text.length) {
+      this.carry = text.slice(tail);
+      this.carryLine = this.line;
+      this.carryColumn = this.offset + tail - this.lineStart + 1;
+    }
+    this.offset += text.length;
+  }
+
+  /** Counts the newline bytes in text[from, to), all of them between runs. */
+  private countLines(text: string, from: number, to: number): void {
+    for (let i = text.indexOf("\n", from); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) {
+      this.line++;
+      this.lineStart = this.offset + i + 1;
+    }
   }
 
   /** The block of the run the content ends with, if any. */
