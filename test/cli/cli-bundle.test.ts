@@ -88,13 +88,24 @@ describe("the bundled CLI", () => {
     };
     for (let i = 0; i < 400; i++) files[`src/f${i}.ts`] = `export const n${i} = ${i};\n`;
     files["src/f399.ts"] = `export const leaked = "${token}";\n`;
+    // A file read whole into a thread's buffer, and one larger than a block, streamed: the token is last.
+    const lines = (n: number): string => "const filler = 1;\n".repeat(n);
+    files["src/lock.ts"] = `${lines(60_000)}const t = "${token}";\n`;
+    files["src/huge.ts"] = `${lines(300_000)}const t = "${token}";\n`;
     writeFiles(dir, files);
     const r = await runLogged(["scan", ".", "--format", "json", "--threads", "2"], dir);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: { path: string }[]; stats: { files: number } };
+    const report = JSON.parse(r.stdout) as {
+      findings: { path: string; line: number }[];
+      stats: { files: number };
+    };
     // The allowed path holds the same token: only a guard built from the config leaves it unread.
-    expect(report.stats.files).toBe(401);
-    expect(report.findings.map((f) => f.path)).toEqual(["src/f399.ts"]);
+    expect(report.stats.files).toBe(403);
+    expect(report.findings.map((f) => [f.path, f.line])).toEqual([
+      ["src/f399.ts", 1],
+      ["src/huge.ts", 300_001],
+      ["src/lock.ts", 60_001],
+    ]);
     // One worker thread: the scan took the early one rather than start another beside it.
     expect(shortNames(r.loaded).filter((n) => n === "scan-thread.js")).toHaveLength(1);
   });

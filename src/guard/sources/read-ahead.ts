@@ -76,11 +76,12 @@ function readSmallFile(abs: string): Promise<Ahead> {
 }
 
 /**
- * readSmallFile on the calling thread, blocking it, into `into` (READ_AHEAD_BYTES + 1 long, reused from
- * file to file: the caller must be done with the bytes before its next read). For a scanning thread,
- * which has nothing else to do, and for which callbacks cost more than the reads. A regular file is
- * opened, read and closed: only a read that fails, comes back empty or fills the buffer asks fstat what
- * the file is (a FIFO, a device, one too large to hold), one system call fewer for nearly every file.
+ * readSmallFile on the calling thread, blocking it, into `into` (reused from file to file: the caller must
+ * be done with the bytes before its next read; a file that fills it is left to be streamed). For a
+ * scanning thread, which has nothing else to do, and for which callbacks cost more than the reads. A
+ * regular file is opened, read and closed: only a read that fails, comes back empty or fills the buffer
+ * asks fstat what the file is (a FIFO, a device, one too large to hold), one system call fewer for nearly
+ * every file.
  */
 export function readSmallFileSync(abs: string, into: Buffer): Ahead {
   let fd: number;

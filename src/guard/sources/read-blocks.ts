@@ -5,7 +5,8 @@ import type { Block } from "../block.js";
 import type { Where } from "../finding.js";
 import { PrintableRuns } from "./printable-runs.js";
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Content is cut into blocks of at most this many bytes; a file this large or smaller is one block. */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
 // A line longer than a chunk is cut; the cut keeps this much overlap so a value across it is still whole.
 const OVERLAP_CHARS = 4096;
 const BINARY_SNIFF_BYTES = 8000;

@@ -4,7 +4,8 @@ import type { GuardConfig } from "../config.js";
 import { Guard } from "../engine.js";
 import { ALL_RULES } from "../rules/index.js";
 import { ScanError } from "../scan-error.js";
-import { READ_AHEAD_BYTES, readSmallFileSync } from "./read-ahead.js";
+import { readSmallFileSync } from "./read-ahead.js";
+import { CHUNK_BYTES } from "./read-blocks.js";
 import { mayRead, scanFile } from "./scan-file.js";
 import type { BatchRequest, BatchResult, ThreadSetup } from "./batch-messages.js";
 
@@ -16,8 +17,9 @@ import type { BatchRequest, BatchResult, ThreadSetup } from "./batch-messages.js
 export class BatchScanner {
   private out = new Collector();
   private readonly guard: Guard;
-  // Every file read ahead is scanned before the next is read: one buffer serves them all.
-  private readonly readBuffer = Buffer.allocUnsafe(READ_AHEAD_BYTES + 1);
+  // Every file is scanned before the next is read: one buffer serves them all, as large as a block, so
+  // only a file of more than one block is streamed. Its pages are touched only as files fill them.
+  private readonly readBuffer = Buffer.allocUnsafe(CHUNK_BYTES + 1);
 
   constructor(private readonly setup: ThreadSetup) {
     this.guard = new Guard(ALL_RULES, setup.config as GuardConfig, {
