@@ -77,6 +77,10 @@ describe("the bundled CLI", () => {
     // scan on one thread without a word.
     expect(names.filter((n) => n === "scan-thread.js")).toHaveLength(2);
     expect(r.loaded.filter((u) => u.includes("/node_modules/") || u.includes("/dist/guard/"))).toEqual([]);
+    // Named from elsewhere, the folder's files are opened by their whole path, not the working folder's.
+    const outside = await runLogged(["scan", dir, "--format", "json", "--threads", "3"], tempDir());
+    expect(outside.code).toBe(0);
+    expect(JSON.parse(outside.stdout)).toMatchObject({ findings: [], stats: { files: 300, skipped: 0 } });
   });
 
   it("scans with the thread it started early, which builds its guard from the repository's config", async () => {

@@ -20,8 +20,15 @@ export class BatchScanner {
   // Every file is scanned before the next is read: one buffer serves them all, as large as a block, so
   // only a file of more than one block is streamed. Its pages are touched only as files fill them.
   private readonly readBuffer = Buffer.allocUnsafe(CHUNK_BYTES + 1);
+  /**
+   * Each path as it is opened: relative to the working folder when the root is that folder (`scan .`),
+   * which spares the kernel looking up the root's own folders again for every file.
+   */
+  private readonly opened: (path: string) => string;
 
   constructor(private readonly setup: ThreadSetup) {
+    const { root } = setup;
+    this.opened = root === process.cwd() ? (path) => path : (path) => join(root, path);
     this.guard = new Guard(ALL_RULES, setup.config as GuardConfig, {
       baseline: new Set(setup.baseline),
       inlineAllow: setup.inlineAllow,
@@ -35,7 +42,7 @@ export class BatchScanner {
     const { guard, readBuffer } = this;
     try {
       for (const path of paths) {
-        const abs = join(this.setup.root, path);
+        const abs = this.opened(path);
         // Reading blocks this thread, which has nothing else to do meanwhile; callbacks cost more.
         const ahead = mayRead(guard, path) ? readSmallFileSync(abs, readBuffer) : undefined;
         // Only a file too large to read ahead is streamed: the others are scanned without a promise.
