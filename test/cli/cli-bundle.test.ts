@@ -130,6 +130,17 @@ describe("the bundled CLI", () => {
     expect(shortNames(one.loaded)).not.toContain("scan-thread.js");
   });
 
+  it("writes a report many times a pipe's buffer whole before it ends the process, with its exit code", async () => {
+    const dir = tempDir();
+    const random = prng(12);
+    const tokens = Array.from({ length: 3000 }, () => `const t = "${githubToken(random)}";`);
+    writeFiles(dir, { "many.ts": `${tokens.join("\n")}\n` });
+    const r = await runLogged(["scan", ".", "--format", "json"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBeGreaterThan(900_000);
+    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toHaveLength(3000);
+  });
+
   it("loads the YAML parser for a config file, and still none of the agent's packages", async () => {
     const repo = tempDir();
     writeFiles(repo, {
