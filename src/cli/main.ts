@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from "./cli.js";
-import { startScanThreadEarly } from "./scan-thread-count.js";
+import { startScanThreadEarly } from "./scan-threads-option.js";
 import { tuneForScan } from "./scan-tiering.js";
 
 const argv = process.argv.slice(2);

@@ -18,7 +18,7 @@ import { describeFsError } from "../guard/sources/describe-fs-error.js";
 import { checkNamedPath, repoTopOrCwd, requirePackage, requireRepo } from "./scan-preflight.js";
 import type { ScanOptions } from "./scan-options.js";
 import { ScanProgress } from "./scan-progress.js";
-import { MAX_THREADS, SCAN_THREAD, threadCount } from "./scan-thread-count.js";
+import { MAX_THREADS, SCAN_THREAD, threadCount } from "./scan-threads-option.js";
 import { useColor } from "./use-color.js";
 import { VERSION } from "./version.js";
 

@@ -9,7 +9,7 @@ export interface ScanOptions {
   baseline?: string;
   /** low, medium or high: findings below it are neither shown nor counted. */
   minConfidence?: string;
-  /** Threads for a folder of many files (default: one per CPU, at most DEFAULT_MAX_THREADS). */
+  /** Threads for a folder of many files (default: one per CPU, at most 4). */
   threads?: string;
   color: boolean;
 }

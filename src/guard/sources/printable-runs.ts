@@ -4,9 +4,10 @@ import type { Where } from "../finding.js";
 /** `strings`' default: shorter runs of printable bytes are mostly chance in binary content. */
 const MIN_RUN = 8;
 /** Printable ASCII and tab, as `strings` takes them. */
-const PRINTABLE = /[\t\x20-\x7e]+/y;
-const LONG_RUN = new RegExp(`[\\t\\x20-\\x7e]{${MIN_RUN},}`, "g");
+const PRINTABLE_CLASS = String.raw`[\t\x20-\x7e]`;
 const isPrintable = (c: number): boolean => (c >= 0x20 && c < 0x7f) || c === 0x09;
+const PRINTABLE = new RegExp(`${PRINTABLE_CLASS}+`, "y");
+const LONG_RUN = new RegExp(`${PRINTABLE_CLASS}{${MIN_RUN},}`, "g");
 /** Content is turned into text this much at a time. */
 const PIECE_BYTES = 64 * 1024;
 

@@ -14,6 +14,7 @@ export interface ScanThreads {
   script: URL;
   early?: EarlyThread | undefined;
 }
+
 const BATCH_FILES = 32;
 /**
  * Batches handed to a thread ahead of its answers, so it never waits for the next one: this thread hands

@@ -1,3 +1,4 @@
+// The `--threads` option of `scan`, the scanning threads' script, and the thread `scan` starts early.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
