@@ -49,9 +49,9 @@ export async function requireRepo(cwd: string, flag: string): Promise<string> {
  * The folder's repository top, or `cwd` outside a repository. git finds a repository only through a
  * `.git` entry in the folder or above it (its environment never carries GIT_DIR: see safe-git.ts), so
  * without one there is no git process to start, which is most of an empty scan's time. A repository's
- * own `.git` folder (holding HEAD, objects and refs) has its top beside it, which is what git would say: git is asked only
- * for the rest (a worktree's or submodule's `.git` file, a folder inside `.git`), saving the 30 ms or so
- * of starting it that every scan waited for.
+ * own `.git` folder (holding HEAD, objects and refs) has its top beside it, which is what git would say:
+ * git is asked only for the rest (a worktree's or submodule's `.git` file, a folder inside `.git`),
+ * saving the 30 ms or so of starting it that every scan waited for.
  */
 export async function repoTopOrCwd(cwd: string): Promise<string> {
   const from = resolve(cwd);
